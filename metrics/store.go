@@ -1,0 +1,168 @@
+package metrics
+
+import (
+	"sort"
+	"sync"
+	"time"
+)
+
+// Health is a source's state as a panel shows it: "up", or down with the last
+// error in words and when the next attempt is due.
+type Health struct {
+	Up          bool      `json:"up"`
+	LastError   string    `json:"last_error,omitempty"`
+	LastSuccess time.Time `json:"last_success"`
+	NextRetry   time.Time `json:"next_retry"`
+}
+
+// Store is where producers write and readers take snapshots. Writes are O(1)
+// per point; a snapshot copies the series into the reader's own buffers, so
+// readers never hold the lock while they render.
+//
+// The zero value is an empty store whose rings keep DefaultRingCapacity
+// points. A Store is safe for concurrent use by any number of producers and
+// readers.
+type Store struct {
+	mu       sync.RWMutex // guards every field below
+	capacity int
+	series   map[string]*Ring
+	host     Host
+	health   map[string]Health
+	version  uint64
+}
+
+// NewStore returns an empty store whose series keep capacity points each.
+func NewStore(capacity int) *Store {
+	return &Store{capacity: capacity}
+}
+
+// Append adds a point to the series named key, creating it on first use.
+func (s *Store) Append(key string, t time.Time, v float64) {
+	s.mu.Lock()
+	s.appendLocked(key, t, v)
+	s.version++
+	s.mu.Unlock()
+}
+
+func (s *Store) appendLocked(key string, t time.Time, v float64) {
+	r := s.series[key]
+	if r == nil {
+		if s.series == nil {
+			s.series = make(map[string]*Ring)
+		}
+		r = NewRing(s.capacity)
+		s.series[key] = r
+	}
+	r.Add(t, v)
+}
+
+// Batch is a set of points written at once with Store.Write, so a reader sees
+// either all of a tick's points or none.
+type Batch struct {
+	T      time.Time
+	Keys   []string
+	Values []float64
+}
+
+// Add queues value for the series named key. Reset the batch with b.Reset to
+// reuse its buffers.
+func (b *Batch) Add(key string, v float64) {
+	b.Keys = append(b.Keys, key)
+	b.Values = append(b.Values, v)
+}
+
+// Reset empties the batch, keeping its buffers, and stamps it with t.
+func (b *Batch) Reset(t time.Time) {
+	b.T = t
+	b.Keys = b.Keys[:0]
+	b.Values = b.Values[:0]
+}
+
+// Write appends every point of b under one lock.
+func (s *Store) Write(b *Batch) {
+	s.mu.Lock()
+	for i, k := range b.Keys {
+		s.appendLocked(k, b.T, b.Values[i])
+	}
+	s.version++
+	s.mu.Unlock()
+}
+
+// SetHost publishes the latest host sample. The store keeps h as given:
+// the caller must not modify h's slices afterwards.
+func (s *Store) SetHost(h Host) {
+	s.mu.Lock()
+	s.host = h
+	s.version++
+	s.mu.Unlock()
+}
+
+// SetHealth records the health of the source called name.
+func (s *Store) SetHealth(name string, h Health) {
+	s.mu.Lock()
+	if s.health == nil {
+		s.health = make(map[string]Health)
+	}
+	s.health[name] = h
+	s.version++
+	s.mu.Unlock()
+}
+
+// Version returns a number that changes whenever the store does, so a reader
+// can skip a snapshot (and a redraw) when nothing is new.
+func (s *Store) Version() uint64 {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.version
+}
+
+// Snapshot is a consistent copy of a Store at one moment. Its Host shares
+// slices with the store, which never modifies a published Host.
+type Snapshot struct {
+	Version uint64
+	Host    Host
+	Series  map[string][]Point
+	Health  map[string]Health
+}
+
+// Get returns the points of the series named key, oldest first, or nil.
+func (sn *Snapshot) Get(key string) []Point { return sn.Series[key] }
+
+// Keys returns the snapshot's series names in order.
+func (sn *Snapshot) Keys() []string {
+	keys := make([]string, 0, len(sn.Series))
+	for k := range sn.Series {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Snapshot fills dst with a copy of the store, reusing dst's buffers so that a
+// reader taking a snapshot every frame allocates nothing once warmed up.
+func (s *Store) Snapshot(dst *Snapshot) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	dst.Version = s.version
+	dst.Host = s.host
+	if dst.Series == nil {
+		dst.Series = make(map[string][]Point, len(s.series))
+	}
+	for k, pts := range dst.Series {
+		if _, ok := s.series[k]; !ok {
+			delete(dst.Series, k)
+			continue
+		}
+		dst.Series[k] = pts[:0]
+	}
+	for k, r := range s.series {
+		dst.Series[k] = r.AppendTo(dst.Series[k])
+	}
+	if dst.Health == nil {
+		dst.Health = make(map[string]Health, len(s.health))
+	}
+	clear(dst.Health)
+	for k, h := range s.health {
+		dst.Health[k] = h
+	}
+}
