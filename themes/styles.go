@@ -1,0 +1,99 @@
+package themes
+
+import (
+	"image/color"
+
+	"charm.land/lipgloss/v2"
+)
+
+// Styles is a theme turned into Lip Gloss styles, built once per theme change
+// and passed by value to every view. Its zero value renders plain text.
+type Styles struct {
+	Theme Theme
+
+	Text, Muted, Accent, Title lipgloss.Style
+	Border                     lipgloss.Style // panel borders (foreground only)
+	OK, Warn, Crit             lipgloss.Style
+	GaugeEmpty                 lipgloss.Style
+	Selected                   lipgloss.Style // the cursor row of a table
+	TabActive, TabInactive     lipgloss.Style
+	StatusBar                  lipgloss.Style
+	HelpKey, HelpDesc          lipgloss.Style
+	Series                     []lipgloss.Style
+}
+
+// NewStyles builds the styles for t.
+func NewStyles(t Theme) Styles {
+	if t.Mono {
+		return monoStyles(t)
+	}
+	fg := func(c color.Color) lipgloss.Style { return lipgloss.NewStyle().Foreground(c) }
+	s := Styles{
+		Theme:       t,
+		Text:        fg(t.Text),
+		Muted:       fg(t.Muted),
+		Accent:      fg(t.Accent).Bold(true),
+		Title:       fg(t.Accent).Bold(true),
+		Border:      fg(t.Border),
+		OK:          fg(t.OK),
+		Warn:        fg(t.Warn),
+		Crit:        fg(t.Crit).Bold(true),
+		GaugeEmpty:  fg(t.GaugeFill),
+		Selected:    lipgloss.NewStyle().Foreground(t.SelectFg).Background(t.SelectBg),
+		TabActive:   lipgloss.NewStyle().Foreground(t.SelectFg).Background(t.SelectBg).Bold(true),
+		TabInactive: fg(t.Muted),
+		StatusBar:   fg(t.Muted),
+		HelpKey:     fg(t.Accent).Bold(true),
+		HelpDesc:    fg(t.Muted),
+	}
+	for _, c := range t.Series {
+		s.Series = append(s.Series, lipgloss.NewStyle().Foreground(c))
+	}
+	return s
+}
+
+// monoStyles tells things apart without colour: bold for what matters,
+// faint for what does not, reverse video for selection.
+func monoStyles(t Theme) Styles {
+	plain := lipgloss.NewStyle()
+	return Styles{
+		Theme:       t,
+		Text:        plain,
+		Muted:       plain.Faint(true),
+		Accent:      plain.Bold(true),
+		Title:       plain.Bold(true),
+		Border:      plain,
+		OK:          plain,
+		Warn:        plain.Bold(true),
+		Crit:        plain.Bold(true).Underline(true),
+		GaugeEmpty:  plain.Faint(true),
+		Selected:    plain.Reverse(true),
+		TabActive:   plain.Reverse(true).Bold(true),
+		TabInactive: plain,
+		StatusBar:   plain,
+		HelpKey:     plain.Bold(true),
+		HelpDesc:    plain,
+		Series:      []lipgloss.Style{plain},
+	}
+}
+
+// Line returns the style of chart line i, cycling through the palette.
+func (s Styles) Line(i int) lipgloss.Style {
+	if len(s.Series) == 0 {
+		return s.Text
+	}
+	return s.Series[i%len(s.Series)]
+}
+
+// Level returns OK, Warn or Crit for a value against two thresholds, the
+// colour a gauge or a percentage takes.
+func (s Styles) Level(v, warn, crit float64) lipgloss.Style {
+	switch {
+	case v >= crit:
+		return s.Crit
+	case v >= warn:
+		return s.Warn
+	default:
+		return s.OK
+	}
+}
