@@ -1,0 +1,155 @@
+// Package panel draws the bordered, titled boxes the dashboard is made of,
+// clipping and padding their contents to an exact size so that a layout
+// never shifts when a number grows a digit.
+package panel
+
+import (
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// Styles are the styles a panel uses.
+type Styles struct {
+	Border lipgloss.Style
+	Title  lipgloss.Style
+	Info   lipgloss.Style // the right-hand note in the top border
+}
+
+// Render draws body inside a rounded box of exactly w x h cells with title
+// in the top border and info right-aligned after it. Body lines longer than
+// w-2 cells are cut; missing lines are blank. Below 2x2 nothing fits and
+// Render returns h blank lines of width w.
+func Render(st Styles, title, info, body string, w, h int) string {
+	if w < 2 || h < 2 {
+		return Blank(w, h)
+	}
+	inner := w - 2
+	var b strings.Builder
+	b.Grow(h * (w + 16))
+
+	// Top border: ╭─ title ─── info ─╮
+	title = Fit(title, max(inner-3, 0))
+	used := 0
+	top := st.Border.Render("╭")
+	if title != "" && inner >= 4 {
+		top += st.Border.Render("─") + " " + st.Title.Render(title) + " "
+		used = 3 + ansi.StringWidth(title)
+	}
+	if info != "" {
+		room := inner - used - 3
+		if room >= 4 {
+			info = Fit(info, room)
+			fill := inner - used - ansi.StringWidth(info) - 3
+			top += st.Border.Render(strings.Repeat("─", fill)) + " " + st.Info.Render(info) + " " + st.Border.Render("─")
+			used = inner
+		}
+	}
+	top += st.Border.Render(strings.Repeat("─", max(inner-used, 0)) + "╮")
+	b.WriteString(top)
+
+	lines := strings.Split(body, "\n")
+	side := st.Border.Render("│")
+	for i := 0; i < h-2; i++ {
+		b.WriteByte('\n')
+		b.WriteString(side)
+		line := ""
+		if i < len(lines) {
+			line = lines[i]
+		}
+		b.WriteString(Pad(line, inner))
+		b.WriteString(side)
+	}
+	b.WriteByte('\n')
+	b.WriteString(st.Border.Render("╰" + strings.Repeat("─", inner) + "╯"))
+	return b.String()
+}
+
+// Pad cuts or pads a styled line to exactly w cells.
+func Pad(s string, w int) string {
+	n := ansi.StringWidth(s)
+	switch {
+	case n > w:
+		return ansi.Truncate(s, w, "")
+	case n < w:
+		return s + strings.Repeat(" ", w-n)
+	}
+	return s
+}
+
+// Fit cuts a plain string to w cells with an ellipsis.
+func Fit(s string, w int) string {
+	if ansi.StringWidth(s) <= w {
+		return s
+	}
+	return ansi.Truncate(s, max(w, 0), "…")
+}
+
+// Blank returns h lines of w spaces.
+func Blank(w, h int) string {
+	if h <= 0 {
+		return ""
+	}
+	line := strings.Repeat(" ", max(w, 0))
+	return strings.TrimSuffix(strings.Repeat(line+"\n", h), "\n")
+}
+
+// Block pads every line of s to w cells and s to h lines, so blocks can be
+// joined side by side.
+func Block(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	var b strings.Builder
+	for i := 0; i < h; i++ {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		line := ""
+		if i < len(lines) {
+			line = lines[i]
+		}
+		b.WriteString(Pad(line, w))
+	}
+	return b.String()
+}
+
+// Row joins blocks of the same height side by side.
+func Row(blocks ...string) string {
+	if len(blocks) == 0 {
+		return ""
+	}
+	split := make([][]string, len(blocks))
+	h := 0
+	for i, bl := range blocks {
+		split[i] = strings.Split(bl, "\n")
+		h = max(h, len(split[i]))
+	}
+	var b strings.Builder
+	for r := 0; r < h; r++ {
+		if r > 0 {
+			b.WriteByte('\n')
+		}
+		for _, lines := range split {
+			if r < len(lines) {
+				b.WriteString(lines[r])
+			}
+		}
+	}
+	return b.String()
+}
+
+// Split divides total cells into n parts as evenly as possible, the larger
+// parts first.
+func Split(total, n int) []int {
+	if n <= 0 {
+		return nil
+	}
+	out := make([]int, n)
+	for i := range out {
+		out[i] = total / n
+		if i < total%n {
+			out[i]++
+		}
+	}
+	return out
+}
