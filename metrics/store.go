@@ -29,6 +29,7 @@ type Store struct {
 	host     Host
 	health   map[string]Health
 	version  uint64
+	changed  chan struct{} // closed on the next write, then replaced
 }
 
 // NewStore returns an empty store whose series keep capacity points each.
@@ -40,7 +41,7 @@ func NewStore(capacity int) *Store {
 func (s *Store) Append(key string, t time.Time, v float64) {
 	s.mu.Lock()
 	s.appendLocked(key, t, v)
-	s.version++
+	s.touchLocked()
 	s.mu.Unlock()
 }
 
@@ -84,7 +85,7 @@ func (s *Store) Write(b *Batch) {
 	for i, k := range b.Keys {
 		s.appendLocked(k, b.T, b.Values[i])
 	}
-	s.version++
+	s.touchLocked()
 	s.mu.Unlock()
 }
 
@@ -93,7 +94,7 @@ func (s *Store) Write(b *Batch) {
 func (s *Store) SetHost(h Host) {
 	s.mu.Lock()
 	s.host = h
-	s.version++
+	s.touchLocked()
 	s.mu.Unlock()
 }
 
@@ -104,8 +105,30 @@ func (s *Store) SetHealth(name string, h Health) {
 		s.health = make(map[string]Health)
 	}
 	s.health[name] = h
-	s.version++
+	s.touchLocked()
 	s.mu.Unlock()
+}
+
+// touchLocked marks a write: a new version, and a wake-up for everyone
+// waiting on Changed.
+func (s *Store) touchLocked() {
+	s.version++
+	if s.changed != nil {
+		close(s.changed)
+		s.changed = nil
+	}
+}
+
+// Changed returns a channel that is closed at the store's next write, so a
+// view can redraw as soon as data arrives instead of polling on its own
+// clock, out of phase with the sources.
+func (s *Store) Changed() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.changed == nil {
+		s.changed = make(chan struct{})
+	}
+	return s.changed
 }
 
 // Version returns a number that changes whenever the store does, so a reader

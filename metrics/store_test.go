@@ -168,3 +168,28 @@ func BenchmarkStoreSnapshot(b *testing.B) {
 		s.Snapshot(&sn)
 	}
 }
+
+func TestChanged(t *testing.T) {
+	var s Store
+	ch := s.Changed()
+	if ch != s.Changed() {
+		t.Fatal("Changed returned a new channel without a write")
+	}
+	select {
+	case <-ch:
+		t.Fatal("closed before any write")
+	default:
+	}
+	s.Append("x", at(0), 1)
+	select {
+	case <-ch:
+	default:
+		t.Fatal("not closed by a write")
+	}
+	next := s.Changed()
+	select {
+	case <-next:
+		t.Fatal("the next channel is already closed")
+	default:
+	}
+}

@@ -18,6 +18,9 @@ type Column struct {
 	Title string
 	Width int
 	Right bool // right-align, for numbers
+	// HideBelow hides the column when the table is narrower than this, so
+	// narrow terminals keep the columns that matter.
+	HideBelow int
 }
 
 // KeyMap is the table's key bindings; they feed the help view.
@@ -163,13 +166,17 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 }
 
 // widths resolves flexible columns against the table width; one space
-// separates columns.
+// separates columns. A hidden column gets -1.
 func (m *Model) widths() []int {
 	out := make([]int, len(m.cols))
-	fixed, flex := len(m.cols)-1, 0
+	fixed, flex := -1, 0
 	for i, c := range m.cols {
+		if m.width < c.HideBelow {
+			out[i] = -1
+			continue
+		}
 		out[i] = c.Width
-		fixed += c.Width
+		fixed += c.Width + 1
 		if c.Width == 0 {
 			flex++
 		}
@@ -177,7 +184,7 @@ func (m *Model) widths() []int {
 	if flex > 0 {
 		share := max(m.width-fixed, 0) / flex
 		for i, c := range m.cols {
-			if c.Width == 0 {
+			if c.Width == 0 && out[i] == 0 {
 				out[i] = max(share, 4)
 			}
 		}
@@ -223,10 +230,15 @@ func (m *Model) View(st Styles) string {
 // line lays out one row's cells in their columns, exactly m.width cells.
 func (m *Model) line(ws []int, cell func(int) string) string {
 	var b strings.Builder
+	first := true
 	for i, w := range ws {
-		if i > 0 {
+		if w < 0 {
+			continue
+		}
+		if !first {
 			b.WriteByte(' ')
 		}
+		first = false
 		s := cut(cell(i), w)
 		gap := strings.Repeat(" ", w-ansi.StringWidth(s))
 		if m.cols[i].Right {

@@ -115,3 +115,16 @@ func TestView(t *testing.T) {
 		}
 	}
 }
+
+func TestHideBelow(t *testing.T) {
+	m := New(Column{Title: "PID", Width: 5, Right: true}, Column{Title: "NAME"}, Column{Title: "THR", Width: 3, Right: true, HideBelow: 30})
+	m.SetRows([][]string{{"1", "init", "4"}})
+	m.SetSize(20, 2)
+	if got, want := m.View(Styles{}), "  PID NAME          \n    1 init          "; got != want {
+		t.Errorf("narrow: got %q, want %q", got, want)
+	}
+	m.SetSize(30, 2)
+	if got := m.View(Styles{}); !strings.Contains(got, "THR") {
+		t.Errorf("wide: THR hidden: %q", got)
+	}
+}

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/perftop/perftop/themes"
+)
+
+// minInterval is the shortest refresh interval: below it, sampling /proc
+// costs more than the numbers are worth.
+const minInterval = 100 * time.Millisecond
+
+// config is perftop's configuration after every layer has been applied:
+// defaults, then the config file, then the environment, then flags.
+type config struct {
+	Interval time.Duration `yaml:"interval"`
+	Theme    string        `yaml:"theme"`
+	NoColor  bool          `yaml:"no_color"`
+
+	dir    string     // the config directory, for user themes
+	themes themes.Set // built-ins plus the user's theme files
+}
+
+func defaults() config {
+	return config{Interval: time.Second, Theme: themes.Dark}
+}
+
+// configDir is os.UserConfigDir()/perftop, or "" when there is no home.
+func configDir(getenv func(string) string) string {
+	if d := getenv("PERFTOP_CONFIG_DIR"); d != "" {
+		return d
+	}
+	d, err := os.UserConfigDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "perftop")
+}
+
+// configFlags are the flags every command that draws or samples shares.
+type configFlags struct {
+	file     string
+	interval time.Duration
+	theme    string
+	noColor  bool
+}
+
+func (f *configFlags) register(cmd *cobra.Command) {
+	fl := cmd.PersistentFlags()
+	fl.DurationVar(&f.interval, "interval", time.Second, "refresh `interval`, at least 100ms (env PERFTOP_INTERVAL)")
+	fl.StringVar(&f.theme, "theme", themes.Dark, "colour `theme`: see 'perftop themes' (env PERFTOP_THEME)")
+	fl.BoolVar(&f.noColor, "no-color", false, "draw without colour (also when NO_COLOR is set or TERM=dumb)")
+	fl.StringVar(&f.file, "config", "", "config `file` (YAML; default <config dir>/perftop/config.yaml)")
+}
+
+// load builds the config: defaults, file, environment, flags, then checks it.
+func (f *configFlags) load(cmd *cobra.Command, getenv func(string) string) (config, error) {
+	cfg := defaults()
+	cfg.dir = configDir(getenv)
+
+	path, explicit := f.file, f.file != ""
+	if !explicit && cfg.dir != "" {
+		path = filepath.Join(cfg.dir, "config.yaml")
+	}
+	if path != "" {
+		if err := cfg.readFile(path, explicit); err != nil {
+			return cfg, err
+		}
+	}
+
+	if v := getenv("PERFTOP_INTERVAL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return cfg, usagef("invalid PERFTOP_INTERVAL %q: want a duration such as 500ms or 2s", v)
+		}
+		cfg.Interval = d
+	}
+	if v := getenv("PERFTOP_THEME"); v != "" {
+		cfg.Theme = v
+	}
+	if getenv("NO_COLOR") != "" || getenv("TERM") == "dumb" {
+		cfg.NoColor = true
+	}
+
+	fl := cmd.Flags()
+	if fl.Changed("interval") {
+		cfg.Interval = f.interval
+	}
+	if fl.Changed("theme") {
+		cfg.Theme = f.theme
+	}
+	if fl.Changed("no-color") {
+		cfg.NoColor = f.noColor
+	}
+	return cfg, cfg.validate()
+}
+
+// readFile applies a YAML config file. A missing default file is fine; a
+// missing file named with --config is not.
+func (c *config) readFile(path string, explicit bool) error {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) && !explicit {
+		return nil
+	}
+	if err != nil {
+		return usagef("config file: %w", err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+		return usagef("config file %s: %s", path, oneLine(err.Error()))
+	}
+	return nil
+}
+
+// validate checks the merged config and loads the user's themes.
+func (c *config) validate() error {
+	if c.Interval < minInterval {
+		return usagef("invalid interval %s: must be at least %s", c.Interval, minInterval)
+	}
+	set := themes.DefaultSet()
+	if c.dir != "" {
+		user, err := themes.LoadDir(filepath.Join(c.dir, "themes"), set)
+		if err != nil {
+			return usageError{err}
+		}
+		set = set.With(user)
+	}
+	c.themes = set
+	if _, ok := set.Find(c.Theme); !ok {
+		return usagef("unknown theme %q: have %v (see 'perftop themes')", c.Theme, set.Names())
+	}
+	return nil
+}

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+
+	"github.com/perftop/perftop/metrics"
+	"github.com/perftop/perftop/sources/system"
+	"github.com/perftop/perftop/themes"
+	"github.com/perftop/perftop/tui"
+)
+
+// frameRate caps how often Bubble Tea flushes frames. Every frame tick wakes
+// the process even when nothing changed; data arrives once per interval and
+// keys are rare, so a low rate keeps the idle cost down (see the README's
+// Performance section for the measurements behind this number).
+const frameRate = 8
+
+// source is what the dashboard runs in the background.
+type source interface {
+	Name() string
+	Run(ctx context.Context, st *metrics.Store) error
+}
+
+// runDashboard runs the live dashboard until the user quits or a signal
+// arrives; the terminal is restored in every case, panics included.
+func runDashboard(ctx context.Context, cfg config, e *env) error {
+	ctx, cancel := context.WithCancel(ctx)
+
+	st := metrics.NewStore(metrics.DefaultRingCapacity)
+	host := system.New(system.Options{Interval: cfg.Interval})
+	wg := startSources(ctx, st, host)
+	defer func() {
+		cancel()
+		wg.Wait() // the sources have stopped before we return
+	}()
+
+	themeName := cfg.Theme
+	profile, colorless := colourProfile(cfg)
+	if colorless {
+		themeName = themes.Monochrome
+	}
+	model := tui.New(tui.Options{
+		Store:       st,
+		Themes:      cfg.themes,
+		Theme:       themeName,
+		Interval:    cfg.Interval,
+		SetInterval: host.SetInterval,
+		Context:     ctx,
+	})
+	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(frameRate)}
+	if colorless {
+		opts = append(opts, tea.WithColorProfile(profile))
+	}
+	_, err := tea.NewProgram(model, opts...).Run()
+	switch {
+	case err == nil, errors.Is(err, tea.ErrInterrupted), errors.Is(err, context.Canceled):
+		return nil
+	case errors.Is(err, tea.ErrProgramPanic):
+		return fmt.Errorf("the dashboard crashed (terminal restored): %w; please report this with the stack above", err)
+	default:
+		return fmt.Errorf("dashboard: %w", err)
+	}
+}
+
+// colourProfile decides whether to draw in colour. Bubble Tea honours
+// NO_COLOR only when it parses as a boolean; perftop treats any non-empty
+// NO_COLOR (and TERM=dumb, and --no-color) as no colour, and falls back to
+// monochrome on terminals that report no colours. Bold and reverse video stay.
+func colourProfile(cfg config) (colorprofile.Profile, bool) {
+	if cfg.NoColor {
+		return colorprofile.Ascii, true
+	}
+	if p := colorprofile.Detect(os.Stdout, os.Environ()); p <= colorprofile.Ascii && p != colorprofile.NoTTY {
+		return colorprofile.Ascii, true
+	}
+	return colorprofile.TrueColor, false
+}
+
+// startSources runs each source in its own goroutine. A source that panics
+// is reported as down in the store instead of taking the terminal with it.
+func startSources(ctx context.Context, st *metrics.Store, srcs ...source) *sync.WaitGroup {
+	var wg sync.WaitGroup
+	for _, s := range srcs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				if r := recover(); r != nil {
+					st.SetHealth(s.Name(), metrics.Health{LastError: fmt.Sprintf("crashed: %v", r)})
+				}
+			}()
+			if err := s.Run(ctx, st); err != nil && !errors.Is(err, context.Canceled) {
+				st.SetHealth(s.Name(), metrics.Health{LastError: err.Error()})
+			}
+		}()
+	}
+	return &wg
+}

@@ -1,0 +1,113 @@
+// Command perftop is top for performance work: a live terminal dashboard of
+// the host (and, as it grows, Prometheus targets and load tests), with a batch
+// mode for scripts.
+//
+// This package is the only place that reads flags, environment variables and
+// the config file; it wires the sources, the store and the dashboard.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes, the same for every subcommand.
+const (
+	exitOK      = 0
+	exitFailure = 1 // something went wrong at run time
+	exitUsage   = 2 // bad flag, file or argument
+)
+
+// usageError is a mistake in how perftop was called: exit code 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr, os.Getenv))
+}
+
+// run executes perftop with args and returns the exit code. Everything it
+// needs from the process (output, environment) is passed in, so tests can run
+// it in-process.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	root := newRootCmd(&env{stdout: stdout, stderr: stderr, getenv: getenv})
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintln(stderr, "perftop: "+oneLine(err.Error()))
+	var ue usageError
+	if errors.As(err, &ue) || isCobraUsage(err) {
+		return exitUsage
+	}
+	return exitFailure
+}
+
+// env is what the commands take from the process.
+type env struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+// isCobraUsage recognises the errors cobra itself returns for bad commands
+// and arguments, which it does not type.
+func isCobraUsage(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "accepts ", "requires ", "invalid argument", "flag needs an argument"} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}
+
+func newRootCmd(e *env) *cobra.Command {
+	cf := &configFlags{}
+	root := &cobra.Command{
+		Use:   "perftop",
+		Short: "top for performance work: a live dashboard of your host",
+		Long: `perftop shows, live in your terminal, what matters while you measure:
+CPU (total and per core), load, memory and swap, disk and network I/O,
+filesystems and the busiest processes. It works locally, over SSH and in
+tmux, in colour or without.
+
+Keys: q quit, ? help, tab/1-9 screens, p pause, +/- refresh interval,
+t theme, / filter tables, arrows or j/k to move.`,
+		Example: `  perftop                         # the dashboard, refreshed every second
+  perftop --interval 500ms        # refresh twice a second
+  perftop --theme light           # for a light terminal background
+  NO_COLOR=1 perftop              # monochrome
+  perftop snapshot --json | jq .cpu.total_percent`,
+		Args:          cobra.NoArgs,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := cf.load(cmd, e.getenv)
+			if err != nil {
+				return err
+			}
+			return runDashboard(cmd.Context(), cfg, e)
+		},
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	cf.register(root)
+	root.AddCommand(newSnapshotCmd(e, cf), newThemesCmd(e, cf), newVersionCmd(e))
+	return root
+}

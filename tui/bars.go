@@ -1,0 +1,83 @@
+package tui
+
+import (
+	"strconv"
+
+	"github.com/perftop/perftop/tui/statusbar"
+)
+
+// topBar shows the screens as tabs, and what is being watched.
+func (m *Model) topBar() string {
+	left := []string{m.st.Accent.Render(" perftop")}
+	full := 9
+	for _, s := range m.screens {
+		full += len(s.title) + 5
+	}
+	for i, s := range m.screens {
+		label := " " + strconv.Itoa(i+1) + " " + s.title + " "
+		if full > m.w-22 && i != m.active {
+			label = " " + strconv.Itoa(i+1) + " " // narrow: only the active tab is named
+		}
+		if i == m.active {
+			left = append(left, m.st.TabActive.Render(label))
+		} else {
+			left = append(left, m.st.TabInactive.Render(label))
+		}
+	}
+	var right []string
+	if m.paused {
+		right = append(right, m.st.Warn.Render("PAUSED"))
+	}
+	h := m.snap.Host
+	if h.Hostname != "" {
+		right = append(right, m.st.Muted.Render(h.Hostname))
+	}
+	if !h.Time.IsZero() {
+		right = append(right, m.st.Text.Render(h.Time.Format("15:04:05")+" "))
+	}
+	return statusbar.Render(m.w, left, right, m.st.StatusBar)
+}
+
+// bottomBar shows the filter being typed, or key hints and source health.
+func (m *Model) bottomBar() string {
+	if m.filtering {
+		prompt := m.st.Accent.Render(" /") + m.st.Text.Render(m.filter+"█")
+		hint := m.st.Muted.Render("enter keep · esc clear")
+		return statusbar.Render(m.w, []string{prompt}, []string{hint + " "}, m.st.StatusBar)
+	}
+	hint := func(k, d string) string { return m.st.HelpKey.Render(k) + " " + m.st.HelpDesc.Render(d) }
+	left := []string{" " + hint("?", "help"), hint("q", "quit"), hint("tab", "screens")}
+	if m.paused {
+		left = append(left, hint("p", "resume"))
+	} else {
+		left = append(left, hint("p", "pause"))
+	}
+	if m.keys.Slower.Enabled() {
+		left = append(left, hint("+/-", m.durationLabel()))
+	} else {
+		left = append(left, m.st.Muted.Render("every "+m.durationLabel()))
+	}
+	left = append(left, hint("t", m.st.Theme.Name))
+	if t := m.screens[m.active].table; t != nil {
+		if f := t.Filter(); f != "" {
+			left = append(left, m.st.Warn.Render("/"+f))
+		} else {
+			left = append(left, hint("/", "filter"))
+		}
+	}
+	var right []string
+	for _, name := range sortedKeys(m.snap.Health) {
+		h := m.snap.Health[name]
+		if !h.Up {
+			msg := name + " down"
+			if h.LastError != "" {
+				msg += ": " + h.LastError
+			}
+			right = append(right, m.st.Crit.Render(msg))
+		}
+	}
+	if len(right) > 0 {
+		right[len(right)-1] += " "
+	}
+	return statusbar.Render(m.w, left, right, m.st.StatusBar)
+}

@@ -1,0 +1,302 @@
+// Package tui is perftop's Bubble Tea v2 dashboard: the root model owns the
+// layout, the global keys and the redraw cycle, and delegates drawing to the
+// component packages (chart, gauge, table, panel, statusbar, help).
+//
+// The model reads data only through metrics.Store snapshots, taken when the
+// store signals a change, so sources never touch the model and the model is
+// only changed inside Update.
+package tui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/perftop/perftop/metrics"
+	"github.com/perftop/perftop/themes"
+	"github.com/perftop/perftop/tui/help"
+	"github.com/perftop/perftop/tui/panel"
+	"github.com/perftop/perftop/tui/table"
+	"github.com/perftop/perftop/tui/units"
+)
+
+// Minimum terminal size; below it the dashboard says so instead of drawing a
+// broken layout.
+const (
+	MinWidth  = 60
+	MinHeight = 15
+)
+
+// Intervals are the refresh intervals +/- step through.
+var Intervals = []time.Duration{
+	100 * time.Millisecond, 250 * time.Millisecond, 500 * time.Millisecond,
+	time.Second, 2 * time.Second, 5 * time.Second, 10 * time.Second,
+}
+
+// Options configure a dashboard.
+type Options struct {
+	Store  *metrics.Store
+	Themes themes.Set // nil means the built-ins
+	Theme  string     // initial theme; "" means the set's first
+	// Interval is the refresh interval shown in the status bar.
+	Interval time.Duration
+	// SetInterval is called when the user changes the interval with +/-;
+	// nil disables those keys.
+	SetInterval func(time.Duration)
+	// Context ends the model's wait for new data; nil means Background.
+	Context context.Context
+}
+
+// Model is the root dashboard model. Create it with New; it is used by one
+// Bubble Tea program at a time.
+type Model struct {
+	o        Options
+	ctx      context.Context
+	keys     KeyMap
+	themes   themes.Set
+	st       themes.Styles
+	interval time.Duration
+
+	snap    metrics.Snapshot
+	host    hostView
+	screens []screen
+	active  int
+
+	w, h      int
+	paused    bool
+	showHelp  bool
+	filtering bool
+	filter    string
+
+	frame string // the last rendered frame, reused until something changes
+	dirty bool
+}
+
+// screen is one page of the dashboard. table, when set, is what the table
+// keys and the filter act on.
+type screen struct {
+	title string
+	view  func(m *Model, w, h int) string
+	table *table.Model
+}
+
+// dataMsg says the store has new data.
+type dataMsg struct{}
+
+// New returns a dashboard over o.Store.
+func New(o Options) *Model {
+	m := &Model{o: o, keys: DefaultKeyMap(), themes: o.Themes, interval: o.Interval, dirty: true}
+	if len(m.themes) == 0 {
+		m.themes = themes.DefaultSet()
+	}
+	m.ctx = o.Context
+	if m.ctx == nil {
+		m.ctx = context.Background()
+	}
+	th, ok := m.themes.Find(o.Theme)
+	if !ok {
+		th = m.themes[0]
+	}
+	m.st = themes.NewStyles(th)
+	m.host = newHostView()
+	m.screens = []screen{
+		{title: "Overview", view: (*Model).overview, table: &m.host.procs},
+		{title: "CPU", view: (*Model).cpuScreen},
+		{title: "Memory", view: (*Model).memScreen},
+		{title: "Disk", view: (*Model).diskScreen, table: &m.host.disks},
+		{title: "Network", view: (*Model).netScreen, table: &m.host.nets},
+		{title: "Processes", view: (*Model).procScreen, table: &m.host.procs},
+	}
+	if !m.keysEnabled() {
+		m.keys.Slower.SetEnabled(false)
+		m.keys.Faster.SetEnabled(false)
+	}
+	m.refresh()
+	return m
+}
+
+func (m *Model) keysEnabled() bool { return m.o.SetInterval != nil }
+
+// Init starts waiting for data.
+func (m *Model) Init() tea.Cmd { return m.wait() }
+
+// wait returns a command that delivers a dataMsg at the store's next write.
+func (m *Model) wait() tea.Cmd {
+	ch, ctx := m.o.Store.Changed(), m.ctx
+	return func() tea.Msg {
+		select {
+		case <-ch:
+			return dataMsg{}
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
+
+// refresh takes a snapshot and hands it to the views.
+func (m *Model) refresh() {
+	m.o.Store.Snapshot(&m.snap)
+	m.host.setData(&m.snap)
+	m.dirty = true
+}
+
+// Update handles data, resizes and keys.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case dataMsg:
+		if !m.paused {
+			m.refresh()
+		}
+		return m, m.wait()
+	case tea.WindowSizeMsg:
+		m.w, m.h = msg.Width, msg.Height
+		m.dirty = true
+	case tea.KeyPressMsg:
+		return m, m.key(msg)
+	}
+	return m, nil
+}
+
+func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
+	m.dirty = true
+	if m.filtering {
+		m.filterKey(msg)
+		return nil
+	}
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Quit):
+		return tea.Quit
+	case key.Matches(msg, k.Help):
+		m.showHelp = !m.showHelp
+	case key.Matches(msg, k.Escape):
+		m.showHelp = false
+		if t := m.screens[m.active].table; t != nil && t.Filter() != "" {
+			t.SetFilter("")
+		}
+	case key.Matches(msg, k.Next):
+		m.active = (m.active + 1) % len(m.screens)
+	case key.Matches(msg, k.Prev):
+		m.active = (m.active + len(m.screens) - 1) % len(m.screens)
+	case key.Matches(msg, k.Screen):
+		if i := int(msg.Code - '1'); i >= 0 && i < len(m.screens) {
+			m.active = i
+		}
+	case key.Matches(msg, k.Pause):
+		m.paused = !m.paused
+		if !m.paused {
+			m.refresh()
+		}
+	case key.Matches(msg, k.Slower):
+		m.stepInterval(+1)
+	case key.Matches(msg, k.Faster):
+		m.stepInterval(-1)
+	case key.Matches(msg, k.Theme):
+		m.st = themes.NewStyles(m.themes.Next(m.st.Theme.Name))
+	case key.Matches(msg, k.Filter):
+		if t := m.screens[m.active].table; t != nil {
+			m.filtering, m.filter = true, t.Filter()
+		}
+	default:
+		if t := m.screens[m.active].table; t != nil {
+			*t, _ = t.Update(msg)
+		}
+	}
+	return nil
+}
+
+// filterKey edits the filter line; the table follows as the user types.
+func (m *Model) filterKey(msg tea.KeyPressMsg) {
+	t := m.screens[m.active].table
+	switch msg.String() {
+	case "esc":
+		m.filtering, m.filter = false, ""
+	case "enter":
+		m.filtering = false
+	case "backspace":
+		if r := []rune(m.filter); len(r) > 0 {
+			m.filter = string(r[:len(r)-1])
+		}
+	case "ctrl+c":
+		m.filtering, m.filter = false, ""
+	default:
+		if msg.Text != "" {
+			m.filter += msg.Text
+		}
+	}
+	if t != nil {
+		t.SetFilter(m.filter)
+	}
+}
+
+func (m *Model) stepInterval(dir int) {
+	if m.o.SetInterval == nil {
+		return
+	}
+	i := 0
+	for i < len(Intervals)-1 && Intervals[i] < m.interval {
+		i++
+	}
+	i = min(max(i+dir, 0), len(Intervals)-1)
+	m.interval = Intervals[i]
+	m.o.SetInterval(m.interval)
+}
+
+// View returns the cached frame, redrawing it only when something changed.
+func (m *Model) View() tea.View {
+	if m.dirty {
+		m.frame = m.render()
+		m.dirty = false
+	}
+	v := tea.NewView(m.frame)
+	v.AltScreen = true
+	v.WindowTitle = "perftop"
+	return v
+}
+
+// Frame renders the whole screen at the current size; tests and benchmarks
+// call it directly.
+func (m *Model) Frame() string { return m.render() }
+
+func (m *Model) render() string {
+	if m.w <= 0 || m.h <= 0 {
+		return ""
+	}
+	if m.w < MinWidth || m.h < MinHeight {
+		msg := fmt.Sprintf("terminal too small: need %dx%d, have %dx%d", MinWidth, MinHeight, m.w, m.h)
+		return panel.Block(panel.Fit(msg, m.w), m.w, m.h)
+	}
+	body := m.h - 2
+	var content string
+	if m.showHelp {
+		content = m.helpView(m.w, body)
+	} else {
+		content = m.screens[m.active].view(m, m.w, body)
+	}
+	return m.topBar() + "\n" + panel.Block(content, m.w, body) + "\n" + m.bottomBar()
+}
+
+func (m *Model) helpView(w, h int) string {
+	st := help.Styles{Title: m.st.Title, Key: m.st.HelpKey, Desc: m.st.HelpDesc}
+	body := help.View(m.keys.groups(), st, w-4, h-2)
+	return panel.Render(m.panelStyles(), "Keys", "esc to close", body, w, h)
+}
+
+func (m *Model) panelStyles() panel.Styles {
+	return panel.Styles{Border: m.st.Border, Title: m.st.Title, Info: m.st.Muted}
+}
+
+// SetSize sets the terminal size without a WindowSizeMsg, for tests.
+func (m *Model) SetSize(w, h int) {
+	m.w, m.h = w, h
+	m.dirty = true
+}
+
+// Interval returns the refresh interval currently shown.
+func (m *Model) Interval() time.Duration { return m.interval }
+
+// durationLabel is the interval as the status bar shows it.
+func (m *Model) durationLabel() string { return units.Duration(m.interval) }
