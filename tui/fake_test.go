@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"fmt"
 	"math"
 	"time"
 
@@ -93,4 +92,3 @@ func fakeHost(t time.Time, i int) metrics.Host {
 	return h
 }
 
-var _ = fmt.Sprint

@@ -1,0 +1,272 @@
+package tui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/perftop/perftop/metrics"
+	"github.com/perftop/perftop/themes"
+)
+
+func keyMsg(k string) tea.KeyPressMsg {
+	switch k {
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "backspace":
+		return tea.KeyPressMsg{Code: tea.KeyBackspace}
+	case "ctrl+c":
+		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	}
+	r := []rune(k)[0]
+	return tea.KeyPressMsg{Code: r, Text: k}
+}
+
+func send(m *Model, keys ...string) tea.Cmd {
+	var cmd tea.Cmd
+	for _, k := range keys {
+		_, cmd = m.Update(keyMsg(k))
+	}
+	return cmd
+}
+
+func plainFrame(m *Model) string { return ansi.Strip(m.Frame()) }
+
+func TestScreenKeys(t *testing.T) {
+	tests := []struct {
+		keys []string
+		want int
+	}{
+		{nil, 0},
+		{[]string{"tab"}, 1},
+		{[]string{"tab", "tab", "shift+tab"}, 1},
+		{[]string{"shift+tab"}, 5},
+		{[]string{"4"}, 3},
+		{[]string{"9"}, 0}, // no ninth screen: stay
+		{[]string{"6", "tab"}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.keys, ","), func(t *testing.T) {
+			m := newTestModel(fakeStore(10), themes.Dark)
+			send(m, tt.keys...)
+			if m.active != tt.want {
+				t.Fatalf("active screen %d, want %d", m.active, tt.want)
+			}
+		})
+	}
+}
+
+func TestQuitKeys(t *testing.T) {
+	for _, k := range []string{"q", "ctrl+c"} {
+		m := newTestModel(fakeStore(10), themes.Dark)
+		cmd := send(m, k)
+		if cmd == nil {
+			t.Fatalf("%s: no command", k)
+		}
+		if _, ok := cmd().(tea.QuitMsg); !ok {
+			t.Fatalf("%s does not quit", k)
+		}
+	}
+}
+
+func TestIntervalKeys(t *testing.T) {
+	var got []time.Duration
+	m := New(Options{Store: fakeStore(10), Interval: time.Second, SetInterval: func(d time.Duration) { got = append(got, d) }})
+	send(m, "+", "+", "-", "-", "-", "-", "-", "-")
+	want := []time.Duration{2 * time.Second, 5 * time.Second, 2 * time.Second, time.Second,
+		500 * time.Millisecond, 250 * time.Millisecond, 100 * time.Millisecond, 100 * time.Millisecond}
+	if len(got) != len(want) {
+		t.Fatalf("SetInterval calls %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("SetInterval calls %v, want %v", got, want)
+		}
+	}
+	m.SetSize(100, 30)
+	if !strings.Contains(plainFrame(m), "+/- 100ms") {
+		t.Errorf("status bar does not show the interval")
+	}
+
+	fixed := New(Options{Store: fakeStore(10), Interval: time.Second})
+	send(fixed, "+")
+	if fixed.Interval() != time.Second {
+		t.Errorf("interval changed without SetInterval")
+	}
+}
+
+func TestThemeKeyCycles(t *testing.T) {
+	m := newTestModel(fakeStore(10), themes.Dark)
+	var seen []string
+	for i := 0; i < 5; i++ {
+		seen = append(seen, m.st.Theme.Name)
+		send(m, "t")
+	}
+	if got := strings.Join(seen, ","); got != "dark,light,high-contrast,mono,dark" {
+		t.Fatalf("theme cycle %s", got)
+	}
+}
+
+func TestPauseFreezesData(t *testing.T) {
+	st := fakeStore(10)
+	m := newTestModel(st, themes.Dark)
+	m.SetSize(120, 40)
+	send(m, "p")
+	before := m.snap.Version
+	st.SetHost(metrics.Host{Hostname: "changed"})
+	m.Update(dataMsg{})
+	if m.snap.Version != before {
+		t.Fatal("paused model took a snapshot")
+	}
+	if !strings.Contains(plainFrame(m), "PAUSED") {
+		t.Error("no PAUSED marker")
+	}
+	send(m, "p")
+	if m.snap.Host.Hostname != "changed" {
+		t.Fatal("resuming did not refresh")
+	}
+}
+
+func TestDataMessageRefreshesAndRearms(t *testing.T) {
+	st := fakeStore(10)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	m := New(Options{Store: st, Context: ctx})
+	cmd := m.Init()
+	done := make(chan tea.Msg)
+	go func() { done <- cmd() }()
+	st.SetHost(metrics.Host{Hostname: "fresh"})
+	msg := <-done
+	if _, ok := msg.(dataMsg); !ok {
+		t.Fatalf("got %T, want dataMsg", msg)
+	}
+	_, next := m.Update(msg)
+	if m.snap.Host.Hostname != "fresh" {
+		t.Fatal("data message did not refresh the snapshot")
+	}
+	if next == nil {
+		t.Fatal("no new wait after data")
+	}
+	cancel()
+	if got := next(); got != nil {
+		t.Fatalf("wait after cancel returned %T", got)
+	}
+}
+
+func TestFilter(t *testing.T) {
+	m := newTestModel(fakeStore(10), themes.Dark)
+	m.SetSize(120, 40)
+	send(m, "6", "/", "n", "g")
+	if !m.filtering {
+		t.Fatal("not filtering after /")
+	}
+	if !strings.Contains(plainFrame(m), "/ng█") {
+		t.Error("filter prompt not shown")
+	}
+	send(m, "enter")
+	frame := plainFrame(m)
+	if !strings.Contains(frame, "nginx") || strings.Contains(frame, "postgres") {
+		t.Errorf("filter 'ng' did not narrow the table:\n%s", frame)
+	}
+	if shown, _ := m.host.procs.Len(); shown != 1 {
+		t.Errorf("%d rows shown, want 1", shown)
+	}
+	send(m, "q") // q is a key again once the filter is closed
+	send(m, "esc")
+	if shown, _ := m.host.procs.Len(); shown != 8 {
+		t.Errorf("esc left %d rows, want 8", shown)
+	}
+	send(m, "/", "x", "backspace", "esc")
+	if m.filtering || m.host.procs.Filter() != "" {
+		t.Error("esc while typing did not clear the filter")
+	}
+	send(m, "2", "/")
+	if m.filtering {
+		t.Error("/ on a screen without a table started a filter")
+	}
+}
+
+func TestTooSmall(t *testing.T) {
+	m := newTestModel(fakeStore(10), themes.Dark)
+	m.SetSize(59, 20)
+	frame := plainFrame(m)
+	checkFrame(t, m.Frame(), 59, 20)
+	if !strings.Contains(frame, "terminal too small: need 60x15, have 59x20") {
+		t.Fatalf("frame:\n%s", frame)
+	}
+	m.SetSize(60, 15)
+	if strings.Contains(plainFrame(m), "too small") {
+		t.Fatal("60x15 is big enough")
+	}
+	m.SetSize(0, 0)
+	if m.Frame() != "" {
+		t.Fatal("a zero-size frame is not empty")
+	}
+}
+
+// TestFailedParts: a part the system refuses shows n/a and its reason; the
+// other panels keep drawing, and a source that is down is named.
+func TestFailedParts(t *testing.T) {
+	st := fakeStore(30)
+	h := fakeHost(fakeT0, 30)
+	h.CPU = metrics.CPU{Error: "open /proc/stat: permission denied"}
+	h.DisksError = "open /proc/diskstats: no such file or directory"
+	h.FSError = "statfs: operation not permitted"
+	h.Processes = metrics.Processes{Error: "open /proc: permission denied"}
+	st.SetHost(h)
+	st.SetHealth("prom", metrics.Health{LastError: "connection refused"})
+	m := newTestModel(st, themes.Dark)
+	m.SetSize(160, 48)
+	frame := m.Frame()
+	checkFrame(t, frame, 160, 48)
+	plain := ansi.Strip(frame)
+	for _, want := range []string{"n/a open /proc/stat: permission denied", "n/a open /proc: permission denied", "Memory", "eth0", "prom down: connection refused"} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("frame lacks %q", want)
+		}
+	}
+	golden(t, "failed-parts-160x48", plain)
+}
+
+func TestViewIsCached(t *testing.T) {
+	m := newTestModel(fakeStore(10), themes.Dark)
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	first := m.View().Content
+	if m.dirty {
+		t.Fatal("still dirty after View")
+	}
+	if again := m.View().Content; again != first {
+		t.Fatal("cached frame differs")
+	}
+	v := m.View()
+	if !v.AltScreen {
+		t.Error("dashboard is not on the alternate screen")
+	}
+}
+
+// TestResizeKeepsFrameExact: every size from the minimum to wide draws an
+// exact frame on every screen.
+func TestResizeKeepsFrameExact(t *testing.T) {
+	m := newTestModel(fakeStore(120), themes.Dark)
+	for w := MinWidth; w <= 220; w += 7 {
+		for h := MinHeight; h <= 70; h += 5 {
+			m.SetSize(w, h)
+			for i := range m.screens {
+				m.active = i
+				checkFrame(t, m.Frame(), w, h)
+			}
+		}
+	}
+}
