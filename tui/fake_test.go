@@ -91,4 +91,3 @@ func fakeHost(t time.Time, i int) metrics.Host {
 	}
 	return h
 }
-

@@ -112,10 +112,10 @@ type DisksRaw struct {
 // DiskCounters is one block device's I/O since boot. IOTime is the time the
 // device had at least one request in flight, from which busy percent follows.
 type DiskCounters struct {
-	Name                     string
-	ReadBytes, WriteBytes    uint64
-	Reads, Writes            uint64
-	IOTime                   time.Duration
+	Name                  string
+	ReadBytes, WriteBytes uint64
+	Reads, Writes         uint64
+	IOTime                time.Duration
 }
 
 // FilesystemsRaw is the usage of the mounted real filesystems.
