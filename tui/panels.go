@@ -29,6 +29,13 @@ func (m *Model) box(title, info, body string, w, h int) string {
 	return panel.Render(m.panelStyles(), title, info, body, w, h)
 }
 
+// byteChart prepares c for bytes-per-second series: binary round axis tops,
+// and at least 1 KiB so an idle link draws flat instead of magnified noise.
+func byteChart(c *chart.Model) *chart.Model {
+	c.Binary, c.Floor = true, 1024
+	return c
+}
+
 // drawChart sizes c, feeds it series and renders it.
 func (m *Model) drawChart(c *chart.Model, w, h int, format func(float64) string, series ...chart.Series) string {
 	c.SetSize(w, h)
@@ -164,7 +171,7 @@ func (m *Model) netPanel(w, h, listLines int) string {
 	n := min(len(host.Network), listLines, max(ih-2, 0))
 	var lines []string
 	if chartH := ih - n; chartH > 0 {
-		lines = append(lines, m.drawChart(&m.host.net, iw, chartH, bytesLabel,
+		lines = append(lines, m.drawChart(byteChart(&m.host.net), iw, chartH, bytesLabel,
 			chart.Series{Values: rx, Style: m.st.Line(1)}, chart.Series{Values: tx, Style: m.st.Line(2)}))
 	}
 	for _, nic := range host.Network[:n] {
@@ -209,7 +216,7 @@ func (m *Model) diskPanel(w, h, fsLines int) string {
 		if host.DisksError != "" {
 			lines = append(lines, m.unavailable(host.DisksError))
 		} else {
-			lines = append(lines, m.drawChart(&m.host.disk, iw, chartH, bytesLabel,
+			lines = append(lines, m.drawChart(byteChart(&m.host.disk), iw, chartH, bytesLabel,
 				chart.Series{Values: rd, Style: m.st.Line(0)}, chart.Series{Values: wr, Style: m.st.Line(3)}))
 		}
 	}

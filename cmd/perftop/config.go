@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -114,13 +116,29 @@ func (c *config) readFile(path string, explicit bool) error {
 	if err != nil {
 		return usagef("config file: %w", err)
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+	var doc yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil // an empty file changes nothing
+		}
 		return usagef("config file %s: %s", path, oneLine(err.Error()))
+	}
+	if root := doc.Content[0]; root.Kind == yaml.MappingNode {
+		for i := 0; i < len(root.Content); i += 2 {
+			k := root.Content[i]
+			if !slices.Contains(configKeys, k.Value) {
+				return usagef("config file %s: line %d: unknown key %q (known keys: %s)", path, k.Line, k.Value, strings.Join(configKeys, ", "))
+			}
+		}
+	}
+	if err := doc.Decode(c); err != nil {
+		return usagef("config file %s: %s", path, oneLine(strings.TrimPrefix(err.Error(), "yaml: ")))
 	}
 	return nil
 }
+
+// configKeys are the keys a config file may set.
+var configKeys = []string{"interval", "theme", "no_color"}
 
 // validate checks the merged config and loads the user's themes.
 func (c *config) validate() error {

@@ -36,6 +36,13 @@ type Model struct {
 	// Fill draws areas (everything under the line) instead of lines, which
 	// reads better for a single busy-percent series.
 	Fill bool
+	// Floor is the smallest top of an automatic range, so an idle chart
+	// shows a quiet line at the bottom instead of noise blown up to full
+	// height.
+	Floor float64
+	// Binary rounds an automatic range to 1, 2 or 5 times a power of 1024,
+	// so byte axes read 1 KiB, 2 MiB, 500 MiB.
+	Binary bool
 	// Format labels the y axis; nil prints plain numbers.
 	Format func(float64) string
 	// Axis styles the labels.
@@ -84,7 +91,12 @@ func (m *Model) Range() (lo, hi float64) {
 			lo, hi = min(lo, v), max(hi, v)
 		}
 	}
-	hi = NiceCeil(hi)
+	hi = max(hi, m.Floor)
+	if m.Binary {
+		hi = NiceCeilBinary(hi)
+	} else {
+		hi = NiceCeil(hi)
+	}
 	if lo < 0 {
 		lo = -NiceCeil(-lo)
 	}
@@ -107,6 +119,24 @@ func NiceCeil(v float64) float64 {
 		}
 	}
 	return 10 * p
+}
+
+// NiceCeilBinary rounds v up to 1, 2 or 5 times a power of 1024 times a
+// power of ten below 1024 (1, 2, 5, 10, 20, 50, 100, 200, 500), for byte
+// axes. It returns 0 for v <= 0.
+func NiceCeilBinary(v float64) float64 {
+	if v <= 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0
+	}
+	unit := 1.0
+	for v > 1000*unit {
+		unit *= 1024
+	}
+	n := NiceCeil(v / unit)
+	if n > 1000 {
+		return 1024 * unit
+	}
+	return n * unit
 }
 
 // View renders the chart as height lines of width cells.

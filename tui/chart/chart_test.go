@@ -96,6 +96,27 @@ func TestNiceCeil(t *testing.T) {
 	}
 }
 
+func TestNiceCeilBinary(t *testing.T) {
+	const k, m = 1024.0, 1024.0 * 1024
+	tests := []struct{ in, want float64 }{
+		{0, 0}, {1, 1}, {700, 1000}, {1001, k}, {1500, 2 * k}, {19.1 * m, 20 * m}, {600 * k, 1000 * k}, {1020 * k, m}, {1030 * k, 2 * m},
+	}
+	for _, tt := range tests {
+		if got := NiceCeilBinary(tt.in); got != tt.want {
+			t.Errorf("NiceCeilBinary(%v) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestFloor(t *testing.T) {
+	m := New(10, 4)
+	m.Floor = 100
+	m.SetSeries(Series{Values: []float64{0, 1, 0}})
+	if lo, hi := m.Range(); lo != 0 || hi != 100 {
+		t.Fatalf("range %v..%v, want 0..100", lo, hi)
+	}
+}
+
 func TestTinySizes(t *testing.T) {
 	for _, sz := range [][2]int{{0, 0}, {1, 1}, {3, 1}, {1, 5}} {
 		m := New(sz[0], sz[1])
