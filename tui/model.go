@@ -10,6 +10,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -232,16 +233,29 @@ func (m *Model) filterKey(msg tea.KeyPressMsg) {
 	}
 }
 
+// stepInterval moves to the next longer (dir > 0) or shorter interval in
+// Intervals, from wherever the current one is, listed or not.
 func (m *Model) stepInterval(dir int) {
 	if m.o.SetInterval == nil {
 		return
 	}
-	i := 0
-	for i < len(Intervals)-1 && Intervals[i] < m.interval {
-		i++
+	next := m.interval
+	if dir > 0 {
+		for _, d := range Intervals {
+			if d > m.interval {
+				next = d
+				break
+			}
+		}
+	} else {
+		for _, d := range slices.Backward(Intervals) {
+			if d < m.interval {
+				next = d
+				break
+			}
+		}
 	}
-	i = min(max(i+dir, 0), len(Intervals)-1)
-	m.interval = Intervals[i]
+	m.interval = next
 	m.o.SetInterval(m.interval)
 }
 

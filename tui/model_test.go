@@ -100,6 +100,17 @@ func TestIntervalKeys(t *testing.T) {
 		t.Errorf("status bar does not show the interval")
 	}
 
+	var last time.Duration
+	odd := New(Options{Store: fakeStore(10), Interval: 200 * time.Millisecond, SetInterval: func(d time.Duration) { last = d }})
+	send(odd, "+")
+	if last != 250*time.Millisecond {
+		t.Errorf("+ from 200ms went to %v, want 250ms", last)
+	}
+	send(odd, "-", "-")
+	if last != 100*time.Millisecond {
+		t.Errorf("- - from 250ms went to %v, want 100ms", last)
+	}
+
 	fixed := New(Options{Store: fakeStore(10), Interval: time.Second})
 	send(fixed, "+")
 	if fixed.Interval() != time.Second {
