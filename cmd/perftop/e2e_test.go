@@ -96,7 +96,9 @@ func (tm *term) screen() string { return tm.tmux("capture-pane", "-p", "-t", tm.
 
 func (tm *term) screenEscaped() string { return tm.tmux("capture-pane", "-p", "-e", "-t", tm.target) }
 
-func (tm *term) keys(keys ...string) { tm.tmux(append([]string{"send-keys", "-t", tm.target}, keys...)...) }
+func (tm *term) keys(keys ...string) {
+	tm.tmux(append([]string{"send-keys", "-t", tm.target}, keys...)...)
+}
 
 func (tm *term) display(format string) string {
 	return strings.TrimSpace(tm.tmux("display-message", "-p", "-t", tm.target, format))
