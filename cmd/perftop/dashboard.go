@@ -54,10 +54,18 @@ func runDashboard(ctx context.Context, cfg config, e *env) error {
 		SetInterval: host.SetInterval,
 		Context:     ctx,
 	})
-	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(frameRate)}
+	var opts []tea.ProgramOption
 	if colorless {
 		opts = append(opts, tea.WithColorProfile(profile))
 	}
+	return runProgram(ctx, model, opts...)
+}
+
+// runProgram runs the dashboard program and turns its end into perftop's
+// error: quitting and signals are not errors; a panic is, after Bubble Tea
+// has restored the terminal.
+func runProgram(ctx context.Context, model tea.Model, opts ...tea.ProgramOption) error {
+	opts = append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(frameRate)}, opts...)
 	_, err := tea.NewProgram(model, opts...).Run()
 	switch {
 	case err == nil, errors.Is(err, tea.ErrInterrupted), errors.Is(err, context.Canceled):

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/perftop/perftop/metrics"
+	"github.com/perftop/perftop/tui"
+)
+
+// panicky is the real dashboard with a view that panics once boom is set,
+// standing in for a bug in any view.
+type panicky struct {
+	*tui.Model
+	boom *atomic.Bool
+}
+
+func (p panicky) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := p.Model.Update(msg)
+	return p, cmd
+}
+
+func (p panicky) View() tea.View {
+	if p.boom.Load() {
+		panic("a bug in a view")
+	}
+	return p.Model.View()
+}
+
+// watchWriter records output and closes seen once it contains want.
+type watchWriter struct {
+	mu   sync.Mutex // guards buf and once
+	buf  bytes.Buffer
+	want string
+	seen chan struct{}
+	once sync.Once
+}
+
+func (w *watchWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n, err := w.buf.Write(p)
+	if strings.Contains(w.buf.String(), w.want) {
+		w.once.Do(func() { close(w.seen) })
+	}
+	return n, err
+}
+
+func (w *watchWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+// TestPanicRestoresTerminal: a panic in a view ends the program with a clear
+// error, and the bytes written after the first frame leave the alternate
+// screen and show the cursor again.
+func TestPanicRestoresTerminal(t *testing.T) {
+	st := metrics.NewStore(0)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	boom := &atomic.Bool{}
+	model := panicky{Model: tui.New(tui.Options{Store: st, Interval: time.Second, Context: ctx}), boom: boom}
+	out := &watchWriter{want: "\x1b[?1049h", seen: make(chan struct{})}
+	done := make(chan error, 1)
+	go func() {
+		done <- runProgram(ctx, model, tea.WithInput(nil), tea.WithOutput(out), tea.WithWindowSize(100, 30), tea.WithoutSignalHandler())
+	}()
+	<-out.seen // the dashboard is on the alternate screen
+	boom.Store(true)
+	st.SetHost(metrics.Host{Hostname: "x"}) // new data: the next frame panics
+	err := <-done
+	if err == nil || !strings.Contains(err.Error(), "terminal restored") {
+		t.Fatalf("err = %v", err)
+	}
+	all := out.String()
+	altOn, altOff := strings.LastIndex(all, "\x1b[?1049h"), strings.LastIndex(all, "\x1b[?1049l")
+	if altOff < altOn {
+		t.Errorf("alternate screen not left after the panic (on at %d, off at %d)", altOn, altOff)
+	}
+	if strings.LastIndex(all, "\x1b[?25h") < altOn {
+		t.Errorf("cursor not shown again after the panic")
+	}
+}
