@@ -15,6 +15,8 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/perftop/perftop/themes"
 )
 
 // Series is one line of a chart: its samples oldest first (the newest is
@@ -165,9 +167,9 @@ func (m *Model) View() string {
 	prefixes := make([]string, len(m.series))
 	suffixes := make([]string, len(m.series))
 	for i, s := range m.series {
-		prefixes[i], suffixes[i] = split(s.Style)
+		prefixes[i], suffixes[i] = themes.Codes(s.Style)
 	}
-	axisPre, axisSuf := split(m.Axis)
+	axisPre, axisSuf := themes.Codes(m.Axis)
 
 	m.sb.Reset()
 	m.sb.Grow(m.height * (m.width*3 + 32))
@@ -279,18 +281,6 @@ func (m *Model) set(x, y0, y1, cols int, owner int8) {
 		m.dots[i] |= bit[y%4][bx]
 		m.owner[i] = owner
 	}
-}
-
-// split returns the escape sequences a style puts before and after text, so a
-// run of cells needs one of each instead of one Render call per cell.
-func split(s lipgloss.Style) (prefix, suffix string) {
-	const marker = "\u2588"
-	out := s.Render(marker)
-	i := strings.Index(out, marker)
-	if i < 0 {
-		return "", ""
-	}
-	return out[:i], out[i+len(marker):]
 }
 
 func plain(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }

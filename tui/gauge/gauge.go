@@ -8,6 +8,8 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/perftop/perftop/themes"
 )
 
 // eighths[i] is a cell filled i/8 from the left.
@@ -33,9 +35,9 @@ func Bar(width int, pct float64, fill, empty lipgloss.Style) string {
 		b.WriteString(eighths[part])
 		rest--
 	}
-	out := fill.Render(b.String())
+	out := themes.NewPaint(fill).S(b.String())
 	if rest > 0 {
-		out += empty.Render(strings.Repeat("·", rest))
+		out += themes.NewPaint(empty).S(strings.Repeat("·", rest))
 	}
 	return out
 }

@@ -5,9 +5,12 @@ package panel
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/perftop/perftop/themes"
 )
 
 // Styles are the styles a panel uses.
@@ -29,28 +32,28 @@ func Render(st Styles, title, info, body string, w, h int) string {
 	var b strings.Builder
 	b.Grow(h * (w + 16))
 
+	border, titlePaint, infoPaint := themes.NewPaint(st.Border), themes.NewPaint(st.Title), themes.NewPaint(st.Info)
+
 	// Top border: ╭─ title ─── info ─╮
 	title = Fit(title, max(inner-3, 0))
 	used := 0
-	top := st.Border.Render("╭")
+	b.WriteString(border.S("╭"))
 	if title != "" && inner >= 4 {
-		top += st.Border.Render("─") + " " + st.Title.Render(title) + " "
-		used = 3 + ansi.StringWidth(title)
+		b.WriteString(border.S("─") + " " + titlePaint.S(title) + " ")
+		used = 3 + Width(title)
 	}
 	if info != "" {
-		room := inner - used - 3
-		if room >= 4 {
+		if room := inner - used - 3; room >= 4 {
 			info = Fit(info, room)
-			fill := inner - used - ansi.StringWidth(info) - 3
-			top += st.Border.Render(strings.Repeat("─", fill)) + " " + st.Info.Render(info) + " " + st.Border.Render("─")
+			fill := inner - used - Width(info) - 3
+			b.WriteString(border.S(strings.Repeat("─", fill)) + " " + infoPaint.S(info) + " " + border.S("─"))
 			used = inner
 		}
 	}
-	top += st.Border.Render(strings.Repeat("─", max(inner-used, 0)) + "╮")
-	b.WriteString(top)
+	b.WriteString(border.S(strings.Repeat("─", max(inner-used, 0)) + "╮"))
 
 	lines := strings.Split(body, "\n")
-	side := st.Border.Render("│")
+	side := border.S("│")
 	for i := 0; i < h-2; i++ {
 		b.WriteByte('\n')
 		b.WriteString(side)
@@ -62,13 +65,13 @@ func Render(st Styles, title, info, body string, w, h int) string {
 		b.WriteString(side)
 	}
 	b.WriteByte('\n')
-	b.WriteString(st.Border.Render("╰" + strings.Repeat("─", inner) + "╯"))
+	b.WriteString(border.S("╰" + strings.Repeat("─", inner) + "╯"))
 	return b.String()
 }
 
 // Pad cuts or pads a styled line to exactly w cells.
 func Pad(s string, w int) string {
-	n := ansi.StringWidth(s)
+	n := Width(s)
 	switch {
 	case n > w:
 		return ansi.Truncate(s, w, "")
@@ -76,6 +79,61 @@ func Pad(s string, w int) string {
 		return s + strings.Repeat(" ", w-n)
 	}
 	return s
+}
+
+// Width returns the cells s takes on screen, ignoring escape sequences. The
+// dashboard's lines are ASCII, box drawing, block elements and braille, all
+// one cell wide, and are measured here by counting runes; anything else goes
+// to ansi.StringWidth's full grapheme segmentation, which costs ten times
+// more and used to be a fifth of a frame.
+func Width(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == 0x1b:
+			// CSI (ESC [ ... final byte) and OSC (ESC ] ... BEL or ST).
+			if i+1 < len(s) && s[i+1] == '[' {
+				i += 2
+				for i < len(s) && (s[i] < 0x40 || s[i] > 0x7e) {
+					i++
+				}
+				i++
+				continue
+			}
+			return ansi.StringWidth(s)
+		case c < 0x20 || c == 0x7f:
+			return ansi.StringWidth(s)
+		case c < 0x80:
+			n++
+			i++
+		default:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if !narrow(r) {
+				return ansi.StringWidth(s)
+			}
+			n++
+			i += size
+		}
+	}
+	return n
+}
+
+// narrow reports runes known to take one cell and never to combine.
+func narrow(r rune) bool {
+	switch {
+	case r >= 0xa0 && r < 0x300: // Latin-1 and Latin Extended
+		return true
+	case r >= 0x2010 && r <= 0x2027: // dashes, quotes, bullet, ellipsis
+		return true
+	case r >= 0x2190 && r <= 0x21ff: // arrows
+		return true
+	case r >= 0x2500 && r <= 0x25ff: // box drawing, block elements, shapes
+		return true
+	case r >= 0x2800 && r <= 0x28ff: // braille
+		return true
+	}
+	return false
 }
 
 // Fit cuts a plain string to w cells with an ellipsis.
