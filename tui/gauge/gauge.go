@@ -72,10 +72,11 @@ func Row(width, labelW, valueW int, label string, pct float64, value string, lv 
 	}
 	label = fit(label, labelW)
 	value = fit(value, valueW)
+	lp, fp := themes.NewPaint(st.Label), themes.NewPaint(fill)
 	if barW < 1 {
-		return fit(st.Label.Render(label)+" "+fill.Render(value), width)
+		return fit(lp.S(label)+" "+fp.S(value), width)
 	}
-	return st.Label.Render(label) + " " + Bar(barW, pct, fill, st.Empty) + " " + fill.Render(pad(value, valueW))
+	return lp.S(label) + " " + Bar(barW, pct, fill, st.Empty) + " " + fp.S(pad(value, valueW))
 }
 
 // fit truncates s to w cells or pads it with spaces on the right.
