@@ -1,0 +1,103 @@
+package metrics
+
+import (
+	"math/bits"
+	"sync/atomic"
+	"time"
+
+	"github.com/HdrHistogram/hdrhistogram-go"
+)
+
+// Every latency histogram in perftop covers 1µs to 1h with 3 significant
+// digits, in microseconds, so histograms from any source merge and compare.
+const (
+	LatencyLowestMicros  = 1
+	LatencyHighestMicros = 3_600_000_000
+	LatencyDigits        = 3
+)
+
+// NewLatencyHistogram returns an empty HDR histogram of the standard range.
+func NewLatencyHistogram() *hdrhistogram.Histogram {
+	return hdrhistogram.New(LatencyLowestMicros, LatencyHighestMicros, LatencyDigits)
+}
+
+// The geometry of hdrhistogram.New(1, 3_600_000_000, 3): 2048 sub-buckets,
+// 22 buckets. TestRecorderLayoutMatchesHDR holds these to the library's own.
+const (
+	subBucketHalfMag   = 10
+	subBucketHalfCount = 1 << subBucketHalfMag
+	subBucketMask      = 2*subBucketHalfCount - 1
+	recorderLen        = 23 * subBucketHalfCount
+)
+
+// Recorder is a latency histogram that any number of goroutines record into
+// at once, with one atomic add and no lock or allocation per value. Its
+// buckets are laid out exactly as an HDR histogram of the standard range, so
+// DrainInto moves its counts into an hdrhistogram.Histogram losslessly.
+//
+// Memory is constant (184 KiB) whatever the number of values. The zero value
+// is not usable; create one with NewRecorder.
+type Recorder struct {
+	counts []atomic.Int64
+}
+
+// NewRecorder returns an empty Recorder.
+func NewRecorder() *Recorder {
+	return &Recorder{counts: make([]atomic.Int64, recorderLen)}
+}
+
+// Record adds one value. Durations under 1µs count as 1µs and over an hour
+// as an hour, so nothing recorded is ever lost.
+func (r *Recorder) Record(d time.Duration) {
+	r.counts[countsIndex(clampMicros(d))].Add(1)
+}
+
+// RecordMicros adds one value given in microseconds.
+func (r *Recorder) RecordMicros(us int64) {
+	r.counts[countsIndex(min(max(us, LatencyLowestMicros), LatencyHighestMicros))].Add(1)
+}
+
+func clampMicros(d time.Duration) int64 {
+	us := int64(d / time.Microsecond)
+	return min(max(us, LatencyLowestMicros), LatencyHighestMicros)
+}
+
+// countsIndex is hdrhistogram-go's countsIndexFor for the standard range.
+func countsIndex(v int64) int {
+	pow2Ceiling := 64 - bits.LeadingZeros64(uint64(v|subBucketMask))
+	bucket := pow2Ceiling - (subBucketHalfMag + 1)
+	sub := int(v >> uint(bucket))
+	return ((bucket + 1) << subBucketHalfMag) + sub - subBucketHalfCount
+}
+
+// valueAt is the lowest value that lands in counts index i.
+func valueAt(i int) int64 {
+	bucket := (i >> subBucketHalfMag) - 1
+	sub := (i & (subBucketHalfCount - 1)) + subBucketHalfCount
+	if bucket < 0 {
+		sub -= subBucketHalfCount
+		bucket = 0
+	}
+	return int64(sub) << uint(bucket)
+}
+
+// DrainInto moves every count recorded so far into h (which must have the
+// standard range, see NewLatencyHistogram) and leaves the Recorder empty.
+// Values recorded while it runs land either in h or in the next drain,
+// never in both and never nowhere. It returns the number of values moved.
+func (r *Recorder) DrainInto(h *hdrhistogram.Histogram) int64 {
+	var n int64
+	for i := range r.counts {
+		c := &r.counts[i]
+		if c.Load() == 0 {
+			continue
+		}
+		v := c.Swap(0)
+		if v == 0 {
+			continue
+		}
+		_ = h.RecordValues(valueAt(i), v) // valueAt is always in range
+		n += v
+	}
+	return n
+}
