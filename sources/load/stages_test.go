@@ -1,0 +1,118 @@
+package load
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseStages(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    []Stage
+		wantErr string
+	}{
+		{in: "30s:100,1m:500,30s:0", want: []Stage{{30 * time.Second, 100}, {time.Minute, 500}, {30 * time.Second, 0}}},
+		{in: " 10s : 5 ", want: []Stage{{10 * time.Second, 5}}},
+		{in: "1.5s:2.5", want: []Stage{{1500 * time.Millisecond, 2.5}}},
+		{in: "", wantErr: "empty stages"},
+		{in: "30s", wantErr: `stage 1 "30s": want duration:target`},
+		{in: "30s:100,abc:5", wantErr: `stage 2 "abc:5": duration "abc"`},
+		{in: "0s:5", wantErr: "not a positive duration"},
+		{in: "-5s:5", wantErr: "not a positive duration"},
+		{in: "5s:-1", wantErr: `target "-1" is not a number >= 0`},
+		{in: "5s:NaN", wantErr: `target "NaN"`},
+		{in: "5s:lots", wantErr: `target "lots"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseStages(tt.in)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %v, want %v", got, tt.want)
+			}
+			for i := range got {
+				if got[i] != tt.want[i] {
+					t.Fatalf("got %v, want %v", got, tt.want)
+				}
+			}
+		})
+	}
+}
+
+func TestPlanAt(t *testing.T) {
+	p := Plan{Start: 0, Stages: []Stage{{10 * time.Second, 100}, {10 * time.Second, 100}, {10 * time.Second, 0}}}
+	tests := []struct {
+		t     time.Duration
+		level float64
+		stage int
+		done  bool
+	}{
+		{0, 0, 0, false},
+		{5 * time.Second, 50, 0, false},
+		{10 * time.Second, 100, 1, false},
+		{15 * time.Second, 100, 1, false},
+		{25 * time.Second, 50, 2, false},
+		{30 * time.Second, 0, 2, true},
+		{time.Hour, 0, 2, true},
+	}
+	for _, tt := range tests {
+		level, stage, done := p.At(tt.t)
+		if level != tt.level || stage != tt.stage || done != tt.done {
+			t.Errorf("At(%v) = %v, %d, %v; want %v, %d, %v", tt.t, level, stage, done, tt.level, tt.stage, tt.done)
+		}
+	}
+	if d := p.Duration(); d != 30*time.Second {
+		t.Errorf("Duration = %v", d)
+	}
+	if l, _, done := (Plan{Start: 7}).At(time.Hour); l != 7 || done {
+		t.Errorf("a plan without stages holds its start: %v %v", l, done)
+	}
+}
+
+func TestPlanArea(t *testing.T) {
+	p := Plan{Start: 0, Stages: []Stage{{10 * time.Second, 100}, {10 * time.Second, 100}}}
+	tests := []struct {
+		t    time.Duration
+		want float64
+	}{
+		{0, 0}, {5 * time.Second, 125}, {10 * time.Second, 500}, {15 * time.Second, 1000}, {20 * time.Second, 1500}, {30 * time.Second, 2500},
+	}
+	for _, tt := range tests {
+		if got := p.Area(tt.t); math.Abs(got-tt.want) > 1e-9 {
+			t.Errorf("Area(%v) = %v, want %v", tt.t, got, tt.want)
+		}
+	}
+	if got := (Plan{Start: 50}).Area(2 * time.Second); got != 100 {
+		t.Errorf("constant plan area = %v", got)
+	}
+}
+
+func FuzzParseStages(f *testing.F) {
+	f.Add("30s:100,1m:500")
+	f.Add("1ns:0")
+	f.Fuzz(func(t *testing.T, s string) {
+		stages, err := ParseStages(s)
+		if err != nil {
+			return
+		}
+		p := Plan{Stages: stages}
+		for _, st := range stages {
+			if st.Duration <= 0 || st.Target < 0 || math.IsNaN(st.Target) {
+				t.Fatalf("accepted bad stage %+v from %q", st, s)
+			}
+		}
+		if a := p.Area(p.Duration()); a < 0 || math.IsNaN(a) {
+			t.Fatalf("area %v from %q", a, s)
+		}
+	})
+}
