@@ -1,0 +1,108 @@
+package load
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Request is one request of the mix the test sends. Weight says how often
+// it is picked relative to the others; Think is a pause a closed-loop worker
+// takes after it, as a user would between clicks.
+type Request struct {
+	Name   string        `json:"name,omitempty"`
+	Method string        `json:"method"`
+	URL    *url.URL      `json:"-"`
+	Header http.Header   `json:"-"`
+	Body   []byte        `json:"-"`
+	Weight int           `json:"weight"`
+	Think  time.Duration `json:"think_seconds,omitempty"`
+}
+
+// ParseTarget reads a URL argument: "http://host/path", optionally with a
+// weight as "URL@3". Only http, https and, with a Unix socket, any host are
+// accepted; the error says what is wrong with the URL.
+func ParseTarget(arg string) (*url.URL, int, error) {
+	raw, weight := arg, 1
+	if i := strings.LastIndexByte(arg, '@'); i > 0 {
+		if w, err := strconv.Atoi(arg[i+1:]); err == nil {
+			if w < 1 {
+				return nil, 0, fmt.Errorf("URL %q: weight %d must be 1 or more", arg, w)
+			}
+			raw, weight = arg[:i], w
+		}
+	}
+	u, err := ParseURL(raw)
+	if err != nil {
+		return nil, 0, err
+	}
+	return u, weight, nil
+}
+
+// ParseURL checks that raw is an absolute http or https URL with a host.
+func ParseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("invalid URL %q: %v", raw, err)
+	}
+	switch {
+	case u.Scheme == "" || !strings.Contains(raw, "://"):
+		return nil, fmt.Errorf("invalid URL %q: no scheme (want http:// or https://)", raw)
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, fmt.Errorf("invalid URL %q: scheme %q is not http or https", raw, u.Scheme)
+	case u.Host == "":
+		return nil, fmt.Errorf("invalid URL %q: no host", raw)
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return nil, fmt.Errorf("invalid URL %q: port %q is not 1-65535", raw, p)
+		}
+	}
+	return u, nil
+}
+
+// ParseHeader reads a "Name: value" header argument.
+func ParseHeader(s string) (name, value string, err error) {
+	name, value, ok := strings.Cut(s, ":")
+	name = strings.TrimSpace(name)
+	if !ok || name == "" || strings.ContainsAny(name, " \t\r\n") {
+		return "", "", fmt.Errorf("invalid header %q: want \"Name: value\"", s)
+	}
+	value = strings.TrimSpace(value)
+	if strings.ContainsAny(value, "\r\n") {
+		return "", "", fmt.Errorf("invalid header %q: value contains a line break", s)
+	}
+	return http.CanonicalHeaderKey(name), value, nil
+}
+
+// schedule spreads the requests by weight into one cycle, interleaved
+// (smooth weighted round robin, as nginx does), so 3:1 sends A A B A rather
+// than A A A B and every window of the test sees the mix.
+func schedule(reqs []Request) []int {
+	total := 0
+	for _, r := range reqs {
+		total += max(r.Weight, 1)
+	}
+	current := make([]int, len(reqs))
+	out := make([]int, 0, total)
+	for len(out) < total {
+		best := 0
+		for i, r := range reqs {
+			current[i] += max(r.Weight, 1)
+			if current[i] > current[best] {
+				best = i
+			}
+		}
+		current[best] -= total
+		out = append(out, best)
+	}
+	return out
+}
