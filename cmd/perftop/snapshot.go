@@ -43,7 +43,7 @@ bytes. A part the system would not give has an "error" (or
 			if top < 0 {
 				return usagef("invalid --top %d: must be 0 or more", top)
 			}
-			h, err := system.Snapshot(cmd.Context(), system.NewGopsutilReader(), cfg.Interval)
+			h, err := system.Snapshot(cmd.Context(), nil, cfg.Interval)
 			if err != nil {
 				return fmt.Errorf("snapshot: %w", err)
 			}

@@ -23,7 +23,8 @@ const (
 	PartHostname
 )
 
-// FastParts are the parts read on every tick: a handful of small /proc files.
+// FastParts are the parts the sampler reads on every tick: each is one small
+// file or system call.
 const FastParts = PartCPU | PartMemory | PartSwap | PartLoad | PartDisks | PartNetwork
 
 // AllParts is every part a Reader can read.
@@ -102,7 +103,8 @@ type LoadRaw struct {
 }
 
 // DisksRaw is every block device's cumulative I/O counters, read at T.
-// Devices holds every device the kernel lists; Derive filters them.
+// Devices holds every device the kernel lists, in the order to show them;
+// Derive drops virtual devices and partitions.
 type DisksRaw struct {
 	T       time.Time
 	Devices []DiskCounters
@@ -148,7 +150,8 @@ type NetCounters struct {
 	RxDrops, TxDrops     uint64
 }
 
-// ProcessesRaw is the process table read at T, sorted by PID.
+// ProcessesRaw is the process table read at T. List is sorted by PID, which
+// lets Derive match two readings without a map (it sorts a copy otherwise).
 type ProcessesRaw struct {
 	T    time.Time
 	List []ProcSample

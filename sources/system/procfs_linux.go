@@ -1,0 +1,223 @@
+//go:build linux
+
+package system
+
+import (
+	"io/fs"
+	"os"
+	"os/user"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/shirou/gopsutil/v4/cpu"
+	"golang.org/x/sys/unix"
+)
+
+// maxInternedNames bounds the process-name table; past it the table starts
+// over, which only costs the allocations it normally saves.
+const maxInternedNames = 4096
+
+// maxKeptFiles bounds the /proc/[pid]/stat files kept open between reads.
+// The load generator in the same process needs descriptors more; processes
+// beyond the bound are opened and closed on every read.
+const maxKeptFiles = 256
+
+// userRefresh is how many passes a kept process's user name is trusted for.
+// fstat on a /proc file costs half as much as reading it, and a process
+// rarely changes user after it started; when it does, the name catches up
+// within this many passes.
+const userRefresh = 8
+
+// osState holds the lean /proc readers' buffers, reused on every call so a
+// steady reading allocates only for processes it has not seen before.
+//
+// It also keeps the files it reads open: a pread(2) at offset 0 makes procfs
+// generate a file afresh, for a third of the cost of open, read and close.
+// A kept /proc/[pid]/stat of a process that exited fails with ESRCH, even if
+// its PID was reused, so it cannot show another process.
+type osState struct {
+	root     string            // "" means /proc; tests point it at a fake tree
+	users    map[uint32]string // user names by uid, cached for the reader's life
+	buf      []byte            // the file read last
+	dents    []byte            // getdents64 records of /proc
+	pids     []int32
+	path     []byte            // the /proc/[pid]/stat path being built
+	names    map[string]string // process names, interned
+	kept     map[int32]keptFile
+	maxKept  int
+	pass     uint32 // counts process reads, to find files of exited processes
+	pageSize uint64
+	tick     time.Duration // one clock tick of /proc times (USER_HZ)
+
+	stat, meminfo, loadavg, netdev, diskstats keptPath
+}
+
+// keptFile is an open /proc/[pid]/stat, the last pass that listed it and the
+// process's user name.
+type keptFile struct {
+	fd   int
+	pass uint32
+	user string
+}
+
+// keptPath is a /proc file kept open between reads.
+type keptPath struct {
+	fd   int
+	open bool
+}
+
+func (s *osState) setup() {
+	if s.tick != 0 {
+		return
+	}
+	s.pageSize = uint64(os.Getpagesize())
+	s.tick = time.Second / time.Duration(max(1, int64(cpu.ClocksPerSec)))
+	s.kept = make(map[int32]keptFile)
+	s.maxKept = maxKeptFiles
+	var lim unix.Rlimit
+	if unix.Getrlimit(unix.RLIMIT_NOFILE, &lim) == nil && lim.Cur < 8*maxKeptFiles {
+		s.maxKept = int(lim.Cur / 8)
+	}
+}
+
+// close closes every kept file.
+func (s *osState) close() {
+	for pid, k := range s.kept {
+		unix.Close(k.fd)
+		delete(s.kept, pid)
+	}
+	for _, k := range []*keptPath{&s.stat, &s.meminfo, &s.loadavg, &s.netdev, &s.diskstats} {
+		if k.open {
+			unix.Close(k.fd)
+			k.open = false
+		}
+	}
+}
+
+// readPath reads the file root/name, opening it on first use and keeping it
+// open. After a failure the file is closed, to be opened afresh next time.
+func (s *osState) readPath(k *keptPath, root, name string) ([]byte, error) {
+	if !k.open {
+		path := root + "/" + name
+		fd, err := open(path)
+		if err != nil {
+			return nil, &fs.PathError{Op: "open", Path: path, Err: err}
+		}
+		k.fd, k.open = fd, true
+	}
+	data, err := s.read(k.fd, "")
+	if err != nil {
+		unix.Close(k.fd)
+		k.open = false
+		return nil, &fs.PathError{Op: "read", Path: root + "/" + name, Err: err}
+	}
+	return data, nil
+}
+
+// readKept reads the kept stat file of pid, if there is one. A file that
+// fails belongs to a process that exited; it is closed, and false tells the
+// caller to open the PID afresh, in case it was reused.
+func (s *osState) readKept(pid int32) (fd int, data []byte, user string, ok bool) {
+	k, ok := s.kept[pid]
+	if !ok {
+		return -1, nil, "", false
+	}
+	data, err := s.read(k.fd, "")
+	if err != nil || len(data) == 0 {
+		unix.Close(k.fd)
+		delete(s.kept, pid)
+		return -1, nil, "", false
+	}
+	k.pass = s.pass
+	s.kept[pid] = k
+	return k.fd, data, k.user, true
+}
+
+// sweep closes the kept files of processes the current pass did not list.
+func (s *osState) sweep() {
+	for pid, k := range s.kept {
+		if k.pass != s.pass {
+			unix.Close(k.fd)
+			delete(s.kept, pid)
+		}
+	}
+}
+
+// listPIDs lists the process directories of root with getdents64, parsing
+// the records in place instead of building a string per entry.
+func (s *osState) listPIDs(root string) ([]int32, error) {
+	fd, err := unix.Open(root, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: root, Err: err}
+	}
+	defer unix.Close(fd)
+	if s.dents == nil {
+		s.dents = make([]byte, 16<<10)
+	}
+	s.pids = s.pids[:0]
+	for {
+		n, err := unix.Getdents(fd, s.dents)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, &fs.PathError{Op: "getdents", Path: root, Err: err}
+		}
+		if n <= 0 {
+			return s.pids, nil
+		}
+		s.pids = parseDirents(s.dents[:n], s.pids)
+	}
+}
+
+func open(path string) (int, error) {
+	for {
+		fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != unix.EINTR {
+			return fd, err
+		}
+	}
+}
+
+// read reads fd from its start to its end into the reused buffer. A procfs
+// file answers a read with all it has unless the buffer fills up, so a short
+// read is taken as the end, which saves the read(2) that would return 0.
+func (s *osState) read(fd int, path string) ([]byte, error) {
+	if s.buf == nil {
+		s.buf = make([]byte, 4<<10)
+	}
+	n := 0
+	for {
+		m, err := unix.Pread(fd, s.buf[n:], int64(n))
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, &fs.PathError{Op: "read", Path: path, Err: err}
+		}
+		n += m
+		if m == 0 || n < len(s.buf) {
+			return s.buf[:n], nil
+		}
+		s.buf = slices.Grow(s.buf, len(s.buf))[:2*len(s.buf)]
+	}
+}
+
+// userName returns the name of the user with uid, looked up once: user
+// databases do not change under a running dashboard often enough to matter.
+func (s *osState) userName(uid uint32) string {
+	if name, ok := s.users[uid]; ok {
+		return name
+	}
+	id := strconv.FormatUint(uint64(uid), 10)
+	name := id
+	if u, err := user.LookupId(id); err == nil {
+		name = u.Username
+	}
+	if s.users == nil {
+		s.users = make(map[uint32]string)
+	}
+	s.users[uid] = name
+	return name
+}
