@@ -25,6 +25,9 @@ type Host struct {
 }
 
 // CPU is the share of CPU time spent busy since the previous sample.
+// UserPercent includes nice time, SystemPercent includes irq and softirq,
+// and TotalPercent is user + system + steal: iowait counts as idle, as in
+// htop and btop, because a core waiting on I/O could run something else.
 type CPU struct {
 	TotalPercent   float64   `json:"total_percent"`
 	UserPercent    float64   `json:"user_percent"`
@@ -43,8 +46,9 @@ type Load struct {
 	Error  string  `json:"error,omitempty"`
 }
 
-// Memory is physical memory. Used excludes page cache and buffers, as free(1)
-// and htop count it; Available is what can be allocated without swapping.
+// Memory is physical memory. UsedBytes is TotalBytes - AvailableBytes, as
+// free(1) counts it since procps 4; AvailableBytes is the kernel's estimate
+// of what can be allocated without swapping.
 type Memory struct {
 	TotalBytes     uint64  `json:"total_bytes"`
 	UsedBytes      uint64  `json:"used_bytes"`
@@ -75,7 +79,8 @@ type DiskIO struct {
 	BusyPercent      float64 `json:"busy_percent"`
 }
 
-// Filesystem is the usage of one mounted filesystem.
+// Filesystem is the usage of one mounted filesystem. Usage is read every
+// few seconds, so it may be older than Host.Time.
 type Filesystem struct {
 	Mount       string  `json:"mount"`
 	Device      string  `json:"device"`
@@ -100,7 +105,8 @@ type NetIO struct {
 	ErrorsDropsPerSec float64 `json:"errors_drops_per_sec"`
 }
 
-// Processes is the process table: the busiest processes first.
+// Processes is the process table: the busiest processes first. It is read
+// less often than the rest, so Time may be older than Host.Time.
 type Processes struct {
 	Total int       `json:"total"`
 	Top   []Process `json:"top"`
@@ -109,7 +115,8 @@ type Processes struct {
 }
 
 // Process is one process's CPU share (100 = one full core, as top shows it)
-// and resident memory.
+// and resident memory. State is the kernel's one-letter state: R running,
+// S sleeping, D uninterruptible, Z zombie, I idle kernel thread.
 type Process struct {
 	PID        int32   `json:"pid"`
 	Name       string  `json:"name"`
