@@ -1,0 +1,415 @@
+package load
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"sort"
+	"strconv"
+	"time"
+)
+
+// The HTTP/1.1 fast path. net/http costs about twice wrk's CPU per request
+// on loopback (allocations, header maps, goroutines per connection); for the
+// common case — plain keep-alive requests with no redirects or proxies —
+// perftop writes each request from bytes serialised once and reads only what
+// it needs of the response: the status, the framing, and the body length.
+
+// wireRequest is a request serialised once and written as is.
+type wireRequest struct {
+	raw  []byte
+	head bool // a HEAD request: the response has no body
+}
+
+// serialise renders r as HTTP/1.1 bytes for the given Host header value.
+func serialise(r Request, host, userAgent string, keepAlive bool) wireRequest {
+	var b bytes.Buffer
+	uri := r.URL.RequestURI()
+	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\n", r.Method, uri, host)
+	h := r.Header.Clone()
+	if h == nil {
+		h = http.Header{}
+	}
+	if h.Get("User-Agent") == "" {
+		h.Set("User-Agent", userAgent)
+	}
+	h.Del("Host")
+	h.Del("Content-Length")
+	if len(r.Body) > 0 || r.Method == http.MethodPost || r.Method == http.MethodPut || r.Method == http.MethodPatch {
+		h.Set("Content-Length", strconv.Itoa(len(r.Body)))
+	}
+	if !keepAlive {
+		h.Set("Connection", "close")
+	}
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		for _, v := range h[k] {
+			fmt.Fprintf(&b, "%s: %s\r\n", k, v)
+		}
+	}
+	b.WriteString("\r\n")
+	b.Write(r.Body)
+	return wireRequest{raw: b.Bytes(), head: r.Method == http.MethodHead}
+}
+
+// dialer opens connections for the fast path: TCP (resolving the host
+// itself, to time DNS apart from connect) or a Unix socket, then TLS.
+type dialer struct {
+	network string // "tcp" or "unix"
+	host    string // host to resolve, or the socket path
+	port    string
+	tls     *tls.Config // nil for plain HTTP
+	resolve func(ctx context.Context, host string) ([]net.IPAddr, error)
+}
+
+// newDialer returns the fast path's dialer for u: TCP to its host and port
+// (80 or 443 by default), or the Unix socket when one is given. For https,
+// tlsCfg is cloned and set to verify u's host and to speak HTTP/1.1.
+func newDialer(u *url.URL, unixSocket string, tlsCfg *tls.Config) *dialer {
+	d := &dialer{network: "tcp", host: u.Hostname(), port: u.Port(), resolve: net.DefaultResolver.LookupIPAddr}
+	if d.port == "" {
+		d.port = "80"
+		if u.Scheme == "https" {
+			d.port = "443"
+		}
+	}
+	if unixSocket != "" {
+		d.network, d.host = "unix", unixSocket
+	}
+	if u.Scheme == "https" {
+		cfg := &tls.Config{}
+		if tlsCfg != nil {
+			cfg = tlsCfg.Clone()
+		}
+		if cfg.ServerName == "" {
+			cfg.ServerName = u.Hostname()
+		}
+		cfg.NextProtos = []string{"http/1.1"}
+		d.tls = cfg
+	}
+	return d
+}
+
+// dial connects and reports the phases it went through.
+func (d *dialer) dial(ctx context.Context, ph *Phases) (net.Conn, error) {
+	addr := d.host
+	if d.network == "tcp" {
+		ip := net.ParseIP(d.host)
+		if ip == nil {
+			t := time.Now()
+			ips, err := d.resolve(ctx, d.host)
+			ph.DNS = time.Since(t)
+			if err != nil {
+				return nil, err
+			}
+			if len(ips) == 0 {
+				return nil, &net.DNSError{Err: "no addresses", Name: d.host, IsNotFound: true}
+			}
+			ip = ips[0].IP
+		}
+		addr = net.JoinHostPort(ip.String(), d.port)
+	}
+	t := time.Now()
+	var nd net.Dialer
+	nc, err := nd.DialContext(ctx, d.network, addr)
+	ph.Connect = time.Since(t)
+	if err != nil {
+		return nil, err
+	}
+	if tc, ok := nc.(*net.TCPConn); ok {
+		_ = tc.SetNoDelay(true)
+	}
+	if d.tls == nil {
+		return nc, nil
+	}
+	t = time.Now()
+	tc := tls.Client(nc, d.tls)
+	err = tc.HandshakeContext(ctx)
+	ph.TLS = time.Since(t)
+	if err != nil {
+		nc.Close()
+		return nil, err
+	}
+	return tc, nil
+}
+
+// h1Conn is one worker's keep-alive connection. It is used by one goroutine
+// at a time.
+type h1Conn struct {
+	d         *dialer
+	keepAlive bool
+	nc        net.Conn
+	br        *bufio.Reader
+}
+
+// errStale is a reused connection the server had already closed; the
+// request is retried once on a fresh one, as net/http does.
+var errStale = errors.New("stale keep-alive connection")
+
+// Do sends w and reads the response, within deadline. It returns the status
+// code and the bytes of response body read.
+func (c *h1Conn) Do(ctx context.Context, w *wireRequest, deadline time.Time, ph *Phases) (int, int64, error) {
+	status, n, err := c.try(ctx, w, deadline, ph)
+	if errors.Is(err, errStale) {
+		status, n, err = c.try(ctx, w, deadline, ph)
+	}
+	return status, n, err
+}
+
+func (c *h1Conn) try(ctx context.Context, w *wireRequest, deadline time.Time, ph *Phases) (int, int64, error) {
+	reused := c.nc != nil
+	if !reused {
+		dctx, cancel := context.WithDeadline(ctx, deadline)
+		nc, err := c.d.dial(dctx, ph)
+		cancel()
+		if err != nil {
+			return 0, 0, err
+		}
+		c.nc = nc
+		if c.br == nil {
+			c.br = bufio.NewReaderSize(nc, 16<<10)
+		} else {
+			c.br.Reset(nc)
+		}
+		ph.NewConn = true
+	}
+	if err := c.nc.SetDeadline(deadline); err != nil {
+		c.Close()
+		return 0, 0, err
+	}
+	start := time.Now()
+	if _, err := c.nc.Write(w.raw); err != nil {
+		c.Close()
+		if reused && !errors.Is(err, os.ErrDeadlineExceeded) {
+			return 0, 0, errStale
+		}
+		return 0, 0, err
+	}
+	if _, err := c.br.Peek(1); err != nil {
+		c.Close()
+		if reused && errors.Is(err, io.EOF) {
+			return 0, 0, errStale
+		}
+		return 0, 0, err
+	}
+	ph.TTFB = time.Since(start)
+	status, n, keep, err := readResponse(c.br, w.head)
+	if err != nil || !keep || !c.keepAlive {
+		c.Close()
+	}
+	return status, n, err
+}
+
+// Close drops the connection; the next Do dials a new one.
+func (c *h1Conn) Close() {
+	if c.nc != nil {
+		c.nc.Close()
+		c.nc = nil
+	}
+}
+
+// readResponse reads one HTTP/1.1 response from br, discarding the body.
+// keep says whether the connection can carry another request.
+func readResponse(br *bufio.Reader, head bool) (status int, n int64, keep bool, err error) {
+	line, err := br.ReadSlice('\n')
+	if err != nil {
+		return 0, 0, false, lineErr(err)
+	}
+	// "HTTP/1.1 200 OK\r\n"
+	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) || line[8] != ' ' {
+		return 0, 0, false, fmt.Errorf("status line %q: %w", trimCRLF(line), errProtocol)
+	}
+	status = int(atoi3(line[9:12]))
+	if status < 100 || (len(line) > 12 && line[12] != ' ' && line[12] != '\r' && line[12] != '\n') {
+		return 0, 0, false, fmt.Errorf("status line %q: %w", trimCRLF(line), errProtocol)
+	}
+	keep = line[7] == '1' // HTTP/1.1 keeps alive by default, 1.0 does not
+	length, chunked := int64(-1), false
+	for {
+		line, err = br.ReadSlice('\n')
+		if err != nil {
+			return status, 0, false, lineErr(err)
+		}
+		h := trimCRLF(line)
+		if len(h) == 0 {
+			break
+		}
+		colon := bytes.IndexByte(h, ':')
+		if colon <= 0 {
+			return status, 0, false, fmt.Errorf("header line %q: %w", h, errProtocol)
+		}
+		name, value := h[:colon], bytes.TrimSpace(h[colon+1:])
+		switch {
+		case asciiEqualFold(name, "content-length"):
+			v, ok := parseLength(value)
+			if !ok {
+				return status, 0, false, fmt.Errorf("content-length %q: %w", value, errProtocol)
+			}
+			length = v
+		case asciiEqualFold(name, "transfer-encoding"):
+			chunked = bytes.Contains(bytes.ToLower(value), []byte("chunked"))
+		case asciiEqualFold(name, "connection"):
+			switch {
+			case asciiEqualFold(value, "close"):
+				keep = false
+			case asciiEqualFold(value, "keep-alive"):
+				keep = true
+			}
+		}
+	}
+	switch {
+	case head || status == 204 || status == 304 || status < 200:
+		return status, 0, keep, nil
+	case chunked:
+		n, err = discardChunked(br)
+		return status, n, keep && err == nil, err
+	case length >= 0:
+		d, err := br.Discard(int(length))
+		if err != nil {
+			return status, int64(d), false, bodyErr(err)
+		}
+		return status, int64(d), keep, nil
+	default:
+		// No length and not chunked: the body runs to the end of the
+		// connection, which cannot be reused.
+		n, err = io.Copy(io.Discard, br)
+		return status, n, false, err
+	}
+}
+
+// discardChunked reads a chunked body and its trailers.
+func discardChunked(br *bufio.Reader) (int64, error) {
+	var total int64
+	for {
+		line, err := br.ReadSlice('\n')
+		if err != nil {
+			return total, lineErr(err)
+		}
+		size, ok := parseHex(trimCRLF(line))
+		if !ok {
+			return total, fmt.Errorf("chunk size %q: %w", trimCRLF(line), errProtocol)
+		}
+		if size == 0 {
+			for { // trailers, then the final empty line
+				line, err = br.ReadSlice('\n')
+				if err != nil {
+					return total, lineErr(err)
+				}
+				if len(trimCRLF(line)) == 0 {
+					return total, nil
+				}
+			}
+		}
+		d, err := br.Discard(int(size))
+		total += int64(d)
+		if err != nil {
+			return total, bodyErr(err)
+		}
+		if line, err = br.ReadSlice('\n'); err != nil || len(trimCRLF(line)) != 0 {
+			if err != nil {
+				return total, lineErr(err)
+			}
+			return total, fmt.Errorf("chunk not followed by CRLF: %w", errProtocol)
+		}
+	}
+}
+
+func lineErr(err error) error {
+	if errors.Is(err, bufio.ErrBufferFull) {
+		return fmt.Errorf("header line longer than 16 KiB: %w", errProtocol)
+	}
+	return bodyErr(err)
+}
+
+// bodyErr turns an EOF in the middle of a response into ErrUnexpectedEOF.
+func bodyErr(err error) error {
+	if errors.Is(err, io.EOF) {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
+
+func trimCRLF(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+func atoi3(b []byte) int64 {
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return -1
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n
+}
+
+func parseLength(b []byte) (int64, bool) {
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
+}
+
+func parseHex(b []byte) (int64, bool) {
+	if i := bytes.IndexByte(b, ';'); i >= 0 { // chunk extensions
+		b = b[:i]
+	}
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || len(b) > 15 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			n = n<<4 | int64(c-'0')
+		case c >= 'a' && c <= 'f':
+			n = n<<4 | int64(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			n = n<<4 | int64(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return n, true
+}
+
+// asciiEqualFold compares b with a lower-case ASCII string, ignoring case.
+func asciiEqualFold(b []byte, lower string) bool {
+	if len(b) != len(lower) {
+		return false
+	}
+	for i := range b {
+		c := b[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
+}
