@@ -27,6 +27,7 @@ type Store struct {
 	capacity int
 	series   map[string]*Ring
 	host     Host
+	loadTest *LoadTest
 	health   map[string]Health
 	version  uint64
 	changed  chan struct{} // closed on the next write, then replaced
@@ -98,6 +99,15 @@ func (s *Store) SetHost(h Host) {
 	s.mu.Unlock()
 }
 
+// SetLoadTest publishes the load test's state. The store keeps l as given:
+// the caller must not modify it afterwards.
+func (s *Store) SetLoadTest(l *LoadTest) {
+	s.mu.Lock()
+	s.loadTest = l
+	s.touchLocked()
+	s.mu.Unlock()
+}
+
 // SetHealth records the health of the source called name.
 func (s *Store) SetHealth(name string, h Health) {
 	s.mu.Lock()
@@ -142,10 +152,11 @@ func (s *Store) Version() uint64 {
 // Snapshot is a consistent copy of a Store at one moment. Its Host shares
 // slices with the store, which never modifies a published Host.
 type Snapshot struct {
-	Version uint64
-	Host    Host
-	Series  map[string][]Point
-	Health  map[string]Health
+	Version  uint64
+	Host     Host
+	LoadTest *LoadTest // nil when no load test runs; never modified once published
+	Series   map[string][]Point
+	Health   map[string]Health
 }
 
 // Get returns the points of the series named key, oldest first, or nil.
@@ -168,6 +179,7 @@ func (s *Store) Snapshot(dst *Snapshot) {
 	defer s.mu.RUnlock()
 	dst.Version = s.version
 	dst.Host = s.host
+	dst.LoadTest = s.loadTest
 	if dst.Series == nil {
 		dst.Series = make(map[string][]Point, len(s.series))
 	}

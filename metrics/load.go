@@ -1,0 +1,55 @@
+package metrics
+
+import "time"
+
+// LoadTest is the live state of a load test, as the load screen and the
+// headless progress line show it. Latencies are in seconds.
+type LoadTest struct {
+	Mode    string // "closed" (N workers) or "open" (a request rate)
+	State   string // "running", "paused", "stopping" or "done"
+	Started time.Time
+	Elapsed time.Duration
+	Planned time.Duration // 0 when the test runs until stopped
+	Stage   int           // index of the current stage, when there are stages
+	Stages  int
+
+	Target  float64 // requests per second (open) or workers (closed) asked for now
+	Workers int     // workers running now
+
+	Window Window // the last interval
+
+	Requests     int64 // finished requests, whole run
+	Errors       int64
+	LateSends    int64 // open loop: requests that started late
+	InFlight     int64
+	Conns        int64 // connections open
+	StatusCodes  map[int]int64
+	ErrorsByKind map[string]int64
+	Latency      Quantiles // whole run
+	Histogram    []Bucket  // whole run, log-spaced
+
+	GeneratorCPUPercent float64 // perftop's own CPU, 100 = one core
+	ClosedLoop          bool
+}
+
+// Window is what happened in one collection interval.
+type Window struct {
+	Duration     time.Duration
+	Requests     int64
+	Errors       int64
+	RPS          float64
+	ErrorPercent float64
+	Latency      Quantiles
+}
+
+// Quantiles summarise a latency distribution, in seconds.
+type Quantiles struct {
+	Min, Mean, P50, P90, P95, P99, P999, Max float64
+}
+
+// Bucket is one bar of a latency histogram: Count values at or below
+// UpperSeconds and above the previous bucket's bound.
+type Bucket struct {
+	UpperSeconds float64
+	Count        int64
+}
