@@ -1,0 +1,250 @@
+package load
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"sync/atomic"
+	"time"
+)
+
+// ClientOptions are the request options of a test.
+type ClientOptions struct {
+	Timeout      time.Duration
+	HTTP2        bool
+	Insecure     bool // skip TLS verification
+	NoKeepAlive  bool
+	MaxRedirects int    // 0: a redirect is a response
+	UnixSocket   string // dial this socket instead of the URL's host
+	Host         string // Host header override
+	UserAgent    string
+	// NetHTTP forces the net/http path even where the fast path applies.
+	NetHTTP bool
+}
+
+// sender sends one request for one worker. Each worker owns its sender.
+type sender interface {
+	send(ctx context.Context, i int, deadline time.Time, ph *Phases) (status int, n int64, err error)
+	close()
+}
+
+// useFastPath reports whether every request can go through the HTTP/1.1
+// fast path: no HTTP/2, no redirects to follow, no proxy in the
+// environment. Anything else takes net/http, which handles it all.
+func useFastPath(reqs []Request, o ClientOptions) bool {
+	if o.NetHTTP || o.HTTP2 || o.MaxRedirects > 0 {
+		return false
+	}
+	for _, r := range reqs {
+		hr := &http.Request{URL: r.URL, Header: http.Header{}}
+		if p, err := http.ProxyFromEnvironment(hr); err != nil || p != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// fastSenders builds the fast path's shared parts: one dialer per distinct
+// host and the serialised requests.
+type fastShared struct {
+	dialers []*dialer
+	target  []int // request index -> dialer index
+	wires   []wireRequest
+	keep    bool
+	conns   *atomic.Int64
+}
+
+func newFastShared(reqs []Request, o ClientOptions, conns *atomic.Int64) *fastShared {
+	fs := &fastShared{keep: !o.NoKeepAlive, conns: conns}
+	byHost := map[string]int{}
+	tlsCfg := &tls.Config{InsecureSkipVerify: o.Insecure} //nolint:gosec // only with --insecure
+	for _, r := range reqs {
+		key := r.URL.Scheme + "://" + r.URL.Host
+		di, ok := byHost[key]
+		if !ok {
+			di = len(fs.dialers)
+			byHost[key] = di
+			fs.dialers = append(fs.dialers, newDialer(r.URL, o.UnixSocket, tlsCfg))
+		}
+		fs.target = append(fs.target, di)
+		host := r.URL.Host
+		if o.Host != "" {
+			host = o.Host
+		}
+		fs.wires = append(fs.wires, serialise(r, host, o.UserAgent, !o.NoKeepAlive))
+	}
+	return fs
+}
+
+// fastSender is one worker's connections, one per host.
+type fastSender struct {
+	sh    *fastShared
+	conns []h1Conn
+}
+
+func (fs *fastShared) newSender() *fastSender {
+	s := &fastSender{sh: fs, conns: make([]h1Conn, len(fs.dialers))}
+	for i := range s.conns {
+		s.conns[i] = h1Conn{d: fs.dialers[i], keepAlive: fs.keep}
+	}
+	return s
+}
+
+func (s *fastSender) send(ctx context.Context, i int, deadline time.Time, ph *Phases) (int, int64, error) {
+	c := &s.conns[s.sh.target[i]]
+	had := c.nc != nil
+	status, n, err := c.Do(ctx, &s.sh.wires[i], deadline, ph)
+	switch has := c.nc != nil; {
+	case has && !had:
+		s.sh.conns.Add(1)
+	case !has && had:
+		s.sh.conns.Add(-1)
+	}
+	return status, n, err
+}
+
+func (s *fastSender) close() {
+	for i := range s.conns {
+		if s.conns[i].nc != nil {
+			s.conns[i].Close()
+			s.sh.conns.Add(-1)
+		}
+	}
+}
+
+// stdShared is the net/http path: one client for every worker.
+type stdShared struct {
+	client *http.Client
+	reqs   []Request
+	host   string
+	ua     string
+}
+
+func newStdShared(reqs []Request, o ClientOptions, maxConns int, conns *atomic.Int64) *stdShared {
+	d := &net.Dialer{Timeout: o.Timeout, KeepAlive: 30 * time.Second}
+	tr := &http.Transport{
+		Proxy:               http.ProxyFromEnvironment,
+		MaxIdleConns:        0,
+		MaxIdleConnsPerHost: maxConns,
+		IdleConnTimeout:     90 * time.Second,
+		DisableKeepAlives:   o.NoKeepAlive,
+		DisableCompression:  true,
+		TLSClientConfig:     &tls.Config{InsecureSkipVerify: o.Insecure}, //nolint:gosec // only with --insecure
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if o.UnixSocket != "" {
+				network, addr = "unix", o.UnixSocket
+			}
+			c, err := d.DialContext(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			conns.Add(1)
+			return &countedConn{Conn: c, conns: conns}, nil
+		},
+	}
+	if o.HTTP2 {
+		// HTTP/2 over TLS by ALPN, and cleartext HTTP/2 (h2c) for http://.
+		tr.ForceAttemptHTTP2 = true
+		p := new(http.Protocols)
+		p.SetHTTP2(true)
+		p.SetUnencryptedHTTP2(true)
+		tr.Protocols = p
+	}
+	client := &http.Client{
+		Transport: tr,
+		CheckRedirect: func(_ *http.Request, via []*http.Request) error {
+			if len(via) > o.MaxRedirects {
+				return http.ErrUseLastResponse
+			}
+			return nil
+		},
+	}
+	return &stdShared{client: client, reqs: reqs, host: o.Host, ua: o.UserAgent}
+}
+
+// countedConn keeps the open-connections gauge right when net/http closes.
+type countedConn struct {
+	net.Conn
+	conns  *atomic.Int64
+	closed atomic.Bool
+}
+
+func (c *countedConn) Close() error {
+	if c.closed.CompareAndSwap(false, true) {
+		c.conns.Add(-1)
+	}
+	return c.Conn.Close()
+}
+
+// stdSender times one worker's requests with httptrace.
+type stdSender struct {
+	sh    *stdShared
+	ph    *Phases
+	t     traceTimes
+	trace *httptrace.ClientTrace
+}
+
+type traceTimes struct{ dns, connect, tls, wrote time.Time }
+
+func (sh *stdShared) newSender() *stdSender {
+	s := &stdSender{sh: sh}
+	s.trace = &httptrace.ClientTrace{
+		DNSStart:          func(httptrace.DNSStartInfo) { s.t.dns = time.Now() },
+		DNSDone:           func(httptrace.DNSDoneInfo) { s.ph.DNS = time.Since(s.t.dns) },
+		ConnectStart:      func(string, string) { s.t.connect = time.Now() },
+		ConnectDone:       func(string, string, error) { s.ph.Connect = time.Since(s.t.connect); s.ph.NewConn = true },
+		TLSHandshakeStart: func() { s.t.tls = time.Now() },
+		TLSHandshakeDone:  func(tls.ConnectionState, error) { s.ph.TLS = time.Since(s.t.tls) },
+		WroteRequest:      func(httptrace.WroteRequestInfo) { s.t.wrote = time.Now() },
+		GotFirstResponseByte: func() {
+			if !s.t.wrote.IsZero() {
+				s.ph.TTFB = time.Since(s.t.wrote)
+			}
+		},
+	}
+	return s
+}
+
+func (s *stdSender) send(ctx context.Context, i int, deadline time.Time, ph *Phases) (int, int64, error) {
+	r := &s.sh.reqs[i]
+	s.ph, s.t = ph, traceTimes{}
+	ctx, cancel := context.WithDeadline(httptrace.WithClientTrace(ctx, s.trace), deadline)
+	defer cancel()
+	var body io.Reader
+	if len(r.Body) > 0 {
+		body = bytes.NewReader(r.Body)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.Method, r.URL.String(), body)
+	if err != nil {
+		return 0, 0, fmt.Errorf("build request: %w", err)
+	}
+	req.Header = r.Header.Clone()
+	if req.Header == nil {
+		req.Header = http.Header{}
+	}
+	if req.Header.Get("User-Agent") == "" {
+		req.Header.Set("User-Agent", s.sh.ua)
+	}
+	if s.sh.host != "" {
+		req.Host = s.sh.host
+	}
+	resp, err := s.sh.client.Do(req)
+	if err != nil {
+		var ue interface{ Unwrap() error }
+		if errors.As(err, &ue) && errors.Is(err, context.DeadlineExceeded) {
+			return 0, 0, context.DeadlineExceeded
+		}
+		return 0, 0, err
+	}
+	n, err := io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, n, err
+}
+
+func (s *stdSender) close() {}

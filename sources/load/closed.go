@@ -1,0 +1,92 @@
+package load
+
+import (
+	"math"
+	"sync"
+	"time"
+)
+
+// maxWorkers caps closed-loop workers however far + or a stage asks.
+const maxWorkers = 100_000
+
+// control keeps the number of closed-loop workers at the plan's level:
+// starting workers when it rises; workers above it stop by themselves.
+func (e *Engine) control(wg *sync.WaitGroup) {
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	var aliveMu sync.Mutex // guards alive: workers clear their own entry
+	alive := map[int]bool{}
+	for {
+		lvl, _ := e.level(e.elapsed(time.Now()))
+		target := min(int(math.Round(lvl)), maxWorkers)
+		e.target.Store(int64(target))
+		aliveMu.Lock()
+		for id := 0; id < target; id++ {
+			if alive[id] {
+				continue
+			}
+			alive[id] = true
+			e.workers.Add(1)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				e.closedWorker(id)
+				aliveMu.Lock()
+				delete(alive, id)
+				aliveMu.Unlock()
+				e.workers.Add(-1)
+			}()
+		}
+		aliveMu.Unlock()
+		select {
+		case <-e.stopCh:
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// closedWorker sends its next request as soon as the last is answered,
+// until the test stops or the worker is no longer wanted.
+func (e *Engine) closedWorker(id int) {
+	s := e.newSender()
+	defer s.close()
+	sh := e.shards[id%len(e.shards)]
+	seq := id
+	for {
+		if !e.waitResume() || int64(id) >= e.target.Load() || !e.takeBudget() {
+			return
+		}
+		i := e.sched[seq%len(e.sched)]
+		seq++
+		start := time.Now()
+		if !e.send(s, sh, i, start, start) {
+			return
+		}
+		if think := e.o.Requests[i].Think; think > 0 {
+			t := time.NewTimer(think)
+			select {
+			case <-t.C:
+			case <-e.stopCh:
+				t.Stop()
+				return
+			}
+		}
+	}
+}
+
+// send sends request i and records it, latency counted from intended. It
+// returns false when the request was abandoned by a hard stop, which is not
+// a result of the target's and is not recorded.
+func (e *Engine) send(s sender, sh *shard, i int, intended, start time.Time) bool {
+	var ph Phases
+	sh.started.Add(1)
+	status, n, err := s.send(e.hardCtx, i, start.Add(e.o.Client.Timeout), &ph)
+	end := time.Now()
+	if err != nil && e.hardCtx.Err() != nil {
+		sh.started.Add(-1)
+		return false
+	}
+	sh.record(end.Sub(intended), end.Sub(start), status, n, &ph, err)
+	return true
+}

@@ -1,0 +1,106 @@
+package load
+
+import (
+	"sync"
+	"time"
+)
+
+// spinBelow is how close to its intended time a send goes out without the
+// pacer sleeping first: timers are coarser than the gaps at high rates.
+const spinBelow = 50 * time.Microsecond
+
+// pace emits intended send times at the plan's rate and hands each to an
+// idle worker, starting workers as needed up to MaxInFlight. When all are
+// busy the pacer waits, the schedule does not: sends go out late and their
+// latency still counts from the intended time.
+func (e *Engine) pace(wg *sync.WaitGroup) {
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	spawned := 0
+	next := time.Now()
+	for {
+		wasPaused := e.paused.Load()
+		if !e.waitResume() {
+			return
+		}
+		if wasPaused {
+			next = later(next, time.Now()) // the sends due during the pause are not made up
+		}
+		rate, _ := e.level(e.elapsed(next))
+		if rate <= 0 {
+			// Nothing due at this level: look again shortly.
+			timer.Reset(10 * time.Millisecond)
+			select {
+			case <-timer.C:
+			case <-e.stopCh:
+				return
+			}
+			next = time.Now()
+			continue
+		}
+		if wait := time.Until(next); wait > spinBelow {
+			timer.Reset(wait)
+			select {
+			case <-timer.C:
+			case <-e.stopCh:
+				return
+			}
+		}
+		if !e.takeBudget() {
+			return
+		}
+		select {
+		case e.ticks <- next:
+		default:
+			if spawned < e.o.MaxInFlight {
+				id, first := spawned, next
+				spawned++
+				e.workers.Add(1)
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					defer e.workers.Add(-1)
+					e.openWorker(id, first)
+				}()
+			} else {
+				select {
+				case e.ticks <- next:
+				case <-e.stopCh:
+					return
+				}
+			}
+		}
+		next = next.Add(time.Duration(float64(time.Second) / rate))
+	}
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// openWorker sends one request per intended time it is handed.
+func (e *Engine) openWorker(id int, intended time.Time) {
+	s := e.newSender()
+	defer s.close()
+	sh := e.shards[id%len(e.shards)]
+	seq := id
+	for {
+		i := e.sched[seq%len(e.sched)]
+		seq++
+		start := time.Now()
+		if start.Sub(intended) > LateAfter {
+			sh.late.Add(1)
+		}
+		if !e.send(s, sh, i, intended, start) {
+			return
+		}
+		select {
+		case intended = <-e.ticks:
+		case <-e.stopCh:
+			return
+		}
+	}
+}

@@ -1,0 +1,96 @@
+package load
+
+import (
+	"time"
+
+	"github.com/HdrHistogram/hdrhistogram-go"
+)
+
+// Result is what a finished test measured. Its JSON form is the results
+// file's schema: seconds and bytes, stable field names.
+type Result struct {
+	Requests        int64                     `json:"requests"`
+	Errors          int64                     `json:"errors"`
+	DurationSeconds float64                   `json:"duration_seconds"`
+	ThroughputRPS   float64                   `json:"throughput_rps"`
+	Latency         LatencySummary            `json:"latency_seconds"`
+	Service         *LatencySummary           `json:"service_latency_seconds,omitempty"`
+	StatusCodes     map[string]int64          `json:"status_codes"`
+	ErrorsByKind    map[string]int64          `json:"errors_by_kind"`
+	LateSends       int64                     `json:"late_sends"`
+	ClosedLoop      bool                      `json:"closed_loop"`
+	BytesReceived   int64                     `json:"bytes_received"`
+	Phases          map[string]LatencySummary `json:"phases_seconds"`
+	Timeline        []TimelinePoint           `json:"timeline"`
+
+	// LatencyHistogram is the whole run's latency, in microseconds, for
+	// reports that need more than the summary.
+	LatencyHistogram *hdrhistogram.Histogram `json:"-"`
+}
+
+// LatencySummary is a latency distribution's summary in seconds.
+type LatencySummary struct {
+	Count int64   `json:"count"`
+	Min   float64 `json:"min"`
+	Mean  float64 `json:"mean"`
+	P50   float64 `json:"p50"`
+	P90   float64 `json:"p90"`
+	P95   float64 `json:"p95"`
+	P99   float64 `json:"p99"`
+	P999  float64 `json:"p999"`
+	Max   float64 `json:"max"`
+}
+
+// TimelinePoint is one interval of the run.
+type TimelinePoint struct {
+	Seconds  float64 `json:"t"`
+	Requests int64   `json:"requests"`
+	Errors   int64   `json:"errors"`
+	RPS      float64 `json:"rps"`
+	P50      float64 `json:"p50"`
+	P99      float64 `json:"p99"`
+	InFlight int64   `json:"in_flight"`
+}
+
+func summary(h *hdrhistogram.Histogram) LatencySummary {
+	q := quantiles(h)
+	return LatencySummary{Count: h.TotalCount(), Min: q.Min, Mean: q.Mean, P50: q.P50, P90: q.P90, P95: q.P95, P99: q.P99, P999: q.P999, Max: q.Max}
+}
+
+// result assembles the run's Result after the last collection.
+func (c *collector) result(end time.Time) *Result {
+	e := c.e
+	elapsed := e.elapsed(end)
+	r := &Result{
+		Requests: c.cur.finished, Errors: c.cur.failed, DurationSeconds: elapsed.Seconds(),
+		Latency: summary(c.total.latency), StatusCodes: map[string]int64{}, ErrorsByKind: map[string]int64{},
+		LateSends: c.cur.late, ClosedLoop: !e.open, BytesReceived: c.cur.bytesIn,
+		Phases: map[string]LatencySummary{
+			"dns": summary(c.total.dns), "connect": summary(c.total.connect),
+			"tls": summary(c.total.tls), "ttfb": summary(c.total.ttfb),
+		},
+		Timeline:         c.timeline,
+		LatencyHistogram: c.total.latency,
+	}
+	if elapsed > 0 {
+		r.ThroughputRPS = float64(r.Requests) / elapsed.Seconds()
+	}
+	if e.open {
+		s := summary(c.total.service)
+		r.Service = &s
+	}
+	for code, n := range c.cur.status {
+		if n > 0 {
+			r.StatusCodes[statusKey(code)] = n
+		}
+	}
+	for _, k := range Kinds() {
+		if n := c.cur.kinds[k]; n > 0 {
+			r.ErrorsByKind[k.String()] = n
+		}
+	}
+	if r.Timeline == nil {
+		r.Timeline = []TimelinePoint{}
+	}
+	return r
+}
