@@ -41,3 +41,5 @@ require (
 	github.com/yusufpapurcu/wmi v1.2.4 // indirect
 	golang.org/x/sync v0.22.0 // indirect
 )
+
+replace charm.land/bubbletea/v2 => ./third_party/bubbletea

@@ -18,6 +18,7 @@ import (
 
 	"github.com/perftop/perftop/metrics"
 	"github.com/perftop/perftop/themes"
+	"github.com/perftop/perftop/tui/cells"
 	"github.com/perftop/perftop/tui/help"
 	"github.com/perftop/perftop/tui/panel"
 	"github.com/perftop/perftop/tui/table"
@@ -124,12 +125,25 @@ func (m *Model) keysEnabled() bool { return m.o.SetInterval != nil }
 // Init starts waiting for data.
 func (m *Model) Init() tea.Cmd { return m.wait() }
 
-// wait returns a command that delivers a dataMsg at the store's next write.
+// settle is how long the model lets a burst of writes land before it
+// redraws: a source publishes a sample as several writes (series, host,
+// health) within microseconds, and one frame should show them all.
+const settle = 10 * time.Millisecond
+
+// wait returns a command that delivers a dataMsg shortly after the store's
+// next write.
 func (m *Model) wait() tea.Cmd {
 	ch, ctx := m.o.Store.Changed(), m.ctx
 	return func() tea.Msg {
 		select {
 		case <-ch:
+		case <-ctx.Done():
+			return nil
+		}
+		t := time.NewTimer(settle)
+		defer t.Stop()
+		select {
+		case <-t.C:
 			return dataMsg{}
 		case <-ctx.Done():
 			return nil
@@ -281,7 +295,7 @@ func (m *Model) render() string {
 	}
 	if m.w < MinWidth || m.h < MinHeight {
 		msg := fmt.Sprintf("terminal too small: need %dx%d, have %dx%d", MinWidth, MinHeight, m.w, m.h)
-		return panel.Block(panel.Fit(msg, m.w), m.w, m.h)
+		return panel.Block(cells.Fit(msg, m.w), m.w, m.h)
 	}
 	body := m.h - 2
 	var content string

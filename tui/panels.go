@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/perftop/perftop/sources/system"
+	"github.com/perftop/perftop/tui/cells"
 	"github.com/perftop/perftop/tui/chart"
 	"github.com/perftop/perftop/tui/gauge"
 	"github.com/perftop/perftop/tui/panel"
@@ -175,9 +176,9 @@ func (m *Model) netPanel(w, h, listLines int) string {
 			chart.Series{Values: rx, Style: m.st.Line(1)}, chart.Series{Values: tx, Style: m.st.Line(2)}))
 	}
 	for _, nic := range host.Network[:n] {
-		line := fmt.Sprintf("%-10s rx %10s  tx %10s", panel.Fit(nic.Name, 10), units.BytesRate(nic.RxBytesPerSec), units.BytesRate(nic.TxBytesPerSec))
+		line := fmt.Sprintf("%-10s rx %10s  tx %10s", cells.Fit(nic.Name, 10), units.BytesRate(nic.RxBytesPerSec), units.BytesRate(nic.TxBytesPerSec))
 		if iw < 44 {
-			line = fmt.Sprintf("%-6s ↓%s ↑%s", panel.Fit(nic.Name, 6), units.BytesRate(nic.RxBytesPerSec), units.BytesRate(nic.TxBytesPerSec))
+			line = fmt.Sprintf("%-6s ↓%s ↑%s", cells.Fit(nic.Name, 6), units.BytesRate(nic.RxBytesPerSec), units.BytesRate(nic.TxBytesPerSec))
 		}
 		style := m.st.Text
 		if nic.ErrorsDropsPerSec > 0 {

@@ -28,6 +28,9 @@ type config struct {
 	Theme    string        `yaml:"theme"`
 	NoColor  bool          `yaml:"no_color"`
 
+	cpuProfile string
+	fps        int
+
 	dir    string     // the config directory, for user themes
 	themes themes.Set // built-ins plus the user's theme files
 }
@@ -50,10 +53,12 @@ func configDir(getenv func(string) string) string {
 
 // configFlags are the flags every command that draws or samples shares.
 type configFlags struct {
-	file     string
-	interval time.Duration
-	theme    string
-	noColor  bool
+	file       string
+	interval   time.Duration
+	theme      string
+	noColor    bool
+	cpuProfile string // hidden: perftop profiling itself
+	fps        int    // hidden: the renderer's frame cap, for benchmarks
 }
 
 func (f *configFlags) register(cmd *cobra.Command) {
@@ -62,6 +67,10 @@ func (f *configFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.theme, "theme", themes.Dark, "colour `theme`: see 'perftop themes' (env PERFTOP_THEME)")
 	fl.BoolVar(&f.noColor, "no-color", false, "draw without colour (also when NO_COLOR is set or TERM=dumb)")
 	fl.StringVar(&f.file, "config", "", "config `file` (YAML; default <config dir>/perftop/config.yaml)")
+	fl.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of perftop itself to `file`")
+	fl.IntVar(&f.fps, "fps", defaultFrameRate, "most frames per second drawn")
+	_ = fl.MarkHidden("cpuprofile")
+	_ = fl.MarkHidden("fps")
 }
 
 // load builds the config: defaults, file, environment, flags, then checks it.
@@ -103,6 +112,7 @@ func (f *configFlags) load(cmd *cobra.Command, getenv func(string) string) (conf
 	if fl.Changed("no-color") {
 		cfg.NoColor = f.noColor
 	}
+	cfg.cpuProfile, cfg.fps = f.cpuProfile, f.fps
 	return cfg, cfg.validate()
 }
 

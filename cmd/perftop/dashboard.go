@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"sync"
 
 	tea "charm.land/bubbletea/v2"
@@ -20,7 +21,7 @@ import (
 // the process even when nothing changed; data arrives once per interval and
 // keys are rare, so a low rate keeps the idle cost down (see the README's
 // Performance section for the measurements behind this number).
-const frameRate = 8
+const defaultFrameRate = 8
 
 // source is what the dashboard runs in the background.
 type source interface {
@@ -31,6 +32,17 @@ type source interface {
 // runDashboard runs the live dashboard until the user quits or a signal
 // arrives; the terminal is restored in every case, panics included.
 func runDashboard(ctx context.Context, cfg config, e *env) error {
+	if cfg.cpuProfile != "" {
+		f, err := os.Create(cfg.cpuProfile)
+		if err != nil {
+			return usagef("--cpuprofile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	ctx, cancel := context.WithCancel(ctx)
 
 	st := metrics.NewStore(metrics.DefaultRingCapacity)
@@ -54,7 +66,7 @@ func runDashboard(ctx context.Context, cfg config, e *env) error {
 		SetInterval: host.SetInterval,
 		Context:     ctx,
 	})
-	var opts []tea.ProgramOption
+	opts := []tea.ProgramOption{tea.WithFPS(cfg.fps)}
 	if colorless {
 		opts = append(opts, tea.WithColorProfile(profile))
 	}
@@ -65,7 +77,7 @@ func runDashboard(ctx context.Context, cfg config, e *env) error {
 // error: quitting and signals are not errors; a panic is, after Bubble Tea
 // has restored the terminal.
 func runProgram(ctx context.Context, model tea.Model, opts ...tea.ProgramOption) error {
-	opts = append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(frameRate)}, opts...)
+	opts = append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(defaultFrameRate)}, opts...)
 	_, err := tea.NewProgram(model, opts...).Run()
 	switch {
 	case err == nil, errors.Is(err, tea.ErrInterrupted), errors.Is(err, context.Canceled):

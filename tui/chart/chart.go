@@ -14,9 +14,9 @@ import (
 	"strings"
 
 	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/perftop/perftop/themes"
+	"github.com/perftop/perftop/tui/cells"
 )
 
 // Series is one line of a chart: its samples oldest first (the newest is
@@ -157,7 +157,7 @@ func (m *Model) View() string {
 		midRow = m.height / 2
 		mid = format(lo + (hi-lo)*float64(m.height-1-midRow)/float64(m.height-1))
 	}
-	labelW := max(ansi.StringWidth(top), ansi.StringWidth(bottom), ansi.StringWidth(mid)) + 1
+	labelW := max(cells.Width(top), cells.Width(bottom), cells.Width(mid)) + 1
 	if labelW > m.width/2 {
 		labelW = 0 // too narrow for labels: all plot
 	}
@@ -185,7 +185,7 @@ func (m *Model) View() string {
 				label = mid
 			}
 			m.sb.WriteString(axisPre)
-			m.sb.WriteString(strings.Repeat(" ", labelW-1-ansi.StringWidth(label)))
+			m.sb.WriteString(strings.Repeat(" ", labelW-1-cells.Width(label)))
 			m.sb.WriteString(label)
 			m.sb.WriteString(axisSuf)
 			m.sb.WriteByte(' ')

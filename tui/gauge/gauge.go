@@ -7,9 +7,8 @@ import (
 	"strings"
 
 	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
-
 	"github.com/perftop/perftop/themes"
+	"github.com/perftop/perftop/tui/cells"
 )
 
 // eighths[i] is a cell filled i/8 from the left.
@@ -70,29 +69,11 @@ func Row(width, labelW, valueW int, label string, pct float64, value string, lv 
 	case pct >= lv.Warn:
 		fill = st.Warn
 	}
-	label = fit(label, labelW)
-	value = fit(value, valueW)
+	label = cells.FitPad(label, labelW)
+	value = cells.FitPad(value, valueW)
 	lp, fp := themes.NewPaint(st.Label), themes.NewPaint(fill)
 	if barW < 1 {
-		return fit(lp.S(label)+" "+fp.S(value), width)
+		return cells.FitPad(lp.S(label)+" "+fp.S(value), width)
 	}
-	return lp.S(label) + " " + Bar(barW, pct, fill, st.Empty) + " " + fp.S(pad(value, valueW))
-}
-
-// fit truncates s to w cells or pads it with spaces on the right.
-func fit(s string, w int) string {
-	if ansi.StringWidth(s) > w {
-		return ansi.Truncate(s, max(w, 0), "…")
-	}
-	return s + strings.Repeat(" ", w-ansi.StringWidth(s))
-}
-
-// pad right-aligns s in w cells.
-func pad(s string, w int) string {
-	s = strings.TrimRight(s, " ")
-	n := ansi.StringWidth(s)
-	if n >= w {
-		return s
-	}
-	return strings.Repeat(" ", w-n) + s
+	return lp.S(label) + " " + Bar(barW, pct, fill, st.Empty) + " " + fp.S(cells.PadLeft(strings.TrimRight(value, " "), valueW))
 }

@@ -5,12 +5,11 @@ package panel
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/perftop/perftop/themes"
+	"github.com/perftop/perftop/tui/cells"
 )
 
 // Styles are the styles a panel uses.
@@ -35,17 +34,17 @@ func Render(st Styles, title, info, body string, w, h int) string {
 	border, titlePaint, infoPaint := themes.NewPaint(st.Border), themes.NewPaint(st.Title), themes.NewPaint(st.Info)
 
 	// Top border: ╭─ title ─── info ─╮
-	title = Fit(title, max(inner-3, 0))
+	title = cells.Fit(title, max(inner-3, 0))
 	used := 0
 	b.WriteString(border.S("╭"))
 	if title != "" && inner >= 4 {
 		b.WriteString(border.S("─") + " " + titlePaint.S(title) + " ")
-		used = 3 + Width(title)
+		used = 3 + cells.Width(title)
 	}
 	if info != "" {
 		if room := inner - used - 3; room >= 4 {
-			info = Fit(info, room)
-			fill := inner - used - Width(info) - 3
+			info = cells.Fit(info, room)
+			fill := inner - used - cells.Width(info) - 3
 			b.WriteString(border.S(strings.Repeat("─", fill)) + " " + infoPaint.S(info) + " " + border.S("─"))
 			used = inner
 		}
@@ -61,87 +60,12 @@ func Render(st Styles, title, info, body string, w, h int) string {
 		if i < len(lines) {
 			line = lines[i]
 		}
-		b.WriteString(Pad(line, inner))
+		b.WriteString(cells.Pad(line, inner))
 		b.WriteString(side)
 	}
 	b.WriteByte('\n')
 	b.WriteString(border.S("╰" + strings.Repeat("─", inner) + "╯"))
 	return b.String()
-}
-
-// Pad cuts or pads a styled line to exactly w cells.
-func Pad(s string, w int) string {
-	n := Width(s)
-	switch {
-	case n > w:
-		return ansi.Truncate(s, w, "")
-	case n < w:
-		return s + strings.Repeat(" ", w-n)
-	}
-	return s
-}
-
-// Width returns the cells s takes on screen, ignoring escape sequences. The
-// dashboard's lines are ASCII, box drawing, block elements and braille, all
-// one cell wide, and are measured here by counting runes; anything else goes
-// to ansi.StringWidth's full grapheme segmentation, which costs ten times
-// more and used to be a fifth of a frame.
-func Width(s string) int {
-	n := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
-		case c == 0x1b:
-			// CSI (ESC [ ... final byte) and OSC (ESC ] ... BEL or ST).
-			if i+1 < len(s) && s[i+1] == '[' {
-				i += 2
-				for i < len(s) && (s[i] < 0x40 || s[i] > 0x7e) {
-					i++
-				}
-				i++
-				continue
-			}
-			return ansi.StringWidth(s)
-		case c < 0x20 || c == 0x7f:
-			return ansi.StringWidth(s)
-		case c < 0x80:
-			n++
-			i++
-		default:
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if !narrow(r) {
-				return ansi.StringWidth(s)
-			}
-			n++
-			i += size
-		}
-	}
-	return n
-}
-
-// narrow reports runes known to take one cell and never to combine.
-func narrow(r rune) bool {
-	switch {
-	case r >= 0xa0 && r < 0x300: // Latin-1 and Latin Extended
-		return true
-	case r >= 0x2010 && r <= 0x2027: // dashes, quotes, bullet, ellipsis
-		return true
-	case r >= 0x2190 && r <= 0x21ff: // arrows
-		return true
-	case r >= 0x2500 && r <= 0x25ff: // box drawing, block elements, shapes
-		return true
-	case r >= 0x2800 && r <= 0x28ff: // braille
-		return true
-	}
-	return false
-}
-
-// Fit cuts a plain string to w cells with an ellipsis.
-func Fit(s string, w int) string {
-	if ansi.StringWidth(s) <= w {
-		return s
-	}
-	return ansi.Truncate(s, max(w, 0), "…")
 }
 
 // Blank returns h lines of w spaces.
@@ -166,7 +90,7 @@ func Block(s string, w, h int) string {
 		if i < len(lines) {
 			line = lines[i]
 		}
-		b.WriteString(Pad(line, w))
+		b.WriteString(cells.Pad(line, w))
 	}
 	return b.String()
 }

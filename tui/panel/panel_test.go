@@ -60,28 +60,3 @@ func TestBlockAndRow(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
-
-func TestWidthMatchesAnsi(t *testing.T) {
-	for _, s := range []string{
-		"", "abc", "\x1b[38;2;1;2;3mred\x1b[m", "╭─ CPU ─╮", "⣿⣀ ⠉", "█▌··", "µs ↓1 KiB/s ↑2", "日本語", "e\u0301", "🙂 ok",
-		"\x1b]8;;http://x\x07link\x1b]8;;\x07", "tab\there", "…",
-	} {
-		if got, want := Width(s), ansi.StringWidth(s); got != want {
-			t.Errorf("Width(%q) = %d, ansi.StringWidth = %d", s, got, want)
-		}
-	}
-}
-
-func BenchmarkWidth(b *testing.B) {
-	line := "\x1b[38;2;95;175;255m⣿⣿⣿⣀⣀⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉\x1b[m│ 12.3% load 0.52"
-	b.Run("panel", func(b *testing.B) {
-		for b.Loop() {
-			_ = Width(line)
-		}
-	})
-	b.Run("ansi", func(b *testing.B) {
-		for b.Loop() {
-			_ = ansi.StringWidth(line)
-		}
-	})
-}

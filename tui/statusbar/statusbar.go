@@ -7,6 +7,9 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/perftop/perftop/themes"
+	"github.com/perftop/perftop/tui/cells"
 )
 
 // Render lays out left items from the left edge and right items against the
@@ -19,7 +22,7 @@ func Render(w int, left, right []string, bar lipgloss.Style) string {
 	}
 	l := strings.Join(nonEmpty(left), "  ")
 	r := strings.Join(nonEmpty(right), "  ")
-	lw, rw := ansi.StringWidth(l), ansi.StringWidth(r)
+	lw, rw := cells.Width(l), cells.Width(r)
 	var line string
 	switch {
 	case lw+rw+2 <= w:
@@ -29,7 +32,7 @@ func Render(w int, left, right []string, bar lipgloss.Style) string {
 	default:
 		line = ansi.Truncate(l, w, "…")
 	}
-	return bar.Render(line)
+	return themes.NewPaint(bar).S(line)
 }
 
 func nonEmpty(items []string) []string {

@@ -9,7 +9,9 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
+
+	"github.com/perftop/perftop/themes"
+	"github.com/perftop/perftop/tui/cells"
 )
 
 // Column describes one column. A Width of 0 makes the column share the space
@@ -199,16 +201,17 @@ func (m *Model) View(st Styles) string {
 	}
 	ws := m.widths()
 	var b strings.Builder
-	b.WriteString(st.Header.Render(m.line(ws, func(i int) string { return m.cols[i].Title })))
+	header, cell, selected, muted := themes.NewPaint(st.Header), themes.NewPaint(st.Cell), themes.NewPaint(st.Selected), themes.NewPaint(st.Muted)
+	b.WriteString(header.S(m.line(ws, func(i int) string { return m.cols[i].Title })))
 	for i := 0; i < m.visible(); i++ {
 		b.WriteByte('\n')
 		idx := m.offset + i
 		if idx >= len(m.shown) {
 			msg := ""
 			if len(m.shown) == 0 && i == 0 && len(m.rows) > 0 {
-				msg = cut("no rows match /"+m.filter, m.width)
+				msg = "no rows match /" + m.filter
 			}
-			b.WriteString(st.Muted.Render(msg + strings.Repeat(" ", m.width-ansi.StringWidth(msg))))
+			b.WriteString(muted.S(cells.FitPad(msg, m.width)))
 			continue
 		}
 		row := m.rows[m.shown[idx]]
@@ -219,9 +222,9 @@ func (m *Model) View(st Styles) string {
 			return ""
 		})
 		if idx == m.cursor && m.focused {
-			b.WriteString(st.Selected.Render(line))
+			b.WriteString(selected.S(line))
 		} else {
-			b.WriteString(st.Cell.Render(line))
+			b.WriteString(cell.S(line))
 		}
 	}
 	return b.String()
@@ -239,20 +242,13 @@ func (m *Model) line(ws []int, cell func(int) string) string {
 			b.WriteByte(' ')
 		}
 		first = false
-		s := cut(cell(i), w)
-		gap := strings.Repeat(" ", w-ansi.StringWidth(s))
+		s := cells.Fit(cell(i), w)
+		gap := strings.Repeat(" ", w-cells.Width(s))
 		if m.cols[i].Right {
 			b.WriteString(gap + s)
 		} else {
 			b.WriteString(s + gap)
 		}
 	}
-	return cut(b.String(), m.width) + strings.Repeat(" ", max(m.width-ansi.StringWidth(b.String()), 0))
-}
-
-func cut(s string, w int) string {
-	if ansi.StringWidth(s) <= w {
-		return s
-	}
-	return ansi.Truncate(s, max(w, 0), "…")
+	return cells.FitPad(b.String(), m.width)
 }
