@@ -141,6 +141,40 @@ func (s *Store) Changed() <-chan struct{} {
 	return s.changed
 }
 
+// Tx writes to a Store inside Update: every write of a Tx lands under one
+// lock and wakes readers once, so a reader never sees half a sample.
+type Tx struct{ s *Store }
+
+// Write appends every point of b.
+func (tx Tx) Write(b *Batch) {
+	for i, k := range b.Keys {
+		tx.s.appendLocked(k, b.T, b.Values[i])
+	}
+}
+
+// SetHost publishes h, as Store.SetHost.
+func (tx Tx) SetHost(h Host) { tx.s.host = h }
+
+// SetHealth records a source's health, as Store.SetHealth.
+func (tx Tx) SetHealth(name string, h Health) {
+	if tx.s.health == nil {
+		tx.s.health = make(map[string]Health)
+	}
+	tx.s.health[name] = h
+}
+
+// SetLoadTest publishes a load test's state, as Store.SetLoadTest.
+func (tx Tx) SetLoadTest(l *LoadTest) { tx.s.loadTest = l }
+
+// Update runs fn with a Tx and publishes everything it wrote at once.
+// fn must not call the Store's own methods.
+func (s *Store) Update(fn func(tx Tx)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fn(Tx{s})
+	s.touchLocked()
+}
+
 // Version returns a number that changes whenever the store does, so a reader
 // can skip a snapshot (and a redraw) when nothing is new.
 func (s *Store) Version() uint64 {

@@ -193,3 +193,28 @@ func TestChanged(t *testing.T) {
 	default:
 	}
 }
+
+func TestUpdateIsOneChange(t *testing.T) {
+	var s Store
+	ch := s.Changed()
+	v := s.Version()
+	s.Update(func(tx Tx) {
+		tx.Write(&Batch{T: at(0), Keys: []string{"a", "b"}, Values: []float64{1, 2}})
+		tx.SetHost(Host{Hostname: "h"})
+		tx.SetHealth("src", Health{Up: true})
+		tx.SetLoadTest(&LoadTest{State: "running"})
+	})
+	if s.Version() != v+1 {
+		t.Fatalf("version moved by %d, want 1", s.Version()-v)
+	}
+	select {
+	case <-ch:
+	default:
+		t.Fatal("readers not woken")
+	}
+	var sn Snapshot
+	s.Snapshot(&sn)
+	if len(sn.Get("a")) != 1 || sn.Host.Hostname != "h" || !sn.Health["src"].Up || sn.LoadTest.State != "running" {
+		t.Fatalf("snapshot after Update: %+v", sn)
+	}
+}

@@ -125,25 +125,14 @@ func (m *Model) keysEnabled() bool { return m.o.SetInterval != nil }
 // Init starts waiting for data.
 func (m *Model) Init() tea.Cmd { return m.wait() }
 
-// settle is how long the model lets a burst of writes land before it
-// redraws: a source publishes a sample as several writes (series, host,
-// health) within microseconds, and one frame should show them all.
-const settle = 10 * time.Millisecond
-
-// wait returns a command that delivers a dataMsg shortly after the store's
-// next write.
+// wait returns a command that delivers a dataMsg at the store's next
+// write. Sources publish each sample in one Store.Update, so one write is
+// one whole sample and one frame.
 func (m *Model) wait() tea.Cmd {
 	ch, ctx := m.o.Store.Changed(), m.ctx
 	return func() tea.Msg {
 		select {
 		case <-ch:
-		case <-ctx.Done():
-			return nil
-		}
-		t := time.NewTimer(settle)
-		defer t.Stop()
-		select {
-		case <-t.C:
 			return dataMsg{}
 		case <-ctx.Done():
 			return nil

@@ -157,8 +157,10 @@ func (c *collector) collect(now time.Time, st *metrics.Store, state string) {
 		b.Add(KeyLateSends, float64(c.cur.late-c.prev.late)/dt.Seconds())
 	}
 	if st != nil {
-		st.Write(b)
-		st.SetLoadTest(lt)
+		st.Update(func(tx metrics.Tx) {
+			tx.Write(b)
+			tx.SetLoadTest(lt)
+		})
 	}
 	if dt >= c.e.o.Interval/2 || state == "done" {
 		c.timeline = append(c.timeline, TimelinePoint{

@@ -118,8 +118,7 @@ func (s *sampler) publish(st *metrics.Store, now time.Time, interval time.Durati
 		}
 	}
 	s.last = h
-	s.writeSeries(st, &h, good, rated)
-	st.SetHost(h)
+	b := s.seriesBatch(&h, good, rated)
 
 	// Judged on the sample, so that a slow part's failure stays on show
 	// between its reads.
@@ -128,7 +127,12 @@ func (s *sampler) publish(st *metrics.Store, now time.Time, interval time.Durati
 		s.health.LastSuccess = now
 	}
 	s.health.NextRetry = now.Add(interval)
-	st.SetHealth(sourceName, s.health)
+	// One update: readers wake once per sample and see all of it.
+	st.Update(func(tx metrics.Tx) {
+		tx.Write(b)
+		tx.SetHost(h)
+		tx.SetHealth(sourceName, s.health)
+	})
 
 	p := &s.prev
 	for _, n := range partNames {
@@ -210,10 +214,10 @@ func health(h *metrics.Host) (up bool, errs string) {
 	return up, b.String()
 }
 
-// writeSeries writes one batch with the sample's series. Levels are written
+// seriesBatch fills the batch with the sample's series. Levels are written
 // whenever read; rates only once there is a previous reading, so the first
 // sample does not draw a false zero.
-func (s *sampler) writeSeries(st *metrics.Store, h *metrics.Host, good, rated Parts) {
+func (s *sampler) seriesBatch(h *metrics.Host, good, rated Parts) *metrics.Batch {
 	b := &s.batch
 	b.Reset(h.Time)
 	if rated.Has(PartCPU) {
@@ -260,7 +264,7 @@ func (s *sampler) writeSeries(st *metrics.Store, h *metrics.Host, good, rated Pa
 	if good.Has(PartProcesses) {
 		b.Add(KeyProcessCount, float64(h.Processes.Total))
 	}
-	st.Write(b)
+	return b
 }
 
 // maxCachedKeys bounds each key map; container hosts churn through veth

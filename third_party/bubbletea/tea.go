@@ -565,7 +565,9 @@ type Program struct {
 	// flushNow asks the renderer goroutine to flush as soon as the frame
 	// rate allows (perftop patch: frames are flushed on demand, not on a
 	// fixed ticker, so an idle program does not wake up fps times a second).
-	flushNow chan struct{}
+	flushNow      chan struct{}
+	lastFlush     atomic.Int64 // unix nanoseconds
+	renderStarted atomic.Bool
 
 	// Initial window size. Mainly used for testing.
 	width, height int
@@ -923,6 +925,15 @@ func (p *Program) eventLoop(model Model, cmds chan Cmd) (Model, error) {
 func (p *Program) render(model Model) {
 	if p.renderer != nil {
 		p.renderer.render(model.View()) // send view to renderer
+		// perftop patch: flush right here when the frame rate allows,
+		// saving a wake-up of the renderer goroutine; otherwise leave it
+		// to that goroutine, which waits out the frame interval.
+		if last := p.lastFlush.Load(); p.renderStarted.Load() && time.Since(time.Unix(0, last)) >= time.Second/time.Duration(p.fps) {
+			_ = p.flush()
+			_ = p.renderer.flush(false)
+			p.lastFlush.Store(time.Now().UnixNano())
+			return
+		}
 		p.requestFlush()
 	}
 }
@@ -1478,7 +1489,6 @@ func (p *Program) startRenderer() {
 		// perftop patch: flush when a frame or output is pending, at most
 		// fps times a second; the ticker, slowed to a safety net, catches
 		// anything that changed without asking for a flush.
-		var last time.Time
 		for {
 			select {
 			case <-p.rendererDone:
@@ -1487,7 +1497,7 @@ func (p *Program) startRenderer() {
 			case <-p.flushNow:
 			case <-p.ticker.C:
 			}
-			if wait := framerate - time.Since(last); wait > 0 {
+			if wait := framerate - time.Since(time.Unix(0, p.lastFlush.Load())); wait > 0 {
 				t := time.NewTimer(wait)
 				select {
 				case <-p.rendererDone:
@@ -1499,15 +1509,17 @@ func (p *Program) startRenderer() {
 			}
 			_ = p.flush()
 			_ = p.renderer.flush(false)
-			last = time.Now()
+			p.lastFlush.Store(time.Now().UnixNano())
 		}
 	}()
+	p.renderStarted.Store(true)
 }
 
 // stopRenderer stops the renderer.
 // If kill is true, the renderer will be stopped immediately without flushing
 // the last frame.
 func (p *Program) stopRenderer(kill bool) {
+	p.renderStarted.Store(false)
 	// Stop the renderer before acquiring the mutex to avoid a deadlock.
 	p.once.Do(func() {
 		p.rendererDone <- struct{}{}
