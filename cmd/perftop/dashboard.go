@@ -17,11 +17,11 @@ import (
 	"github.com/perftop/perftop/tui"
 )
 
-// frameRate caps how often Bubble Tea flushes frames. Every frame tick wakes
-// the process even when nothing changed; data arrives once per interval and
-// keys are rare, so a low rate keeps the idle cost down (see the README's
-// Performance section for the measurements behind this number).
-const defaultFrameRate = 8
+// defaultFrameRate caps how often frames are flushed. With perftop's Bubble
+// Tea patch (third_party/bubbletea) frames are flushed when they change, not
+// on a ticker, so the cap costs nothing at rest and only bounds a burst of
+// key presses; 30 keeps typing in the filter fluid.
+const defaultFrameRate = 30
 
 // source is what the dashboard runs in the background.
 type source interface {
