@@ -153,9 +153,11 @@ func (m *Model) View() string {
 	}
 	top, bottom, mid := format(hi), format(lo), ""
 	midRow := -1
-	if m.height >= 5 {
-		midRow = m.height / 2
-		mid = format(lo + (hi-lo)*float64(m.height-1-midRow)/float64(m.height-1))
+	if m.height >= 5 && (m.height-1)%2 == 0 {
+		// Only where a row sits exactly half-way, so the label is a round
+		// number that means what it says.
+		midRow = (m.height - 1) / 2
+		mid = format((lo + hi) / 2)
 	}
 	labelW := max(cells.Width(top), cells.Width(bottom), cells.Width(mid)) + 1
 	if labelW > m.width/2 {
