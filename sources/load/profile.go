@@ -83,14 +83,14 @@ type StressWatch struct {
 	Level float64
 	Step  time.Duration
 
-	step      int // current step, 0-based
-	stepReqs  int64
-	stepErrs  int64
-	stepP99   float64 // worst window p99 in the step
-	baseP99   float64
-	LastGood  float64 // level of the last step that held
-	BrokeAt   float64 // level of the step that broke; 0 if none did
-	BrokeWhy  string
+	step     int // current step, 0-based
+	stepReqs int64
+	stepErrs int64
+	stepP99  float64 // worst window p99 in the step
+	baseP99  float64
+	LastGood float64 // level of the last step that held
+	BrokeAt  float64 // level of the step that broke; 0 if none did
+	BrokeWhy string
 }
 
 // Observe takes one collection window at elapsed time t and reports whether
