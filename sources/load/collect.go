@@ -89,6 +89,7 @@ func (c *collector) collect(now time.Time, st *metrics.Store, state string) {
 	c.total.ttfb.Merge(c.win.ttfb)
 	c.prev = c.cur
 	c.cur.sum(e.shards)
+	e.exported.Store(foldBuckets(c.total.latency))
 
 	dt := now.Sub(c.prevT)
 	c.prevT = now

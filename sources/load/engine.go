@@ -73,7 +73,8 @@ type Engine struct {
 	hardStop context.CancelFunc
 	ticks    chan time.Time // open loop: intended send times
 
-	col *collector
+	col      *collector
+	exported exportedHist // the latency histogram as Stats reports it
 }
 
 // New checks o and prepares a test.
