@@ -1,0 +1,147 @@
+package load
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// ScenarioRequest is one entry of a --scenario file:
+//
+//	requests:
+//	  - name: list items
+//	    url: http://localhost:8080/items
+//	    weight: 3
+//	    headers: {Accept: application/json}
+//	  - name: add item
+//	    method: POST
+//	    url: http://localhost:8080/items
+//	    body: '{"name": "x"}'      # or body_file: item.json
+//	    think: 100ms               # pause after it, closed loop only
+type ScenarioRequest struct {
+	Name     string            `yaml:"name"`
+	Method   string            `yaml:"method"`
+	URL      string            `yaml:"url"`
+	Weight   int               `yaml:"weight"`
+	Headers  map[string]string `yaml:"headers"`
+	Body     string            `yaml:"body"`
+	BodyFile string            `yaml:"body_file"`
+	Think    string            `yaml:"think"`
+}
+
+type scenarioFile struct {
+	Requests []ScenarioRequest `yaml:"requests"`
+}
+
+// ParseScenario reads a scenario: a YAML list of requests, or a mapping
+// with a "requests" list. readFile loads body_file entries (relative paths
+// are the caller's business). Errors name the request and the field.
+func ParseScenario(data []byte, readFile func(string) ([]byte, error)) ([]Request, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, fmt.Errorf("scenario: %s", oneLine(err.Error()))
+	}
+	if len(root.Content) == 0 {
+		return nil, errors.New("scenario has no requests")
+	}
+	// A list of requests, or a mapping holding one under "requests": decode
+	// with unknown fields refused, so a typo is an error, not a default.
+	var list []ScenarioRequest
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var err error
+	if root.Content[0].Kind == yaml.SequenceNode {
+		err = dec.Decode(&list)
+	} else {
+		var f scenarioFile
+		err = dec.Decode(&f)
+		list = f.Requests
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("scenario: %s", oneLine(strings.TrimPrefix(err.Error(), "yaml: ")))
+	}
+	if len(list) == 0 {
+		return nil, errors.New("scenario has no requests")
+	}
+	out := make([]Request, 0, len(list))
+	for i, sr := range list {
+		name := sr.Name
+		if name == "" {
+			name = "#" + strconv.Itoa(i+1)
+		}
+		fail := func(format string, args ...any) error {
+			return fmt.Errorf("scenario request %s: %s", name, fmt.Sprintf(format, args...))
+		}
+		u, err := ParseURL(sr.URL)
+		if err != nil {
+			return nil, fail("%v", err)
+		}
+		r := Request{Name: sr.Name, Method: sr.Method, URL: u, Weight: sr.Weight, Header: http.Header{}}
+		if r.Method == "" {
+			r.Method = http.MethodGet
+		}
+		if r.Weight == 0 {
+			r.Weight = 1
+		}
+		if r.Weight < 0 {
+			return nil, fail("weight %d must be 1 or more", r.Weight)
+		}
+		for k, v := range sr.Headers {
+			name, value, err := ParseHeader(k + ": " + v)
+			if err != nil {
+				return nil, fail("%v", err)
+			}
+			r.Header.Add(name, value)
+		}
+		switch {
+		case sr.Body != "" && sr.BodyFile != "":
+			return nil, fail("has both body and body_file")
+		case sr.BodyFile != "":
+			b, err := readFile(sr.BodyFile)
+			if err != nil {
+				return nil, fail("body_file: %v", err)
+			}
+			r.Body = b
+		default:
+			r.Body = []byte(sr.Body)
+		}
+		if sr.Think != "" {
+			d, err := time.ParseDuration(sr.Think)
+			if err != nil || d < 0 {
+				return nil, fail("think %q is not a duration like 100ms", sr.Think)
+			}
+			r.Think = d
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func oneLine(s string) string {
+	return string(bytes.Join(bytes.Fields([]byte(s)), []byte(" ")))
+}
+
+// Distinct expands each request into n variants with a perftop_id query
+// parameter, so a cache in front of the target sees n distinct URLs.
+func Distinct(reqs []Request, n int) []Request {
+	out := make([]Request, 0, len(reqs)*n)
+	for _, r := range reqs {
+		for i := 0; i < n; i++ {
+			v := r
+			u := *r.URL
+			q := u.Query()
+			q.Set("perftop_id", strconv.Itoa(i))
+			u.RawQuery = q.Encode()
+			v.URL = &u
+			out = append(out, v)
+		}
+	}
+	return out
+}
