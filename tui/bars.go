@@ -47,14 +47,19 @@ func (m *Model) bottomBar() string {
 	}
 	hint := func(k, d string) string { return m.st.HelpKey.Render(k) + " " + m.st.HelpDesc.Render(d) }
 	left := []string{" " + hint("?", "help"), hint("q", "quit"), hint("tab", "screens")}
-	if m.paused {
+	switch {
+	case m.o.Load != nil:
+		left = append(left, hint("s", "stop"), hint("p", "pause load"), hint("+/-", "load ±10%"))
+	case m.paused:
 		left = append(left, hint("p", "resume"))
-	} else {
+	default:
 		left = append(left, hint("p", "pause"))
 	}
-	if m.keys.Slower.Enabled() {
+	switch {
+	case m.o.Load != nil:
+	case m.keys.Slower.Enabled():
 		left = append(left, hint("+/-", m.durationLabel()))
-	} else {
+	default:
 		left = append(left, m.st.Muted.Render("every "+m.durationLabel()))
 	}
 	left = append(left, hint("t", m.st.Theme.Name))

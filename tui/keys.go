@@ -10,7 +10,7 @@ import (
 // KeyMap holds the dashboard's global key bindings. The same bindings drive
 // the help view, so what `?` shows is what the keys do.
 type KeyMap struct {
-	Quit, Help, Next, Prev, Screen, Pause, Slower, Faster, Theme, Filter, Escape key.Binding
+	Quit, Help, Next, Prev, Screen, Pause, Slower, Faster, Theme, Filter, Escape, Stop key.Binding
 	Table                                                                        table.KeyMap
 }
 
@@ -28,13 +28,24 @@ func DefaultKeyMap() KeyMap {
 		Theme:  key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "next theme")),
 		Filter: key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter the table")),
 		Escape: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close help, clear filter")),
+		Stop:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "stop the test, print the summary")),
 		Table:  table.DefaultKeyMap(),
 	}
 }
 
+// loadKeyMap turns the display keys into test controls: during a load
+// test, p, + and - steer the load, and s stops it.
+func loadKeyMap(k KeyMap) KeyMap {
+	k.Quit.SetHelp("q/ctrl+c", "stop the test and quit")
+	k.Pause.SetHelp("p", "pause/resume the load")
+	k.Slower = key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "raise the rate (or workers) 10%"))
+	k.Faster = key.NewBinding(key.WithKeys("-", "_"), key.WithHelp("-", "lower the rate (or workers) 10%"))
+	return k
+}
+
 func (k KeyMap) groups() []help.Group {
 	return []help.Group{
-		{Title: "General", Bindings: []key.Binding{k.Quit, k.Help, k.Pause, k.Slower, k.Faster, k.Theme}},
+		{Title: "General", Bindings: []key.Binding{k.Quit, k.Stop, k.Help, k.Pause, k.Slower, k.Faster, k.Theme}},
 		{Title: "Screens", Bindings: []key.Binding{k.Next, k.Prev, k.Screen}},
 		{Title: "Tables", Bindings: []key.Binding{k.Table.Up, k.Table.Down, k.Table.PageUp, k.Table.PageDown, k.Table.Top, k.Table.Bottom, k.Filter, k.Escape}},
 	}

@@ -50,6 +50,16 @@ type Options struct {
 	SetInterval func(time.Duration)
 	// Context ends the model's wait for new data; nil means Background.
 	Context context.Context
+	// Load, when set, is a running load test: the dashboard opens on its
+	// screen and p, + and - steer it instead of the display.
+	Load LoadControl
+}
+
+// LoadControl steers a running load test from the keyboard.
+type LoadControl interface {
+	TogglePause()
+	Scale(factor float64)
+	Stop()
 }
 
 // Model is the root dashboard model. Create it with New; it is used by one
@@ -64,6 +74,7 @@ type Model struct {
 
 	snap    metrics.Snapshot
 	host    hostView
+	load    loadView
 	screens []screen
 	active  int
 
@@ -112,7 +123,13 @@ func New(o Options) *Model {
 		{title: "Network", view: (*Model).netScreen, table: &m.host.nets},
 		{title: "Processes", view: (*Model).procScreen, table: &m.host.procs},
 	}
-	if !m.keysEnabled() {
+	if o.Load != nil {
+		m.screens = append([]screen{{title: "Load", view: (*Model).loadScreen}}, m.screens...)
+		m.keys = loadKeyMap(m.keys)
+	} else {
+		m.keys.Stop.SetEnabled(false)
+	}
+	if !m.keysEnabled() && o.Load == nil {
 		m.keys.Slower.SetEnabled(false)
 		m.keys.Faster.SetEnabled(false)
 	}
@@ -173,7 +190,19 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Quit):
+		if m.o.Load != nil {
+			m.o.Load.Stop()
+		}
 		return tea.Quit
+	case key.Matches(msg, k.Stop):
+		m.o.Load.Stop()
+		return tea.Quit
+	case m.o.Load != nil && key.Matches(msg, k.Pause):
+		m.o.Load.TogglePause()
+	case m.o.Load != nil && key.Matches(msg, k.Slower):
+		m.o.Load.Scale(1.1)
+	case m.o.Load != nil && key.Matches(msg, k.Faster):
+		m.o.Load.Scale(1 / 1.1)
 	case key.Matches(msg, k.Help):
 		m.showHelp = !m.showHelp
 	case key.Matches(msg, k.Escape):

@@ -73,7 +73,7 @@ func (c *collector) begin(t time.Time) {
 
 // collect drains the shards, publishes the window to st and appends it to
 // the timeline.
-func (c *collector) collect(now time.Time, st *metrics.Store, state string) {
+func (c *collector) collect(now time.Time, st *metrics.Store, state string) *metrics.LoadTest {
 	e := c.e
 	c.win.each(func(dst *hdrhistogram.Histogram, pick func(*shard) *metrics.Recorder) {
 		dst.Reset()
@@ -169,6 +169,7 @@ func (c *collector) collect(now time.Time, st *metrics.Store, state string) {
 			P50: w.Latency.P50, P99: w.Latency.P99, InFlight: inFlight,
 		})
 	}
+	return lt
 }
 
 // quantiles reads a histogram of microseconds as seconds.

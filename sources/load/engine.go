@@ -29,6 +29,9 @@ type Options struct {
 	Requests    []Request
 	Concurrency int     // closed loop: workers
 	Rate        float64 // open loop: requests per second
+	// Open selects open loop even at a Rate of 0, for stages that ramp the
+	// rate up from nothing.
+	Open bool
 	MaxInFlight int     // open loop: cap on concurrent requests
 	Duration    time.Duration
 	MaxRequests int64
@@ -73,8 +76,10 @@ type Engine struct {
 	hardStop context.CancelFunc
 	ticks    chan time.Time // open loop: intended send times
 
-	col      *collector
-	exported exportedHist // the latency histogram as Stats reports it
+	col          *collector
+	exported     exportedHist // the latency histogram as Stats reports it
+	stoppedEarly atomic.Bool
+	watch        func(*metrics.LoadTest) bool
 }
 
 // New checks o and prepares a test.
@@ -96,8 +101,8 @@ func New(o Options) (*Engine, error) {
 	if o.Concurrency < 0 {
 		return nil, fmt.Errorf("invalid concurrency %d: must be at least 1", o.Concurrency)
 	}
-	if o.Concurrency == 0 {
-		o.Concurrency = DefaultConcurrency
+	if o.Concurrency == 0 && len(o.Stages) == 0 {
+		o.Concurrency = DefaultConcurrency // with stages, workers ramp from none
 	}
 	if o.MaxInFlight <= 0 {
 		o.MaxInFlight = DefaultMaxInFlight
@@ -114,7 +119,7 @@ func New(o Options) (*Engine, error) {
 	if o.Interval <= 0 {
 		o.Interval = time.Second
 	}
-	e := &Engine{o: o, open: o.Rate > 0, sched: schedule(o.Requests), shards: newShards()}
+	e := &Engine{o: o, open: o.Rate > 0 || o.Open, sched: schedule(o.Requests), shards: newShards()}
 	e.plan = Plan{Start: float64(o.Concurrency), Stages: o.Stages}
 	if e.open {
 		e.plan.Start = o.Rate
@@ -202,6 +207,21 @@ func (e *Engine) Scale(f float64) {
 // Stop ends sending; Run then waits for requests in flight up to the grace
 // period and returns. It is safe to call more than once.
 func (e *Engine) Stop() {
+	e.stoppedEarly.Store(true)
+	e.end()
+}
+
+// Stopped reports whether the test was stopped (Stop, or Run's context)
+// before its duration, request budget or stages ran out.
+func (e *Engine) Stopped() bool { return e.stoppedEarly.Load() }
+
+// Watch sets a function the collector calls with every interval's state;
+// when it returns true the test ends, as a stress test does at its breaking
+// point. Set it before Run.
+func (e *Engine) Watch(f func(*metrics.LoadTest) bool) { e.watch = f }
+
+// end stops sending: the test is over, by Stop or by its own limits.
+func (e *Engine) end() {
 	e.stopOnce.Do(func() {
 		e.stopping.Store(true)
 		close(e.stopCh)
@@ -254,7 +274,7 @@ func (e *Engine) takeBudget() bool {
 		return true
 	}
 	if e.issued.Add(1) > e.o.MaxRequests {
-		e.Stop()
+		e.end()
 		return false
 	}
 	return true
@@ -289,9 +309,11 @@ func (e *Engine) Run(ctx context.Context, st *metrics.Store) (*Result, error) {
 			running = false
 		case now := <-ticker.C:
 			if d := e.o.Duration; d > 0 && e.elapsed(now) >= d {
-				e.Stop()
+				e.end()
 			}
-			e.col.collect(now, st, "running")
+			if lt := e.col.collect(now, st, "running"); e.watch != nil && e.watch(lt) {
+				e.end()
+			}
 		}
 	}
 	e.col.collect(time.Now(), st, "stopping")

@@ -1,0 +1,366 @@
+package main
+
+import (
+	"errors"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/perftop/perftop/results"
+	"github.com/perftop/perftop/sources/load"
+)
+
+// runFlags are `perftop run`'s flags; their names are the interface.
+type runFlags struct {
+	concurrency  int
+	rate         float64
+	maxInFlight  int
+	duration     time.Duration
+	requests     int64
+	stages       string
+	stagesOf     string
+	profile      string
+	method       string
+	headers      []string
+	body         string
+	bodyFile     string
+	timeout      time.Duration
+	http2        bool
+	insecure     bool
+	noKeepAlive  bool
+	maxRedirects int
+	unixSocket   string
+	host         string
+	scenario     string
+	headless     bool
+	out          string
+	metricsAddr  string
+	netHTTP      bool
+}
+
+// defaultDuration is how long a test runs when nothing else bounds it, as
+// wrk does: long enough to see a steady state, short enough not to surprise.
+const defaultDuration = 10 * time.Second
+
+// defaultProfileRate is the open-loop rate a --profile starts from when
+// neither --rate nor --concurrency is given.
+const defaultProfileRate = 10
+
+func newRunCmd(e *env, cf *configFlags) *cobra.Command {
+	var f runFlags
+	cmd := &cobra.Command{
+		Use:   "run URL [URL...]",
+		Short: "Run a load test against URLs and watch it live",
+		Long: `run drives HTTP load at one or more URLs and shows, live, the latency
+percentiles, throughput, errors and concurrency next to the host's gauges.
+
+Closed loop (the default): -c workers each send their next request as soon
+as the last is answered. Open loop: --rate requests per second whatever the
+target does; latency is then measured from each request's intended send
+time, so a stalled server shows in the tail as users would feel it.
+
+Several URLs share the load round robin; URL@N gives one a weight N. A
+--scenario file describes a weighted mix of named requests instead.
+
+A test runs for -d (default 10s), -n requests, or its --stages/--profile.
+While it runs: p pauses and resumes the load, + and - raise or lower the
+rate (or workers) by 10%, s stops it, q quits; the summary is printed on
+exit. --headless prints one progress line a second on stderr instead, and
+the summary on stdout. -o writes every number as JSON (seconds as the unit).
+
+Profiles (L is --rate, --concurrency, or 10 requests/s):
+  baseline   L for -d (default 1m)
+  stress     L, 2L ... 10L, 30s each (or -d/10); stops where the error rate
+             passes 5% or p99 passes 10x the first step's, and reports it
+  spike      L 30s, 10L for 30s, L 30s
+  endurance  L for -d (default 30m)
+  volume     L for -d (default 1m), each request to a distinct URL`,
+		Example: `  perftop run http://localhost:8080/             # 50 workers, 10 seconds
+  perftop run -c 100 -d 1m http://localhost:8080/api
+  perftop run -r 500 -d 30s http://localhost:8080/   # open loop, 500 req/s
+  perftop run --stages 30s:100,1m:500,30s:0 http://localhost:8080/
+  perftop run --profile stress -r 50 http://localhost:8080/
+  perftop run -m POST -H 'Content-Type: application/json' --body '{"a":1}' http://localhost:8080/items
+  perftop run --scenario mix.yaml --headless -o results.json
+  perftop run http://a.local/@3 http://b.local/@1 --metrics-addr :9464`,
+		SilenceUsage: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := cf.load(cmd, e.getenv)
+			if err != nil {
+				return err
+			}
+			spec, err := f.spec(cmd, args, e)
+			if err != nil {
+				return err
+			}
+			return runTest(cmd.Context(), cfg, spec, e)
+		},
+	}
+	fl := cmd.Flags()
+	fl.IntVarP(&f.concurrency, "concurrency", "c", load.DefaultConcurrency, "closed loop: `workers` sending requests back to back")
+	fl.Float64VarP(&f.rate, "rate", "r", 0, "open loop: `requests` per second, whatever the target does")
+	fl.IntVar(&f.maxInFlight, "max-inflight", load.DefaultMaxInFlight, "open loop: most requests in flight at once")
+	fl.DurationVarP(&f.duration, "duration", "d", 0, "how long to run (default 10s, unless -n, --stages or --profile bound the test)")
+	fl.Int64VarP(&f.requests, "requests", "n", 0, "stop after this many requests")
+	fl.StringVar(&f.stages, "stages", "", "ramp through `duration:target,...` stages, e.g. 30s:100,1m:500,30s:0")
+	fl.StringVar(&f.stagesOf, "stages-of", "rate", "what stage targets are: rate (requests/s) or concurrency (workers)")
+	fl.StringVar(&f.profile, "profile", "", "a test shape: baseline, stress, spike, endurance or volume (see above)")
+	fl.StringVarP(&f.method, "method", "m", "", "HTTP method (default GET, or POST with a body)")
+	fl.StringArrayVarP(&f.headers, "header", "H", nil, "request header `\"Name: value\"` (repeatable)")
+	fl.StringVar(&f.body, "body", "", "request body")
+	fl.StringVar(&f.bodyFile, "body-file", "", "read the request body from `file`")
+	fl.DurationVar(&f.timeout, "timeout", load.DefaultTimeout, "per-request timeout")
+	fl.BoolVar(&f.http2, "http2", false, "use HTTP/2 (over TLS, or cleartext h2c for http://)")
+	fl.BoolVar(&f.insecure, "insecure", false, "skip TLS certificate verification")
+	fl.BoolVar(&f.noKeepAlive, "no-keepalive", false, "open a new connection for every request")
+	fl.IntVar(&f.maxRedirects, "max-redirects", 0, "redirects to follow (0: a redirect is a response)")
+	fl.StringVar(&f.unixSocket, "unix-socket", "", "connect to this Unix socket `path` instead of the URL's host")
+	fl.StringVar(&f.host, "host", "", "Host header to send instead of the URL's")
+	fl.StringVar(&f.scenario, "scenario", "", "YAML `file` with a weighted mix of requests (instead of URLs)")
+	fl.BoolVar(&f.headless, "headless", false, "no dashboard: progress on stderr, the summary on stdout")
+	fl.StringVarP(&f.out, "out", "o", "", "write the results as JSON to `file`")
+	fl.StringVar(&f.metricsAddr, "metrics-addr", "", "serve the runner's own Prometheus metrics on `addr`, e.g. :9464")
+	fl.BoolVar(&f.netHTTP, "net-http", false, "use net/http for every request (no fast path)")
+	_ = fl.MarkHidden("net-http")
+	return cmd
+}
+
+// testSpec is a validated test: the engine's options and what to report.
+type testSpec struct {
+	opts        load.Options
+	settings    results.Settings
+	profile     *load.Profile
+	headless    bool
+	out         string
+	metricsAddr string
+	targets     string // for the summary's first line
+}
+
+// spec checks the flags and arguments and builds the test. Every mistake is
+// a usage error naming the flag or file.
+func (f *runFlags) spec(cmd *cobra.Command, args []string, e *env) (*testSpec, error) {
+	fl := cmd.Flags()
+	reqs, err := f.requestsFrom(args)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case fl.Changed("rate") && f.rate <= 0:
+		return nil, usagef("invalid --rate %v: must be more than 0 requests per second", f.rate)
+	case f.concurrency < 1:
+		return nil, usagef("invalid --concurrency %d: must be 1 or more", f.concurrency)
+	case f.maxInFlight < 1:
+		return nil, usagef("invalid --max-inflight %d: must be 1 or more", f.maxInFlight)
+	case f.duration < 0:
+		return nil, usagef("invalid --duration %s: must be positive", f.duration)
+	case f.requests < 0:
+		return nil, usagef("invalid --requests %d: must be positive", f.requests)
+	case f.timeout <= 0:
+		return nil, usagef("invalid --timeout %s: must be positive", f.timeout)
+	case f.maxRedirects < 0:
+		return nil, usagef("invalid --max-redirects %d: must be 0 or more", f.maxRedirects)
+	case f.stagesOf != "rate" && f.stagesOf != "concurrency":
+		return nil, usagef("invalid --stages-of %q: want rate or concurrency", f.stagesOf)
+	case f.stages != "" && f.profile != "":
+		return nil, usagef("--stages and --profile both set the test's shape: give one")
+	case f.rate > 0 && fl.Changed("concurrency") && f.stages == "" && f.profile == "":
+		return nil, usagef("--rate (open loop) and --concurrency (closed loop) exclude each other; for open loop, --max-inflight caps concurrency")
+	}
+	if f.unixSocket != "" {
+		if st, err := os.Stat(f.unixSocket); err != nil {
+			return nil, usagef("--unix-socket: %v", err)
+		} else if st.Mode()&os.ModeSocket == 0 {
+			return nil, usagef("--unix-socket %s: not a socket", f.unixSocket)
+		}
+	}
+	if f.out != "" {
+		if err := checkWritable(f.out); err != nil {
+			return nil, usagef("-o %s: %v", f.out, err)
+		}
+	}
+	if f.metricsAddr != "" {
+		if _, _, err := net.SplitHostPort(f.metricsAddr); err != nil {
+			return nil, usagef("invalid --metrics-addr %q: want host:port or :port", f.metricsAddr)
+		}
+	}
+
+	o := load.Options{
+		Requests: reqs, Concurrency: f.concurrency, Rate: f.rate, MaxInFlight: f.maxInFlight,
+		Duration: f.duration, MaxRequests: f.requests,
+		Client: load.ClientOptions{
+			Timeout: f.timeout, HTTP2: f.http2, Insecure: f.insecure, NoKeepAlive: f.noKeepAlive,
+			MaxRedirects: f.maxRedirects, UnixSocket: f.unixSocket, Host: f.host,
+			UserAgent: "perftop/" + version, NetHTTP: f.netHTTP,
+		},
+	}
+	spec := &testSpec{headless: f.headless, out: f.out, metricsAddr: f.metricsAddr}
+	if f.stages != "" {
+		st, err := load.ParseStages(f.stages)
+		if err != nil {
+			return nil, usagef("invalid --stages: %v", err)
+		}
+		o.Stages = st
+		// Stages ramp from --rate or -c when given, else from nothing.
+		if f.stagesOf == "rate" {
+			o.Open = true
+		} else if fl.Changed("rate") {
+			return nil, usagef("--stages-of concurrency ramps workers: drop --rate")
+		} else if !fl.Changed("concurrency") {
+			o.Concurrency = 0
+		}
+	}
+	if f.profile != "" {
+		level := f.rate
+		if level == 0 && fl.Changed("concurrency") {
+			level = float64(f.concurrency)
+		} else if level == 0 {
+			level, o.Rate = defaultProfileRate, defaultProfileRate
+		}
+		p, err := load.ExpandProfile(f.profile, level, f.duration)
+		if err != nil {
+			return nil, usagef("invalid --profile: %v", err)
+		}
+		o.Stages, o.Duration = p.Stages, p.Duration
+		if p.Distinct {
+			o.Requests = load.Distinct(o.Requests, 1024)
+		}
+		spec.profile = &p
+	}
+	if o.Duration == 0 && o.MaxRequests == 0 && len(o.Stages) == 0 {
+		o.Duration = defaultDuration
+	}
+	spec.opts = o
+	spec.settings = settingsOf(f, o)
+	spec.targets = strings.Join(args, " ")
+	if f.scenario != "" {
+		spec.targets = "scenario " + f.scenario
+	}
+	return spec, nil
+}
+
+// requestsFrom builds the request mix from URL arguments or a scenario.
+func (f *runFlags) requestsFrom(args []string) ([]load.Request, error) {
+	if f.scenario != "" && len(args) > 0 {
+		return nil, usagef("give URLs or --scenario, not both")
+	}
+	if f.scenario != "" {
+		data, err := os.ReadFile(f.scenario)
+		if err != nil {
+			return nil, usagef("--scenario: %v", err)
+		}
+		dir := filepath.Dir(f.scenario)
+		reqs, err := load.ParseScenario(data, func(p string) ([]byte, error) {
+			if !filepath.IsAbs(p) {
+				p = filepath.Join(dir, p)
+			}
+			return os.ReadFile(p)
+		})
+		if err != nil {
+			return nil, usagef("%s: %v", f.scenario, err)
+		}
+		return reqs, nil
+	}
+	if len(args) == 0 {
+		return nil, usagef("no URL to test: perftop run http://localhost:8080/ (see perftop run --help)")
+	}
+	if f.body != "" && f.bodyFile != "" {
+		return nil, usagef("--body and --body-file both set the body: give one")
+	}
+	body := []byte(f.body)
+	if f.bodyFile != "" {
+		b, err := os.ReadFile(f.bodyFile)
+		if err != nil {
+			return nil, usagef("--body-file: %v", err)
+		}
+		body = b
+	}
+	method := strings.ToUpper(f.method)
+	if method == "" {
+		method = http.MethodGet
+		if len(body) > 0 {
+			method = http.MethodPost
+		}
+	}
+	header := http.Header{}
+	for _, h := range f.headers {
+		name, value, err := load.ParseHeader(h)
+		if err != nil {
+			return nil, usagef("-H: %v", err)
+		}
+		header.Add(name, value)
+	}
+	reqs := make([]load.Request, 0, len(args))
+	for _, a := range args {
+		u, w, err := load.ParseTarget(a)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		reqs = append(reqs, load.Request{Method: method, URL: u, Header: header, Body: body, Weight: w})
+	}
+	return reqs, nil
+}
+
+// checkWritable makes sure the results file can be written before the test
+// runs, rather than losing the results at the end.
+func checkWritable(path string) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, ".perftop-check-*")
+	if err != nil {
+		return errors.Unwrap(err)
+	}
+	tmp.Close()
+	return os.Remove(tmp.Name())
+}
+
+// settingsOf records the settings for the results file, without secrets.
+func settingsOf(f *runFlags, o load.Options) results.Settings {
+	s := results.Settings{
+		Mode: "closed", Concurrency: o.Concurrency, MaxInFlight: o.MaxInFlight,
+		DurationSeconds: o.Duration.Seconds(), Requests: o.MaxRequests, Stages: o.Stages, Profile: f.profile,
+		TimeoutSeconds: o.Client.Timeout.Seconds(), HTTP2: f.http2, Insecure: f.insecure, KeepAlive: !f.noKeepAlive,
+		MaxRedirects: f.maxRedirects, UnixSocket: f.unixSocket, Host: f.host,
+	}
+	if o.Rate > 0 || o.Open {
+		s.Mode, s.Rate, s.Concurrency = "open", o.Rate, 0
+	} else {
+		s.MaxInFlight = 0
+	}
+	if len(o.Stages) > 0 {
+		s.StagesOf = f.stagesOf
+	}
+	seen := 0
+	for _, r := range o.Requests {
+		if seen >= 16 { // the volume profile's 1024 variants need not all be listed
+			break
+		}
+		seen++
+		t := results.Target{Name: r.Name, Method: r.Method, URL: redact(r.URL.String()), Weight: r.Weight,
+			BodyBytes: len(r.Body), ThinkSeconds: r.Think.Seconds()}
+		for k := range r.Header {
+			t.HeaderNames = append(t.HeaderNames, k)
+		}
+		s.Targets = append(s.Targets, t)
+	}
+	return s
+}
+
+// redact drops a URL's password, which has no place in a results file.
+func redact(raw string) string {
+	if i := strings.Index(raw, "://"); i >= 0 {
+		rest := raw[i+3:]
+		if at := strings.IndexByte(rest, '@'); at >= 0 && at < strings.IndexAny(rest+"/", "/?#") {
+			user := rest[:at]
+			if c := strings.IndexByte(user, ':'); c >= 0 {
+				user = user[:c] + ":xxxxx"
+			}
+			return raw[:i+3] + user + rest[at:]
+		}
+	}
+	return raw
+}
+

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/perftop/perftop/metrics"
+	"github.com/perftop/perftop/results"
+	"github.com/perftop/perftop/sources/load"
+	"github.com/perftop/perftop/sources/load/exporter"
+	"github.com/perftop/perftop/sources/system"
+	"github.com/perftop/perftop/themes"
+	"github.com/perftop/perftop/tui"
+)
+
+// runTest runs a load test, with the dashboard or headless, then prints
+// the summary and writes the results file. A stop by key or signal is a
+// normal end: the summary and the file are complete either way.
+func runTest(ctx context.Context, cfg config, spec *testSpec, e *env) error {
+	eng, err := load.New(spec.opts)
+	if err != nil {
+		return usageError{err}
+	}
+	if spec.profile != nil && spec.profile.Stress != nil {
+		w := spec.profile.Stress
+		eng.Watch(func(lt *metrics.LoadTest) bool { return w.Observe(lt.Elapsed-lt.Window.Duration, lt.Window) })
+	}
+	st := metrics.NewStore(metrics.DefaultRingCapacity)
+
+	if spec.metricsAddr != "" {
+		stop, err := serveMetrics(spec.metricsAddr, eng)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+
+	started := time.Now()
+	var res *load.Result
+	if spec.headless {
+		res, err = runHeadless(ctx, eng, st, e.stderr)
+	} else {
+		res, err = runDashboardTest(ctx, cfg, eng, st)
+	}
+	if err != nil {
+		return err
+	}
+	f := &results.File{
+		SchemaVersion: results.SchemaVersion, Tool: "perftop", Version: version,
+		StartedAt: started.UTC(), EndedAt: time.Now().UTC(), Stopped: "completed",
+		Settings: spec.settings, Result: res,
+	}
+	f.Settings.Transport = "net/http"
+	if eng.FastPath() {
+		f.Settings.Transport = "fast-http1"
+	}
+	if eng.Stopped() {
+		f.Stopped = "stopped"
+	}
+	if spec.profile != nil && spec.profile.Stress != nil {
+		w := spec.profile.Stress
+		w.Finish()
+		f.Stress = &results.Stress{LastGoodLevel: w.LastGood, BrokeAtLevel: w.BrokeAt, BrokeBecause: w.BrokeWhy}
+		if w.BrokeAt > 0 {
+			f.Stopped = "broke"
+		}
+	}
+	writeSummary(e.stdout, spec, f)
+	if spec.out != "" {
+		if err := results.WriteFile(spec.out, f); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "results     %s\n", spec.out)
+	}
+	return nil
+}
+
+// runHeadless runs the test with a progress line a second on w, until it
+// ends or SIGINT/SIGTERM stops it.
+func runHeadless(ctx context.Context, eng *load.Engine, st *metrics.Store, w io.Writer) (*load.Result, error) {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	done := make(chan struct{})
+	var res *load.Result
+	var err error
+	go func() {
+		res, err = eng.Run(ctx, st)
+		close(done)
+	}()
+	for {
+		ch := st.Changed()
+		select {
+		case <-done:
+			return res, err
+		case <-ch:
+			var sn metrics.Snapshot
+			st.Snapshot(&sn)
+			if lt := sn.LoadTest; lt != nil && (lt.State == "running" || lt.State == "paused") {
+				fmt.Fprintln(w, progressLine(lt))
+			}
+		}
+	}
+}
+
+// runDashboardTest runs the test under the dashboard, with the host source
+// beside it. Quitting the dashboard stops the test.
+func runDashboardTest(ctx context.Context, cfg config, eng *load.Engine, st *metrics.Store) (*load.Result, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	host := system.New(system.Options{Interval: cfg.Interval})
+	wg := startSources(ctx, st, host)
+	defer wg.Wait()
+
+	done := make(chan struct{})
+	var res *load.Result
+	var runErr error
+	go func() {
+		res, runErr = eng.Run(ctx, st)
+		close(done)
+	}()
+
+	themeName := cfg.Theme
+	profile, colorless := colourProfile(cfg)
+	if colorless {
+		themeName = themes.Monochrome
+	}
+	model := tui.New(tui.Options{
+		Store: st, Themes: cfg.themes, Theme: themeName, Interval: cfg.Interval,
+		Context: ctx, Load: eng,
+	})
+	opts := []tea.ProgramOption{tea.WithFPS(cfg.fps)}
+	if colorless {
+		opts = append(opts, tea.WithColorProfile(profile))
+	}
+	err := runProgram(ctx, model, opts...)
+	eng.Stop()
+	<-done
+	cancel()
+	if err != nil {
+		return res, err
+	}
+	return res, runErr
+}
+
+// serveMetrics serves the engine's metrics on addr until stop is called.
+func serveMetrics(addr string, eng *load.Engine) (stop func(), err error) {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(exporter.New(eng))
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("--metrics-addr: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			fmt.Fprintln(os.Stderr, "perftop: metrics server:", err)
+		}
+	}()
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}, nil
+}

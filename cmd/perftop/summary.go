@@ -1,0 +1,136 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/perftop/perftop/metrics"
+	"github.com/perftop/perftop/results"
+	"github.com/perftop/perftop/sources/load"
+	"github.com/perftop/perftop/tui/units"
+)
+
+// progressLine is the headless mode's line a second.
+func progressLine(lt *metrics.LoadTest) string {
+	total := "∞"
+	if lt.Planned > 0 {
+		total = units.Duration(lt.Planned)
+	}
+	target := ""
+	if lt.Mode == "open" {
+		target = fmt.Sprintf(" (target %s/s)", units.Count(lt.Target))
+	}
+	return fmt.Sprintf("[%6s/%s] %8s req/s%s  p50 %-7s p99 %-7s err %5.2f%%  in flight %d%s",
+		units.Duration(lt.Elapsed.Truncate(time.Second)), total, units.Count(lt.Window.RPS), target,
+		units.Seconds(lt.Window.Latency.P50), units.Seconds(lt.Window.Latency.P99),
+		lt.Window.ErrorPercent, lt.InFlight, stateNote(lt))
+}
+
+func stateNote(lt *metrics.LoadTest) string {
+	switch {
+	case lt.State == "paused":
+		return "  PAUSED"
+	case lt.Stages > 0:
+		return fmt.Sprintf("  stage %d/%d", lt.Stage+1, lt.Stages)
+	}
+	return ""
+}
+
+// writeSummary prints the run's numbers for people; the results file has
+// the same numbers for programs.
+func writeSummary(w io.Writer, spec *testSpec, f *results.File) {
+	r := f.Result
+	p := func(label, format string, args ...any) {
+		fmt.Fprintf(w, "%-11s %s\n", label, fmt.Sprintf(format, args...))
+	}
+	s := f.Settings
+	shape := fmt.Sprintf("closed loop, %d workers", s.Concurrency)
+	if s.Mode == "open" {
+		shape = fmt.Sprintf("open loop, %s req/s", units.Count(s.Rate))
+	}
+	if len(s.Stages) > 0 {
+		shape += fmt.Sprintf(", %d stages of %s", len(s.Stages), s.StagesOf)
+	}
+	if s.Profile != "" {
+		shape += ", profile " + s.Profile
+	}
+	fmt.Fprintf(w, "\nperftop run %s (%s, %s)\n", spec.targets, shape, f.Stopped)
+	errPct := 0.0
+	if r.Requests > 0 {
+		errPct = float64(r.Errors) / float64(r.Requests) * 100
+	}
+	p("requests", "%d in %s: %s req/s", r.Requests, units.Duration(time.Duration(r.DurationSeconds*float64(time.Second))), units.Count(r.ThroughputRPS))
+	p("errors", "%d (%.2f%%)%s", r.Errors, errPct, kinds(r.ErrorsByKind))
+	p("latency", "%s", latencyLine(r.Latency))
+	if r.Service != nil {
+		p("  service", "%s (from the actual send)", latencyLine(*r.Service))
+	}
+	p("status", "%s", statusLine(r.StatusCodes))
+	phases := []string{}
+	for _, name := range []string{"dns", "connect", "tls", "ttfb"} {
+		if ph := r.Phases[name]; ph.Count > 0 {
+			phases = append(phases, fmt.Sprintf("%s p50 %s p99 %s", name, units.Seconds(ph.P50), units.Seconds(ph.P99)))
+		}
+	}
+	if len(phases) > 0 {
+		p("phases", "%s", strings.Join(phases, "  "))
+	}
+	if s.Mode == "open" {
+		p("late sends", "%d (started more than %s after their intended time)", r.LateSends, load.LateAfter)
+	}
+	if f.Stress != nil {
+		if f.Stress.BrokeAtLevel > 0 {
+			p("breaking", "held at %s, broke at %s: %s", units.Count(f.Stress.LastGoodLevel), units.Count(f.Stress.BrokeAtLevel), f.Stress.BrokeBecause)
+		} else {
+			p("breaking", "did not break; held up to %s", units.Count(f.Stress.LastGoodLevel))
+		}
+	}
+	if r.ClosedLoop {
+		p("note", "closed loop: each worker waits for its answer before sending again, so a slow\n            server is sent less and the tail is milder than users at a fixed rate would\n            see; use --rate for latency from the intended send time")
+	}
+}
+
+func latencyLine(l load.LatencySummary) string {
+	if l.Count == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("min %s  mean %s  p50 %s  p90 %s  p95 %s  p99 %s  p99.9 %s  max %s",
+		units.Seconds(l.Min), units.Seconds(l.Mean), units.Seconds(l.P50), units.Seconds(l.P90),
+		units.Seconds(l.P95), units.Seconds(l.P99), units.Seconds(l.P999), units.Seconds(l.Max))
+}
+
+func statusLine(codes map[string]int64) string {
+	if len(codes) == 0 {
+		return "-"
+	}
+	keys := make([]string, 0, len(codes))
+	for k := range codes {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + ": " + strconv.FormatInt(codes[k], 10)
+	}
+	return strings.Join(parts, "  ")
+}
+
+func kinds(byKind map[string]int64) string {
+	if len(byKind) == 0 {
+		return ""
+	}
+	keys := make([]string, 0, len(byKind))
+	for k := range byKind {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + " " + strconv.FormatInt(byKind[k], 10)
+	}
+	return ": " + strings.Join(parts, ", ")
+}
