@@ -11,7 +11,7 @@ import (
 // the help view, so what `?` shows is what the keys do.
 type KeyMap struct {
 	Quit, Help, Next, Prev, Screen, Pause, Slower, Faster, Theme, Filter, Escape, Stop key.Binding
-	Table                                                                        table.KeyMap
+	Table                                                                              table.KeyMap
 }
 
 // DefaultKeyMap returns the bindings documented in the README.

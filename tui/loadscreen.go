@@ -179,7 +179,9 @@ func (m *Model) statusPanel(lt *metrics.LoadTest, w, h int) string {
 			rows = append(rows, row{kind, n, true})
 		}
 	}
-	sort.Slice(rows, func(i, j int) bool { return rows[i].n > rows[j].n || rows[i].n == rows[j].n && rows[i].name < rows[j].name })
+	sort.Slice(rows, func(i, j int) bool {
+		return rows[i].n > rows[j].n || rows[i].n == rows[j].n && rows[i].name < rows[j].name
+	})
 	var lines []string
 	for _, r := range rows {
 		pct := 0.0

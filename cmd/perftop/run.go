@@ -363,4 +363,3 @@ func redact(raw string) string {
 	}
 	return raw
 }
-

@@ -31,8 +31,8 @@ type Options struct {
 	Rate        float64 // open loop: requests per second
 	// Open selects open loop even at a Rate of 0, for stages that ramp the
 	// rate up from nothing.
-	Open bool
-	MaxInFlight int     // open loop: cap on concurrent requests
+	Open        bool
+	MaxInFlight int // open loop: cap on concurrent requests
 	Duration    time.Duration
 	MaxRequests int64
 	// Stages ramp the rate (open loop) or the workers (closed loop) from
