@@ -52,6 +52,7 @@ func (e *Engine) closedWorker(id int) {
 	s := e.newSender()
 	defer s.close()
 	sh := e.shards[id%len(e.shards)]
+	ph := new(Phases)
 	seq := id
 	for {
 		if !e.waitResume() || int64(id) >= e.target.Load() || !e.takeBudget() {
@@ -60,7 +61,7 @@ func (e *Engine) closedWorker(id int) {
 		i := e.sched[seq%len(e.sched)]
 		seq++
 		start := time.Now()
-		if !e.send(s, sh, i, start, start) {
+		if !e.send(s, sh, ph, i, start, start) {
 			return
 		}
 		if think := e.o.Requests[i].Think; think > 0 {
@@ -78,15 +79,19 @@ func (e *Engine) closedWorker(id int) {
 // send sends request i and records it, latency counted from intended. It
 // returns false when the request was abandoned by a hard stop, which is not
 // a result of the target's and is not recorded.
-func (e *Engine) send(s sender, sh *shard, i int, intended, start time.Time) bool {
-	var ph Phases
+//
+// ph is the worker's own, reused for every request: a fresh one would
+// escape to the heap through the sender interface, one allocation per
+// request.
+func (e *Engine) send(s sender, sh *shard, ph *Phases, i int, intended, start time.Time) bool {
+	*ph = Phases{}
 	sh.started.Add(1)
-	status, n, err := s.send(e.hardCtx, i, start.Add(e.o.Client.Timeout), &ph)
+	status, n, err := s.send(e.hardCtx, i, start.Add(e.o.Client.Timeout), ph)
 	end := time.Now()
 	if err != nil && e.hardCtx.Err() != nil {
 		sh.started.Add(-1)
 		return false
 	}
-	sh.record(end.Sub(intended), end.Sub(start), status, n, &ph, err)
+	sh.record(end.Sub(intended), end.Sub(start), status, n, ph, err)
 	return true
 }

@@ -142,6 +142,14 @@ func New(o Options) (*Engine, error) {
 	return e, nil
 }
 
+// closeIdle closes net/http's kept-alive connections, which outlive the
+// workers otherwise.
+func (e *Engine) closeIdle() {
+	if e.std != nil {
+		e.std.client.CloseIdleConnections()
+	}
+}
+
 // FastPath reports whether the test uses the HTTP/1.1 fast path.
 func (e *Engine) FastPath() bool { return e.fast != nil }
 
@@ -329,6 +337,7 @@ func (e *Engine) Run(ctx context.Context, st *metrics.Store) (*Result, error) {
 		<-done
 	}
 	e.hardStop()
+	e.closeIdle()
 	end := time.Now()
 	e.col.collect(end, st, "done")
 	return e.col.result(end), nil

@@ -35,7 +35,7 @@ func target(t *testing.T) (*httptest.Server, *atomic.Int64) {
 	return srv, &hits
 }
 
-func req(t *testing.T, raw string) Request {
+func req(t testing.TB, raw string) Request {
 	t.Helper()
 	u, err := url.Parse(raw)
 	if err != nil {

@@ -86,6 +86,7 @@ func (e *Engine) openWorker(id int, intended time.Time) {
 	s := e.newSender()
 	defer s.close()
 	sh := e.shards[id%len(e.shards)]
+	ph := new(Phases)
 	seq := id
 	for {
 		i := e.sched[seq%len(e.sched)]
@@ -94,7 +95,7 @@ func (e *Engine) openWorker(id int, intended time.Time) {
 		if start.Sub(intended) > LateAfter {
 			sh.late.Add(1)
 		}
-		if !e.send(s, sh, i, intended, start) {
+		if !e.send(s, sh, ph, i, intended, start) {
 			return
 		}
 		select {

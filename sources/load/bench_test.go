@@ -1,0 +1,130 @@
+package load
+
+import (
+	"bytes"
+	"net"
+	"sync"
+	"testing"
+	"time"
+)
+
+// BenchmarkSend measures one request through each path against a loopback
+// server, the load engine's hot loop: the fast path must allocate nothing
+// per request.
+func BenchmarkSend(b *testing.B) {
+	addr := rawServer(b)
+	r := req(b, "http://"+addr+"/")
+	for _, netHTTP := range []bool{false, true} {
+		name := "fast-http1"
+		if netHTTP {
+			name = "net-http"
+		}
+		b.Run(name, func(b *testing.B) {
+			e, err := New(Options{Requests: []Request{r}, Concurrency: 1, Client: ClientOptions{NetHTTP: netHTTP}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			s := e.newSender()
+			defer e.closeIdle()
+			defer s.close()
+			sh := e.shards[0]
+			ph := new(Phases)
+			b.ReportAllocs()
+			for b.Loop() {
+				start := time.Now()
+				if !e.send(s, sh, ph, 0, start, start) {
+					b.Fatal("aborted")
+				}
+			}
+			if f := sh.failed.Load(); f != 0 {
+				b.Fatalf("%d failures", f)
+			}
+		})
+	}
+}
+
+// rawServer answers every HTTP/1.1 request on a keep-alive connection with
+// the same tiny JSON response, allocating nothing per request, so that
+// BenchmarkSend's allocation count is the client's alone.
+func rawServer(b testing.TB) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var mu sync.Mutex // guards conns
+	var conns []net.Conn
+	b.Cleanup(func() {
+		l.Close()
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+	})
+	resp := []byte("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"ok\":true}")
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+			go func() {
+				defer c.Close()
+				buf := make([]byte, 4096)
+				for {
+					n, err := c.Read(buf)
+					if err != nil {
+						return
+					}
+					// One request per read on this benchmark's sequential client.
+					if bytes.Contains(buf[:n], []byte("\r\n\r\n")) {
+						if _, err := c.Write(resp); err != nil {
+							return
+						}
+					}
+				}
+			}()
+		}
+	}()
+	return l.Addr().String()
+}
+
+// BenchmarkRecord is the per-request bookkeeping alone, from one worker.
+func BenchmarkRecord(b *testing.B) {
+	sh := newShards()[0]
+	ph := Phases{TTFB: time.Millisecond}
+	b.ReportAllocs()
+	for b.Loop() {
+		sh.record(1200*time.Microsecond, time.Millisecond, 200, 11, &ph, nil)
+	}
+}
+
+
+// TestFastPathAllocatesNothing holds the hot loop to zero allocations per
+// request, the figure BenchmarkSend reports.
+func TestFastPathAllocatesNothing(t *testing.T) {
+	addr := rawServer(t)
+	e, err := New(Options{Requests: []Request{req(t, "http://"+addr+"/")}, Concurrency: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := e.newSender()
+	defer s.close()
+	sh, ph := e.shards[0], new(Phases)
+	send := func() {
+		start := time.Now()
+		if !e.send(s, sh, ph, 0, start, start) {
+			t.Fatal("aborted")
+		}
+	}
+	send() // the first request dials
+	if allocs := testing.AllocsPerRun(200, send); allocs != 0 {
+		t.Fatalf("%v allocations per request", allocs)
+	}
+	if f := sh.failed.Load(); f != 0 {
+		t.Fatalf("%d failures", f)
+	}
+}
