@@ -102,7 +102,6 @@ func BenchmarkRecord(b *testing.B) {
 	}
 }
 
-
 // TestFastPathAllocatesNothing holds the hot loop to zero allocations per
 // request, the figure BenchmarkSend reports.
 func TestFastPathAllocatesNothing(t *testing.T) {
