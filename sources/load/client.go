@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptrace"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -182,10 +183,13 @@ func (c *countedConn) Close() error {
 	return c.Conn.Close()
 }
 
-// stdSender times one worker's requests with httptrace.
+// stdSender times one worker's requests with httptrace. net/http calls the
+// trace hooks from its own goroutines (HTTP/2 writes and reads on separate
+// ones), hence the lock.
 type stdSender struct {
 	sh    *stdShared
-	ph    *Phases
+	mu    sync.Mutex // guards ph's fields and t
+	ph    Phases
 	t     traceTimes
 	trace *httptrace.ClientTrace
 }
@@ -194,18 +198,28 @@ type traceTimes struct{ dns, connect, tls, wrote time.Time }
 
 func (sh *stdShared) newSender() *stdSender {
 	s := &stdSender{sh: sh}
+	at := func(f func(now time.Time)) {
+		now := time.Now()
+		s.mu.Lock()
+		f(now)
+		s.mu.Unlock()
+	}
 	s.trace = &httptrace.ClientTrace{
-		DNSStart:          func(httptrace.DNSStartInfo) { s.t.dns = time.Now() },
-		DNSDone:           func(httptrace.DNSDoneInfo) { s.ph.DNS = time.Since(s.t.dns) },
-		ConnectStart:      func(string, string) { s.t.connect = time.Now() },
-		ConnectDone:       func(string, string, error) { s.ph.Connect = time.Since(s.t.connect); s.ph.NewConn = true },
-		TLSHandshakeStart: func() { s.t.tls = time.Now() },
-		TLSHandshakeDone:  func(tls.ConnectionState, error) { s.ph.TLS = time.Since(s.t.tls) },
-		WroteRequest:      func(httptrace.WroteRequestInfo) { s.t.wrote = time.Now() },
+		DNSStart:     func(httptrace.DNSStartInfo) { at(func(now time.Time) { s.t.dns = now }) },
+		DNSDone:      func(httptrace.DNSDoneInfo) { at(func(now time.Time) { s.ph.DNS = now.Sub(s.t.dns) }) },
+		ConnectStart: func(string, string) { at(func(now time.Time) { s.t.connect = now }) },
+		ConnectDone: func(string, string, error) {
+			at(func(now time.Time) { s.ph.Connect, s.ph.NewConn = now.Sub(s.t.connect), true })
+		},
+		TLSHandshakeStart: func() { at(func(now time.Time) { s.t.tls = now }) },
+		TLSHandshakeDone:  func(tls.ConnectionState, error) { at(func(now time.Time) { s.ph.TLS = now.Sub(s.t.tls) }) },
+		WroteRequest:      func(httptrace.WroteRequestInfo) { at(func(now time.Time) { s.t.wrote = now }) },
 		GotFirstResponseByte: func() {
-			if !s.t.wrote.IsZero() {
-				s.ph.TTFB = time.Since(s.t.wrote)
-			}
+			at(func(now time.Time) {
+				if !s.t.wrote.IsZero() {
+					s.ph.TTFB = now.Sub(s.t.wrote)
+				}
+			})
 		},
 	}
 	return s
@@ -213,7 +227,14 @@ func (sh *stdShared) newSender() *stdSender {
 
 func (s *stdSender) send(ctx context.Context, i int, deadline time.Time, ph *Phases) (int, int64, error) {
 	r := &s.sh.reqs[i]
-	s.ph, s.t = ph, traceTimes{}
+	s.mu.Lock()
+	s.ph, s.t = Phases{}, traceTimes{}
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		*ph = s.ph
+		s.mu.Unlock()
+	}()
 	ctx, cancel := context.WithDeadline(httptrace.WithClientTrace(ctx, s.trace), deadline)
 	defer cancel()
 	var body io.Reader

@@ -213,3 +213,58 @@ func TestNewRejects(t *testing.T) {
 		}
 	}
 }
+
+// TestTLSAndHTTP2 runs against a real TLS server: HTTP/1.1 on the fast path
+// with --insecure, then HTTP/2 through net/http; the server says which
+// protocol it saw.
+func TestTLSAndHTTP2(t *testing.T) {
+	var h1, h2 atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ProtoMajor == 2 {
+			h2.Add(1)
+		} else {
+			h1.Add(1)
+		}
+		fmt.Fprint(w, "ok")
+	}))
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	defer srv.Close()
+
+	res, _ := run(t, Options{Requests: []Request{req(t, srv.URL+"/")}, Concurrency: 2, MaxRequests: 50, Client: ClientOptions{Insecure: true}})
+	if res.Errors != 0 || h1.Load() != 50 || res.Phases["tls"].Count == 0 {
+		t.Fatalf("https fast path: errors %v, %d HTTP/1.1 requests, tls phases %+v", res.ErrorsByKind, h1.Load(), res.Phases["tls"])
+	}
+	res, _ = run(t, Options{Requests: []Request{req(t, srv.URL+"/")}, Concurrency: 2, MaxRequests: 50, Client: ClientOptions{Insecure: true, HTTP2: true}})
+	if res.Errors != 0 || h2.Load() != 50 {
+		t.Fatalf("--http2: errors %v, %d HTTP/2 requests", res.ErrorsByKind, h2.Load())
+	}
+	// Verification stays on without --insecure: every request fails as tls.
+	res, _ = run(t, Options{Requests: []Request{req(t, srv.URL+"/")}, Concurrency: 1, MaxRequests: 5})
+	if res.ErrorsByKind["tls"] != 5 {
+		t.Fatalf("untrusted certificate: %v", res.ErrorsByKind)
+	}
+}
+
+// TestTargetGoesDownMidTest: the server dies while the test runs; the
+// failures are counted by kind and the test runs to its end.
+func TestTargetGoesDownMidTest(t *testing.T) {
+	var n atomic.Int64
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 100 {
+			go srv.CloseClientConnections()
+			go srv.Listener.Close()
+		}
+		fmt.Fprint(w, "ok")
+	}))
+	defer srv.Close()
+	res, _ := run(t, Options{Requests: []Request{req(t, srv.URL+"/")}, Concurrency: 2, MaxRequests: 400})
+	if res.Requests != 400 {
+		t.Fatalf("%d requests, want all 400 counted", res.Requests)
+	}
+	down := res.ErrorsByKind["connection_refused"] + res.ErrorsByKind["connection_reset"] + res.ErrorsByKind["connection_closed"]
+	if res.StatusCodes["200"] < 99 || down == 0 || down+res.StatusCodes["200"] != 400 {
+		t.Fatalf("status %v, errors %v", res.StatusCodes, res.ErrorsByKind)
+	}
+}
