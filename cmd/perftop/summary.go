@@ -63,7 +63,10 @@ func writeSummary(w io.Writer, spec *testSpec, f *results.File) {
 	if r.Requests > 0 {
 		errPct = float64(r.Errors) / float64(r.Requests) * 100
 	}
-	p("requests", "%d in %s: %s req/s", r.Requests, units.Duration(time.Duration(r.DurationSeconds*float64(time.Second))), units.Count(r.ThroughputRPS))
+	p("requests", "%d in %s: %s req/s answered", r.Requests, units.Duration(time.Duration(r.DurationSeconds*float64(time.Second))), units.Count(r.ThroughputRPS))
+	if r.RequestRateRPS > r.ThroughputRPS*1.001 {
+		p("", "%s req/s attempted (connection failures and timeouts included)", units.Count(r.RequestRateRPS))
+	}
 	p("errors", "%d (%.2f%%)%s", r.Errors, errPct, kinds(r.ErrorsByKind))
 	p("latency", "%s", latencyLine(r.Latency))
 	if r.Service != nil {

@@ -105,6 +105,10 @@ func TestErrorsAreCountedNotFatal(t *testing.T) {
 	if res.StatusCodes["503"] != 100 || res.StatusCodes["200"] != 100 {
 		t.Fatalf("status codes %v", res.StatusCodes)
 	}
+	// Throughput counts the 200 answers that came back, not the refusals.
+	if want := res.ThroughputRPS / res.RequestRateRPS; want < 0.66 || want > 0.67 {
+		t.Fatalf("throughput %v of a request rate %v: the refused third counted", res.ThroughputRPS, res.RequestRateRPS)
+	}
 }
 
 func TestRedirects(t *testing.T) {

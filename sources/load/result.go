@@ -13,6 +13,7 @@ type Result struct {
 	Errors          int64                     `json:"errors"`
 	DurationSeconds float64                   `json:"duration_seconds"`
 	ThroughputRPS   float64                   `json:"throughput_rps"`
+	RequestRateRPS  float64                   `json:"request_rate_rps"`
 	Latency         LatencySummary            `json:"latency_seconds"`
 	Service         *LatencySummary           `json:"service_latency_seconds,omitempty"`
 	StatusCodes     map[string]int64          `json:"status_codes"`
@@ -73,7 +74,17 @@ func (c *collector) result(end time.Time) *Result {
 		LatencyHistogram: c.total.latency,
 	}
 	if elapsed > 0 {
-		r.ThroughputRPS = float64(r.Requests) / elapsed.Seconds()
+		// Throughput counts answers (any HTTP status); the request rate counts
+		// every attempt, refused connections and timeouts included, so a
+		// target that is down shows 0 throughput, not a flattering rate.
+		var transport int64
+		for _, k := range Kinds() {
+			if k != KindStatus4xx && k != KindStatus5xx {
+				transport += c.cur.kinds[k]
+			}
+		}
+		r.ThroughputRPS = float64(r.Requests-transport) / elapsed.Seconds()
+		r.RequestRateRPS = float64(r.Requests) / elapsed.Seconds()
 	}
 	if e.open {
 		s := summary(c.total.service)
