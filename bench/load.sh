@@ -7,9 +7,11 @@
 # and the target's, with the ratios to wrk. See bench/README.md.
 #
 # Environment:
-#   TOOLS="wrk ab hey bombardier vegeta perftop perftop-nethttp"
+#   TOOLS="wrk ab hey bombardier vegeta perftop perftop-nethttp perftop-tui"
 #                          the tools to run (any subset, any order);
-#                          perftop-nethttp is perftop with --net-http
+#                          perftop-nethttp is perftop with --net-http;
+#                          perftop-tui is perftop with its live dashboard, in a
+#                          120x40 tmux terminal (the issue: within 5% of headless)
 #   ROUNDS=2               how many times the whole list runs (see "order")
 #   PERFTOP_BIN=path       measure this perftop binary instead of building one
 #   WARMUP=2               seconds of unmeasured load before the first round
@@ -25,7 +27,7 @@ set -euo pipefail
 
 secs=${1:-8}
 conc=${2:-50}
-tools=${TOOLS:-wrk ab hey bombardier vegeta perftop perftop-nethttp}
+tools=${TOOLS:-wrk ab hey bombardier vegeta perftop perftop-nethttp perftop-tui}
 rounds=${ROUNDS:-2}
 warmup=${WARMUP:-2}
 rest=${PAUSE:-1}
@@ -52,8 +54,8 @@ note() { echo "load.sh: $*" >&2; }
 [[ $rest =~ ^[0-9]+$ ]] || die "PAUSE must be a whole number of seconds, got '$rest'"
 for t in $tools; do
 	case $t in
-	wrk | ab | hey | bombardier | vegeta | perftop | perftop-nethttp) ;;
-	*) die "unknown tool '$t' in TOOLS: want wrk, ab, hey, bombardier, vegeta, perftop or perftop-nethttp" ;;
+	wrk | ab | hey | bombardier | vegeta | perftop | perftop-nethttp | perftop-tui) ;;
+	*) die "unknown tool '$t' in TOOLS: want wrk, ab, hey, bombardier, vegeta, perftop, perftop-nethttp or perftop-tui" ;;
 	esac
 done
 [[ -r /proc/self/stat ]] || die "needs Linux with /proc"
@@ -94,6 +96,7 @@ pause() {
 need=() peers=()
 [[ -x /usr/bin/time ]] || need+=(time)
 command -v jq >/dev/null 2>&1 || need+=(jq)
+[[ " $tools " != *" perftop-tui "* ]] || command -v tmux >/dev/null 2>&1 || need+=(tmux)
 [[ " $tools " != *" wrk "* ]] || command -v wrk >/dev/null 2>&1 || peers+=(wrk)
 [[ " $tools " != *" ab "* ]] || command -v ab >/dev/null 2>&1 || peers+=(apache2-utils)
 if ((${#need[@]} + ${#peers[@]} > 0)); then
@@ -178,6 +181,7 @@ command_of() {
 	vegeta) cmd=("$b/vegeta" attack -rate=0 -max-workers="$conc" -workers="$conc" -duration="${secs}s" -targets="$work/vegeta.targets" -output="$2.bin") ;;
 	perftop) cmd=("$perftop_bin" run --headless -c "$conc" -d "${secs}s" -o "$2.json" "$url") ;;
 	perftop-nethttp) cmd=("$perftop_bin" run --headless --net-http -c "$conc" -d "${secs}s" -o "$2.json" "$url") ;;
+	perftop-tui) cmd=("$work/tui-run.sh" "$perftop_bin" "$conc" "$secs" "$2" "$url") ;;
 	esac
 }
 
@@ -220,7 +224,7 @@ parse() {
 		jq -r '"\(.requests) \(.requests - ([.status_codes | to_entries[] | select(.key | startswith("2")) | .value] | add // 0))" +
 			" \(.requests / ((.duration + .wait) / 1e9)) -"' "$out"
 		;;
-	perftop | perftop-nethttp)
+	perftop | perftop-nethttp | perftop-tui)
 		jq -r '"\(.requests) \(.errors) \(.throughput_rps) \(.settings.transport)"' "$out.json"
 		;;
 	esac
@@ -266,6 +270,8 @@ measure() {
 		echo "$tool $round 0 0 0 0 0 0 $tr" >>"$work/runs"
 		return
 	fi
+	# perftop-tui runs inside tmux, so GNU time ran there too (see tui-run.sh).
+	[[ $tool != perftop-tui ]] || cp "$out.inner.time" "$out.time"
 	read -r u s <"$out.time"
 	awk -v tool="$tool" -v round="$round" -v n="$n" -v e="$e" -v r="$r" -v tr="$tr" \
 		-v u="$u" -v s="$s" -v k="$((k1 - k0))" -v hz="$clk_tck" \
@@ -279,6 +285,27 @@ measure() {
 	}' >>"$work/runs"
 	tail -n1 "$work/runs" | awk '{ printf "  round %d  %-16s %8s req/s  %9s requests  gen %6s us/req  target %6s us/req  others %5s%%\n", $2, $1, $3, $4, $6, $7, $8 }' >&2
 }
+
+# tui-run.sh PERFTOP CONC SECS OUT URL: perftop run with its dashboard in a
+# detached 120x40 tmux terminal, timed by GNU time inside it (the dashboard is
+# not a child of this script). When the screen says the test is done it
+# sends q, which writes OUT.json and prints the summary.
+cat >"$work/tui-run.sh" <<'TUI'
+#!/usr/bin/env bash
+set -euo pipefail
+bin=$1 conc=$2 secs=$3 out=$4 url=$5
+sock=$out.tmux
+tmux -S "$sock" -f /dev/null new-session -d -x 120 -y 40 \
+	"TERM=xterm-256color /usr/bin/time -o '$out.inner.time' -f '%U %S' '$bin' run -c $conc -d ${secs}s -o '$out.json' '$url'; tmux -S '$sock' wait-for -S done"
+# Not polling while the test runs: each look at the screen costs CPU the
+# test would otherwise have.
+sleep "$secs"
+until tmux -S "$sock" capture-pane -p 2>/dev/null | grep -q 'state     done'; do sleep 0.2; done
+tmux -S "$sock" send-keys q
+tmux -S "$sock" wait-for done
+tmux -S "$sock" kill-server 2>/dev/null || true
+TUI
+chmod +x "$work/tui-run.sh"
 
 runnable=()
 for t in $tools; do [[ -n ${skipped[$t]:-} ]] || runnable+=("$t"); done

@@ -32,17 +32,11 @@ type source interface {
 // runDashboard runs the live dashboard until the user quits or a signal
 // arrives; the terminal is restored in every case, panics included.
 func runDashboard(ctx context.Context, cfg config, e *env) error {
-	if cfg.cpuProfile != "" {
-		f, err := os.Create(cfg.cpuProfile)
-		if err != nil {
-			return usagef("--cpuprofile: %w", err)
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return fmt.Errorf("cpu profile: %w", err)
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := startProfile(cfg)
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 	ctx, cancel := context.WithCancel(ctx)
 
 	st := metrics.NewStore(metrics.DefaultRingCapacity)
@@ -87,6 +81,25 @@ func runProgram(ctx context.Context, model tea.Model, opts ...tea.ProgramOption)
 	default:
 		return fmt.Errorf("dashboard: %w", err)
 	}
+}
+
+// startProfile starts the hidden --cpuprofile, perftop profiling itself.
+func startProfile(cfg config) (stop func(), err error) {
+	if cfg.cpuProfile == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(cfg.cpuProfile)
+	if err != nil {
+		return nil, usagef("--cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 // colourProfile decides whether to draw in colour. Bubble Tea honours

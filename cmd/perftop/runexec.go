@@ -29,6 +29,11 @@ import (
 // the summary and writes the results file. A stop by key or signal is a
 // normal end: the summary and the file are complete either way.
 func runTest(ctx context.Context, cfg config, spec *testSpec, e *env) error {
+	stopProfile, err := startProfile(cfg)
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
 	eng, err := load.New(spec.opts)
 	if err != nil {
 		return usageError{err}
