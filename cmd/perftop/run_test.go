@@ -245,4 +245,3 @@ func TestRunDashboardInTerminal(t *testing.T) {
 		t.Error("terminal left on the alternate screen")
 	}
 }
-
