@@ -80,6 +80,10 @@ func (p Plan) At(t time.Duration) (level float64, stage int, done bool) {
 func (p Plan) Area(t time.Duration) float64 {
 	from, area := p.Start, 0.0
 	for _, s := range p.Stages {
+		if s.Duration <= 0 { // a step with no ramp
+			from = s.Target
+			continue
+		}
 		if t <= s.Duration {
 			secs := t.Seconds()
 			frac := float64(t) / float64(s.Duration)

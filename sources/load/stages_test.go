@@ -92,6 +92,10 @@ func TestPlanArea(t *testing.T) {
 			t.Errorf("Area(%v) = %v, want %v", tt.t, got, tt.want)
 		}
 	}
+	step := Plan{Stages: []Stage{{time.Second, 10}, {0, 20}, {time.Second, 20}}}
+	if got := step.Area(2 * time.Second); got != 25 {
+		t.Errorf("a zero-length step: area %v, want 25", got)
+	}
 	if got := (Plan{Start: 50}).Area(2 * time.Second); got != 100 {
 		t.Errorf("constant plan area = %v", got)
 	}
