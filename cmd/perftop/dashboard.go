@@ -47,11 +47,7 @@ func runDashboard(ctx context.Context, cfg config, e *env) error {
 		wg.Wait() // the sources have stopped before we return
 	}()
 
-	themeName := cfg.Theme
-	profile, colorless := colourProfile(cfg)
-	if colorless {
-		themeName = themes.Monochrome
-	}
+	themeName, opts := displayOptions(cfg)
 	model := tui.New(tui.Options{
 		Store:       st,
 		Themes:      cfg.themes,
@@ -60,11 +56,19 @@ func runDashboard(ctx context.Context, cfg config, e *env) error {
 		SetInterval: host.SetInterval,
 		Context:     ctx,
 	})
-	opts := []tea.ProgramOption{tea.WithFPS(cfg.fps)}
-	if colorless {
+	return runProgram(ctx, model, opts...)
+}
+
+// displayOptions is the theme and the program options cfg asks for: the
+// monochrome theme and profile when colour is off, and the frame cap.
+func displayOptions(cfg config) (theme string, opts []tea.ProgramOption) {
+	theme = cfg.Theme
+	opts = []tea.ProgramOption{tea.WithFPS(cfg.fps)}
+	if profile, colorless := colourProfile(cfg); colorless {
+		theme = themes.Monochrome
 		opts = append(opts, tea.WithColorProfile(profile))
 	}
-	return runProgram(ctx, model, opts...)
+	return theme, opts
 }
 
 // runProgram runs the dashboard program and turns its end into perftop's

@@ -12,7 +12,6 @@ import (
 	"syscall"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
@@ -21,7 +20,6 @@ import (
 	"github.com/perftop/perftop/sources/load"
 	"github.com/perftop/perftop/sources/load/exporter"
 	"github.com/perftop/perftop/sources/system"
-	"github.com/perftop/perftop/themes"
 	"github.com/perftop/perftop/tui"
 )
 
@@ -136,19 +134,11 @@ func runDashboardTest(ctx context.Context, cfg config, eng *load.Engine, st *met
 		close(done)
 	}()
 
-	themeName := cfg.Theme
-	profile, colorless := colourProfile(cfg)
-	if colorless {
-		themeName = themes.Monochrome
-	}
+	themeName, opts := displayOptions(cfg)
 	model := tui.New(tui.Options{
 		Store: st, Themes: cfg.themes, Theme: themeName, Interval: cfg.Interval,
 		Context: ctx, Load: eng,
 	})
-	opts := []tea.ProgramOption{tea.WithFPS(cfg.fps)}
-	if colorless {
-		opts = append(opts, tea.WithColorProfile(profile))
-	}
 	err := runProgram(ctx, model, opts...)
 	eng.Stop()
 	<-done

@@ -110,30 +110,26 @@ func statusLine(codes map[string]int64) string {
 	if len(codes) == 0 {
 		return "-"
 	}
-	keys := make([]string, 0, len(codes))
-	for k := range codes {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = k + ": " + strconv.FormatInt(codes[k], 10)
-	}
-	return strings.Join(parts, "  ")
+	return joinCounts(codes, ": ", "  ")
 }
 
 func kinds(byKind map[string]int64) string {
 	if len(byKind) == 0 {
 		return ""
 	}
-	keys := make([]string, 0, len(byKind))
-	for k := range byKind {
+	return ": " + joinCounts(byKind, " ", ", ")
+}
+
+// joinCounts lists counts by key in key order: "200: 5  503: 1".
+func joinCounts(counts map[string]int64, kv, sep string) string {
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	parts := make([]string, len(keys))
 	for i, k := range keys {
-		parts[i] = k + " " + strconv.FormatInt(byKind[k], 10)
+		parts[i] = k + kv + strconv.FormatInt(counts[k], 10)
 	}
-	return ": " + strings.Join(parts, ", ")
+	return strings.Join(parts, sep)
 }
