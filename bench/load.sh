@@ -66,6 +66,7 @@ target_pid=""
 run_pid=""
 sleeper=""
 cleanup() {
+	[[ -z ${autogroup_was:-} ]] || echo "$autogroup_was" >/proc/sys/kernel/sched_autogroup_enabled 2>/dev/null || true
 	# The generator under GNU time first (time ignores SIGINT and would
 	# leave it running), then time, then the target.
 	if [[ -n $run_pid ]]; then
@@ -139,6 +140,22 @@ else
 	echo "building perftop" >&2
 	(cd "$repo" && go build -o "$perftop_bin" ./cmd/perftop)
 fi
+# Linux shares CPU between sessions' scheduling autogroups first, then
+# between the threads in each (/proc/sys/kernel/sched_autogroup_enabled).
+# perftop-tui runs in a tmux session of its own, so with autogroups on it
+# would get half the machine against the target and the other tools whatever
+# they needed: an unfair comparison (measured: headless perftop in tmux ran
+# 20% slower than outside it). The benchmark turns autogroups off while it
+# runs, when it may, and turns them back on at exit.
+autogroup_file=/proc/sys/kernel/sched_autogroup_enabled
+autogroup_was=""
+if [[ -w $autogroup_file ]] && [[ $(<"$autogroup_file") == 1 ]]; then
+	autogroup_was=1
+	echo 0 >"$autogroup_file"
+elif [[ -r $autogroup_file ]] && [[ $(<"$autogroup_file") == 1 ]]; then
+	note "scheduler autogroups are on and cannot be turned off: perftop-tui runs in another session than the target, so its row is not comparable"
+fi
+
 echo "building bench/target" >&2
 (cd "$repo" && go build -o "$work/target" ./bench/target)
 
