@@ -28,6 +28,7 @@ type Store struct {
 	series   map[string]*Ring
 	host     Host
 	loadTest *LoadTest
+	prom     map[string]*PromTarget
 	health   map[string]Health
 	version  uint64
 	changed  chan struct{} // closed on the next write, then replaced
@@ -166,6 +167,15 @@ func (tx Tx) SetHealth(name string, h Health) {
 // SetLoadTest publishes a load test's state, as Store.SetLoadTest.
 func (tx Tx) SetLoadTest(l *LoadTest) { tx.s.loadTest = l }
 
+// SetPromTarget publishes a scraped target's state under its URL. The store
+// keeps t as given: the caller must not modify it afterwards.
+func (tx Tx) SetPromTarget(t *PromTarget) {
+	if tx.s.prom == nil {
+		tx.s.prom = make(map[string]*PromTarget)
+	}
+	tx.s.prom[t.URL] = t
+}
+
 // Update runs fn with a Tx and publishes everything it wrote at once.
 // fn must not call the Store's own methods.
 func (s *Store) Update(fn func(tx Tx)) {
@@ -189,8 +199,10 @@ type Snapshot struct {
 	Version  uint64
 	Host     Host
 	LoadTest *LoadTest // nil when no load test runs; never modified once published
-	Series   map[string][]Point
-	Health   map[string]Health
+	// Prom holds the scraped targets by URL; never modified once published.
+	Prom   map[string]*PromTarget
+	Series map[string][]Point
+	Health map[string]Health
 }
 
 // Get returns the points of the series named key, oldest first, or nil.
@@ -214,6 +226,13 @@ func (s *Store) Snapshot(dst *Snapshot) {
 	dst.Version = s.version
 	dst.Host = s.host
 	dst.LoadTest = s.loadTest
+	if dst.Prom == nil && len(s.prom) > 0 {
+		dst.Prom = make(map[string]*PromTarget, len(s.prom))
+	}
+	clear(dst.Prom)
+	for k, t := range s.prom {
+		dst.Prom[k] = t
+	}
 	if dst.Series == nil {
 		dst.Series = make(map[string][]Point, len(s.series))
 	}
