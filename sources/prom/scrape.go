@@ -1,0 +1,171 @@
+// Package prom scrapes a Prometheus /metrics target directly, no server
+// needed, and derives what a performance engineer reads first: request
+// rate, error ratio, latency percentiles and concurrency (RED), the
+// process's CPU and memory, and a breakdown by handler. Health is always
+// known: a target that is down, slow, huge or answering garbage is reported
+// in words and retried with backoff.
+package prom
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"strings"
+	"syscall"
+	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+)
+
+// Limits and defaults of a scrape.
+const (
+	DefaultBodyLimit   = 10 << 20 // bytes
+	DefaultSeriesLimit = 100_000
+	DefaultTimeout     = 10 * time.Second
+)
+
+// acceptHeader prefers delimited protobuf (native histograms, no text
+// parsing), then OpenMetrics 1.0.0, then the classic text format, as
+// Prometheus itself asks.
+const acceptHeader = `application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.7,` +
+	`application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.3,*/*;q=0.1`
+
+// Exposition is one scrape's result.
+type Exposition struct {
+	Families []*dto.MetricFamily
+	Series   int
+	Format   string // "protobuf", "openmetrics" or "text"
+	Bytes    int64
+}
+
+// limits bound one scrape.
+type limits struct {
+	body, series int64
+	timeout      time.Duration
+}
+
+// fetch scrapes url once within lim. Every error is one line a panel can
+// show as is.
+func fetch(ctx context.Context, c *http.Client, url string, lim limits) (*Exposition, error) {
+	ctx, cancel := context.WithTimeout(ctx, lim.timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, fmt.Errorf("bad URL: %w", err)
+	}
+	req.Header.Set("Accept", acceptHeader)
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, describe(err, lim.timeout)
+	}
+	defer resp.Body.Close()
+	switch {
+	case resp.StatusCode == http.StatusUnauthorized:
+		return nil, errors.New("401 unauthorized: check the bearer token or password")
+	case resp.StatusCode == http.StatusForbidden:
+		return nil, errors.New("403 forbidden: check the credentials")
+	case resp.StatusCode != http.StatusOK:
+		return nil, fmt.Errorf("HTTP %s", resp.Status)
+	}
+	ctype := resp.Header.Get("Content-Type")
+	mediaType, _, _ := mime.ParseMediaType(ctype)
+	switch mediaType {
+	case "text/html", "application/json", "application/xml", "text/xml":
+		return nil, fmt.Errorf("not a Prometheus exposition: got %s", mediaType)
+	}
+	format := expfmt.ResponseFormat(resp.Header)
+	name := "text"
+	switch format.FormatType() {
+	case expfmt.TypeProtoDelim:
+		name = "protobuf"
+	case expfmt.TypeOpenMetrics:
+		name = "openmetrics"
+	case expfmt.TypeUnknown:
+		format = expfmt.NewFormat(expfmt.TypeTextPlain) // text/plain without a version, or none
+	}
+	body := &countingReader{r: io.LimitReader(resp.Body, lim.body+1)}
+	dec := expfmt.NewDecoder(body, format)
+	exp := &Exposition{Format: name}
+	for {
+		mf := &dto.MetricFamily{}
+		err := dec.Decode(mf)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if body.n > lim.body {
+			return nil, fmt.Errorf("body larger than %s limit", sizeLabel(lim.body))
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, describe(ctx.Err(), lim.timeout)
+			}
+			return nil, parseError(err)
+		}
+		exp.Series += len(mf.GetMetric())
+		if int64(exp.Series) > lim.series {
+			return nil, fmt.Errorf("more than %d series: raise the series limit or scrape a smaller target", lim.series)
+		}
+		exp.Families = append(exp.Families, mf)
+	}
+	if body.n > lim.body {
+		return nil, fmt.Errorf("body larger than %s limit", sizeLabel(lim.body))
+	}
+	exp.Bytes = body.n
+	return exp, nil
+}
+
+// parseError keeps a parser's message on one line, with its line number.
+func parseError(err error) error {
+	var pe expfmt.ParseError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("parse error at line %d: %s", pe.Line, oneLine(pe.Msg))
+	}
+	return fmt.Errorf("parse error: %s", oneLine(err.Error()))
+}
+
+// describe turns a transport error into the words a panel shows.
+func describe(err error, timeout time.Duration) error {
+	var dnsErr *net.DNSError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, syscall.ETIMEDOUT):
+		return fmt.Errorf("timeout after %s", timeout)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return errors.New("connection refused")
+	case errors.Is(err, syscall.ECONNRESET):
+		return errors.New("connection reset")
+	case errors.As(err, &dnsErr):
+		return fmt.Errorf("no such host %s", dnsErr.Name)
+	case errors.Is(err, context.Canceled):
+		return err
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return fmt.Errorf("timeout after %s", timeout)
+	}
+	return errors.New(oneLine(err.Error()))
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func sizeLabel(n int64) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
