@@ -231,6 +231,9 @@ func (d *deriver) latency(f *dto.MetricFamily, red *metrics.RED, rate func(uint6
 		base := seriesKey(f.GetName(), m)
 		if len(h.GetBucket()) > 0 {
 			for i, b := range h.GetBucket() {
+				if math.IsInf(b.GetUpperBound(), 1) {
+					continue // the count below is the +Inf bucket
+				}
 				d.addBucket(b.GetUpperBound(), rate(base+uint64(i)+1, float64(b.GetCumulativeCount())))
 			}
 			d.addBucket(math.Inf(1), rate(base, float64(h.GetSampleCount())))
