@@ -105,6 +105,18 @@ func (m *Model) nowPanel(lt *metrics.LoadTest, w, h int) string {
 	}
 	lines = append(lines, label("load")+conc)
 	lines = append(lines, label("perftop")+fmt.Sprintf("CPU %.0f%%", lt.GeneratorCPUPercent))
+	// The target's own view, when it is scraped: client next to server.
+	if t := m.currentProm(); t != nil && t.Up && t.RED.HasRequests {
+		r := t.RED
+		s := fmt.Sprintf("%s req/s", units.Count(r.RequestRate))
+		if r.HasLatency {
+			s += fmt.Sprintf("  p99 %s (client %s)", units.Seconds(r.Latency.P99), units.Seconds(q.P99))
+		}
+		if r.HasProcess {
+			s += fmt.Sprintf("  CPU %.0f%%  RSS %s", r.CPUPercent, units.Bytes(r.RSSBytes))
+		}
+		lines = append(lines, label("server")+s)
+	}
 	return m.box("Now", lt.Mode+" loop", strings.Join(lines, "\n"), w, h)
 }
 

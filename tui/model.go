@@ -17,6 +17,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/perftop/perftop/metrics"
+	"github.com/perftop/perftop/sources/promql"
 	"github.com/perftop/perftop/themes"
 	"github.com/perftop/perftop/tui/cells"
 	"github.com/perftop/perftop/tui/help"
@@ -50,9 +51,18 @@ type Options struct {
 	SetInterval func(time.Duration)
 	// Context ends the model's wait for new data; nil means Background.
 	Context context.Context
+	// Prom adds the Prometheus screen for scraped targets.
+	Prom bool
+	// PromQL, when set, adds the PromQL screen.
+	PromQL PromQLResults
 	// Load, when set, is a running load test: the dashboard opens on its
 	// screen and p, + and - steer it instead of the display.
 	Load LoadControl
+}
+
+// PromQLResults gives the dashboard the PromQL panels' latest results.
+type PromQLResults interface {
+	Results() []promql.Result
 }
 
 // LoadControl steers a running load test from the keyboard.
@@ -75,6 +85,7 @@ type Model struct {
 	snap    metrics.Snapshot
 	host    hostView
 	load    loadView
+	prom    promView
 	screens []screen
 	active  int
 
@@ -115,6 +126,7 @@ func New(o Options) *Model {
 	}
 	m.st = themes.NewStyles(th)
 	m.host = newHostView()
+	m.prom = newPromView()
 	m.screens = []screen{
 		{title: "Overview", view: (*Model).overview, table: &m.host.procs},
 		{title: "CPU", view: (*Model).cpuScreen},
@@ -122,6 +134,12 @@ func New(o Options) *Model {
 		{title: "Disk", view: (*Model).diskScreen, table: &m.host.disks},
 		{title: "Network", view: (*Model).netScreen, table: &m.host.nets},
 		{title: "Processes", view: (*Model).procScreen, table: &m.host.procs},
+	}
+	if o.Prom {
+		m.screens = append(m.screens, screen{title: "Prometheus", view: (*Model).promScreen, table: &m.prom.browser})
+	}
+	if o.PromQL != nil {
+		m.screens = append(m.screens, screen{title: "PromQL", view: (*Model).queryScreen})
 	}
 	if o.Load != nil {
 		m.screens = append([]screen{{title: "Load", view: (*Model).loadScreen}}, m.screens...)
@@ -161,6 +179,7 @@ func (m *Model) wait() tea.Cmd {
 func (m *Model) refresh() {
 	m.o.Store.Snapshot(&m.snap)
 	m.host.setData(&m.snap)
+	m.setPromData()
 	m.dirty = true
 }
 
@@ -229,6 +248,13 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.stepInterval(-1)
 	case key.Matches(msg, k.Theme):
 		m.st = themes.NewStyles(m.themes.Next(m.st.Theme.Name))
+	case msg.String() == "]" || msg.String() == "[":
+		if msg.String() == "]" {
+			m.prom.target++
+		} else if m.prom.target > 0 {
+			m.prom.target--
+		}
+		m.setPromData()
 	case key.Matches(msg, k.Filter):
 		if t := m.screens[m.active].table; t != nil {
 			m.filtering, m.filter = true, t.Filter()

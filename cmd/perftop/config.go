@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/perftop/perftop/sources/promql"
 	"github.com/perftop/perftop/themes"
 )
 
@@ -27,9 +28,14 @@ type config struct {
 	Interval time.Duration `yaml:"interval"`
 	Theme    string        `yaml:"theme"`
 	NoColor  bool          `yaml:"no_color"`
+	// Prometheus: targets to scrape, a server and its panels.
+	Prom       []promTarget   `yaml:"prom"`
+	PromServer promServer     `yaml:"prom_server"`
+	Queries    []promql.Panel `yaml:"queries"`
 
 	cpuProfile string
 	fps        int
+	prom       *promSetup
 
 	dir    string     // the config directory, for user themes
 	themes themes.Set // built-ins plus the user's theme files
@@ -59,6 +65,7 @@ type configFlags struct {
 	noColor    bool
 	cpuProfile string // hidden: perftop profiling itself
 	fps        int    // hidden: the renderer's frame cap, for benchmarks
+	prom       promFlags
 }
 
 func (f *configFlags) register(cmd *cobra.Command) {
@@ -71,6 +78,7 @@ func (f *configFlags) register(cmd *cobra.Command) {
 	fl.IntVar(&f.fps, "fps", defaultFrameRate, "most frames per second drawn")
 	_ = fl.MarkHidden("cpuprofile")
 	_ = fl.MarkHidden("fps")
+	f.prom.register(cmd)
 }
 
 // load builds the config: defaults, file, environment, flags, then checks it.
@@ -113,7 +121,12 @@ func (f *configFlags) load(cmd *cobra.Command, getenv func(string) string) (conf
 		cfg.NoColor = f.noColor
 	}
 	cfg.cpuProfile, cfg.fps = f.cpuProfile, f.fps
-	return cfg, cfg.validate()
+	if err := cfg.validate(); err != nil {
+		return cfg, err
+	}
+	ps, err := f.prom.setup(cfg, cfg.Interval)
+	cfg.prom = ps
+	return cfg, err
 }
 
 // readFile applies a YAML config file. A missing default file is fine; a
@@ -148,7 +161,7 @@ func (c *config) readFile(path string, explicit bool) error {
 }
 
 // configKeys are the keys a config file may set.
-var configKeys = []string{"interval", "theme", "no_color"}
+var configKeys = []string{"interval", "theme", "no_color", "prom", "prom_server", "queries"}
 
 // validate checks the merged config and loads the user's themes.
 func (c *config) validate() error {

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/perftop/perftop/metrics"
+	"github.com/perftop/perftop/sources/promql"
 	"github.com/perftop/perftop/sources/system"
 	"github.com/perftop/perftop/themes"
 	"github.com/perftop/perftop/tui"
@@ -41,7 +42,11 @@ func runDashboard(ctx context.Context, cfg config, e *env) error {
 
 	st := metrics.NewStore(metrics.DefaultRingCapacity)
 	host := system.New(system.Options{Interval: cfg.Interval})
-	wg := startSources(ctx, st, host)
+	promSrcs, promQL, err := cfg.prom.sources()
+	if err != nil {
+		return err
+	}
+	wg := startSources(ctx, st, append([]source{host}, promSrcs...)...)
 	defer func() {
 		cancel()
 		wg.Wait() // the sources have stopped before we return
@@ -55,6 +60,8 @@ func runDashboard(ctx context.Context, cfg config, e *env) error {
 		Interval:    cfg.Interval,
 		SetInterval: host.SetInterval,
 		Context:     ctx,
+		PromQL:      promQLResults(promQL),
+		Prom:        len(cfg.prom.scrapers) > 0,
 	})
 	return runProgram(ctx, model, opts...)
 }
@@ -118,6 +125,15 @@ func colourProfile(cfg config) (colorprofile.Profile, bool) {
 		return colorprofile.Ascii, true
 	}
 	return colorprofile.TrueColor, false
+}
+
+// promQLResults hands the dashboard the PromQL source's results, or nothing
+// (a nil *promql.Source in an interface would not be nil).
+func promQLResults(q *promql.Source) tui.PromQLResults {
+	if q == nil {
+		return nil
+	}
+	return q
 }
 
 // startSources runs each source in its own goroutine. A source that panics

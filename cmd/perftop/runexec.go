@@ -123,7 +123,11 @@ func runDashboardTest(ctx context.Context, cfg config, eng *load.Engine, st *met
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	host := system.New(system.Options{Interval: cfg.Interval})
-	wg := startSources(ctx, st, host)
+	promSrcs, promQL, err := cfg.prom.sources()
+	if err != nil {
+		return nil, err
+	}
+	wg := startSources(ctx, st, append([]source{host}, promSrcs...)...)
 	defer wg.Wait()
 
 	done := make(chan struct{})
@@ -137,9 +141,9 @@ func runDashboardTest(ctx context.Context, cfg config, eng *load.Engine, st *met
 	themeName, opts := displayOptions(cfg)
 	model := tui.New(tui.Options{
 		Store: st, Themes: cfg.themes, Theme: themeName, Interval: cfg.Interval,
-		Context: ctx, Load: eng,
+		Context: ctx, Load: eng, PromQL: promQLResults(promQL), Prom: len(cfg.prom.scrapers) > 0,
 	})
-	err := runProgram(ctx, model, opts...)
+	err = runProgram(ctx, model, opts...)
 	eng.Stop()
 	<-done
 	cancel()

@@ -130,11 +130,26 @@ func (d *deriver) pick(byName map[string]*dto.MetricFamily, configured string, n
 	}
 	var best *dto.MetricFamily
 	for n, f := range byName {
-		if f.GetType() == typ && strings.HasSuffix(n, suffix) && (best == nil || n < best.GetName()) {
+		if f.GetType() == typ && strings.HasSuffix(n, suffix) && servesRequests(f) && (best == nil || n < best.GetName()) {
 			best = f
 		}
 	}
 	return best
+}
+
+// servesRequests tells a service's request metric from look-alikes such as
+// node_disk_flush_requests_total, and from promhttp's count of the scrapes
+// themselves: the name says HTTP or gRPC, or the series carry a status.
+func servesRequests(f *dto.MetricFamily) bool {
+	n := f.GetName()
+	if strings.HasPrefix(n, "promhttp_") {
+		return false
+	}
+	if strings.Contains(n, "http") || strings.Contains(n, "grpc") {
+		return true
+	}
+	ms := f.GetMetric()
+	return len(ms) > 0 && firstLabel(ms[0], statusLabels) != ""
 }
 
 func (d *deriver) inFlight(byName map[string]*dto.MetricFamily) *dto.MetricFamily {
@@ -143,8 +158,8 @@ func (d *deriver) inFlight(byName map[string]*dto.MetricFamily) *dto.MetricFamil
 	}
 	var best *dto.MetricFamily
 	for n, f := range byName {
-		if f.GetType() != dto.MetricType_GAUGE {
-			continue
+		if f.GetType() != dto.MetricType_GAUGE || strings.HasPrefix(n, "promhttp_") {
+			continue // promhttp's gauge counts scrapes in flight, not requests
 		}
 		for _, h := range inFlightHints {
 			if strings.Contains(n, h) && (best == nil || n < best.GetName()) {

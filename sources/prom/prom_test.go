@@ -120,7 +120,15 @@ app_calls{status="200",route="/a",env="dev"} 10
 
 func TestDeriveNothingToDetect(t *testing.T) {
 	d := newDeriver(Config{})
-	fams := parse(t, "# TYPE node_load1 gauge\nnode_load1 0.5\n")
+	fams := parse(t, `# TYPE node_load1 gauge
+node_load1 0.5
+# TYPE node_disk_flush_requests_total counter
+node_disk_flush_requests_total{device="vda"} 3
+# TYPE promhttp_metric_handler_requests_total counter
+promhttp_metric_handler_requests_total{code="200"} 7
+# TYPE promhttp_metric_handler_requests_in_flight gauge
+promhttp_metric_handler_requests_in_flight 1
+`)
 	d.derive(t0, fams)
 	red, rows := d.derive(t0.Add(time.Second), fams)
 	if red.HasRequests || red.HasLatency || red.HasInFlight || len(rows) != 0 {

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"os"
+	"time"
+
+	promconfig "github.com/prometheus/common/config"
+	"github.com/spf13/cobra"
+
+	"github.com/perftop/perftop/sources/load"
+	"github.com/perftop/perftop/sources/prom"
+	"github.com/perftop/perftop/sources/promql"
+)
+
+// promFlags are the Prometheus flags every command that shows data shares.
+type promFlags struct {
+	targets     []string
+	server      string
+	queries     []string
+	tokenFile   string
+	user        string
+	passFile    string
+	caFile      string
+	certFile    string
+	keyFile     string
+	insecure    bool
+	seriesLimit int64
+}
+
+func (f *promFlags) register(cmd *cobra.Command) {
+	fl := cmd.PersistentFlags()
+	fl.StringArrayVar(&f.targets, "prom", nil, "scrape a Prometheus `URL` (a /metrics endpoint) directly; repeatable")
+	fl.StringVar(&f.server, "prom-server", "", "a Prometheus server `URL` to run --query panels against")
+	fl.StringArrayVar(&f.queries, "query", nil, "a PromQL panel, `'title=EXPR'` or just EXPR; repeatable")
+	fl.StringVar(&f.tokenFile, "prom-bearer-token-file", "", "send the bearer token in `file` to --prom and --prom-server")
+	fl.StringVar(&f.user, "prom-user", "", "basic auth user for --prom and --prom-server")
+	fl.StringVar(&f.passFile, "prom-password-file", "", "basic auth password in `file`")
+	fl.StringVar(&f.caFile, "prom-ca-file", "", "verify Prometheus endpoints with the CA in `file`")
+	fl.StringVar(&f.certFile, "prom-cert-file", "", "client certificate `file` for --prom and --prom-server")
+	fl.StringVar(&f.keyFile, "prom-key-file", "", "client key `file`")
+	fl.BoolVar(&f.insecure, "prom-insecure", false, "skip TLS verification of Prometheus endpoints")
+	fl.Int64Var(&f.seriesLimit, "prom-series-limit", prom.DefaultSeriesLimit, "most series a scrape may return")
+}
+
+// promTarget is a scrape target as the config file gives it, in the shape
+// of Prometheus's own http_client_config.
+type promTarget struct {
+	URL        string                       `yaml:"url"`
+	HTTPClient *promconfig.HTTPClientConfig `yaml:"http_client_config"`
+	RED        prom.Config                  `yaml:"red"`
+}
+
+// promServer is the PromQL server as the config file gives it.
+type promServer struct {
+	URL        string                       `yaml:"url"`
+	HTTPClient *promconfig.HTTPClientConfig `yaml:"http_client_config"`
+}
+
+// promSetup is the validated Prometheus part of the config.
+type promSetup struct {
+	scrapers []*prom.Scraper
+	targets  []prom.Options
+	server   *promql.Options
+}
+
+// httpConfig builds the client config the flags describe, checking that
+// every file they name can be read: a missing token is a usage error now,
+// not a 401 later.
+func (f *promFlags) httpConfig() (*promconfig.HTTPClientConfig, error) {
+	c := promconfig.DefaultHTTPClientConfig
+	for flag, file := range map[string]string{"--prom-bearer-token-file": f.tokenFile, "--prom-password-file": f.passFile,
+		"--prom-ca-file": f.caFile, "--prom-cert-file": f.certFile, "--prom-key-file": f.keyFile} {
+		if file == "" {
+			continue
+		}
+		if _, err := os.ReadFile(file); err != nil {
+			return nil, usagef("%s: %v", flag, err)
+		}
+	}
+	if f.tokenFile != "" {
+		c.Authorization = &promconfig.Authorization{Type: "Bearer", CredentialsFile: f.tokenFile}
+	}
+	if f.user != "" {
+		c.BasicAuth = &promconfig.BasicAuth{Username: f.user, PasswordFile: f.passFile}
+	}
+	c.TLSConfig = promconfig.TLSConfig{CAFile: f.caFile, CertFile: f.certFile, KeyFile: f.keyFile, InsecureSkipVerify: f.insecure}
+	if err := c.Validate(); err != nil {
+		return nil, usagef("Prometheus client settings: %v", err)
+	}
+	return &c, nil
+}
+
+// setup validates flags and config-file entries into scrapers and a PromQL
+// source. Flags add to the config file's targets and queries.
+func (f *promFlags) setup(cfg config, interval time.Duration) (*promSetup, error) {
+	hc, err := f.httpConfig()
+	if err != nil {
+		return nil, err
+	}
+	var s promSetup
+	targets := append([]promTarget(nil), cfg.Prom...)
+	for _, u := range f.targets {
+		targets = append(targets, promTarget{URL: u, HTTPClient: hc})
+	}
+	for _, t := range targets {
+		if _, err := load.ParseURL(t.URL); err != nil {
+			return nil, usagef("--prom: %v", err)
+		}
+		c := t.HTTPClient
+		if c == nil {
+			c = hc
+		}
+		client, err := promconfig.NewClientFromConfig(*c, "perftop")
+		if err != nil {
+			return nil, usagef("--prom %s: %v", t.URL, err)
+		}
+		o := prom.Options{URL: t.URL, Interval: interval, Client: client, Config: t.RED, SeriesLimit: f.seriesLimit}
+		s.targets = append(s.targets, o)
+		s.scrapers = append(s.scrapers, prom.New(o))
+	}
+	server := cfg.PromServer
+	if f.server != "" {
+		server = promServer{URL: f.server, HTTPClient: hc}
+	}
+	panels := append([]promql.Panel(nil), cfg.Queries...)
+	for _, q := range f.queries {
+		p, err := promql.ParsePanel(q)
+		if err != nil {
+			return nil, usagef("--query %q: %v", q, err)
+		}
+		panels = append(panels, p)
+	}
+	switch {
+	case server.URL == "" && len(panels) > 0:
+		return nil, usagef("--query needs --prom-server (a Prometheus server to ask)")
+	case server.URL != "" && len(panels) == 0:
+		return nil, usagef("--prom-server needs at least one --query 'title=EXPR'")
+	case server.URL != "":
+		if _, err := load.ParseURL(server.URL); err != nil {
+			return nil, usagef("--prom-server: %v", err)
+		}
+		c := server.HTTPClient
+		if c == nil {
+			c = hc
+		}
+		s.server = &promql.Options{ClientOptions: promql.ClientOptions{Server: server.URL, HTTPConfig: c}, Panels: panels, Interval: interval}
+	}
+	return &s, nil
+}
+
+// sources returns the runnable sources of the setup, and the PromQL source
+// for the dashboard to read (nil without one).
+func (s *promSetup) sources() ([]source, *promql.Source, error) {
+	var out []source
+	for _, sc := range s.scrapers {
+		out = append(out, sc)
+	}
+	if s.server == nil {
+		return out, nil, nil
+	}
+	q, err := promql.New(*s.server)
+	if err != nil {
+		return nil, nil, usagef("--prom-server: %v", err)
+	}
+	return append(out, q), q, nil
+}
+
+var _ source = (*prom.Scraper)(nil)

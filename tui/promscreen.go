@@ -1,0 +1,223 @@
+package tui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/perftop/perftop/metrics"
+	"github.com/perftop/perftop/sources/prom"
+	"github.com/perftop/perftop/sources/promql"
+	"github.com/perftop/perftop/tui/cells"
+	"github.com/perftop/perftop/tui/chart"
+	"github.com/perftop/perftop/tui/panel"
+	"github.com/perftop/perftop/tui/table"
+	"github.com/perftop/perftop/tui/units"
+)
+
+// promView holds the Prometheus screens' state.
+type promView struct {
+	target             int // which scraped target the screen shows
+	rps, lat           chart.Model
+	breakdown, browser table.Model
+	queries            []chart.Model
+}
+
+func newPromView() promView {
+	return promView{
+		breakdown: table.New(
+			table.Column{Title: "VALUE"},
+			table.Column{Title: "REQ/s", Width: 9, Right: true},
+			table.Column{Title: "ERR%", Width: 6, Right: true},
+		),
+		browser: table.New(
+			table.Column{Title: "FAMILY"},
+			table.Column{Title: "TYPE", Width: 9},
+			table.Column{Title: "SERIES", Width: 6, Right: true},
+			table.Column{Title: "HELP", HideBelow: 70},
+		),
+	}
+}
+
+// promTargets returns the scraped targets' URLs in order.
+func (m *Model) promTargets() []string {
+	urls := make([]string, 0, len(m.snap.Prom))
+	for u := range m.snap.Prom {
+		urls = append(urls, u)
+	}
+	sort.Strings(urls)
+	return urls
+}
+
+// currentProm is the target the Prometheus screen shows, or nil.
+func (m *Model) currentProm() *metrics.PromTarget {
+	urls := m.promTargets()
+	if len(urls) == 0 {
+		return nil
+	}
+	return m.snap.Prom[urls[m.prom.target%len(urls)]]
+}
+
+// setPromData refreshes the tables from a snapshot.
+func (m *Model) setPromData() {
+	t := m.currentProm()
+	if t == nil {
+		return
+	}
+	rows := make([][]string, 0, len(t.Breakdown))
+	for _, r := range t.Breakdown {
+		rows = append(rows, []string{r.Value, units.Count(r.Rate), fmt.Sprintf("%.1f", r.ErrorRatio*100)})
+	}
+	m.prom.breakdown.SetRows(rows)
+	rows = make([][]string, 0, len(t.Families))
+	for _, f := range t.Families {
+		rows = append(rows, []string{f.Name, f.Type, fmt.Sprint(f.Series), f.Help})
+	}
+	m.prom.browser.SetRows(rows)
+}
+
+// healthLine says whether a target is up, in words.
+func (m *Model) healthLine(t *metrics.PromTarget) string {
+	if t.Up {
+		return m.st.OK.Render("up") + m.st.Muted.Render(fmt.Sprintf("  %d series  scraped in %s  %s", t.Series, units.Seconds(t.ScrapeSeconds), t.Format))
+	}
+	retry := ""
+	if !t.NextRetry.IsZero() {
+		retry = fmt.Sprintf(", retrying in %s", units.Duration(max(time.Until(t.NextRetry), 0).Round(time.Second)))
+	}
+	return m.st.Crit.Render("down: "+t.Error) + m.st.Muted.Render(retry)
+}
+
+// promScreen: a scraped target's health, RED signals and charts, the
+// breakdown by handler, and the metric browser.
+func (m *Model) promScreen(w, h int) string {
+	t := m.currentProm()
+	if t == nil {
+		return m.box("Prometheus", "", m.st.Muted.Render("waiting for the first scrape…"), w, h)
+	}
+	urls := m.promTargets()
+	title := "Target " + t.URL
+	info := ""
+	if len(urls) > 1 {
+		info = fmt.Sprintf("%d of %d  [ ] switch", m.prom.target%len(urls)+1, len(urls))
+	}
+	topH := max(h*2/5, 8)
+	head := m.redPanel(t, title, info, w*2/5, topH)
+	cw := w - w*2/5
+	charts := panel.Row(m.promChart(t, "Requests", &m.prom.rps, prom.KeyRPS, units.Count, cw/2, topH),
+		m.promChart(t, "p99 latency", &m.prom.lat, prom.KeyP99, secondsLabel, cw-cw/2, topH))
+	botH := h - topH
+	bw := w / 3
+	bd := &m.prom.breakdown
+	bd.SetSize(bw-2, botH-2)
+	label := "Breakdown"
+	if len(t.Breakdown) > 0 {
+		label = "By " + t.Breakdown[0].Label
+	}
+	br := &m.prom.browser
+	br.SetSize(w-bw-2, botH-2)
+	shown, total := br.Len()
+	binfo := fmt.Sprintf("%d families", total)
+	if f := br.Filter(); f != "" {
+		binfo = fmt.Sprintf("%d of %d match /%s", shown, total, f)
+	}
+	return panel.Row(head, charts) + "\n" +
+		panel.Row(m.box(label, "", bd.View(m.tableStyles()), bw, botH), m.box("Metrics", binfo, br.View(m.tableStyles()), w-bw, botH))
+}
+
+// redPanel lists the signals perftop recognised, and says which metric each
+// came from.
+func (m *Model) redPanel(t *metrics.PromTarget, title, info string, w, h int) string {
+	r := t.RED
+	label := func(s string) string { return m.st.Muted.Render(fmt.Sprintf("%-11s", s)) }
+	lines := []string{m.healthLine(t)}
+	na := m.st.Muted.Render("not found")
+	add := func(name string, ok bool, value, from string) {
+		if !ok {
+			lines = append(lines, label(name)+na)
+			return
+		}
+		lines = append(lines, label(name)+value+m.st.Muted.Render("  "+from))
+	}
+	add("requests", r.HasRequests, units.Count(r.RequestRate)+"/s", r.RequestMetric)
+	add("errors", r.HasErrors, m.st.Level(r.ErrorRatio*100, 1, 5).Render(units.Percent(r.ErrorRatio*100)), "")
+	add("latency", r.HasLatency, fmt.Sprintf("p50 %s p90 %s p99 %s", units.Seconds(r.Latency.P50), units.Seconds(r.Latency.P90), units.Seconds(r.Latency.P99)), r.LatencyMetric)
+	add("in flight", r.HasInFlight, units.Count(r.InFlight), r.InFlightMetric)
+	add("process", r.HasProcess, fmt.Sprintf("CPU %.0f%%  RSS %s", r.CPUPercent, units.Bytes(r.RSSBytes)), "")
+	add("goroutines", r.HasGoroutines, units.Count(r.Goroutines), "")
+	for i := range lines {
+		lines[i] = cells.Fit(lines[i], w-2)
+	}
+	return m.box(title, info, strings.Join(lines, "\n"), w, h)
+}
+
+func (m *Model) promChart(t *metrics.PromTarget, title string, c *chart.Model, key string, format func(float64) string, w, h int) string {
+	vals := m.host.series(prom.Key(t.URL, key))
+	info := ""
+	if len(vals) > 0 {
+		info = format(vals[len(vals)-1])
+	}
+	c.Fill = false
+	return m.box(title, info, m.drawChart(c, w-2, h-2, format, chart.Series{Values: vals, Style: m.st.Line(0)}), w, h)
+}
+
+// queryScreen: one chart per PromQL panel, a line per series.
+func (m *Model) queryScreen(w, h int) string {
+	if m.o.PromQL == nil {
+		return ""
+	}
+	results := m.o.PromQL.Results()
+	if len(results) == 0 {
+		return m.box("PromQL", "", m.st.Muted.Render("waiting for the first query…"), w, h)
+	}
+	shown := min(len(results), max(h/6, 1))
+	for len(m.prom.queries) < shown {
+		m.prom.queries = append(m.prom.queries, chart.Model{})
+	}
+	hs := panel.Split(h, shown)
+	var out []string
+	for i := 0; i < shown; i++ {
+		out = append(out, m.queryPanel(results[i], &m.prom.queries[i], w, hs[i]))
+	}
+	return strings.Join(out, "\n")
+}
+
+func (m *Model) queryPanel(r promql.Result, c *chart.Model, w, h int) string {
+	var series []chart.Series
+	var legend []string
+	for i, s := range r.Series {
+		vals := make([]float64, len(s.Points))
+		for j, p := range s.Points {
+			vals[j] = p.V
+		}
+		series = append(series, chart.Series{Values: vals, Style: m.st.Line(i)})
+		last := "-"
+		if p, ok := s.Last(); ok {
+			last = units.Count(p.V)
+		}
+		legend = append(legend, m.st.Line(i).Render("━ ")+cells.Fit(s.Labels, 40)+" "+last)
+	}
+	info := r.Panel.Expr
+	if r.Hidden > 0 {
+		legend = append(legend, m.st.Muted.Render(fmt.Sprintf("+%d more series not shown", r.Hidden)))
+	}
+	legendW := 0
+	for _, l := range legend {
+		legendW = max(legendW, cells.Width(l))
+	}
+	legendW = min(legendW+1, (w-2)/2)
+	var body string
+	if r.Err != "" && len(series) == 0 {
+		body = m.st.Crit.Render(r.Err)
+	} else {
+		c.Fill = false
+		chartW := w - 2 - legendW
+		body = panel.Row(panel.Block(m.drawChart(c, chartW, h-2, units.Count, series...), chartW, h-2),
+			panel.Block(strings.Join(legend, "\n"), legendW, h-2))
+		if r.Err != "" {
+			info = "error: " + r.Err
+		}
+	}
+	return m.box(r.Panel.Title, info, body, w, h)
+}
