@@ -38,14 +38,13 @@ func runDashboard(ctx context.Context, cfg config, e *env) error {
 		return err
 	}
 	defer stopProfile()
-	ctx, cancel := context.WithCancel(ctx)
-
-	st := metrics.NewStore(metrics.DefaultRingCapacity)
-	host := system.New(system.Options{Interval: cfg.Interval})
 	promSrcs, promQL, err := cfg.prom.sources()
 	if err != nil {
 		return err
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	st := metrics.NewStore(metrics.DefaultRingCapacity)
+	host := system.New(system.Options{Interval: cfg.Interval})
 	wg := startSources(ctx, st, append([]source{host}, promSrcs...)...)
 	defer func() {
 		cancel()
