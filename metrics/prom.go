@@ -14,7 +14,7 @@ type PromTarget struct {
 	ScrapeDuration time.Duration `json:"-"`
 	ScrapeSeconds  float64       `json:"scrape_duration_seconds"`
 	LastScrape     time.Time     `json:"last_scrape"`
-	NextRetry      time.Time     `json:"next_retry,omitempty"`
+	NextRetry      time.Time     `json:"-"`
 	Series         int           `json:"series"`
 
 	RED       RED            `json:"red"`
@@ -25,19 +25,26 @@ type PromTarget struct {
 // RED are the request signals perftop recognised in a target's metrics.
 // Has* say which were found; the rest are zero.
 type RED struct {
-	RequestMetric  string    `json:"request_metric,omitempty"`
-	RequestRate    float64   `json:"request_rate"`
-	ErrorRatio     float64   `json:"error_ratio"`
-	LatencyMetric  string    `json:"latency_metric,omitempty"`
-	Latency        Quantiles `json:"latency_seconds"`
-	InFlightMetric string    `json:"in_flight_metric,omitempty"`
-	InFlight       float64   `json:"in_flight"`
+	RequestMetric  string  `json:"request_metric,omitempty"`
+	RequestRate    float64 `json:"request_rate"`
+	ErrorRatio     float64 `json:"error_ratio"`
+	LatencyMetric  string  `json:"latency_metric,omitempty"`
+	Latency        Latency `json:"latency_seconds"`
+	InFlightMetric string  `json:"in_flight_metric,omitempty"`
+	InFlight       float64 `json:"in_flight"`
 
 	CPUPercent float64 `json:"process_cpu_percent"` // 100 = one core
 	RSSBytes   float64 `json:"process_resident_memory_bytes"`
 	Goroutines float64 `json:"go_goroutines"`
 
 	HasRequests, HasErrors, HasLatency, HasInFlight, HasProcess, HasGoroutines bool `json:"-"`
+}
+
+// Latency is the percentiles perftop derives from a target's histogram.
+type Latency struct {
+	P50 float64 `json:"p50"`
+	P90 float64 `json:"p90"`
+	P99 float64 `json:"p99"`
 }
 
 // BreakdownRow is one label value's share of the requests, e.g. one

@@ -51,8 +51,9 @@ type Options struct {
 	SetInterval func(time.Duration)
 	// Context ends the model's wait for new data; nil means Background.
 	Context context.Context
-	// Prom adds the Prometheus screen for scraped targets.
-	Prom bool
+	// PromTargets are the scraped targets' URLs, in the order the
+	// Prometheus screen shows them; any adds the screen.
+	PromTargets []string
 	// PromQL, when set, adds the PromQL screen.
 	PromQL PromQLResults
 	// Load, when set, is a running load test: the dashboard opens on its
@@ -135,7 +136,7 @@ func New(o Options) *Model {
 		{title: "Network", view: (*Model).netScreen, table: &m.host.nets},
 		{title: "Processes", view: (*Model).procScreen, table: &m.host.procs},
 	}
-	if o.Prom {
+	if len(o.PromTargets) > 0 {
 		m.screens = append(m.screens, screen{title: "Prometheus", view: (*Model).promScreen, table: &m.prom.browser})
 	}
 	if o.PromQL != nil {

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -40,13 +39,15 @@ func newPromView() promView {
 	}
 }
 
-// promTargets returns the scraped targets' URLs in order.
+// promTargets returns the scraped targets' URLs that have been scraped,
+// in the order they were given.
 func (m *Model) promTargets() []string {
 	urls := make([]string, 0, len(m.snap.Prom))
-	for u := range m.snap.Prom {
-		urls = append(urls, u)
+	for _, u := range m.o.PromTargets {
+		if m.snap.Prom[u] != nil {
+			urls = append(urls, u)
+		}
 	}
-	sort.Strings(urls)
 	return urls
 }
 

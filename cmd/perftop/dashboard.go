@@ -60,7 +60,7 @@ func runDashboard(ctx context.Context, cfg config, e *env) error {
 		SetInterval: host.SetInterval,
 		Context:     ctx,
 		PromQL:      promQLResults(promQL),
-		Prom:        len(cfg.prom.scrapers) > 0,
+		PromTargets: cfg.prom.urls(),
 	})
 	return runProgram(ctx, model, opts...)
 }

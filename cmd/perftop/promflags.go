@@ -166,3 +166,12 @@ func (s *promSetup) sources() ([]source, *promql.Source, error) {
 }
 
 var _ source = (*prom.Scraper)(nil)
+
+// urls lists the scraped targets in the order given.
+func (s *promSetup) urls() []string {
+	out := make([]string, len(s.targets))
+	for i, t := range s.targets {
+		out[i] = t.URL
+	}
+	return out
+}

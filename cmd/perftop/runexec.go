@@ -141,7 +141,7 @@ func runDashboardTest(ctx context.Context, cfg config, eng *load.Engine, st *met
 	themeName, opts := displayOptions(cfg)
 	model := tui.New(tui.Options{
 		Store: st, Themes: cfg.themes, Theme: themeName, Interval: cfg.Interval,
-		Context: ctx, Load: eng, PromQL: promQLResults(promQL), Prom: len(cfg.prom.scrapers) > 0,
+		Context: ctx, Load: eng, PromQL: promQLResults(promQL), PromTargets: cfg.prom.urls(),
 	})
 	err = runProgram(ctx, model, opts...)
 	eng.Stop()

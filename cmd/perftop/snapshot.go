@@ -1,16 +1,22 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"sort"
+	"strconv"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/perftop/perftop/metrics"
+	"github.com/perftop/perftop/sources/prom"
+	"github.com/perftop/perftop/sources/promql"
 	"github.com/perftop/perftop/sources/system"
 	"github.com/perftop/perftop/tui/units"
 )
@@ -43,22 +49,117 @@ bytes. A part the system would not give has an "error" (or
 			if top < 0 {
 				return usagef("invalid --top %d: must be 0 or more", top)
 			}
-			h, err := system.Snapshot(cmd.Context(), nil, cfg.Interval)
+			snap, err := takeSnapshot(cmd.Context(), cfg)
 			if err != nil {
-				return fmt.Errorf("snapshot: %w", err)
+				return err
 			}
-			h.Processes.Top = h.Processes.Top[:min(top, len(h.Processes.Top))]
+			snap.Processes.Top = snap.Processes.Top[:min(top, len(snap.Processes.Top))]
 			if asJSON {
 				enc := json.NewEncoder(e.stdout)
 				enc.SetIndent("", "  ")
-				return enc.Encode(h)
+				return enc.Encode(snap)
 			}
-			return writeSnapshotText(e.stdout, h, cfg.Interval)
+			if err := writeSnapshotText(e.stdout, snap.Host, cfg.Interval); err != nil {
+				return err
+			}
+			writePromText(e.stdout, snap)
+			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON instead of text")
 	cmd.Flags().IntVar(&top, "top", 15, "show the `n` busiest processes")
 	return cmd
+}
+
+// snapshot is what `perftop snapshot` prints: the host's fields at the top
+// level, then the scraped targets and the PromQL panels when asked for.
+type snapshot struct {
+	metrics.Host
+	Prom    []*metrics.PromTarget `json:"prom,omitempty"`
+	Queries []promql.Snapshot     `json:"queries,omitempty"`
+}
+
+// takeSnapshot samples the host and scrapes every --prom target over the
+// same interval, then runs the --query panels once.
+func takeSnapshot(ctx context.Context, cfg config) (*snapshot, error) {
+	snap := &snapshot{Prom: make([]*metrics.PromTarget, len(cfg.prom.targets))}
+	var wg sync.WaitGroup
+	for i, o := range cfg.prom.targets {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			snap.Prom[i] = prom.Snapshot(ctx, o, cfg.Interval)
+		}()
+	}
+	h, err := system.Snapshot(ctx, nil, cfg.Interval)
+	wg.Wait()
+	if err != nil {
+		return nil, fmt.Errorf("snapshot: %w", err)
+	}
+	snap.Host = h
+	if o := cfg.prom.server; o != nil {
+		c, err := promql.NewClient(o.ClientOptions)
+		if err != nil {
+			return nil, usagef("--prom-server: %v", err)
+		}
+		defer c.CloseIdleConnections()
+		qs, err := promql.Query(ctx, c, o.Panels, time.Time{})
+		if err != nil && qs == nil {
+			return nil, fmt.Errorf("--prom-server: %w", err)
+		}
+		snap.Queries = qs // a server that is down is reported in each query's error
+	}
+	return snap, nil
+}
+
+// writePromText prints the targets and queries of a snapshot as text.
+func writePromText(w io.Writer, snap *snapshot) {
+	for _, t := range snap.Prom {
+		fmt.Fprintf(w, "\nPROM %s\n", t.URL)
+		if !t.Up {
+			fmt.Fprintf(w, "down: %s\n", t.Error)
+			continue
+		}
+		r := t.RED
+		fmt.Fprintf(w, "up  %d series  scraped in %s  %s\n", t.Series, units.Seconds(t.ScrapeSeconds), t.Format)
+		if r.HasRequests {
+			fmt.Fprintf(w, "requests  %s/s  errors %s  (%s)\n", units.Count(r.RequestRate), units.Percent(r.ErrorRatio*100), r.RequestMetric)
+		}
+		if r.HasLatency {
+			fmt.Fprintf(w, "latency   p50 %s  p90 %s  p99 %s  (%s)\n", units.Seconds(r.Latency.P50), units.Seconds(r.Latency.P90), units.Seconds(r.Latency.P99), r.LatencyMetric)
+		}
+		if r.HasInFlight {
+			fmt.Fprintf(w, "in flight %s  (%s)\n", units.Count(r.InFlight), r.InFlightMetric)
+		}
+		if r.HasProcess {
+			fmt.Fprintf(w, "process   CPU %.1f%%  RSS %s\n", r.CPUPercent, units.Bytes(r.RSSBytes))
+		}
+	}
+	for _, q := range snap.Queries {
+		fmt.Fprintf(w, "\nQUERY %s: %s\n", q.Title, q.Expr)
+		if q.Error != "" {
+			fmt.Fprintf(w, "error: %s\n", q.Error)
+		}
+		for _, s := range q.Series {
+			fmt.Fprintf(w, "%v  %s\n", float64(s.Value), s.Name+labelsText(s.Labels))
+		}
+	}
+}
+
+func labelsText(l map[string]string) string {
+	if len(l) == 0 {
+		return ""
+	}
+	keys := make([]string, 0, len(l))
+	for k := range l {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + "=" + strconv.Quote(l[k])
+	}
+	return "{" + strings.Join(parts, ",") + "}"
 }
 
 // writeSnapshotText prints h as aligned sections, one table per part.

@@ -268,7 +268,7 @@ func (d *deriver) latency(f *dto.MetricFamily, red *metrics.RED, rate func(uint6
 		}
 		return v
 	}
-	red.Latency = metrics.Quantiles{P50: q(0.5), P90: q(0.9), P99: q(0.99)}
+	red.Latency = metrics.Latency{P50: q(0.5), P90: q(0.9), P99: q(0.99)}
 	return true
 }
 
