@@ -2,6 +2,8 @@ package tui
 
 import (
 	"fmt"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -187,6 +189,7 @@ func (m *Model) queryScreen(w, h int) string {
 func (m *Model) queryPanel(r promql.Result, c *chart.Model, w, h int) string {
 	var series []chart.Series
 	var legend []string
+	common := commonLabels(r.Series)
 	for i, s := range r.Series {
 		vals := make([]float64, len(s.Points))
 		for j, p := range s.Points {
@@ -197,7 +200,7 @@ func (m *Model) queryPanel(r promql.Result, c *chart.Model, w, h int) string {
 		if p, ok := s.Last(); ok {
 			last = units.Count(p.V)
 		}
-		legend = append(legend, m.st.Line(i).Render("━ ")+cells.Fit(s.Labels, 40)+" "+last)
+		legend = append(legend, m.st.Line(i).Render("━ ")+cells.Fit(distinctLabels(s, common), 40)+" "+last)
 	}
 	info := r.Panel.Expr
 	if r.Hidden > 0 {
@@ -221,4 +224,42 @@ func (m *Model) queryPanel(r promql.Result, c *chart.Model, w, h int) string {
 		}
 	}
 	return m.box(r.Panel.Title, info, body, w, h)
+}
+
+// commonLabels are the labels every series shares (job, instance...),
+// left out of the legend so it shows what tells the lines apart.
+func commonLabels(series []promql.Series) map[string]string {
+	if len(series) < 2 {
+		return nil
+	}
+	common := map[string]string{}
+	for k, v := range series[0].Metric {
+		common[k] = v
+	}
+	for _, s := range series[1:] {
+		for k, v := range common {
+			if s.Metric[k] != v {
+				delete(common, k)
+			}
+		}
+	}
+	return common
+}
+
+func distinctLabels(s promql.Series, common map[string]string) string {
+	if len(common) == 0 {
+		return s.Labels
+	}
+	keys := make([]string, 0, len(s.Metric))
+	for k := range s.Metric {
+		if _, ok := common[k]; !ok && k != "__name__" {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + "=" + strconv.Quote(s.Metric[k])
+	}
+	return s.Metric["__name__"] + "{" + strings.Join(parts, ",") + "}"
 }
