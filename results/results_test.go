@@ -16,7 +16,7 @@ func TestWriteReadRoundTrip(t *testing.T) {
 	f := &File{
 		SchemaVersion: SchemaVersion, Tool: "perftop", Version: "test", StartedAt: time.Unix(0, 0).UTC(), Stopped: "completed",
 		Settings: Settings{Mode: "closed", Concurrency: 5, Targets: []Target{{Method: "GET", URL: "http://x/", Weight: 1}}},
-		Result: &load.Result{Requests: 10, StatusCodes: map[string]int64{"200": 10}, Timeline: []load.TimelinePoint{{Seconds: 1, Requests: 10}}},
+		Result:   &load.Result{Requests: 10, StatusCodes: map[string]int64{"200": 10}, Timeline: []load.TimelinePoint{{Seconds: 1, Requests: 10}}},
 	}
 	if err := WriteFile(path, f); err != nil {
 		t.Fatal(err)
