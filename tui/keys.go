@@ -11,6 +11,7 @@ import (
 // the help view, so what `?` shows is what the keys do.
 type KeyMap struct {
 	Quit, Help, Next, Prev, Screen, Pause, Slower, Faster, Theme, Filter, Escape, Stop key.Binding
+	Open, Switch                                                                       key.Binding
 	Table                                                                              table.KeyMap
 }
 
@@ -29,6 +30,8 @@ func DefaultKeyMap() KeyMap {
 		Filter: key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter the table")),
 		Escape: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close help, clear filter")),
 		Stop:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "stop the test, print the summary")),
+		Open:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "chart the metric family (Prometheus)")),
+		Switch: key.NewBinding(key.WithKeys("[", "]"), key.WithHelp("[ ]", "previous/next Prometheus target")),
 		Table:  table.DefaultKeyMap(),
 	}
 }
@@ -46,7 +49,7 @@ func loadKeyMap(k KeyMap) KeyMap {
 func (k KeyMap) groups() []help.Group {
 	return []help.Group{
 		{Title: "General", Bindings: []key.Binding{k.Quit, k.Stop, k.Help, k.Pause, k.Slower, k.Faster, k.Theme}},
-		{Title: "Screens", Bindings: []key.Binding{k.Next, k.Prev, k.Screen}},
-		{Title: "Tables", Bindings: []key.Binding{k.Table.Up, k.Table.Down, k.Table.PageUp, k.Table.PageDown, k.Table.Top, k.Table.Bottom, k.Filter, k.Escape}},
+		{Title: "Screens", Bindings: []key.Binding{k.Next, k.Prev, k.Screen, k.Switch}},
+		{Title: "Tables", Bindings: []key.Binding{k.Table.Up, k.Table.Down, k.Table.PageUp, k.Table.PageDown, k.Table.Top, k.Table.Bottom, k.Filter, k.Open, k.Escape}},
 	}
 }

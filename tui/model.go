@@ -54,6 +54,9 @@ type Options struct {
 	// PromTargets are the scraped targets' URLs, in the order the
 	// Prometheus screen shows them; any adds the screen.
 	PromTargets []string
+	// Watch asks the scraper of url to chart one family for the metric
+	// browser ("" stops); nil disables enter in the browser.
+	Watch func(url, family string)
 	// PromQL, when set, adds the PromQL screen.
 	PromQL PromQLResults
 	// Load, when set, is a running load test: the dashboard opens on its
@@ -136,7 +139,10 @@ func New(o Options) *Model {
 		{title: "Network", view: (*Model).netScreen, table: &m.host.nets},
 		{title: "Processes", view: (*Model).procScreen, table: &m.host.procs},
 	}
-	if len(o.PromTargets) > 0 {
+	if len(o.PromTargets) == 0 {
+		m.keys.Open.SetEnabled(false)
+		m.keys.Switch.SetEnabled(false)
+	} else {
 		m.screens = append(m.screens, screen{title: "Prometheus", view: (*Model).promScreen, table: &m.prom.browser})
 	}
 	if o.PromQL != nil {
@@ -226,6 +232,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Help):
 		m.showHelp = !m.showHelp
 	case key.Matches(msg, k.Escape):
+		if m.screens[m.active].title == "Prometheus" && m.prom.watched != "" {
+			m.unwatch()
+		}
 		m.showHelp = false
 		if t := m.screens[m.active].table; t != nil && t.Filter() != "" {
 			t.SetFilter("")
@@ -249,7 +258,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.stepInterval(-1)
 	case key.Matches(msg, k.Theme):
 		m.st = themes.NewStyles(m.themes.Next(m.st.Theme.Name))
-	case msg.String() == "]" || msg.String() == "[":
+	case m.screens[m.active].title == "Prometheus" && key.Matches(msg, k.Open):
+		m.watchSelected()
+	case key.Matches(msg, k.Switch):
 		if msg.String() == "]" {
 			m.prom.target++
 		} else if m.prom.target > 0 {

@@ -19,7 +19,9 @@ import (
 
 // promView holds the Prometheus screens' state.
 type promView struct {
-	target             int // which scraped target the screen shows
+	target             int    // which scraped target the screen shows
+	watched, watchURL  string // the family the browser charts, and where
+	watch              chart.Model
 	rps, lat           chart.Model
 	breakdown, browser table.Model
 	queries            []chart.Model
@@ -125,8 +127,62 @@ func (m *Model) promScreen(w, h int) string {
 	if f := br.Filter(); f != "" {
 		binfo = fmt.Sprintf("%d of %d match /%s", shown, total, f)
 	}
-	return panel.Row(head, charts) + "\n" +
-		panel.Row(m.box(label, "", bd.View(m.tableStyles()), bw, botH), m.box("Metrics", binfo, br.View(m.tableStyles()), w-bw, botH))
+	left := m.box(label, "", bd.View(m.tableStyles()), bw, botH)
+	if m.prom.watched != "" && m.prom.watchURL == t.URL {
+		left = m.watchPanel(t, bw, botH)
+	} else if m.o.Watch != nil {
+		binfo += "  enter chart"
+	}
+	return panel.Row(head, charts) + "\n" + panel.Row(left, m.box("Metrics", binfo, br.View(m.tableStyles()), w-bw, botH))
+}
+
+// watchSelected charts the family under the browser's cursor.
+func (m *Model) watchSelected() {
+	t := m.currentProm()
+	row, ok := m.prom.browser.Selected()
+	if t == nil || !ok || m.o.Watch == nil {
+		return
+	}
+	m.unwatch()
+	m.prom.watched, m.prom.watchURL = row[0], t.URL
+	m.o.Watch(t.URL, row[0])
+}
+
+func (m *Model) unwatch() {
+	if m.prom.watched != "" && m.o.Watch != nil {
+		m.o.Watch(m.prom.watchURL, "")
+	}
+	m.prom.watched, m.prom.watchURL = "", ""
+}
+
+// watchPanel charts the watched family: counters as per-second rates,
+// gauges as values, histograms and summaries as p50 and p99.
+func (m *Model) watchPanel(t *metrics.PromTarget, w, h int) string {
+	fam := m.prom.watched
+	c := &m.prom.watch
+	c.Fill = false
+	if t.Watched != fam || t.WatchedKind == "" {
+		return m.box(fam, "esc close", m.st.Muted.Render("waiting for the next scrape…"), w, h)
+	}
+	var body, info string
+	switch t.WatchedKind {
+	case "quantiles":
+		info = m.st.Line(0).Render("p50") + " " + m.st.Line(2).Render("p99")
+		body = m.drawChart(c, w-2, h-2, units.Count,
+			chart.Series{Values: m.host.series(prom.WatchKey(t.URL, fam, "p50")), Style: m.st.Line(0)},
+			chart.Series{Values: m.host.series(prom.WatchKey(t.URL, fam, "p99")), Style: m.st.Line(2)})
+	default:
+		vals := m.host.series(prom.WatchKey(t.URL, fam, "value"))
+		info = "sum"
+		if t.WatchedKind == "rate" {
+			info = "sum of rates /s"
+		}
+		if len(vals) > 0 {
+			info += " " + units.Count(vals[len(vals)-1])
+		}
+		body = m.drawChart(c, w-2, h-2, units.Count, chart.Series{Values: vals, Style: m.st.Line(0)})
+	}
+	return m.box(cells.Fit(fam, w/2), info, body, w, h)
 }
 
 // redPanel lists the signals perftop recognised, and says which metric each

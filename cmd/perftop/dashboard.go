@@ -61,6 +61,7 @@ func runDashboard(ctx context.Context, cfg config, e *env) error {
 		Context:     ctx,
 		PromQL:      promQLResults(promQL),
 		PromTargets: cfg.prom.urls(),
+		Watch:       cfg.prom.watch,
 	})
 	return runProgram(ctx, model, opts...)
 }

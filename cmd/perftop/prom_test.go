@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -140,6 +141,17 @@ func TestPromScreenInTerminal(t *testing.T) {
 			t.Errorf("Prometheus screen lacks %q:\n%s", want, s)
 		}
 	}
+	// The metric browser: filter to the request counter, open its chart.
+	tm.keys("/")
+	tm.keys("-l", "http_requests_total")
+	tm.keys("Enter")
+	tm.waitText("1 of 2 match /http_requests_total")
+	tm.keys("Enter")
+	tm.waitFor("the chart of http_requests_total", func(s string) bool {
+		return regexp.MustCompile(`sum of rates /s [1-9]`).MatchString(s) // about 500 a second
+	})
+	tm.keys("Escape")
+	tm.waitText("By handler")
 	tm.keys("]")
 	tm.waitText("down: connection refused")
 	tm.keys("q")

@@ -175,3 +175,12 @@ func (s *promSetup) urls() []string {
 	}
 	return out
 }
+
+// watch forwards the metric browser's choice to the target's scraper.
+func (s *promSetup) watch(url, family string) {
+	for _, sc := range s.scrapers {
+		if sc.URL() == url {
+			sc.Watch(family)
+		}
+	}
+}

@@ -142,6 +142,7 @@ func runDashboardTest(ctx context.Context, cfg config, eng *load.Engine, st *met
 	model := tui.New(tui.Options{
 		Store: st, Themes: cfg.themes, Theme: themeName, Interval: cfg.Interval,
 		Context: ctx, Load: eng, PromQL: promQLResults(promQL), PromTargets: cfg.prom.urls(),
+		Watch: cfg.prom.watch,
 	})
 	err = runProgram(ctx, model, opts...)
 	eng.Stop()

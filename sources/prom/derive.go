@@ -40,6 +40,8 @@ var (
 // so deriving allocates nothing per series once the maps have grown.
 type deriver struct {
 	cfg       Config
+	watch     string // the family the metric browser charts
+	watched   watch
 	prevT     time.Time
 	prev, cur map[uint64]float64
 	buckets   []metrics.BucketCount
@@ -111,9 +113,60 @@ func (d *deriver) derive(t time.Time, fams []*dto.MetricFamily) (metrics.RED, []
 		red.HasGoroutines = true
 		red.Goroutines = value(f.GetMetric()[0])
 	}
+	d.watched = watch{}
+	if f := byName[d.watch]; f != nil {
+		d.watched = d.watchFamily(f, rate)
+	}
 	d.prev, d.cur = d.cur, d.prev
 	d.prevT = t
 	return red, rows
+}
+
+// watch is the metric browser's chart of one family, reduced to a value or
+// two: the sum of a counter's rates or of a gauge's values, or p50 and p99
+// of a histogram or summary.
+type watch struct {
+	kind            string // "rate", "value" or "quantiles"
+	value, p50, p99 float64
+}
+
+func (d *deriver) watchFamily(f *dto.MetricFamily, rate func(uint64, float64) float64) watch {
+	var w watch
+	switch f.GetType() {
+	case dto.MetricType_COUNTER:
+		w.kind = "rate"
+		for _, m := range f.GetMetric() {
+			w.value += rate(seriesKey(f.GetName(), m), value(m))
+		}
+	case dto.MetricType_HISTOGRAM, dto.MetricType_GAUGE_HISTOGRAM:
+		var red metrics.RED
+		if d.latency(f, &red, rate) {
+			w.kind, w.p50, w.p99 = "quantiles", red.Latency.P50, red.Latency.P99
+		}
+	case dto.MetricType_SUMMARY:
+		w.kind = "quantiles"
+		n := 0.0
+		for _, m := range f.GetMetric() {
+			for _, q := range m.GetSummary().GetQuantile() {
+				switch q.GetQuantile() {
+				case 0.5:
+					w.p50 += q.GetValue()
+				case 0.99:
+					w.p99 += q.GetValue()
+				}
+			}
+			n++
+		}
+		if n > 0 { // the mean over series: summaries cannot be merged
+			w.p50, w.p99 = w.p50/n, w.p99/n
+		}
+	default:
+		w.kind = "value"
+		for _, m := range f.GetMetric() {
+			w.value += value(m)
+		}
+	}
+	return w
 }
 
 // pick returns the family named by the config, else the first of names

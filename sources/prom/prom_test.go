@@ -323,3 +323,28 @@ func hasNegative(fams []*dto.MetricFamily) bool {
 	}
 	return false
 }
+
+func TestWatchFamily(t *testing.T) {
+	tests := []struct {
+		family string
+		kind   string
+		value  float64
+		p99    float64
+	}{
+		{"http_requests_total", "rate", 200, 0},
+		{"http_requests_in_flight", "value", 5, 0},
+		{"http_request_duration_seconds", "quantiles", 0, 0.1 + 0.9*(48.0/50)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.family, func(t *testing.T) {
+			d := newDeriver(Config{})
+			d.watch = tt.family
+			d.derive(t0, parse(t, exposition(100, 10, 50, 3, 1.0, [4]int{100, 150, 160, 160})))
+			d.derive(t0.Add(time.Second), parse(t, exposition(190, 20, 150, 5, 1.25, [4]int{200, 300, 360, 360})))
+			w := d.watched
+			if w.kind != tt.kind || math.Abs(w.value-tt.value) > 1e-9 || math.Abs(w.p99-tt.p99) > 1e-9 {
+				t.Fatalf("watched %+v, want kind %s value %v p99 %v", w, tt.kind, tt.value, tt.p99)
+			}
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/perftop/perftop/metrics"
@@ -20,6 +21,10 @@ const (
 	KeyCPU        = "cpu_percent"
 	KeyRSS        = "rss_bytes"
 )
+
+// WatchKey is the Store key of a watched family's series: what is "value"
+// (its rate or value), "p50" or "p99".
+func WatchKey(url, family, what string) string { return Key(url, "watch."+family+"."+what) }
 
 // Key returns the Store key of one of a target's series.
 func Key(url, name string) string { return "prom." + url + "." + name }
@@ -43,10 +48,18 @@ type Options struct {
 // Scraper scrapes one target on a timer and publishes what it derives.
 // Create it with New; Run is its one goroutine.
 type Scraper struct {
-	o   Options
-	lim limits
-	d   *deriver
+	o     Options
+	lim   limits
+	d     *deriver
+	watch atomic.Pointer[string] // set by the dashboard, read by Run
 }
+
+// Watch asks for one family to be charted from the next scrape on, as the
+// metric browser does; "" stops. It is safe to call while Run runs.
+func (s *Scraper) Watch(family string) { s.watch.Store(&family) }
+
+// URL is the target's address.
+func (s *Scraper) URL() string { return s.o.URL }
 
 // New returns a Scraper for o.
 func New(o Options) *Scraper {
@@ -127,11 +140,15 @@ func (s *Scraper) scrape(ctx context.Context, now time.Time) (*metrics.PromTarge
 	if err != nil {
 		return nil, err
 	}
+	if w := s.watch.Load(); w != nil {
+		s.d.watch = *w
+	}
 	red, rows := s.d.derive(now, exp.Families)
 	dur := time.Since(start)
 	return &metrics.PromTarget{
 		URL: s.o.URL, Up: true, Format: exp.Format, ScrapeDuration: dur, ScrapeSeconds: dur.Seconds(),
 		LastScrape: now, Series: exp.Series, RED: red, Breakdown: rows, Families: families(exp.Families),
+		Watched: s.d.watch, WatchedKind: s.d.watched.kind,
 	}, nil
 }
 
@@ -157,6 +174,13 @@ func (s *Scraper) publish(st *metrics.Store, t *metrics.PromTarget) {
 		if r.HasProcess {
 			b.Add(Key(s.o.URL, KeyCPU), r.CPUPercent)
 			b.Add(Key(s.o.URL, KeyRSS), r.RSSBytes)
+		}
+		switch w := s.d.watched; w.kind {
+		case "rate", "value":
+			b.Add(WatchKey(s.o.URL, s.d.watch, "value"), w.value)
+		case "quantiles":
+			b.Add(WatchKey(s.o.URL, s.d.watch, "p50"), w.p50)
+			b.Add(WatchKey(s.o.URL, s.d.watch, "p99"), w.p99)
 		}
 	}
 	h := metrics.Health{Up: t.Up, LastError: t.Error, NextRetry: t.NextRetry}
