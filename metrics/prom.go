@@ -18,13 +18,12 @@ type PromTarget struct {
 	Series         int           `json:"series"`
 
 	RED RED `json:"red"`
-	// Watched is the family the metric browser charts, and how:
-	// "rate" (counters, per second), "value" (gauges), or "quantiles"
-	// (histograms and summaries: p50 and p99).
-	Watched     string         `json:"-"`
-	WatchedKind string         `json:"-"`
-	Breakdown   []BreakdownRow `json:"breakdown,omitempty"`
-	Families    []FamilyInfo   `json:"-"`
+	// Watched are the families the dashboard charts, and how: "rate"
+	// (counters, per second), "value" (gauges), or "quantiles" (histograms
+	// and summaries: p50 and p99).
+	Watched   map[string]string `json:"-"`
+	Breakdown []BreakdownRow    `json:"breakdown,omitempty"`
+	Families  []FamilyInfo      `json:"-"`
 }
 
 // RED are the request signals perftop recognised in a target's metrics.

@@ -11,7 +11,7 @@ import (
 // the help view, so what `?` shows is what the keys do.
 type KeyMap struct {
 	Quit, Help, Next, Prev, Screen, Pause, Slower, Faster, Theme, Filter, Escape, Stop key.Binding
-	Open, Switch                                                                       key.Binding
+	Open, Switch, Pin                                                                  key.Binding
 	Table                                                                              table.KeyMap
 }
 
@@ -32,6 +32,7 @@ func DefaultKeyMap() KeyMap {
 		Stop:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "stop the test, print the summary")),
 		Open:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "chart the metric family (Prometheus)")),
 		Switch: key.NewBinding(key.WithKeys("[", "]"), key.WithHelp("[ ]", "previous/next Prometheus target")),
+		Pin:    key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "pin/unpin the family to the overview")),
 		Table:  table.DefaultKeyMap(),
 	}
 }
@@ -50,6 +51,6 @@ func (k KeyMap) groups() []help.Group {
 	return []help.Group{
 		{Title: "General", Bindings: []key.Binding{k.Quit, k.Stop, k.Help, k.Pause, k.Slower, k.Faster, k.Theme}},
 		{Title: "Screens", Bindings: []key.Binding{k.Next, k.Prev, k.Screen, k.Switch}},
-		{Title: "Tables", Bindings: []key.Binding{k.Table.Up, k.Table.Down, k.Table.PageUp, k.Table.PageDown, k.Table.Top, k.Table.Bottom, k.Filter, k.Open, k.Escape}},
+		{Title: "Tables", Bindings: []key.Binding{k.Table.Up, k.Table.Down, k.Table.PageUp, k.Table.PageDown, k.Table.Top, k.Table.Bottom, k.Filter, k.Open, k.Pin, k.Escape}},
 	}
 }

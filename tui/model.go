@@ -54,9 +54,10 @@ type Options struct {
 	// PromTargets are the scraped targets' URLs, in the order the
 	// Prometheus screen shows them; any adds the screen.
 	PromTargets []string
-	// Watch asks the scraper of url to chart one family for the metric
-	// browser ("" stops); nil disables enter in the browser.
-	Watch func(url, family string)
+	// Watch tells the scraper of url which families to chart: the metric
+	// browser's open chart and the pinned ones. nil disables enter and space
+	// in the browser.
+	Watch func(url string, families []string)
 	// PromQL, when set, adds the PromQL screen.
 	PromQL PromQLResults
 	// Load, when set, is a running load test: the dashboard opens on its
@@ -142,6 +143,7 @@ func New(o Options) *Model {
 	if len(o.PromTargets) == 0 {
 		m.keys.Open.SetEnabled(false)
 		m.keys.Switch.SetEnabled(false)
+		m.keys.Pin.SetEnabled(false)
 	} else {
 		m.screens = append(m.screens, screen{title: "Prometheus", view: (*Model).promScreen, table: &m.prom.browser})
 	}
@@ -260,6 +262,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.st = themes.NewStyles(m.themes.Next(m.st.Theme.Name))
 	case m.screens[m.active].title == "Prometheus" && key.Matches(msg, k.Open):
 		m.watchSelected()
+	case m.screens[m.active].title == "Prometheus" && key.Matches(msg, k.Pin):
+		m.togglePin()
 	case key.Matches(msg, k.Switch):
 		if msg.String() == "]" {
 			m.prom.target++

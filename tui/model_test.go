@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/perftop/perftop/metrics"
+	"github.com/perftop/perftop/sources/prom"
 	"github.com/perftop/perftop/themes"
 )
 
@@ -279,5 +280,40 @@ func TestResizeKeepsFrameExact(t *testing.T) {
 				checkFrame(t, m.Frame(), w, h)
 			}
 		}
+	}
+}
+
+// TestPinnedFamilies: a family pinned from the metric browser is charted on
+// the overview, and every size still draws an exact frame.
+func TestPinnedFamilies(t *testing.T) {
+	const url = "http://svc:9090/metrics"
+	st := fakeStore(60)
+	st.Update(func(tx metrics.Tx) {
+		tx.SetPromTarget(&metrics.PromTarget{URL: url, Up: true, Series: 3,
+			Families: []metrics.FamilyInfo{{Name: "http_requests_total", Type: "counter", Series: 2}},
+			Watched:  map[string]string{"http_requests_total": "rate"}})
+		tx.Write(&metrics.Batch{T: fakeT0, Keys: []string{prom.WatchKey(url, "http_requests_total", "value")}, Values: []float64{42}})
+	})
+	var watched []string
+	m := New(Options{Store: st, Interval: time.Second, PromTargets: []string{url}, Watch: func(_ string, f []string) { watched = f }})
+	m.SetSize(120, 40)
+	send(m, "7", " ")
+	if len(watched) != 1 || watched[0] != "http_requests_total" {
+		t.Fatalf("watched %v after space", watched)
+	}
+	send(m, "1")
+	frame := plainFrame(m)
+	if !strings.Contains(frame, "╭─ http_requests_total") || !strings.Contains(frame, "sum of rates /s 42") {
+		t.Fatalf("overview without the pin:\n%s", frame)
+	}
+	for w := MinWidth; w <= 200; w += 13 {
+		for h := MinHeight; h <= 60; h += 7 {
+			m.SetSize(w, h)
+			checkFrame(t, m.Frame(), w, h)
+		}
+	}
+	send(m, "7", " ")
+	if len(watched) != 0 {
+		t.Fatalf("still watching %v after unpinning", watched)
 	}
 }

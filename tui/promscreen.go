@@ -22,6 +22,8 @@ type promView struct {
 	target             int    // which scraped target the screen shows
 	watched, watchURL  string // the family the browser charts, and where
 	watch              chart.Model
+	pins               []pin // families pinned to the overview
+	pinCharts          []chart.Model
 	rps, lat           chart.Model
 	breakdown, browser table.Model
 	queries            []chart.Model
@@ -136,6 +138,9 @@ func (m *Model) promScreen(w, h int) string {
 	return panel.Row(head, charts) + "\n" + panel.Row(left, m.box("Metrics", binfo, br.View(m.tableStyles()), w-bw, botH))
 }
 
+// pin is a family charted on the overview.
+type pin struct{ url, family string }
+
 // watchSelected charts the family under the browser's cursor.
 func (m *Model) watchSelected() {
 	t := m.currentProm()
@@ -143,29 +148,69 @@ func (m *Model) watchSelected() {
 	if t == nil || !ok || m.o.Watch == nil {
 		return
 	}
-	m.unwatch()
+	old := m.prom.watchURL
 	m.prom.watched, m.prom.watchURL = row[0], t.URL
-	m.o.Watch(t.URL, row[0])
+	m.syncWatch(old)
+	m.syncWatch(t.URL)
 }
 
 func (m *Model) unwatch() {
-	if m.prom.watched != "" && m.o.Watch != nil {
-		m.o.Watch(m.prom.watchURL, "")
-	}
+	old := m.prom.watchURL
 	m.prom.watched, m.prom.watchURL = "", ""
+	m.syncWatch(old)
+}
+
+// togglePin pins the family under the cursor to the overview, or unpins it.
+func (m *Model) togglePin() {
+	t := m.currentProm()
+	row, ok := m.prom.browser.Selected()
+	if t == nil || !ok || m.o.Watch == nil {
+		return
+	}
+	p := pin{t.URL, row[0]}
+	for i, q := range m.prom.pins {
+		if q == p {
+			m.prom.pins = append(m.prom.pins[:i], m.prom.pins[i+1:]...)
+			m.syncWatch(t.URL)
+			return
+		}
+	}
+	m.prom.pins = append(m.prom.pins, p)
+	m.syncWatch(t.URL)
+}
+
+// syncWatch tells url's scraper every family the dashboard charts there.
+func (m *Model) syncWatch(url string) {
+	if url == "" || m.o.Watch == nil {
+		return
+	}
+	var fams []string
+	if m.prom.watchURL == url {
+		fams = append(fams, m.prom.watched)
+	}
+	for _, p := range m.prom.pins {
+		if p.url == url {
+			fams = append(fams, p.family)
+		}
+	}
+	m.o.Watch(url, fams)
 }
 
 // watchPanel charts the watched family: counters as per-second rates,
 // gauges as values, histograms and summaries as p50 and p99.
 func (m *Model) watchPanel(t *metrics.PromTarget, w, h int) string {
-	fam := m.prom.watched
-	c := &m.prom.watch
+	return m.familyChart(t, m.prom.watched, &m.prom.watch, "esc close, space pin", w, h)
+}
+
+// familyChart draws one watched family.
+func (m *Model) familyChart(t *metrics.PromTarget, fam string, c *chart.Model, hint string, w, h int) string {
 	c.Fill = false
-	if t.Watched != fam || t.WatchedKind == "" {
-		return m.box(fam, "esc close", m.st.Muted.Render("waiting for the next scrape…"), w, h)
+	kind := t.Watched[fam]
+	if kind == "" {
+		return m.box(fam, hint, m.st.Muted.Render("waiting for the next scrape…"), w, h)
 	}
 	var body, info string
-	switch t.WatchedKind {
+	switch kind {
 	case "quantiles":
 		info = m.st.Line(0).Render("p50") + " " + m.st.Line(2).Render("p99")
 		body = m.drawChart(c, w-2, h-2, units.Count,
@@ -174,7 +219,7 @@ func (m *Model) watchPanel(t *metrics.PromTarget, w, h int) string {
 	default:
 		vals := m.host.series(prom.WatchKey(t.URL, fam, "value"))
 		info = "sum"
-		if t.WatchedKind == "rate" {
+		if kind == "rate" {
 			info = "sum of rates /s"
 		}
 		if len(vals) > 0 {
@@ -318,4 +363,23 @@ func distinctLabels(s promql.Series, common map[string]string) string {
 		parts[i] = k + "=" + strconv.Quote(s.Metric[k])
 	}
 	return s.Metric["__name__"] + "{" + strings.Join(parts, ",") + "}"
+}
+
+// pinnedRow draws the families pinned to the overview side by side.
+func (m *Model) pinnedRow(w, h int) string {
+	n := len(m.prom.pins)
+	for len(m.prom.pinCharts) < n {
+		m.prom.pinCharts = append(m.prom.pinCharts, chart.Model{})
+	}
+	ws := panel.Split(w, n)
+	blocks := make([]string, n)
+	for i, p := range m.prom.pins {
+		t := m.snap.Prom[p.url]
+		if t == nil {
+			blocks[i] = m.box(p.family, "", m.st.Muted.Render("no scrape yet"), ws[i], h)
+			continue
+		}
+		blocks[i] = m.familyChart(t, p.family, &m.prom.pinCharts[i], "", ws[i], h)
+	}
+	return panel.Row(blocks...)
 }

@@ -9,6 +9,12 @@ import (
 // overview: CPU and memory on top; network and disk stacked beside the
 // process table below, like btop's default layout.
 func (m *Model) overview(w, h int) string {
+	pinned := ""
+	if len(m.prom.pins) > 0 && h >= 24 {
+		pinH := max(h/4, 6)
+		pinned = "\n" + m.pinnedRow(w, pinH)
+		h -= pinH
+	}
 	topH := max(h*9/20, 9)
 	botH := h - topH
 	ws := panel.Split(w, 5)
@@ -18,7 +24,7 @@ func (m *Model) overview(w, h int) string {
 	netH := botH / 2
 	left := m.netPanel(leftW, netH, 2) + "\n" + m.diskPanel(leftW, botH-netH, 2)
 	bottom := panel.Row(left, m.procPanel(w-leftW, botH))
-	return top + "\n" + bottom
+	return top + "\n" + bottom + pinned
 }
 
 // cpuScreen: the CPU panel over the whole screen, every core shown.

@@ -150,10 +150,41 @@ func TestPromScreenInTerminal(t *testing.T) {
 	tm.waitFor("the chart of http_requests_total", func(s string) bool {
 		return regexp.MustCompile(`sum of rates /s [1-9]`).MatchString(s) // about 500 a second
 	})
+	// space pins it to the overview.
+	tm.keys("Space")
+	tm.keys("1")
+	tm.waitText("╭─ http_requests_total")
+	tm.keys("7")
 	tm.keys("Escape")
 	tm.waitText("By handler")
 	tm.keys("]")
 	tm.waitText("down: connection refused")
 	tm.keys("q")
 	tm.waitText("perftop-exit=0")
+}
+
+// TestSnapshotPromAuth: the bearer token comes from its file, reaches the
+// target, and never reaches the output.
+func TestSnapshotPromAuth(t *testing.T) {
+	const token = "s3cret-t0ken"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer "+token {
+			http.Error(w, "no", http.StatusUnauthorized)
+			return
+		}
+		fmt.Fprint(w, "# TYPE go_goroutines gauge\ngo_goroutines 7\n")
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	good, bad := filepath.Join(dir, "good"), filepath.Join(dir, "bad")
+	writeFile(t, good, token+"\n")
+	writeFile(t, bad, "wrong\n")
+	code, stdout, stderr := runCLI(t, nil, "snapshot", "--json", "--interval", "100ms", "--prom", srv.URL+"/metrics", "--prom-bearer-token-file", good)
+	if code != exitOK || !strings.Contains(stdout, `"go_goroutines": 7`) || strings.Contains(stdout+stderr, token) {
+		t.Fatalf("with the token: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, _ = runCLI(t, nil, "snapshot", "--json", "--interval", "100ms", "--prom", srv.URL+"/metrics", "--prom-bearer-token-file", bad)
+	if code != exitOK || !strings.Contains(stdout, "401 unauthorized: check the bearer token") || strings.Contains(stdout, "wrong") {
+		t.Fatalf("with a wrong token: exit %d\n%s", code, stdout)
+	}
 }

@@ -176,11 +176,11 @@ func (s *promSetup) urls() []string {
 	return out
 }
 
-// watch forwards the metric browser's choice to the target's scraper.
-func (s *promSetup) watch(url, family string) {
+// watch forwards the families the dashboard charts to the target's scraper.
+func (s *promSetup) watch(url string, families []string) {
 	for _, sc := range s.scrapers {
 		if sc.URL() == url {
-			sc.Watch(family)
+			sc.Watch(families)
 		}
 	}
 }

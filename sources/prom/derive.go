@@ -40,8 +40,8 @@ var (
 // so deriving allocates nothing per series once the maps have grown.
 type deriver struct {
 	cfg       Config
-	watch     string // the family the metric browser charts
-	watched   watch
+	watch     []string         // the families the dashboard charts
+	watched   map[string]watch // their values from the last scrape
 	prevT     time.Time
 	prev, cur map[uint64]float64
 	buckets   []metrics.BucketCount
@@ -113,9 +113,14 @@ func (d *deriver) derive(t time.Time, fams []*dto.MetricFamily) (metrics.RED, []
 		red.HasGoroutines = true
 		red.Goroutines = value(f.GetMetric()[0])
 	}
-	d.watched = watch{}
-	if f := byName[d.watch]; f != nil {
-		d.watched = d.watchFamily(f, rate)
+	clear(d.watched)
+	for _, name := range d.watch {
+		if f := byName[name]; f != nil {
+			if d.watched == nil {
+				d.watched = map[string]watch{}
+			}
+			d.watched[name] = d.watchFamily(f, rate)
+		}
 	}
 	d.prev, d.cur = d.cur, d.prev
 	d.prevT = t

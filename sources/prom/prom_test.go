@@ -338,10 +338,10 @@ func TestWatchFamily(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.family, func(t *testing.T) {
 			d := newDeriver(Config{})
-			d.watch = tt.family
+			d.watch = []string{tt.family}
 			d.derive(t0, parse(t, exposition(100, 10, 50, 3, 1.0, [4]int{100, 150, 160, 160})))
 			d.derive(t0.Add(time.Second), parse(t, exposition(190, 20, 150, 5, 1.25, [4]int{200, 300, 360, 360})))
-			w := d.watched
+			w := d.watched[tt.family]
 			if w.kind != tt.kind || math.Abs(w.value-tt.value) > 1e-9 || math.Abs(w.p99-tt.p99) > 1e-9 {
 				t.Fatalf("watched %+v, want kind %s value %v p99 %v", w, tt.kind, tt.value, tt.p99)
 			}

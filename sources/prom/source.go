@@ -51,12 +51,16 @@ type Scraper struct {
 	o     Options
 	lim   limits
 	d     *deriver
-	watch atomic.Pointer[string] // set by the dashboard, read by Run
+	watch atomic.Pointer[[]string] // set by the dashboard, read by Run
 }
 
-// Watch asks for one family to be charted from the next scrape on, as the
-// metric browser does; "" stops. It is safe to call while Run runs.
-func (s *Scraper) Watch(family string) { s.watch.Store(&family) }
+// Watch sets the families to chart from the next scrape on: the metric
+// browser's open chart and the ones pinned to the overview. It is safe to
+// call while Run runs.
+func (s *Scraper) Watch(families []string) {
+	f := append([]string(nil), families...)
+	s.watch.Store(&f)
+}
 
 // URL is the target's address.
 func (s *Scraper) URL() string { return s.o.URL }
@@ -148,7 +152,7 @@ func (s *Scraper) scrape(ctx context.Context, now time.Time) (*metrics.PromTarge
 	return &metrics.PromTarget{
 		URL: s.o.URL, Up: true, Format: exp.Format, ScrapeDuration: dur, ScrapeSeconds: dur.Seconds(),
 		LastScrape: now, Series: exp.Series, RED: red, Breakdown: rows, Families: families(exp.Families),
-		Watched: s.d.watch, WatchedKind: s.d.watched.kind,
+		Watched: watchedKinds(s.d.watched),
 	}, nil
 }
 
@@ -175,12 +179,14 @@ func (s *Scraper) publish(st *metrics.Store, t *metrics.PromTarget) {
 			b.Add(Key(s.o.URL, KeyCPU), r.CPUPercent)
 			b.Add(Key(s.o.URL, KeyRSS), r.RSSBytes)
 		}
-		switch w := s.d.watched; w.kind {
-		case "rate", "value":
-			b.Add(WatchKey(s.o.URL, s.d.watch, "value"), w.value)
-		case "quantiles":
-			b.Add(WatchKey(s.o.URL, s.d.watch, "p50"), w.p50)
-			b.Add(WatchKey(s.o.URL, s.d.watch, "p99"), w.p99)
+		for fam, w := range s.d.watched {
+			switch w.kind {
+			case "rate", "value":
+				b.Add(WatchKey(s.o.URL, fam, "value"), w.value)
+			case "quantiles":
+				b.Add(WatchKey(s.o.URL, fam, "p50"), w.p50)
+				b.Add(WatchKey(s.o.URL, fam, "p99"), w.p99)
+			}
 		}
 	}
 	h := metrics.Health{Up: t.Up, LastError: t.Error, NextRetry: t.NextRetry}
@@ -213,4 +219,15 @@ func Snapshot(ctx context.Context, o Options, interval time.Duration) *metrics.P
 		return &metrics.PromTarget{URL: o.URL, Error: err.Error()}
 	}
 	return t
+}
+
+func watchedKinds(w map[string]watch) map[string]string {
+	if len(w) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(w))
+	for fam, v := range w {
+		out[fam] = v.kind
+	}
+	return out
 }
