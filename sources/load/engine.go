@@ -215,7 +215,9 @@ func (e *Engine) Scale(f float64) {
 // Stop ends sending; Run then waits for requests in flight up to the grace
 // period and returns. It is safe to call more than once.
 func (e *Engine) Stop() {
-	e.stoppedEarly.Store(true)
+	if !e.stopping.Load() { // a test that already ended is not stopped early
+		e.stoppedEarly.Store(true)
+	}
 	e.end()
 }
 

@@ -183,6 +183,18 @@ func TestStopDuringTest(t *testing.T) {
 	}
 }
 
+func TestStopAfterTheEndIsNotAStop(t *testing.T) {
+	srv, _ := target(t)
+	e, _ := New(Options{Requests: []Request{req(t, srv.URL+"/ok")}, Concurrency: 1, MaxRequests: 5})
+	if _, err := e.Run(context.Background(), metrics.NewStore(0)); err != nil {
+		t.Fatal(err)
+	}
+	e.Stop() // the dashboard's q after the test finished
+	if e.Stopped() {
+		t.Fatal("a finished test reported as stopped early")
+	}
+}
+
 func TestContextCancelStops(t *testing.T) {
 	srv, _ := target(t)
 	e, _ := New(Options{Requests: []Request{req(t, srv.URL+"/ok")}, Rate: 100})
