@@ -30,10 +30,13 @@ func (m *Model) loadScreen(w, h int) string {
 	if lt == nil {
 		return m.box("Load test", "", m.st.Muted.Render("starting…"), w, h)
 	}
+	leftW := w * 62 / 100
+	if h < 20 { // a small terminal gets the percentiles and the numbers
+		return panel.Row(m.latencyPanel(lt, leftW, h), m.nowPanel(lt, w-leftW, h))
+	}
 	topH := max(h*9/20, 8)
 	midH := max((h-topH)/2, 5)
 	botH := h - topH - midH
-	leftW := w * 62 / 100
 	top := panel.Row(m.latencyPanel(lt, leftW, topH), m.nowPanel(lt, w-leftW, topH))
 	half := w / 2
 	mid := panel.Row(m.rpsPanel(lt, half, midH), m.errorsPanel(lt, w-half, midH))

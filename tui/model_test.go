@@ -309,11 +309,53 @@ func TestPinnedFamilies(t *testing.T) {
 	for w := MinWidth; w <= 200; w += 13 {
 		for h := MinHeight; h <= 60; h += 7 {
 			m.SetSize(w, h)
-			checkFrame(t, m.Frame(), w, h)
+			for i := range m.screens { // the Prometheus screen included
+				m.active = i
+				checkFrame(t, m.Frame(), w, h)
+			}
 		}
 	}
+	m.active = 0
 	send(m, "7", " ")
 	if len(watched) != 0 {
 		t.Fatalf("still watching %v after unpinning", watched)
+	}
+}
+
+type fakeLoad struct{ paused, stopped int }
+
+func (f *fakeLoad) TogglePause()  { f.paused++ }
+func (f *fakeLoad) Scale(float64) {}
+func (f *fakeLoad) Stop()         { f.stopped++ }
+
+// TestLoadScreenFrames draws the load screen of a running test at every
+// size, and checks its keys reach the test.
+func TestLoadScreenFrames(t *testing.T) {
+	st := fakeStore(60)
+	st.SetLoadTest(&metrics.LoadTest{
+		Mode: "open", State: "running", Elapsed: 12 * time.Second, Planned: time.Minute, Target: 500,
+		Window:   metrics.Window{RPS: 498, Requests: 498, Errors: 2, ErrorPercent: 0.4, Latency: metrics.Quantiles{P50: 0.002, P99: 0.02}},
+		Requests: 6000, Errors: 20, StatusCodes: map[int]int64{200: 5980, 503: 20}, ErrorsByKind: map[string]int64{"status_5xx": 20, "timeout": 3},
+		Histogram: []metrics.Bucket{{UpperSeconds: 0.001, Count: 10}, {UpperSeconds: 0.002, Count: 3000}, {UpperSeconds: 0.02, Count: 2990}},
+		Latency:   metrics.Quantiles{P50: 0.002, P99: 0.02, P999: 0.05},
+	})
+	f := &fakeLoad{}
+	m := New(Options{Store: st, Interval: time.Second, Load: f})
+	for w := MinWidth; w <= 220; w += 11 {
+		for h := MinHeight; h <= 70; h += 6 {
+			m.SetSize(w, h)
+			checkFrame(t, m.Frame(), w, h)
+		}
+	}
+	m.SetSize(120, 40)
+	frame := plainFrame(m)
+	for _, want := range []string{"╭─ Latency", "498 req/s", "target 500", "503", "timeout", "≤"} {
+		if !strings.Contains(frame, want) {
+			t.Errorf("load screen lacks %q", want)
+		}
+	}
+	send(m, "p")
+	if cmd := send(m, "s"); cmd == nil || f.paused != 1 || f.stopped != 1 {
+		t.Fatalf("p and s did not reach the test: %+v", f)
 	}
 }
