@@ -30,6 +30,16 @@ type LoadTest struct {
 
 	GeneratorCPUPercent float64 // perftop's own CPU, 100 = one core
 	ClosedLoop          bool
+
+	// Objectives are the run's SLOs judged on the run so far.
+	Objectives []Objective
+}
+
+// Objective is one SLO as the load screen shows it.
+type Objective struct {
+	Text  string // as written, e.g. "p99<200ms"
+	Value string // the measured value, formatted
+	Met   bool
 }
 
 // Window is what happened in one collection interval.

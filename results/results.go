@@ -27,11 +27,13 @@ type File struct {
 	StartedAt     time.Time `json:"started_at"`
 	EndedAt       time.Time `json:"ended_at"`
 	// Stopped says how the run ended: "completed", "stopped" (s, Ctrl-C,
-	// SIGTERM), or "broke" (a stress test found its breaking point).
+	// SIGTERM), "broke" (a stress test found its breaking point), or
+	// "aborted" (--abort-on-slo).
 	Stopped  string   `json:"stopped"`
 	Settings Settings `json:"settings"`
 	*load.Result
-	Stress *Stress `json:"stress,omitempty"`
+	Stress *Stress   `json:"stress,omitempty"`
+	SLOs   []Verdict `json:"slos,omitempty"`
 }
 
 // Settings are the test's settings as given, minus secrets: URLs lose their

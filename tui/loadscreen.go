@@ -108,6 +108,17 @@ func (m *Model) nowPanel(lt *metrics.LoadTest, w, h int) string {
 	}
 	lines = append(lines, label("load")+conc)
 	lines = append(lines, label("perftop")+fmt.Sprintf("CPU %.0f%%", lt.GeneratorCPUPercent))
+	for i, o := range lt.Objectives {
+		name := ""
+		if i == 0 {
+			name = "slo"
+		}
+		mark, style := "✓", m.st.OK
+		if !o.Met {
+			mark, style = "✗ breached", m.st.Crit
+		}
+		lines = append(lines, label(name)+style.Render(fmt.Sprintf("%s %s", o.Text, mark))+m.st.Muted.Render("  "+o.Value))
+	}
 	// The target's own view, when it is scraped: client next to server.
 	if t := m.currentProm(); t != nil && t.Up && t.RED.HasRequests {
 		r := t.RED

@@ -44,7 +44,7 @@ func TestUsageErrors(t *testing.T) {
 		{"unknown theme", nil, []string{"--theme", "neon"}, `unknown theme "neon"`},
 		{"stray argument", nil, []string{"extra"}, `unknown command "extra"`},
 		{"missing config file", nil, []string{"--config", filepath.Join(dir, "nope.yaml")}, "config file: open"},
-		{"unknown config key", nil, []string{"--config", badConfig}, `line 1: unknown key "intervall" (known keys: interval, theme, no_color, prom, prom_server, queries)`},
+		{"unknown config key", nil, []string{"--config", badConfig}, `line 1: unknown key "intervall" (known keys: interval, theme, no_color, prom, prom_server, queries, slo)`},
 		{"bad env interval", map[string]string{"PERFTOP_INTERVAL": "soon"}, nil, `invalid PERFTOP_INTERVAL "soon"`},
 		{"bad theme file", map[string]string{"PERFTOP_CONFIG_DIR": themeDir}, nil, `neon.yaml: key "accent": invalid colour "nope"`},
 		{"snapshot bad top", nil, []string{"snapshot", "--top", "-1"}, "invalid --top -1"},

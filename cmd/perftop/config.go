@@ -32,6 +32,8 @@ type config struct {
 	Prom       []promTarget   `yaml:"prom"`
 	PromServer promServer     `yaml:"prom_server"`
 	Queries    []promql.Panel `yaml:"queries"`
+	// SLO is the default --slo of perftop run.
+	SLO string `yaml:"slo"`
 
 	cpuProfile string
 	fps        int
@@ -161,7 +163,7 @@ func (c *config) readFile(path string, explicit bool) error {
 }
 
 // configKeys are the keys a config file may set.
-var configKeys = []string{"interval", "theme", "no_color", "prom", "prom_server", "queries"}
+var configKeys = []string{"interval", "theme", "no_color", "prom", "prom_server", "queries", "slo"}
 
 // validate checks the merged config and loads the user's themes.
 func (c *config) validate() error {

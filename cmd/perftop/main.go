@@ -22,7 +22,13 @@ const (
 	exitOK      = 0
 	exitFailure = 1 // something went wrong at run time
 	exitUsage   = 2 // bad flag, file or argument
+	exitGate    = 3 // an SLO or a regression gate failed
 )
+
+// gateError is a run that worked but missed its SLOs: exit code 3.
+type gateError struct{ msg string }
+
+func (e gateError) Error() string { return e.msg }
 
 // usageError is a mistake in how perftop was called: exit code 2.
 type usageError struct{ err error }
@@ -49,6 +55,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return exitOK
 	}
 	fmt.Fprintln(stderr, "perftop: "+oneLine(err.Error()))
+	var ge gateError
+	if errors.As(err, &ge) {
+		return exitGate
+	}
 	var ue usageError
 	if errors.As(err, &ue) || isCobraUsage(err) {
 		return exitUsage

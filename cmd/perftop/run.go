@@ -41,6 +41,9 @@ type runFlags struct {
 	out          string
 	metricsAddr  string
 	netHTTP      bool
+	slo          string
+	abortOnSLO   bool
+	sloGrace     time.Duration
 }
 
 // defaultDuration is how long a test runs when nothing else bounds it, as
@@ -87,12 +90,16 @@ Profiles (L is --rate, --concurrency, or 10 requests/s):
   perftop run --profile stress -r 50 http://localhost:8080/
   perftop run -m POST -H 'Content-Type: application/json' --body '{"a":1}' http://localhost:8080/items
   perftop run --scenario mix.yaml --headless -o results.json
-  perftop run http://a.local/@3 http://b.local/@1 --metrics-addr :9464`,
+  perftop run http://a.local/@3 http://b.local/@1 --metrics-addr :9464
+  perftop run --headless -r 200 -d 1m --slo 'p99<200ms,error_rate<1%' http://localhost:8080/   # exit 3 on a breach`,
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := cf.load(cmd, e.getenv)
 			if err != nil {
 				return err
+			}
+			if f.slo == "" {
+				f.slo = cfg.SLO // the config file's objectives, unless --slo says otherwise
 			}
 			spec, err := f.spec(cmd, args, e)
 			if err != nil {
@@ -125,6 +132,9 @@ Profiles (L is --rate, --concurrency, or 10 requests/s):
 	fl.BoolVar(&f.headless, "headless", false, "no dashboard: progress on stderr, the summary on stdout")
 	fl.StringVarP(&f.out, "out", "o", "", "write the results as JSON to `file`")
 	fl.StringVar(&f.metricsAddr, "metrics-addr", "", "serve the runner's own Prometheus metrics on `addr`, e.g. :9464")
+	fl.StringVar(&f.slo, "slo", "", "objectives, e.g. `'p99<200ms,error_rate<1%,throughput>500'`: a breach exits with code 3")
+	fl.BoolVar(&f.abortOnSLO, "abort-on-slo", false, "stop the test once an SLO has been breached for --slo-grace")
+	fl.DurationVar(&f.sloGrace, "slo-grace", 10*time.Second, "how long a breach must hold before --abort-on-slo stops the test")
 	fl.BoolVar(&f.netHTTP, "net-http", false, "use net/http for every request (no fast path)")
 	_ = fl.MarkHidden("net-http")
 	return cmd
@@ -139,6 +149,9 @@ type testSpec struct {
 	out         string
 	metricsAddr string
 	targets     string // for the summary's first line
+	slos        []results.SLO
+	abortOnSLO  bool
+	sloGrace    time.Duration
 }
 
 // spec checks the flags and arguments and builds the test. Every mistake is
@@ -198,7 +211,16 @@ func (f *runFlags) spec(cmd *cobra.Command, args []string, e *env) (*testSpec, e
 			UserAgent: "perftop/" + version, NetHTTP: f.netHTTP,
 		},
 	}
-	spec := &testSpec{headless: f.headless, out: f.out, metricsAddr: f.metricsAddr}
+	spec := &testSpec{headless: f.headless, out: f.out, metricsAddr: f.metricsAddr, abortOnSLO: f.abortOnSLO, sloGrace: f.sloGrace}
+	if f.slo != "" {
+		slos, err := results.ParseSLOs(f.slo)
+		if err != nil {
+			return nil, usagef("invalid --slo: %v", err)
+		}
+		spec.slos = slos
+	} else if f.abortOnSLO {
+		return nil, usagef("--abort-on-slo needs --slo")
+	}
 	if f.stages != "" {
 		st, err := load.ParseStages(f.stages)
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/perftop/perftop/sources/load/exporter"
 	"github.com/perftop/perftop/sources/system"
 	"github.com/perftop/perftop/tui"
+	"github.com/perftop/perftop/tui/units"
 )
 
 // runTest runs a load test, with the dashboard or headless, then prints
@@ -32,14 +34,36 @@ func runTest(ctx context.Context, cfg config, spec *testSpec, e *env) error {
 		return err
 	}
 	defer stopProfile()
-	eng, err := load.New(spec.opts)
+	opts := spec.opts
+	if len(spec.slos) > 0 {
+		opts.Judge = func(lt *metrics.LoadTest) []metrics.Objective { return objectives(spec.slos, lt) }
+	}
+	eng, err := load.New(opts)
 	if err != nil {
 		return usageError{err}
 	}
+	var watches []func(*metrics.LoadTest) bool
 	if spec.profile != nil && spec.profile.Stress != nil {
 		w := spec.profile.Stress
-		eng.Watch(func(lt *metrics.LoadTest) bool { return w.Observe(lt.Elapsed-lt.Window.Duration, lt.Window) })
+		watches = append(watches, func(lt *metrics.LoadTest) bool { return w.Observe(lt.Elapsed-lt.Window.Duration, lt.Window) })
 	}
+	aborted := false
+	if spec.abortOnSLO {
+		abort := abortOnBreach(spec.sloGrace)
+		watches = append(watches, func(lt *metrics.LoadTest) bool {
+			if abort(lt) {
+				aborted = true
+			}
+			return aborted
+		})
+	}
+	eng.Watch(func(lt *metrics.LoadTest) bool {
+		stop := false
+		for _, w := range watches {
+			stop = w(lt) || stop
+		}
+		return stop
+	})
 	st := metrics.NewStore(metrics.DefaultRingCapacity)
 
 	if spec.metricsAddr != "" {
@@ -72,6 +96,9 @@ func runTest(ctx context.Context, cfg config, spec *testSpec, e *env) error {
 	if eng.Stopped() {
 		f.Stopped = "stopped"
 	}
+	if aborted {
+		f.Stopped = "aborted" // an SLO breach held for the grace window
+	}
 	if spec.profile != nil && spec.profile.Stress != nil {
 		w := spec.profile.Stress
 		w.Finish()
@@ -80,6 +107,9 @@ func runTest(ctx context.Context, cfg config, spec *testSpec, e *env) error {
 			f.Stopped = "broke"
 		}
 	}
+	if len(spec.slos) > 0 {
+		f.SLOs = results.Judge(spec.slos, measuredOf(res))
+	}
 	writeSummary(e.stdout, spec, f)
 	if spec.out != "" {
 		if err := results.WriteFile(spec.out, f); err != nil {
@@ -87,7 +117,83 @@ func runTest(ctx context.Context, cfg config, spec *testSpec, e *env) error {
 		}
 		fmt.Fprintf(e.stdout, "results     %s\n", spec.out)
 	}
+	if len(f.SLOs) > 0 && !results.AllMet(f.SLOs) {
+		var missed []string
+		for _, v := range f.SLOs {
+			if !v.Met {
+				missed = append(missed, v.Text)
+			}
+		}
+		return gateError{"SLO breached: " + strings.Join(missed, ", ")}
+	}
 	return nil
+}
+
+// measuredOf is what a finished run's SLOs are judged on.
+func measuredOf(r *load.Result) results.Measured {
+	l := r.Latency
+	m := results.Measured{
+		Latency:    map[string]float64{"p50": l.P50, "p90": l.P90, "p95": l.P95, "p99": l.P99, "p999": l.P999, "max": l.Max, "mean": l.Mean},
+		Throughput: r.ThroughputRPS,
+	}
+	if r.Requests > 0 {
+		m.ErrorRate = float64(r.Errors) / float64(r.Requests)
+	}
+	return m
+}
+
+// liveMeasured is the same for a run in progress: the run so far.
+func liveMeasured(lt *metrics.LoadTest) results.Measured {
+	q := lt.Latency
+	m := results.Measured{Latency: map[string]float64{"p50": q.P50, "p90": q.P90, "p95": q.P95, "p99": q.P99, "p999": q.P999, "max": q.Max, "mean": q.Mean}}
+	if lt.Requests > 0 {
+		m.ErrorRate = float64(lt.Errors) / float64(lt.Requests)
+	}
+	if lt.Elapsed > 0 {
+		m.Throughput = float64(lt.Requests-lt.Errors) / lt.Elapsed.Seconds()
+	}
+	return m
+}
+
+// objectives judges the SLOs on the run so far, for the load screen.
+func objectives(slos []results.SLO, lt *metrics.LoadTest) []metrics.Objective {
+	vs := results.Judge(slos, liveMeasured(lt))
+	out := make([]metrics.Objective, len(vs))
+	for i, v := range vs {
+		out[i] = metrics.Objective{Text: v.Text, Value: formatSLOValue(v.Metric, v.Value), Met: v.Met}
+	}
+	return out
+}
+
+func formatSLOValue(metric string, v float64) string {
+	switch metric {
+	case "error_rate":
+		return units.Percent(v * 100)
+	case "throughput":
+		return units.Count(v) + "/s"
+	}
+	return units.Seconds(v)
+}
+
+// abortOnBreach stops a test once some SLO has been breached, on the run
+// so far, for grace without a break, as k6's abortOnFail does.
+func abortOnBreach(grace time.Duration) func(*metrics.LoadTest) bool {
+	var since time.Duration = -1
+	return func(lt *metrics.LoadTest) bool {
+		breached := false
+		for _, o := range lt.Objectives {
+			breached = breached || !o.Met
+		}
+		switch {
+		case !breached:
+			since = -1
+		case since < 0:
+			since = lt.Elapsed
+		case lt.Elapsed-since >= grace:
+			return true
+		}
+		return false
+	}
 }
 
 // runHeadless runs the test with a progress line a second on w, until it

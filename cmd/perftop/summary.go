@@ -92,6 +92,17 @@ func writeSummary(w io.Writer, spec *testSpec, f *results.File) {
 			p("breaking", "did not break; held up to %s", units.Count(f.Stress.LastGoodLevel))
 		}
 	}
+	for i, v := range f.SLOs {
+		label := ""
+		if i == 0 {
+			label = "slo"
+		}
+		verdict := "met"
+		if !v.Met {
+			verdict = "BREACHED"
+		}
+		p(label, "%-22s %-8s measured %s", v.Text, verdict, formatSLOValue(v.Metric, v.Value))
+	}
 	if r.ClosedLoop {
 		p("note", "closed loop: each worker waits for its answer before sending again, so a slow\n            server is sent less and the tail is milder than users at a fixed rate would\n            see; use --rate for latency from the intended send time")
 	}

@@ -136,6 +136,9 @@ func (c *collector) collect(now time.Time, st *metrics.Store, state string) *met
 			lt.ErrorsByKind[k.String()] = n
 		}
 	}
+	if e.o.Judge != nil {
+		lt.Objectives = e.o.Judge(lt)
+	}
 	c.last = lt
 
 	b := &c.batch

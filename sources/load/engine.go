@@ -43,6 +43,9 @@ type Options struct {
 	Grace time.Duration
 	// Interval is how often the collector publishes to the Store.
 	Interval time.Duration
+	// Judge, when set, evaluates the run's SLOs on each interval's state
+	// before it is published.
+	Judge func(*metrics.LoadTest) []metrics.Objective
 }
 
 // Engine runs one test. Create it with New, run it once with Run; Pause,

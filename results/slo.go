@@ -1,0 +1,155 @@
+package results
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// SLO is one service-level objective of a run: a measured value compared
+// with a threshold, e.g. p99<200ms, error_rate<1%, throughput>500.
+type SLO struct {
+	Metric    string  `json:"metric"`    // p50 p90 p95 p99 p999 max mean error_rate throughput
+	Op        string  `json:"op"`        // < <= > >=
+	Threshold float64 `json:"threshold"` // seconds, a ratio (error_rate), or requests/s
+	Text      string  `json:"text"`      // as written
+}
+
+// sloMetrics maps each metric to its kind of threshold.
+var sloMetrics = map[string]string{
+	"p50": "duration", "p90": "duration", "p95": "duration", "p99": "duration", "p999": "duration",
+	"max": "duration", "mean": "duration", "error_rate": "ratio", "throughput": "rate",
+}
+
+// ParseSLOs reads a comma-separated list of objectives. An error names the
+// term at fault and what was expected.
+func ParseSLOs(s string) ([]SLO, error) {
+	var out []SLO
+	for _, term := range strings.Split(s, ",") {
+		term = strings.TrimSpace(term)
+		if term == "" {
+			continue
+		}
+		slo, err := parseSLO(term)
+		if err != nil {
+			return nil, fmt.Errorf("SLO %q: %w", term, err)
+		}
+		out = append(out, slo)
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no SLO: want terms like p99<200ms,error_rate<1%,throughput>500")
+	}
+	return out, nil
+}
+
+func parseSLO(term string) (SLO, error) {
+	i := strings.IndexAny(term, "<>")
+	if i <= 0 {
+		return SLO{}, errors.New("want METRIC<VALUE or METRIC>VALUE, e.g. p99<200ms")
+	}
+	metric := strings.ToLower(strings.TrimSpace(term[:i]))
+	op := term[i : i+1]
+	rest := term[i+1:]
+	if strings.HasPrefix(rest, "=") {
+		op += "="
+		rest = rest[1:]
+	}
+	rest = strings.TrimSpace(rest)
+	kind, ok := sloMetrics[metric]
+	if !ok {
+		return SLO{}, fmt.Errorf("unknown metric %q: want p50, p90, p95, p99, p999, max, mean, error_rate or throughput", metric)
+	}
+	var v float64
+	var err error
+	switch kind {
+	case "duration":
+		var d time.Duration
+		d, err = time.ParseDuration(rest)
+		if err != nil {
+			return SLO{}, fmt.Errorf("%s needs a duration such as 200ms, got %q", metric, rest)
+		}
+		v = d.Seconds()
+	case "ratio":
+		if pct, ok := strings.CutSuffix(rest, "%"); ok {
+			v, err = strconv.ParseFloat(pct, 64)
+			v /= 100
+		} else {
+			v, err = strconv.ParseFloat(rest, 64)
+		}
+		if err != nil || v < 0 || v > 1 {
+			return SLO{}, fmt.Errorf("error_rate needs a percentage such as 1%% (or a ratio 0-1), got %q", rest)
+		}
+	case "rate":
+		v, err = strconv.ParseFloat(strings.TrimSuffix(rest, "/s"), 64)
+		if err != nil || v < 0 {
+			return SLO{}, fmt.Errorf("throughput needs requests per second such as 500, got %q", rest)
+		}
+	}
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return SLO{}, fmt.Errorf("threshold %q is not a number", rest)
+	}
+	return SLO{Metric: metric, Op: op, Threshold: v, Text: term}, nil
+}
+
+// Measured is what SLOs are judged on.
+type Measured struct {
+	Latency    map[string]float64 // p50 ... mean, seconds
+	ErrorRate  float64            // ratio
+	Throughput float64            // requests per second
+}
+
+// Value returns the measured value an SLO is about.
+func (s SLO) Value(m Measured) float64 {
+	switch s.Metric {
+	case "error_rate":
+		return m.ErrorRate
+	case "throughput":
+		return m.Throughput
+	}
+	return m.Latency[s.Metric]
+}
+
+// Met reports whether value meets the objective.
+func (s SLO) Met(value float64) bool {
+	switch s.Op {
+	case "<":
+		return value < s.Threshold
+	case "<=":
+		return value <= s.Threshold
+	case ">":
+		return value > s.Threshold
+	case ">=":
+		return value >= s.Threshold
+	}
+	return false
+}
+
+// Verdict is one SLO's outcome.
+type Verdict struct {
+	SLO
+	Value float64 `json:"value"`
+	Met   bool    `json:"met"`
+}
+
+// Judge evaluates every SLO on m.
+func Judge(slos []SLO, m Measured) []Verdict {
+	out := make([]Verdict, len(slos))
+	for i, s := range slos {
+		v := s.Value(m)
+		out[i] = Verdict{SLO: s, Value: v, Met: s.Met(v)}
+	}
+	return out
+}
+
+// AllMet reports whether every verdict is met.
+func AllMet(vs []Verdict) bool {
+	for _, v := range vs {
+		if !v.Met {
+			return false
+		}
+	}
+	return true
+}
