@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/HdrHistogram/hdrhistogram-go"
 	"github.com/perftop/perftop/sources/load"
 )
 
@@ -34,6 +35,37 @@ type File struct {
 	*load.Result
 	Stress *Stress   `json:"stress,omitempty"`
 	SLOs   []Verdict `json:"slos,omitempty"`
+	// LatencyHDR is the whole run's latency histogram (microseconds, 1µs
+	// to 1h, 3 significant digits) in HdrHistogram's standard compressed,
+	// base64 encoding, so any percentile can be computed later, by perftop
+	// or any HdrHistogram tool.
+	LatencyHDR string `json:"latency_histogram_hdr,omitempty"`
+}
+
+// EncodeHistogram sets f.LatencyHDR from the result's histogram.
+func (f *File) EncodeHistogram() error {
+	if f.Result == nil || f.LatencyHistogram == nil {
+		return nil
+	}
+	b, err := f.LatencyHistogram.Encode(hdrhistogram.V2CompressedEncodingCookieBase)
+	if err != nil {
+		return fmt.Errorf("encode latency histogram: %w", err)
+	}
+	f.LatencyHDR = string(b)
+	return nil
+}
+
+// Histogram decodes the stored latency histogram; nil when the file has
+// none.
+func (f *File) Histogram() (*hdrhistogram.Histogram, error) {
+	if f.LatencyHDR == "" {
+		return nil, nil
+	}
+	h, err := hdrhistogram.Decode([]byte(f.LatencyHDR))
+	if err != nil {
+		return nil, fmt.Errorf("latency histogram: %w", err)
+	}
+	return h, nil
 }
 
 // Settings are the test's settings as given, minus secrets: URLs lose their

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/perftop/perftop/metrics"
 	"github.com/perftop/perftop/sources/load"
 )
 
@@ -63,5 +64,36 @@ func TestWriteFileToMissingDir(t *testing.T) {
 	err := WriteFile(filepath.Join(t.TempDir(), "nope", "run.json"), &File{Result: &load.Result{}})
 	if err == nil || !strings.Contains(err.Error(), "write results") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestHistogramRoundTrip(t *testing.T) {
+	h := metrics.NewLatencyHistogram()
+	for i := int64(1); i <= 10000; i++ {
+		_ = h.RecordValue(i * 7)
+	}
+	f := &File{SchemaVersion: SchemaVersion, Result: &load.Result{Requests: 10000, LatencyHistogram: h}}
+	if err := f.EncodeHistogram(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "r.json")
+	if err := WriteFile(path, f); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := got.Histogram()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []float64{50, 99, 99.9} {
+		if a, b := h.ValueAtQuantile(q), back.ValueAtQuantile(q); a != b {
+			t.Errorf("p%v: %d before, %d after the file", q, a, b)
+		}
+	}
+	if back.TotalCount() != 10000 {
+		t.Errorf("count %d", back.TotalCount())
 	}
 }

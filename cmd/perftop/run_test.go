@@ -109,7 +109,7 @@ func TestRunHeadless(t *testing.T) {
 		"latency_seconds.min", "latency_seconds.mean", "latency_seconds.p50", "latency_seconds.p90", "latency_seconds.p95",
 		"latency_seconds.p99", "latency_seconds.p999", "latency_seconds.max", "status_codes.200", "errors_by_kind.status_5xx",
 		"late_sends", "settings.mode", "settings.concurrency", "settings.targets", "phases_seconds.dns", "phases_seconds.connect",
-		"phases_seconds.tls", "phases_seconds.ttfb", "timeline"} {
+		"phases_seconds.tls", "phases_seconds.ttfb", "timeline", "latency_histogram_hdr", "request_rate_rps"} {
 		if _, ok := lookup(doc, path); !ok {
 			t.Errorf("results lack %s", path)
 		}
@@ -243,5 +243,56 @@ func TestRunDashboardInTerminal(t *testing.T) {
 	}
 	if tm.display("#{alternate_on}") != "0" {
 		t.Error("terminal left on the alternate screen")
+	}
+}
+
+// TestRunSIGKILLKeepsTimeline kills a headless run outright: there is no
+// summary and no results file, but the streamed timeline holds every second
+// up to the last, each line valid JSON, and no temporary file is left.
+func TestRunSIGKILLKeepsTimeline(t *testing.T) {
+	srv := testTarget(t)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "run.json")
+	cmd := exec.Command(binary(t), "run", "--headless", "-d", "1m", "-c", "2", "-o", out, srv.URL+"/")
+	cmd.Env = append(os.Environ(), "PERFTOP_CONFIG_DIR="+dir)
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(stderr)
+	for i := 0; i < 3; i++ { // three seconds of progress
+		if !sc.Scan() {
+			t.Fatalf("progress line %d missing", i+1)
+		}
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	raw, err := os.ReadFile(out + ".timeline.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimRight(string(raw), "\n"), "\n")
+	if len(lines) < 2 {
+		t.Fatalf("timeline has %d lines after 3 s:\n%s", len(lines), raw)
+	}
+	for i, l := range lines {
+		var p struct {
+			T        float64 `json:"t"`
+			Requests int64   `json:"requests"`
+		}
+		if err := json.Unmarshal([]byte(l), &p); err != nil || p.T <= 0 {
+			t.Fatalf("line %d %q: %v", i+1, l, err)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.Contains(e.Name(), ".tmp") {
+			t.Errorf("temporary file left: %s", e.Name())
+		}
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Errorf("a results file after SIGKILL?")
 	}
 }

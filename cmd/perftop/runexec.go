@@ -35,6 +35,14 @@ func runTest(ctx context.Context, cfg config, spec *testSpec, e *env) error {
 	}
 	defer stopProfile()
 	opts := spec.opts
+	if spec.out != "" {
+		tl, err := results.CreateTimeline(spec.out + ".timeline.jsonl")
+		if err != nil {
+			return usagef("-o: %v", err)
+		}
+		defer tl.Close()
+		opts.OnTimeline = tl.Append
+	}
 	if len(spec.slos) > 0 {
 		opts.Judge = func(lt *metrics.LoadTest) []metrics.Objective { return objectives(spec.slos, lt) }
 	}
@@ -109,6 +117,9 @@ func runTest(ctx context.Context, cfg config, spec *testSpec, e *env) error {
 	}
 	if len(spec.slos) > 0 {
 		f.SLOs = results.Judge(spec.slos, measuredOf(res))
+	}
+	if err := f.EncodeHistogram(); err != nil {
+		return err
 	}
 	writeSummary(e.stdout, spec, f)
 	if spec.out != "" {

@@ -167,10 +167,14 @@ func (c *collector) collect(now time.Time, st *metrics.Store, state string) *met
 		})
 	}
 	if dt >= c.e.o.Interval/2 || state == "done" {
-		c.timeline = append(c.timeline, TimelinePoint{
+		p := TimelinePoint{
 			Seconds: elapsed.Seconds(), Requests: reqs, Errors: errs, RPS: w.RPS,
 			P50: w.Latency.P50, P99: w.Latency.P99, InFlight: inFlight,
-		})
+		}
+		c.timeline = append(c.timeline, p)
+		if e.o.OnTimeline != nil {
+			e.o.OnTimeline(p)
+		}
 	}
 	return lt
 }

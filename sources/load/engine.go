@@ -46,6 +46,9 @@ type Options struct {
 	// Judge, when set, evaluates the run's SLOs on each interval's state
 	// before it is published.
 	Judge func(*metrics.LoadTest) []metrics.Objective
+	// OnTimeline, when set, receives each timeline entry as it is made,
+	// on the collector's goroutine: the results file's streamed timeline.
+	OnTimeline func(TimelinePoint)
 }
 
 // Engine runs one test. Create it with New, run it once with Run; Pause,
