@@ -22,7 +22,6 @@ import (
 	"github.com/perftop/perftop/sources/load/exporter"
 	"github.com/perftop/perftop/sources/system"
 	"github.com/perftop/perftop/tui"
-	"github.com/perftop/perftop/tui/units"
 )
 
 // runTest runs a load test, with the dashboard or headless, then prints
@@ -121,7 +120,7 @@ func runTest(ctx context.Context, cfg config, spec *testSpec, e *env) error {
 	if err := f.EncodeHistogram(); err != nil {
 		return err
 	}
-	writeSummary(e.stdout, spec, f)
+	results.WriteText(e.stdout, f, spec.targets)
 	if spec.out != "" {
 		if err := results.WriteFile(spec.out, f); err != nil {
 			return err
@@ -171,19 +170,9 @@ func objectives(slos []results.SLO, lt *metrics.LoadTest) []metrics.Objective {
 	vs := results.Judge(slos, liveMeasured(lt))
 	out := make([]metrics.Objective, len(vs))
 	for i, v := range vs {
-		out[i] = metrics.Objective{Text: v.Text, Value: formatSLOValue(v.Metric, v.Value), Met: v.Met}
+		out[i] = metrics.Objective{Text: v.Text, Value: results.FormatValue(v.Metric, v.Value), Met: v.Met}
 	}
 	return out
-}
-
-func formatSLOValue(metric string, v float64) string {
-	switch metric {
-	case "error_rate":
-		return units.Percent(v * 100)
-	case "throughput":
-		return units.Count(v) + "/s"
-	}
-	return units.Seconds(v)
 }
 
 // abortOnBreach stops a test once some SLO has been breached, on the run
