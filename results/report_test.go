@@ -41,10 +41,10 @@ func fixture(t testing.TB) *File {
 	}
 	r := &load.Result{
 		Requests: 30000, Errors: 30, DurationSeconds: 60, ThroughputRPS: 499.5, RequestRateRPS: 500,
-		Latency:      load.LatencySummary{Count: 30000, Min: 0.001, Mean: 0.0035, P50: 0.0033, P90: 0.0055, P95: 0.0061, P99: 0.0071, P999: 0.0078, Max: 0.0079},
-		StatusCodes:  map[string]int64{"200": 29970, "503": 30},
-		ErrorsByKind: map[string]int64{"status_5xx": 30},
-		Phases:       map[string]load.LatencySummary{"connect": {Count: 12, P50: 0.0002, P99: 0.0009}},
+		Latency:          load.LatencySummary{Count: 30000, Min: 0.001, Mean: 0.0035, P50: 0.0033, P90: 0.0055, P95: 0.0061, P99: 0.0071, P999: 0.0078, Max: 0.0079},
+		StatusCodes:      map[string]int64{"200": 29970, "503": 30},
+		ErrorsByKind:     map[string]int64{"status_5xx": 30},
+		Phases:           map[string]load.LatencySummary{"connect": {Count: 12, P50: 0.0002, P99: 0.0009}},
 		LatencyHistogram: h,
 	}
 	for s := 1; s <= 60; s++ {
