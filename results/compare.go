@@ -1,0 +1,219 @@
+package results
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// compared are the numbers compare puts side by side, in order, and
+// whether more is better.
+var compared = []struct {
+	name       string
+	higherGood bool
+}{
+	{"throughput", true}, {"error_rate", false},
+	{"p50", false}, {"p90", false}, {"p95", false}, {"p99", false}, {"p999", false}, {"max", false}, {"mean", false},
+}
+
+// Delta is one number of two runs.
+type Delta struct {
+	Name          string
+	Before, After float64
+	Abs, Rel      float64 // after - before; after/before - 1 (NaN when before is 0)
+	Better, Worse bool
+}
+
+// Compare computes the deltas between two runs.
+func Compare(before, after *File) []Delta {
+	b, a := measuredOf(before), measuredOf(after)
+	out := make([]Delta, 0, len(compared))
+	for _, c := range compared {
+		slo := SLO{Metric: c.name}
+		x, y := slo.Value(b), slo.Value(a)
+		d := Delta{Name: c.name, Before: x, After: y, Abs: y - x, Rel: math.NaN()}
+		if x != 0 {
+			d.Rel = y/x - 1
+		}
+		// Changes under 1% are noise, neither better nor worse.
+		moved := math.Abs(d.Abs) > 1e-12 && (math.IsNaN(d.Rel) || math.Abs(d.Rel) >= 0.01)
+		if moved {
+			up := d.Abs > 0
+			d.Better = up == c.higherGood
+			d.Worse = !d.Better
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+func measuredOf(f *File) Measured {
+	r := f.Result
+	l := r.Latency
+	m := Measured{
+		Latency:    map[string]float64{"p50": l.P50, "p90": l.P90, "p95": l.P95, "p99": l.P99, "p999": l.P999, "max": l.Max, "mean": l.Mean},
+		Throughput: r.ThroughputRPS,
+	}
+	if r.Requests > 0 {
+		m.ErrorRate = float64(r.Errors) / float64(r.Requests)
+	}
+	return m
+}
+
+// Gate is a regression limit for CI: p99>+10% fails when p99 grew by more
+// than 10%, throughput<-5% when throughput fell by more than 5%.
+type Gate struct {
+	Metric string
+	Op     string  // ">" (fail above) or "<" (fail below)
+	Rel    float64 // relative change, e.g. 0.10 or -0.05
+	Text   string
+}
+
+// ParseGates reads --fail-if; errors name the term at fault.
+func ParseGates(s string) ([]Gate, error) {
+	var out []Gate
+	for _, term := range strings.Split(s, ",") {
+		term = strings.TrimSpace(term)
+		if term == "" {
+			continue
+		}
+		i := strings.IndexAny(term, "<>")
+		if i <= 0 {
+			return nil, fmt.Errorf("gate %q: want METRIC>+N%% or METRIC<-N%%, e.g. p99>+10%%", term)
+		}
+		metric := strings.ToLower(strings.TrimSpace(term[:i]))
+		if _, ok := sloMetrics[metric]; !ok {
+			return nil, fmt.Errorf("gate %q: unknown metric %q: want p50, p90, p95, p99, p999, max, mean, error_rate or throughput", term, metric)
+		}
+		num, ok := strings.CutSuffix(strings.TrimSpace(term[i+1:]), "%")
+		v, err := strconv.ParseFloat(num, 64)
+		if !ok || err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("gate %q: want a relative change in percent such as +10%% or -5%%", term)
+		}
+		out = append(out, Gate{Metric: metric, Op: term[i : i+1], Rel: v / 100, Text: term})
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no gate: want terms like p99>+10%,throughput<-5%")
+	}
+	return out, nil
+}
+
+// Failed returns the gates the deltas break.
+func Failed(gates []Gate, deltas []Delta) []Gate {
+	var out []Gate
+	for _, g := range gates {
+		for _, d := range deltas {
+			if d.Name != g.Metric {
+				continue
+			}
+			rel := d.Rel
+			if math.IsNaN(rel) { // from zero: any rise is infinite
+				switch {
+				case d.Abs > 0:
+					rel = math.Inf(1)
+				case d.Abs < 0:
+					rel = math.Inf(-1)
+				default:
+					rel = 0
+				}
+			}
+			if g.Op == ">" && rel > g.Rel || g.Op == "<" && rel < g.Rel {
+				out = append(out, g)
+			}
+		}
+	}
+	return out
+}
+
+// SettingsDiff lists the settings that differ between two runs, so that a
+// comparison of unlike runs says so.
+func SettingsDiff(a, b Settings) []string {
+	var out []string
+	diff := func(name string, x, y any) {
+		if fmt.Sprint(x) != fmt.Sprint(y) {
+			out = append(out, fmt.Sprintf("%s: %v → %v", name, x, y))
+		}
+	}
+	diff("mode", a.Mode, b.Mode)
+	diff("concurrency", a.Concurrency, b.Concurrency)
+	diff("rate", a.Rate, b.Rate)
+	diff("duration", a.DurationSeconds, b.DurationSeconds)
+	diff("requests", a.Requests, b.Requests)
+	diff("profile", a.Profile, b.Profile)
+	diff("stages", a.Stages, b.Stages)
+	diff("http2", a.HTTP2, b.HTTP2)
+	diff("keepalive", a.KeepAlive, b.KeepAlive)
+	diff("timeout", a.TimeoutSeconds, b.TimeoutSeconds)
+	diff("transport", a.Transport, b.Transport)
+	ta, tb := make([]string, len(a.Targets)), make([]string, len(b.Targets))
+	for i, t := range a.Targets {
+		ta[i] = t.Method + " " + t.URL
+	}
+	for i, t := range b.Targets {
+		tb[i] = t.Method + " " + t.URL
+	}
+	diff("targets", strings.Join(ta, ", "), strings.Join(tb, ", "))
+	return out
+}
+
+// Painter colours better and worse cells; the zero value paints nothing.
+type Painter struct{ Better, Worse func(string) string }
+
+// WriteComparison prints the deltas as an aligned table (or markdown),
+// with the settings that differ.
+func WriteComparison(w io.Writer, before, after *File, deltas []Delta, markdown bool, paint Painter) {
+	val := func(name string, v float64) string { return FormatValue(name, v) }
+	rel := func(d Delta) string {
+		if math.IsNaN(d.Rel) {
+			if d.Abs == 0 {
+				return "0%"
+			}
+			return "new"
+		}
+		return fmt.Sprintf("%+.1f%%", d.Rel*100)
+	}
+	absText := func(d Delta) string {
+		s := val(d.Name, math.Abs(d.Abs))
+		if d.Abs < 0 {
+			return "-" + s
+		}
+		return "+" + s
+	}
+	if markdown {
+		fmt.Fprintf(w, "### perftop compare\n\nbefore: %s (%s)  \nafter: %s (%s)\n\n", before.Targets(), before.StartedAt.Format("2006-01-02 15:04"), after.Targets(), after.StartedAt.Format("2006-01-02 15:04"))
+		fmt.Fprintln(w, "| | before | after | change | |")
+		fmt.Fprintln(w, "| --- | ---: | ---: | ---: | --- |")
+		for _, d := range deltas {
+			mark := ""
+			switch {
+			case d.Better:
+				mark = "✅ better"
+			case d.Worse:
+				mark = "❌ worse"
+			}
+			fmt.Fprintf(w, "| %s | %s | %s | %s (%s) | %s |\n", d.Name, val(d.Name, d.Before), val(d.Name, d.After), absText(d), rel(d), mark)
+		}
+	} else {
+		fmt.Fprintf(w, "%-11s %12s %12s %12s %9s\n", "", "before", "after", "change", "")
+		for _, d := range deltas {
+			line := fmt.Sprintf("%-11s %12s %12s %12s %9s", d.Name, val(d.Name, d.Before), val(d.Name, d.After), absText(d), rel(d))
+			switch {
+			case d.Better && paint.Better != nil:
+				line = paint.Better(line + "  better")
+			case d.Better:
+				line += "  better"
+			case d.Worse && paint.Worse != nil:
+				line = paint.Worse(line + "  worse")
+			case d.Worse:
+				line += "  worse"
+			}
+			fmt.Fprintln(w, line)
+		}
+	}
+	if diffs := SettingsDiff(before.Settings, after.Settings); len(diffs) > 0 {
+		fmt.Fprintf(w, "\nwarning: the runs differ in settings, compare with care: %s\n", strings.Join(diffs, "; "))
+	}
+}
