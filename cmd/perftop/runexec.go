@@ -52,6 +52,9 @@ func runTest(ctx context.Context, cfg config, spec *testSpec, e *env) error {
 	var watches []func(*metrics.LoadTest) bool
 	if spec.profile != nil && spec.profile.Stress != nil {
 		w := spec.profile.Stress
+		if len(spec.slos) > 0 {
+			w.Check = stressCheck(spec.slos)
+		}
 		watches = append(watches, func(lt *metrics.LoadTest) bool { return w.Observe(lt.Elapsed-lt.Window.Duration, lt.Window) })
 	}
 	aborted := false
@@ -173,6 +176,24 @@ func objectives(slos []results.SLO, lt *metrics.LoadTest) []metrics.Objective {
 		out[i] = metrics.Objective{Text: v.Text, Value: results.FormatValue(v.Metric, v.Value), Met: v.Met}
 	}
 	return out
+}
+
+// stressCheck judges a stress step on the run's SLOs: the breaking point is
+// the first step that breaches one.
+func stressCheck(slos []results.SLO) func(load.StepStats) (bool, string) {
+	return func(s load.StepStats) (bool, string) {
+		q := s.Latency
+		m := results.Measured{
+			Latency:   map[string]float64{"p50": q.P50, "p90": q.P90, "p95": q.P95, "p99": q.P99, "p999": q.P999, "max": q.Max, "mean": q.Mean},
+			ErrorRate: s.ErrorRate, Throughput: s.RPS,
+		}
+		for _, v := range results.Judge(slos, m) {
+			if !v.Met {
+				return true, fmt.Sprintf("%s breached (%s)", v.Text, results.FormatValue(v.Metric, v.Value))
+			}
+		}
+		return false, ""
+	}
 }
 
 // abortOnBreach stops a test once some SLO has been breached, on the run

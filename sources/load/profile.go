@@ -82,15 +82,19 @@ func or(d, def time.Duration) time.Duration {
 type StressWatch struct {
 	Level float64
 	Step  time.Duration
+	// Check, when set, replaces the default criteria: the run's SLOs judge
+	// each step, and a step breaks when any is breached.
+	Check func(StepStats) (broke bool, why string)
 
-	step     int // current step, 0-based
-	stepReqs int64
-	stepErrs int64
-	stepP99  float64 // worst window p99 in the step
-	baseP99  float64
-	LastGood float64 // level of the last step that held
-	BrokeAt  float64 // level of the step that broke; 0 if none did
-	BrokeWhy string
+	step      int // current step, 0-based
+	stepReqs  int64
+	stepErrs  int64
+	stepP99   float64           // worst window p99 in the step
+	stepWorst metrics.Quantiles // worst window quantiles in the step
+	baseP99   float64
+	LastGood  float64 // level of the last step that held
+	BrokeAt   float64 // level of the step that broke; 0 if none did
+	BrokeWhy  string
 }
 
 // Observe takes one collection window at elapsed time t and reports whether
@@ -102,13 +106,15 @@ func (w *StressWatch) Observe(t time.Duration, win metrics.Window) bool {
 		if w.BrokeAt > 0 {
 			return true
 		}
-		w.step, w.stepReqs, w.stepErrs, w.stepP99 = step, 0, 0, 0
+		w.step, w.stepReqs, w.stepErrs, w.stepP99, w.stepWorst = step, 0, 0, 0, metrics.Quantiles{}
 	}
 	w.stepReqs += win.Requests
 	w.stepErrs += win.Errors
 	w.stepP99 = max(w.stepP99, win.Latency.P99)
+	q, l := &w.stepWorst, win.Latency
+	q.P50, q.P90, q.P95, q.P99, q.P999, q.Max, q.Mean = max(q.P50, l.P50), max(q.P90, l.P90), max(q.P95, l.P95), max(q.P99, l.P99), max(q.P999, l.P999), max(q.Max, l.Max), max(q.Mean, l.Mean)
 	// A step that is already failing need not run to its end.
-	if w.stepReqs >= 100 && float64(w.stepErrs)/float64(w.stepReqs) > 0.05 {
+	if w.Check == nil && w.stepReqs >= 100 && float64(w.stepErrs)/float64(w.stepReqs) > 0.05 {
 		w.finishStep()
 		return w.BrokeAt > 0
 	}
@@ -121,6 +127,15 @@ func (w *StressWatch) finishStep() {
 	}
 	level := w.Level * float64(w.step+1)
 	errRate := float64(w.stepErrs) / float64(w.stepReqs)
+	if w.Check != nil {
+		st := StepStats{Level: level, ErrorRate: errRate, RPS: float64(w.stepReqs-w.stepErrs) / w.Step.Seconds(), Latency: w.stepWorst}
+		if broke, why := w.Check(st); broke {
+			w.BrokeAt, w.BrokeWhy = level, why
+		} else {
+			w.LastGood = level
+		}
+		return
+	}
 	if w.step == 0 {
 		w.baseP99 = w.stepP99
 	}
@@ -132,6 +147,15 @@ func (w *StressWatch) finishStep() {
 	default:
 		w.LastGood = level
 	}
+}
+
+// StepStats is one stress step as SLOs judge it: its error rate and
+// throughput, and the worst of each latency quantile over its windows.
+type StepStats struct {
+	Level     float64
+	ErrorRate float64
+	RPS       float64
+	Latency   metrics.Quantiles
 }
 
 // Finish closes the last step when the test ends.

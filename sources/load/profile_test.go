@@ -89,3 +89,23 @@ func TestStressWatch(t *testing.T) {
 		})
 	}
 }
+
+func TestStressWatchWithSLOs(t *testing.T) {
+	w := &StressWatch{Level: 10, Step: 2 * time.Second, Check: func(s StepStats) (bool, string) {
+		if s.Latency.P99 > 0.05 {
+			return true, "p99<50ms breached"
+		}
+		return false, ""
+	}}
+	wins := []metrics.Window{win(100, 0, .01), win(100, 0, .02), win(200, 0, .03), win(200, 0, .04), win(300, 0, .06), win(300, 0, .01), win(1, 0, 0)}
+	stopped := false
+	for i, x := range wins {
+		if w.Observe(time.Duration(i)*time.Second, x) {
+			stopped = true
+			break
+		}
+	}
+	if !stopped || w.LastGood != 20 || w.BrokeAt != 30 || w.BrokeWhy != "p99<50ms breached" {
+		t.Fatalf("stopped %v, last good %v, broke at %v (%s)", stopped, w.LastGood, w.BrokeAt, w.BrokeWhy)
+	}
+}
