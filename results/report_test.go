@@ -83,6 +83,7 @@ func TestReportFormats(t *testing.T) {
 		{"report.csv", func(b *bytes.Buffer) error { return WriteCSV(b, f) }},
 		{"percentiles.txt", func(b *bytes.Buffer) error { return WritePercentiles(b, f) }},
 		{"report.html", func(b *bytes.Buffer) error { return WriteHTML(b, f) }},
+		{"report.json", func(b *bytes.Buffer) error { return WriteJSON(b, f) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

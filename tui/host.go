@@ -19,6 +19,7 @@ type hostView struct {
 	procs, disks, nets  table.Model
 	fs                  table.Model
 	vals                map[string][]float64
+	limit               int // replay: series end at this many points; 0 means all
 }
 
 func newHostView() hostView {
@@ -69,6 +70,9 @@ func (h *hostView) series(key string) []float64 {
 		buf = append(buf, p.V)
 	}
 	h.vals[key] = buf
+	if h.limit > 0 && len(buf) > h.limit {
+		return buf[:h.limit]
+	}
 	return buf
 }
 

@@ -77,7 +77,15 @@ func (m *Model) nowPanel(lt *metrics.LoadTest, w, h int) string {
 		stStyle = m.st.Accent
 		state = "done: q to exit and print the summary"
 	}
-	lines = append(lines, label("state")+stStyle.Render(state))
+	if r := m.o.Replay; r != nil && m.cursor < len(r) {
+		p := r[m.cursor]
+		state = fmt.Sprintf("replay: ← → move, %ds of %ds", int(p.Seconds), int(r[len(r)-1].Seconds))
+		lines = append(lines, label("state")+m.st.Accent.Render(state))
+		lines = append(lines, label("at")+fmt.Sprintf("%s req/s  p50 %s  p99 %s  errors %d  in flight %d",
+			units.Count(p.RPS), units.Seconds(p.P50), units.Seconds(p.P99), p.Errors, p.InFlight))
+	} else {
+		lines = append(lines, label("state")+stStyle.Render(state))
+	}
 	progress := units.Duration(lt.Elapsed.Truncate(time.Second))
 	if lt.Planned > 0 {
 		pct := float64(lt.Elapsed) / float64(lt.Planned) * 100
@@ -91,7 +99,9 @@ func (m *Model) nowPanel(lt *metrics.LoadTest, w, h int) string {
 	if lt.Stages > 0 {
 		lines = append(lines, label("stage")+fmt.Sprintf("%d of %d", lt.Stage+1, lt.Stages))
 	}
-	if lt.Mode == "open" {
+	live := m.o.Replay == nil // a replay has no "now": the cursor's line says it
+	if !live {
+	} else if lt.Mode == "open" {
 		lines = append(lines, label("rate")+m.st.Text.Render(units.Count(lt.Window.RPS)+" req/s")+m.st.Muted.Render("  target "+units.Count(lt.Target)))
 	} else {
 		lines = append(lines, label("rate")+m.st.Text.Render(units.Count(lt.Window.RPS)+" req/s")+m.st.Muted.Render(fmt.Sprintf("  %d workers", lt.Workers)))
@@ -99,15 +109,19 @@ func (m *Model) nowPanel(lt *metrics.LoadTest, w, h int) string {
 	errStyle := m.st.Level(lt.Window.ErrorPercent, 1, 5)
 	lines = append(lines, label("errors")+errStyle.Render(fmt.Sprintf("%.2f%%", lt.Window.ErrorPercent))+m.st.Muted.Render(fmt.Sprintf("  %d of %d total", lt.Errors, lt.Requests)))
 	q := lt.Window.Latency
-	lines = append(lines, label("now")+fmt.Sprintf("p50 %s  p90 %s  p99 %s  max %s", units.Seconds(q.P50), units.Seconds(q.P90), units.Seconds(q.P99), units.Seconds(q.Max)))
+	if live {
+		lines = append(lines, label("now")+fmt.Sprintf("p50 %s  p90 %s  p99 %s  max %s", units.Seconds(q.P50), units.Seconds(q.P90), units.Seconds(q.P99), units.Seconds(q.Max)))
+	}
 	r := lt.Latency
 	lines = append(lines, label("whole run")+fmt.Sprintf("p50 %s  p99 %s  p99.9 %s", units.Seconds(r.P50), units.Seconds(r.P99), units.Seconds(r.P999)))
 	conc := fmt.Sprintf("in flight %d  conns %d", lt.InFlight, lt.Conns)
 	if lt.Mode == "open" {
 		conc += fmt.Sprintf("  late %d", lt.LateSends)
 	}
-	lines = append(lines, label("load")+conc)
-	lines = append(lines, label("perftop")+fmt.Sprintf("CPU %.0f%%", lt.GeneratorCPUPercent))
+	if live {
+		lines = append(lines, label("load")+conc)
+		lines = append(lines, label("perftop")+fmt.Sprintf("CPU %.0f%%", lt.GeneratorCPUPercent))
+	}
 	for i, o := range lt.Objectives {
 		name := ""
 		if i == 0 {

@@ -17,6 +17,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/perftop/perftop/metrics"
+	"github.com/perftop/perftop/sources/load"
 	"github.com/perftop/perftop/sources/promql"
 	"github.com/perftop/perftop/themes"
 	"github.com/perftop/perftop/tui/cells"
@@ -60,6 +61,9 @@ type Options struct {
 	Watch func(url string, families []string)
 	// PromQL, when set, adds the PromQL screen.
 	PromQL PromQLResults
+	// Replay, when set, replays a finished run's timeline on the load
+	// screen: left and right move through it.
+	Replay []load.TimelinePoint
 	// Load, when set, is a running load test: the dashboard opens on its
 	// screen and p, + and - steer it instead of the display.
 	Load LoadControl
@@ -99,6 +103,8 @@ type Model struct {
 	showHelp  bool
 	filtering bool
 	filter    string
+
+	cursor int // replay: the timeline entry shown
 
 	frame string // the last rendered frame, reused until something changes
 	dirty bool
@@ -149,6 +155,11 @@ func New(o Options) *Model {
 	}
 	if o.PromQL != nil {
 		m.screens = append(m.screens, screen{title: "PromQL", view: (*Model).queryScreen})
+	}
+	if o.Replay != nil {
+		m.screens = []screen{{title: "Replay", view: (*Model).loadScreen}}
+		m.cursor = len(o.Replay) - 1
+		m.host.limit = len(o.Replay)
 	}
 	if o.Load != nil {
 		m.screens = append([]screen{{title: "Load", view: (*Model).loadScreen}}, m.screens...)
@@ -217,6 +228,14 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	k := m.keys
 	switch {
+	case m.o.Replay != nil && (msg.String() == "left" || msg.String() == "h"):
+		m.moveCursor(-1)
+	case m.o.Replay != nil && (msg.String() == "right" || msg.String() == "l"):
+		m.moveCursor(+1)
+	case m.o.Replay != nil && msg.String() == "home":
+		m.moveCursor(-len(m.o.Replay))
+	case m.o.Replay != nil && msg.String() == "end":
+		m.moveCursor(len(m.o.Replay))
 	case key.Matches(msg, k.Quit):
 		if m.o.Load != nil {
 			m.o.Load.Stop()
@@ -281,6 +300,13 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// moveCursor moves the replay through the timeline; the charts end at the
+// cursor, so moving left rewinds them.
+func (m *Model) moveCursor(d int) {
+	m.cursor = min(max(m.cursor+d, 0), len(m.o.Replay)-1)
+	m.host.limit = m.cursor + 1
 }
 
 // filterKey edits the filter line; the table follows as the user types.

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/perftop/perftop/metrics"
+	"github.com/perftop/perftop/sources/load"
 	"github.com/perftop/perftop/sources/prom"
 	"github.com/perftop/perftop/themes"
 )
@@ -30,6 +31,10 @@ func keyMsg(k string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
 	case "down":
 		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "left":
+		return tea.KeyPressMsg{Code: tea.KeyLeft}
+	case "home":
+		return tea.KeyPressMsg{Code: tea.KeyHome}
 	}
 	r := []rune(k)[0]
 	return tea.KeyPressMsg{Code: r, Text: k}
@@ -358,4 +363,35 @@ func TestLoadScreenFrames(t *testing.T) {
 	if cmd := send(m, "s"); cmd == nil || f.paused != 1 || f.stopped != 1 {
 		t.Fatalf("p and s did not reach the test: %+v", f)
 	}
+}
+
+// TestReplay moves through a finished run's timeline: the cursor line says
+// where, and the charts end there.
+func TestReplay(t *testing.T) {
+	var tl []load.TimelinePoint
+	st := metrics.NewStore(0)
+	for s := 1; s <= 30; s++ {
+		p := load.TimelinePoint{Seconds: float64(s), Requests: 100, RPS: float64(100 + s), P50: 0.001, P99: 0.002}
+		tl = append(tl, p)
+		st.Write(&metrics.Batch{T: fakeT0.Add(time.Duration(s) * time.Second), Keys: []string{load.KeyRPS}, Values: []float64{p.RPS}})
+	}
+	st.SetLoadTest(&metrics.LoadTest{Mode: "open", State: "done", Requests: 3000, Planned: 30 * time.Second, Elapsed: 30 * time.Second})
+	m := New(Options{Store: st, Replay: tl})
+	m.SetSize(120, 40)
+	if !strings.Contains(plainFrame(m), "30s of 30s") || !strings.Contains(plainFrame(m), "130 req/s") {
+		t.Fatalf("replay does not start at the end:\n%s", plainFrame(m))
+	}
+	send(m, "left", "left")
+	frame := plainFrame(m)
+	if !strings.Contains(frame, "28s of 30s") || !strings.Contains(frame, "128 req/s") {
+		t.Fatalf("left did not rewind:\n%s", frame)
+	}
+	if got := m.host.series(load.KeyRPS); len(got) != 28 {
+		t.Fatalf("charts end at %d points, want 28", len(got))
+	}
+	send(m, "home")
+	if !strings.Contains(plainFrame(m), "1s of 30s") {
+		t.Fatal("home did not go to the start")
+	}
+	checkFrame(t, m.Frame(), 120, 40)
 }

@@ -1,17 +1,23 @@
 package main
 
 import (
+	"context"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/perftop/perftop/metrics"
 	"github.com/perftop/perftop/results"
+	"github.com/perftop/perftop/sources/load"
+	"github.com/perftop/perftop/tui"
 )
 
-func newReportCmd(e *env) *cobra.Command {
+func newReportCmd(e *env, cf *configFlags) *cobra.Command {
 	var format string
-	var percentiles bool
+	var percentiles, replay bool
 	cmd := &cobra.Command{
 		Use:   "report FILE",
 		Short: "Print a results file as text, markdown, JSON, CSV or HTML",
@@ -24,7 +30,8 @@ spectrum from the stored HdrHistogram instead.`,
 		Example: `  perftop report results.json
   perftop report results.json --format markdown >> $GITHUB_STEP_SUMMARY
   perftop report results.json --format html > report.html
-  perftop report results.json --percentiles`,
+  perftop report results.json --percentiles
+  perftop report results.json --tui`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !slices.Contains(results.Formats, format) {
@@ -36,6 +43,13 @@ spectrum from the stored HdrHistogram instead.`,
 			}
 			if percentiles {
 				return results.WritePercentiles(e.stdout, f)
+			}
+			if replay {
+				cfg, err := cf.load(cmd, e.getenv)
+				if err != nil {
+					return err
+				}
+				return replayRun(cmd.Context(), cfg, f)
 			}
 			switch format {
 			case "markdown":
@@ -54,5 +68,47 @@ spectrum from the stored HdrHistogram instead.`,
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "text, markdown, json, csv or html")
 	cmd.Flags().BoolVar(&percentiles, "percentiles", false, "print the full percentile distribution")
+	cmd.Flags().BoolVar(&replay, "tui", false, "replay the run in the dashboard; left and right move through time")
 	return cmd
+}
+
+// replayRun shows a finished run on the load screen: the timeline as the
+// charts' series, the totals and the histogram as the final state.
+func replayRun(ctx context.Context, cfg config, f *results.File) error {
+	r := f.Result
+	st := metrics.NewStore(max(len(r.Timeline), metrics.DefaultRingCapacity))
+	var b metrics.Batch
+	for _, p := range r.Timeline {
+		b.Reset(f.StartedAt.Add(time.Duration(p.Seconds * float64(time.Second))))
+		b.Add(load.KeyRPS, p.RPS)
+		b.Add(load.KeyP50, p.P50)
+		b.Add(load.KeyP99, p.P99)
+		b.Add(load.KeyInFlight, float64(p.InFlight))
+		errPct := 0.0
+		if p.Requests > 0 {
+			errPct = float64(p.Errors) / float64(p.Requests) * 100
+		}
+		b.Add(load.KeyErrorPct, errPct)
+		st.Write(&b)
+	}
+	lt := &metrics.LoadTest{
+		Mode: f.Settings.Mode, State: "done", Started: f.StartedAt, Elapsed: time.Duration(r.DurationSeconds * float64(time.Second)),
+		Planned: time.Duration(r.DurationSeconds * float64(time.Second)), Target: f.Settings.Rate, Workers: f.Settings.Concurrency,
+		Requests: r.Requests, Errors: r.Errors, LateSends: r.LateSends, ClosedLoop: r.ClosedLoop,
+		StatusCodes: map[int]int64{}, ErrorsByKind: r.ErrorsByKind,
+		Latency: metrics.Quantiles{Min: r.Latency.Min, Mean: r.Latency.Mean, P50: r.Latency.P50, P90: r.Latency.P90,
+			P95: r.Latency.P95, P99: r.Latency.P99, P999: r.Latency.P999, Max: r.Latency.Max},
+	}
+	for code, n := range r.StatusCodes {
+		if c, err := strconv.Atoi(code); err == nil {
+			lt.StatusCodes[c] = n
+		}
+	}
+	if h, err := f.Histogram(); err == nil && h != nil {
+		lt.Histogram = load.Buckets(h, 24)
+	}
+	st.SetLoadTest(lt)
+	themeName, opts := displayOptions(cfg)
+	model := tui.New(tui.Options{Store: st, Themes: cfg.themes, Theme: themeName, Interval: time.Second, Context: ctx, Replay: r.Timeline})
+	return runProgram(ctx, model, opts...)
 }

@@ -117,7 +117,7 @@ func (c *collector) collect(now time.Time, st *metrics.Store, state string) *met
 		Stage: stage, Stages: len(e.o.Stages), Target: level, Workers: int(e.workers.Load()),
 		Window: w, Requests: c.cur.finished, Errors: c.cur.failed, LateSends: c.cur.late,
 		InFlight: inFlight, Conns: e.conns.Load(), StatusCodes: map[int]int64{}, ErrorsByKind: map[string]int64{},
-		Latency: quantiles(c.total.latency), Histogram: buckets(c.total.latency, 24),
+		Latency: quantiles(c.total.latency), Histogram: Buckets(c.total.latency, 24),
 		GeneratorCPUPercent: c.cpuPct, ClosedLoop: !e.open,
 	}
 	if e.open {
@@ -191,9 +191,9 @@ func quantiles(h *hdrhistogram.Histogram) metrics.Quantiles {
 	}
 }
 
-// buckets bins a histogram into n log-spaced bars between its min and max,
+// Buckets bins a histogram into n log-spaced bars between its min and max,
 // for the histogram panel.
-func buckets(h *hdrhistogram.Histogram, n int) []metrics.Bucket {
+func Buckets(h *hdrhistogram.Histogram, n int) []metrics.Bucket {
 	if h.TotalCount() == 0 {
 		return nil
 	}
