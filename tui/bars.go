@@ -1,7 +1,9 @@
 package tui
 
 import (
+	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/perftop/perftop/tui/statusbar"
 )
@@ -48,6 +50,8 @@ func (m *Model) bottomBar() string {
 	hint := func(k, d string) string { return m.st.HelpKey.Render(k) + " " + m.st.HelpDesc.Render(d) }
 	left := []string{" " + hint("?", "help"), hint("q", "quit"), hint("tab", "screens")}
 	switch {
+	case m.o.Load != nil && m.o.ReadOnly:
+		left = append(left, m.st.Warn.Render("read-only"))
 	case m.o.Load != nil:
 		left = append(left, hint("s", "stop"), hint("p", "pause load"), hint("+/-", "load ±10%"))
 	case m.paused:
@@ -71,6 +75,11 @@ func (m *Model) bottomBar() string {
 		}
 	}
 	var right []string
+	if m.o.Viewers != nil {
+		if vs := m.o.Viewers(); len(vs) > 0 {
+			right = append(right, m.st.Accent.Render(fmt.Sprintf("%d watching", len(vs)))+" "+m.st.Muted.Render(strings.Join(vs, " ")))
+		}
+	}
 	for _, name := range sortedKeys(m.snap.Health) {
 		h := m.snap.Health[name]
 		if !h.Up {

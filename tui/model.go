@@ -64,6 +64,13 @@ type Options struct {
 	// Replay, when set, replays a finished run's timeline on the load
 	// screen: left and right move through it.
 	Replay []load.TimelinePoint
+	// Remote is a viewer over SSH: quitting leaves without stopping a test.
+	Remote bool
+	// ReadOnly shows a load test without steering it: p, + , - and s do
+	// nothing and the help line says so.
+	ReadOnly bool
+	// Viewers, when set, lists who watches over SSH, for the status bar.
+	Viewers func() []string
 	// Load, when set, is a running load test: the dashboard opens on its
 	// screen and p, + and - steer it instead of the display.
 	Load LoadControl
@@ -167,6 +174,14 @@ func New(o Options) *Model {
 	} else {
 		m.keys.Stop.SetEnabled(false)
 	}
+	if o.Remote {
+		m.keys.Quit.SetHelp("q/ctrl+c", "leave (the test goes on)")
+	}
+	if o.ReadOnly { // the help lists no controls, and the keys do nothing
+		for _, b := range []*key.Binding{&m.keys.Stop, &m.keys.Pause, &m.keys.Slower, &m.keys.Faster} {
+			b.SetEnabled(false)
+		}
+	}
 	if !m.keysEnabled() && o.Load == nil {
 		m.keys.Slower.SetEnabled(false)
 		m.keys.Faster.SetEnabled(false)
@@ -237,12 +252,15 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	case m.o.Replay != nil && msg.String() == "end":
 		m.moveCursor(len(m.o.Replay))
 	case key.Matches(msg, k.Quit):
-		if m.o.Load != nil {
+		if m.o.Load != nil && !m.o.Remote {
 			m.o.Load.Stop()
 		}
 		return tea.Quit
 	case key.Matches(msg, k.Stop):
 		m.o.Load.Stop()
+		if m.o.Remote {
+			return nil // the controller stays to watch the end
+		}
 		return tea.Quit
 	case m.o.Load != nil && key.Matches(msg, k.Pause):
 		m.o.Load.TogglePause()

@@ -38,6 +38,7 @@ type config struct {
 	cpuProfile string
 	fps        int
 	prom       *promSetup
+	ssh        *sshSetup // nil without --serve-ssh
 
 	dir    string     // the config directory, for user themes
 	themes themes.Set // built-ins plus the user's theme files
@@ -68,6 +69,7 @@ type configFlags struct {
 	cpuProfile string // hidden: perftop profiling itself
 	fps        int    // hidden: the renderer's frame cap, for benchmarks
 	prom       promFlags
+	ssh        sshFlags
 }
 
 func (f *configFlags) register(cmd *cobra.Command) {
@@ -81,6 +83,7 @@ func (f *configFlags) register(cmd *cobra.Command) {
 	_ = fl.MarkHidden("cpuprofile")
 	_ = fl.MarkHidden("fps")
 	f.prom.register(cmd)
+	f.ssh.register(cmd, "serve-ssh")
 }
 
 // load builds the config: defaults, file, environment, flags, then checks it.
@@ -128,6 +131,10 @@ func (f *configFlags) load(cmd *cobra.Command, getenv func(string) string) (conf
 	}
 	ps, err := f.prom.setup(cfg, cfg.Interval)
 	cfg.prom = ps
+	if err != nil {
+		return cfg, err
+	}
+	cfg.ssh, err = f.ssh.setup(cfg, getenv)
 	return cfg, err
 }
 

@@ -51,8 +51,14 @@ func runDashboard(ctx context.Context, cfg config, e *env) error {
 		wg.Wait() // the sources have stopped before we return
 	}()
 
+	viewers, waitSSH, err := serveAlongside(ctx, cfg, st, nil, promQLResults(promQL))
+	if err != nil {
+		return err
+	}
+	defer func() { cancel(); waitSSH() }() // the server stops with ctx
 	themeName, opts := displayOptions(cfg)
 	model := tui.New(tui.Options{
+		Viewers:     viewers,
 		Store:       st,
 		Themes:      cfg.themes,
 		Theme:       themeName,

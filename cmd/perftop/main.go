@@ -118,6 +118,6 @@ t theme, / filter tables, arrows or j/k to move.`,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	cf.register(root)
-	root.AddCommand(newRunCmd(e, cf), newReportCmd(e, cf), newCompareCmd(e), newSnapshotCmd(e, cf), newThemesCmd(e, cf), newVersionCmd(e))
+	root.AddCommand(newRunCmd(e, cf), newServeCmd(e, cf), newReportCmd(e, cf), newCompareCmd(e), newSnapshotCmd(e, cf), newThemesCmd(e, cf), newVersionCmd(e))
 	return root
 }

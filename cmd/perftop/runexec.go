@@ -265,9 +265,15 @@ func runDashboardTest(ctx context.Context, cfg config, eng *load.Engine, st *met
 		close(done)
 	}()
 
+	viewers, waitSSH, err := serveAlongside(ctx, cfg, st, eng, promQLResults(promQL))
+	if err != nil {
+		return nil, err
+	}
+	defer func() { cancel(); waitSSH() }() // the server stops with ctx
 	themeName, opts := displayOptions(cfg)
 	model := tui.New(tui.Options{
-		Store: st, Themes: cfg.themes, Theme: themeName, Interval: cfg.Interval,
+		Viewers: viewers,
+		Store:   st, Themes: cfg.themes, Theme: themeName, Interval: cfg.Interval,
 		Context: ctx, Load: eng, PromQL: promQLResults(promQL), PromTargets: cfg.prom.urls(),
 		Watch: cfg.prom.watch,
 	})

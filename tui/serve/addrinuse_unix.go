@@ -1,0 +1,7 @@
+//go:build unix
+
+package serve
+
+import "syscall"
+
+var errAddrInUse = syscall.EADDRINUSE
