@@ -87,7 +87,7 @@ func runTest(ctx context.Context, cfg config, spec *testSpec, e *env) error {
 	started := time.Now()
 	var res *load.Result
 	if spec.headless {
-		res, err = runHeadless(ctx, eng, st, e.stderr)
+		res, err = runHeadlessServing(ctx, cfg, eng, st, e)
 	} else {
 		res, err = runDashboardTest(ctx, cfg, eng, st)
 	}
@@ -242,6 +242,19 @@ func runHeadless(ctx context.Context, eng *load.Engine, st *metrics.Store, w io.
 			}
 		}
 	}
+}
+
+// runHeadlessServing runs a headless test, served over SSH when
+// --serve-ssh asks, so that a headless runner can be watched.
+func runHeadlessServing(ctx context.Context, cfg config, eng *load.Engine, st *metrics.Store, e *env) (*load.Result, error) {
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	_, waitSSH, err := serveAlongside(sctx, cfg, st, eng, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { cancel(); waitSSH() }()
+	return runHeadless(ctx, eng, st, e.stderr)
 }
 
 // runDashboardTest runs the test under the dashboard, with the host source

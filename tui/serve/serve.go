@@ -112,7 +112,9 @@ func New(o Options) (*Server, error) {
 				bm.MiddlewareWithProgramHandler(s.program),
 				s.limit,
 			),
-			ratelimiter.Middleware(ratelimiter.NewRateLimiter(rate.Every(time.Second), 5, 1000)),
+			// A source address may connect once a second, after a burst
+			// big enough for a whole team behind one NAT to join at once.
+			ratelimiter.Middleware(ratelimiter.NewRateLimiter(rate.Every(time.Second), o.MaxSessions+4, 1000)),
 		),
 	)
 	if err != nil {
