@@ -25,6 +25,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
 	"charm.land/wish/v2"
+	"charm.land/wish/v2/activeterm"
 	bm "charm.land/wish/v2/bubbletea"
 	"charm.land/wish/v2/ratelimiter"
 	wishrecover "charm.land/wish/v2/recover"
@@ -110,6 +111,7 @@ func New(o Options) (*Server, error) {
 		wish.WithMiddleware(
 			wishrecover.Middleware(
 				bm.MiddlewareWithProgramHandler(s.program),
+				activeterm.Middleware(), // a dashboard needs a terminal: no pty, no session
 				s.limit,
 			),
 			// A source address may connect once a second, after a burst

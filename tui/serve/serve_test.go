@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,6 +24,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/perftop/perftop/metrics"
+	"github.com/perftop/perftop/sources/load"
 	"github.com/perftop/perftop/tui"
 )
 
@@ -257,11 +261,27 @@ func TestControlKeys(t *testing.T) {
 	}
 }
 
-// TestManyViewersAndASlowOne: 16 viewers render at once; one that never
-// reads stalls nobody: the others keep getting frames as data arrives.
+// TestManyViewersAndASlowOne: 16 viewers render at once while a load test
+// runs; one that never reads stalls nobody: the others keep getting frames
+// as data arrives, and the test's requests go on.
 func TestManyViewersAndASlowOne(t *testing.T) {
 	key := newSigner(t)
 	addr, st, srv := server(t, Options{Authorized: []gossh.PublicKey{key.PublicKey()}}, nil)
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "ok") }))
+	defer target.Close()
+	u, _ := url.Parse(target.URL)
+	eng, err := load.New(load.Options{Requests: []load.Request{{Method: "GET", URL: u}}, Concurrency: 4, Duration: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	engDone := make(chan *load.Result)
+	go func() { res, _ := eng.Run(context.Background(), st); engDone <- res }()
+	defer func() {
+		eng.Stop()
+		if res := <-engDone; res.Requests == 0 || res.Errors != 0 {
+			t.Errorf("the load test under 16 viewers: %d requests, %d errors", res.Requests, res.Errors)
+		}
+	}()
 	slow, err := connect(t, addr, gossh.PublicKeys(key), 200, 60, false) // never reads
 	if err != nil {
 		t.Fatal(err)
