@@ -7,9 +7,11 @@
 # and the target's, with the ratios to wrk. See bench/README.md.
 #
 # Environment:
-#   TOOLS="wrk ab hey bombardier vegeta perftop perftop-nethttp perftop-tui"
+#   TOOLS="wrk ab hey bombardier vegeta perftop perftop-goroutines perftop-nethttp perftop-tui"
 #                          the tools to run (any subset, any order);
 #                          perftop-nethttp is perftop with --net-http;
+#                          perftop-goroutines is perftop with --no-event-loop
+#                          (a goroutine per worker instead of event loops);
 #                          perftop-tui is perftop with its live dashboard, in a
 #                          120x40 tmux terminal (the issue: within 5% of headless)
 #   ROUNDS=2               how many times the whole list runs (see "order")
@@ -27,7 +29,7 @@ set -euo pipefail
 
 secs=${1:-8}
 conc=${2:-50}
-tools=${TOOLS:-wrk ab hey bombardier vegeta perftop perftop-nethttp perftop-tui}
+tools=${TOOLS:-wrk ab hey bombardier vegeta perftop perftop-goroutines perftop-nethttp perftop-tui}
 rounds=${ROUNDS:-2}
 warmup=${WARMUP:-2}
 rest=${PAUSE:-1}
@@ -54,8 +56,8 @@ note() { echo "load.sh: $*" >&2; }
 [[ $rest =~ ^[0-9]+$ ]] || die "PAUSE must be a whole number of seconds, got '$rest'"
 for t in $tools; do
 	case $t in
-	wrk | ab | hey | bombardier | vegeta | perftop | perftop-nethttp | perftop-tui) ;;
-	*) die "unknown tool '$t' in TOOLS: want wrk, ab, hey, bombardier, vegeta, perftop, perftop-nethttp or perftop-tui" ;;
+	wrk | ab | hey | bombardier | vegeta | perftop | perftop-nethttp | perftop-goroutines | perftop-tui) ;;
+	*) die "unknown tool '$t' in TOOLS: want wrk, ab, hey, bombardier, vegeta, perftop, perftop-nethttp, perftop-goroutines or perftop-tui" ;;
 	esac
 done
 [[ -r /proc/self/stat ]] || die "needs Linux with /proc"
@@ -198,6 +200,7 @@ command_of() {
 	vegeta) cmd=("$b/vegeta" attack -rate=0 -max-workers="$conc" -workers="$conc" -duration="${secs}s" -targets="$work/vegeta.targets" -output="$2.bin") ;;
 	perftop) cmd=("$perftop_bin" run --headless -c "$conc" -d "${secs}s" -o "$2.json" "$url") ;;
 	perftop-nethttp) cmd=("$perftop_bin" run --headless --net-http -c "$conc" -d "${secs}s" -o "$2.json" "$url") ;;
+	perftop-goroutines) cmd=("$perftop_bin" run --headless --no-event-loop -c "$conc" -d "${secs}s" -o "$2.json" "$url") ;;
 	perftop-tui) cmd=("$work/tui-run.sh" "$perftop_bin" "$conc" "$secs" "$2" "$url") ;;
 	esac
 }
@@ -241,7 +244,7 @@ parse() {
 		jq -r '"\(.requests) \(.requests - ([.status_codes | to_entries[] | select(.key | startswith("2")) | .value] | add // 0))" +
 			" \(.requests / ((.duration + .wait) / 1e9)) -"' "$out"
 		;;
-	perftop | perftop-nethttp | perftop-tui)
+	perftop | perftop-nethttp | perftop-goroutines | perftop-tui)
 		jq -r '"\(.requests) \(.errors) \(.throughput_rps) \(.settings.transport)"' "$out.json"
 		;;
 	esac
@@ -300,7 +303,7 @@ measure() {
 		if (other < 0) other = 0
 		printf "%s %d %.0f %d %d %.2f %.2f %.1f %s\n", tool, round, r, n, e, gen, tgt, other, tr
 	}' >>"$work/runs"
-	tail -n1 "$work/runs" | awk '{ printf "  round %d  %-16s %8s req/s  %9s requests  gen %6s us/req  target %6s us/req  others %5s%%\n", $2, $1, $3, $4, $6, $7, $8 }' >&2
+	tail -n1 "$work/runs" | awk '{ printf "  round %d  %-18s %8s req/s  %9s requests  gen %6s us/req  target %6s us/req  others %5s%%\n", $2, $1, $3, $4, $6, $7, $8 }' >&2
 }
 
 # tui-run.sh PERFTOP CONC SECS OUT URL: perftop run with its dashboard in a
@@ -382,7 +385,7 @@ for t in "${!skipped[@]}"; do echo "skipped: $t: ${skipped[$t]}"; done
 echo
 
 echo "every run (others = CPU the rest of the machine used meanwhile, % of all $(nproc) CPUs):"
-awk '{ printf "  round %d  %-16s %8d req/s  %9d requests  %6d errors  gen %7.2f us/req  target %7.2f us/req  others %5.1f%%%s\n",
+awk '{ printf "  round %d  %-18s %8d req/s  %9d requests  %6d errors  gen %7.2f us/req  target %7.2f us/req  others %5.1f%%%s\n",
 	$2, $1, $3, $4, $5, $6, $7, $8, $9 == "-" ? "" : "  " $9 }' "$work/runs"
 echo
 
@@ -392,7 +395,7 @@ awk -v order="${runnable[*]}" -v gr="$goal_rps" -v gc="$goal_cpu" '
 	{ all[$1] = all[$1] (all[$1] == "" ? "" : " ") $3 }
 	function ratio(a, b) { return b > 0 && a > 0 ? sprintf("%.2fx", a / b) : "n/a" }
 	END {
-		fmt = "%-16s %9s %10s %7s %12s %12s %10s %10s  %s\n"
+		fmt = "%-18s %9s %10s %7s %12s %12s %10s %10s  %s\n"
 		printf fmt, "tool", "req/s", "requests", "errors", "gen us/req", "tgt us/req", "req/s/wrk", "cpu/wrk", "req/s of each round"
 		k = split(order, tools, " ")
 		for (i = 1; i <= k; i++) {

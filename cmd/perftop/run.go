@@ -41,6 +41,7 @@ type runFlags struct {
 	out          string
 	metricsAddr  string
 	netHTTP      bool
+	noEventLoop  bool
 	slo          string
 	abortOnSLO   bool
 	sloGrace     time.Duration
@@ -137,6 +138,8 @@ Profiles (L is --rate, --concurrency, or 10 requests/s):
 	fl.DurationVar(&f.sloGrace, "slo-grace", 10*time.Second, "how long a breach must hold before --abort-on-slo stops the test")
 	fl.BoolVar(&f.netHTTP, "net-http", false, "use net/http for every request (no fast path)")
 	_ = fl.MarkHidden("net-http")
+	fl.BoolVar(&f.noEventLoop, "no-event-loop", false, "run closed-loop workers as goroutines, not on event loops")
+	_ = fl.MarkHidden("no-event-loop")
 	return cmd
 }
 
@@ -208,7 +211,7 @@ func (f *runFlags) spec(cmd *cobra.Command, args []string, e *env) (*testSpec, e
 		Client: load.ClientOptions{
 			Timeout: f.timeout, HTTP2: f.http2, Insecure: f.insecure, NoKeepAlive: f.noKeepAlive,
 			MaxRedirects: f.maxRedirects, UnixSocket: f.unixSocket, Host: f.host,
-			UserAgent: "perftop/" + version, NetHTTP: f.netHTTP,
+			UserAgent: "perftop/" + version, NetHTTP: f.netHTTP, NoEventLoop: f.noEventLoop,
 		},
 	}
 	spec := &testSpec{headless: f.headless, out: f.out, metricsAddr: f.metricsAddr, abortOnSLO: f.abortOnSLO, sloGrace: f.sloGrace}

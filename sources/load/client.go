@@ -27,6 +27,9 @@ type ClientOptions struct {
 	UserAgent    string
 	// NetHTTP forces the net/http path even where the fast path applies.
 	NetHTTP bool
+	// NoEventLoop runs closed-loop workers as goroutines even where event
+	// loops apply: for comparison.
+	NoEventLoop bool
 }
 
 // sender sends one request for one worker. Each worker owns its sender.

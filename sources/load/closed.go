@@ -2,6 +2,7 @@ package load
 
 import (
 	"math"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -11,15 +12,24 @@ const maxWorkers = 100_000
 
 // control keeps the number of closed-loop workers at the plan's level:
 // starting workers when it rises; workers above it stop by themselves.
+//
+// Where it can (Linux, plain HTTP/1.1 keep-alive on the fast path) the
+// workers are slots of event loops (evloop_linux.go) instead of goroutines;
+// the loops read the wanted number themselves.
 func (e *Engine) control(wg *sync.WaitGroup) {
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
+	if e.canEventLoop() {
+		e.updateTarget()
+		e.evLoop.Store(e.startLoops(evLoops(runtime.GOMAXPROCS(0)), wg) == nil)
+	}
 	var aliveMu sync.Mutex // guards alive: workers clear their own entry
 	alive := map[int]bool{}
 	for {
-		lvl, _ := e.level(e.elapsed(time.Now()))
-		target := min(int(math.Round(lvl)), maxWorkers)
-		e.target.Store(int64(target))
+		target := e.updateTarget()
+		if e.evLoop.Load() {
+			target = 0
+		}
 		aliveMu.Lock()
 		for id := 0; id < target; id++ {
 			if alive[id] {
@@ -44,6 +54,14 @@ func (e *Engine) control(wg *sync.WaitGroup) {
 		case <-tick.C:
 		}
 	}
+}
+
+// updateTarget sets the number of workers wanted now and returns it.
+func (e *Engine) updateTarget() int {
+	lvl, _ := e.level(e.elapsed(time.Now()))
+	target := min(int(math.Round(lvl)), maxWorkers)
+	e.target.Store(int64(target))
+	return target
 }
 
 // closedWorker sends its next request as soon as the last is answered,

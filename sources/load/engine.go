@@ -69,6 +69,7 @@ type Engine struct {
 	issued   atomic.Int64
 	workers  atomic.Int64 // running
 	target   atomic.Int64 // closed loop: workers wanted
+	evLoop   atomic.Bool  // closed loop: workers are event-loop slots
 
 	mu        sync.Mutex // guards resume, start, pausedAt, pausedFor
 	resume    chan struct{}
@@ -158,6 +159,10 @@ func (e *Engine) closeIdle() {
 
 // FastPath reports whether the test uses the HTTP/1.1 fast path.
 func (e *Engine) FastPath() bool { return e.fast != nil }
+
+// EventLoop reports whether the closed loop's workers run on event loops
+// (known once Run has started them).
+func (e *Engine) EventLoop() bool { return e.evLoop.Load() }
 
 // OpenLoop reports whether the test paces requests at a rate.
 func (e *Engine) OpenLoop() bool { return e.open }

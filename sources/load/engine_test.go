@@ -267,13 +267,15 @@ func TestTLSAndHTTP2(t *testing.T) {
 func TestTargetGoesDownMidTest(t *testing.T) {
 	var n atomic.Int64
 	var srv *httptest.Server
-	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	// Unstarted until srv is set: the handler reads it.
+	srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if n.Add(1) == 100 {
 			go srv.CloseClientConnections()
 			go srv.Listener.Close()
 		}
 		fmt.Fprint(w, "ok")
 	}))
+	srv.Start()
 	defer srv.Close()
 	res, _ := run(t, Options{Requests: []Request{req(t, srv.URL+"/")}, Concurrency: 2, MaxRequests: 400})
 	if res.Requests != 400 {

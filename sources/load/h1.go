@@ -14,6 +14,7 @@ import (
 	"os"
 	"sort"
 	"strconv"
+	"syscall"
 	"time"
 )
 
@@ -199,7 +200,9 @@ func (c *h1Conn) try(ctx context.Context, w *wireRequest, deadline time.Time, ph
 	}
 	if _, err := c.br.Peek(1); err != nil {
 		c.Close()
-		if reused && errors.Is(err, io.EOF) {
+		// The server closed the idle connection (EOF), or reset it when
+		// the request reached a socket it had closed.
+		if reused && (errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET)) {
 			return 0, 0, errStale
 		}
 		return 0, 0, err
@@ -227,16 +230,10 @@ func readResponse(br *bufio.Reader, head bool) (status int, n int64, keep bool, 
 	if err != nil {
 		return 0, 0, false, lineErr(err)
 	}
-	// "HTTP/1.1 200 OK\r\n"
-	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) || line[8] != ' ' {
-		return 0, 0, false, fmt.Errorf("status line %q: %w", trimCRLF(line), errProtocol)
+	if status, keep, err = parseStatusLine(line); err != nil {
+		return 0, 0, false, err
 	}
-	status = int(atoi3(line[9:12]))
-	if status < 100 || (len(line) > 12 && line[12] != ' ' && line[12] != '\r' && line[12] != '\n') {
-		return 0, 0, false, fmt.Errorf("status line %q: %w", trimCRLF(line), errProtocol)
-	}
-	keep = line[7] == '1' // HTTP/1.1 keeps alive by default, 1.0 does not
-	length, chunked := int64(-1), false
+	f := framing{length: -1, keep: keep}
 	for {
 		line, err = br.ReadSlice('\n')
 		if err != nil {
@@ -246,37 +243,19 @@ func readResponse(br *bufio.Reader, head bool) (status int, n int64, keep bool, 
 		if len(h) == 0 {
 			break
 		}
-		colon := bytes.IndexByte(h, ':')
-		if colon <= 0 {
-			return status, 0, false, fmt.Errorf("header line %q: %w", h, errProtocol)
-		}
-		name, value := h[:colon], bytes.TrimSpace(h[colon+1:])
-		switch {
-		case asciiEqualFold(name, "content-length"):
-			v, ok := parseLength(value)
-			if !ok {
-				return status, 0, false, fmt.Errorf("content-length %q: %w", value, errProtocol)
-			}
-			length = v
-		case asciiEqualFold(name, "transfer-encoding"):
-			chunked = bytes.Contains(bytes.ToLower(value), []byte("chunked"))
-		case asciiEqualFold(name, "connection"):
-			switch {
-			case asciiEqualFold(value, "close"):
-				keep = false
-			case asciiEqualFold(value, "keep-alive"):
-				keep = true
-			}
+		if err := f.header(h); err != nil {
+			return status, 0, false, err
 		}
 	}
+	keep = f.keep
 	switch {
-	case head || status == 204 || status == 304 || status < 200:
+	case !hasBody(status, head):
 		return status, 0, keep, nil
-	case chunked:
+	case f.chunked:
 		n, err = discardChunked(br)
 		return status, n, keep && err == nil, err
-	case length >= 0:
-		d, err := br.Discard(int(length))
+	case f.length >= 0:
+		d, err := br.Discard(int(f.length))
 		if err != nil {
 			return status, int64(d), false, bodyErr(err)
 		}
@@ -287,6 +266,58 @@ func readResponse(br *bufio.Reader, head bool) (status int, n int64, keep bool, 
 		n, err = io.Copy(io.Discard, br)
 		return status, n, false, err
 	}
+}
+
+// parseStatusLine parses "HTTP/1.1 200 OK\r\n". keep is the version's
+// default: HTTP/1.1 keeps the connection alive, 1.0 does not.
+func parseStatusLine(line []byte) (status int, keep bool, err error) {
+	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) || line[8] != ' ' {
+		return 0, false, fmt.Errorf("status line %q: %w", trimCRLF(line), errProtocol)
+	}
+	status = int(atoi3(line[9:12]))
+	if status < 100 || (len(line) > 12 && line[12] != ' ' && line[12] != '\r' && line[12] != '\n') {
+		return 0, false, fmt.Errorf("status line %q: %w", trimCRLF(line), errProtocol)
+	}
+	return status, line[7] == '1', nil
+}
+
+// framing is what the headers say about the body and the connection.
+type framing struct {
+	length  int64 // Content-Length, -1 when absent
+	chunked bool
+	keep    bool
+}
+
+// header takes one header line (without its CRLF) into f.
+func (f *framing) header(h []byte) error {
+	colon := bytes.IndexByte(h, ':')
+	if colon <= 0 {
+		return fmt.Errorf("header line %q: %w", h, errProtocol)
+	}
+	name, value := h[:colon], bytes.TrimSpace(h[colon+1:])
+	switch {
+	case asciiEqualFold(name, "content-length"):
+		v, ok := parseLength(value)
+		if !ok {
+			return fmt.Errorf("content-length %q: %w", value, errProtocol)
+		}
+		f.length = v
+	case asciiEqualFold(name, "transfer-encoding"):
+		f.chunked = bytes.Contains(bytes.ToLower(value), []byte("chunked"))
+	case asciiEqualFold(name, "connection"):
+		switch {
+		case asciiEqualFold(value, "close"):
+			f.keep = false
+		case asciiEqualFold(value, "keep-alive"):
+			f.keep = true
+		}
+	}
+	return nil
+}
+
+// hasBody says whether a response of this status to this method has a body.
+func hasBody(status int, head bool) bool {
+	return !head && status != 204 && status != 304 && status >= 200
 }
 
 // discardChunked reads a chunked body and its trailers.

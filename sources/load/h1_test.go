@@ -10,37 +10,40 @@ import (
 	"testing"
 )
 
+// responseCases are the responses both parsers are tested on: readResponse
+// from a bufio.Reader, respParser from pieces.
+var responseCases = []struct {
+	name     string
+	raw      string
+	head     bool
+	status   int
+	n        int64
+	keep     bool
+	wantKind Kind
+}{
+	{name: "content-length", raw: "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", status: 200, n: 5, keep: true},
+	{name: "case-insensitive headers", raw: "HTTP/1.1 200 OK\r\ncOnTeNt-LeNgTh: 2\r\nCONNECTION: Close\r\n\r\nhi", status: 200, n: 2, keep: false},
+	{name: "chunked", raw: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nX-Trailer: y\r\n\r\n", status: 200, n: 11, keep: true},
+	{name: "no length reads to close", raw: "HTTP/1.1 200 OK\r\n\r\nuntil the end", status: 200, n: 13, keep: false},
+	{name: "http/1.0 closes", raw: "HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n", status: 200, keep: false},
+	{name: "http/1.0 keep-alive", raw: "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n", status: 200, keep: true},
+	{name: "head has no body", raw: "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n", head: true, status: 200, keep: true},
+	{name: "204", raw: "HTTP/1.1 204 No Content\r\n\r\n", status: 204, keep: true},
+	{name: "503", raw: "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\nbusy", status: 503, n: 4, keep: true},
+	{name: "no reason phrase", raw: "HTTP/1.1 200\r\nContent-Length: 0\r\n\r\n", status: 200, keep: true},
+	{name: "garbage", raw: "<html>hello</html>\r\n", wantKind: KindProtocol},
+	{name: "bad status", raw: "HTTP/1.1 2x0 OK\r\n\r\n", wantKind: KindProtocol},
+	{name: "bad length", raw: "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", wantKind: KindProtocol},
+	{name: "bad header", raw: "HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", wantKind: KindProtocol},
+	{name: "bad chunk", raw: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", wantKind: KindProtocol},
+	{name: "short body", raw: "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", wantKind: KindClosed},
+	{name: "closed in headers", raw: "HTTP/1.1 200 OK\r\nContent-Le", wantKind: KindClosed},
+	{name: "empty", raw: "", wantKind: KindClosed},
+	{name: "huge header", raw: "HTTP/1.1 200 OK\r\nX: " + strings.Repeat("a", 20000) + "\r\n\r\n", wantKind: KindProtocol},
+}
+
 func TestReadResponse(t *testing.T) {
-	tests := []struct {
-		name     string
-		raw      string
-		head     bool
-		status   int
-		n        int64
-		keep     bool
-		wantKind Kind
-	}{
-		{name: "content-length", raw: "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", status: 200, n: 5, keep: true},
-		{name: "case-insensitive headers", raw: "HTTP/1.1 200 OK\r\ncOnTeNt-LeNgTh: 2\r\nCONNECTION: Close\r\n\r\nhi", status: 200, n: 2, keep: false},
-		{name: "chunked", raw: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nX-Trailer: y\r\n\r\n", status: 200, n: 11, keep: true},
-		{name: "no length reads to close", raw: "HTTP/1.1 200 OK\r\n\r\nuntil the end", status: 200, n: 13, keep: false},
-		{name: "http/1.0 closes", raw: "HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n", status: 200, keep: false},
-		{name: "http/1.0 keep-alive", raw: "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n", status: 200, keep: true},
-		{name: "head has no body", raw: "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n", head: true, status: 200, keep: true},
-		{name: "204", raw: "HTTP/1.1 204 No Content\r\n\r\n", status: 204, keep: true},
-		{name: "503", raw: "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\nbusy", status: 503, n: 4, keep: true},
-		{name: "no reason phrase", raw: "HTTP/1.1 200\r\nContent-Length: 0\r\n\r\n", status: 200, keep: true},
-		{name: "garbage", raw: "<html>hello</html>\r\n", wantKind: KindProtocol},
-		{name: "bad status", raw: "HTTP/1.1 2x0 OK\r\n\r\n", wantKind: KindProtocol},
-		{name: "bad length", raw: "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", wantKind: KindProtocol},
-		{name: "bad header", raw: "HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", wantKind: KindProtocol},
-		{name: "bad chunk", raw: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", wantKind: KindProtocol},
-		{name: "short body", raw: "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", wantKind: KindClosed},
-		{name: "closed in headers", raw: "HTTP/1.1 200 OK\r\nContent-Le", wantKind: KindClosed},
-		{name: "empty", raw: "", wantKind: KindClosed},
-		{name: "huge header", raw: "HTTP/1.1 200 OK\r\nX: " + strings.Repeat("a", 20000) + "\r\n\r\n", wantKind: KindProtocol},
-	}
-	for _, tt := range tests {
+	for _, tt := range responseCases {
 		t.Run(tt.name, func(t *testing.T) {
 			br := bufio.NewReaderSize(strings.NewReader(tt.raw), 16<<10)
 			status, n, keep, err := readResponse(br, tt.head)

@@ -1,0 +1,546 @@
+//go:build linux
+
+package load
+
+import (
+	"context"
+	"errors"
+	"net"
+	"os"
+	"runtime"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// The event loop: the closed loop's fast path on Linux, built as wrk is.
+// A goroutine per worker costs, per request, a read that finds nothing
+// (EAGAIN), a park, a wake-up through the runtime's poller and a context
+// switch; at tens of thousands of requests a second on loopback those are a
+// tenth of the generator's CPU and show as lost throughput. Here one locked
+// thread per loop owns many connections through its own epoll set: one
+// epoll_wait returns every answered connection, each is read, parsed
+// (respParser) and sent its next request at once.
+//
+// Dialing stays in Go: a goroutine dials with the fast path's dialer (DNS
+// and connect timed the same way), hands the socket over and the loop adopts
+// it. Timeouts are checked every evTick.
+
+// evTick is how often a loop looks at timeouts, the wanted number of
+// workers, pause and stop when no answer wakes it sooner.
+const evTick = 10 * time.Millisecond
+
+// evWakeFd marks the loop's eventfd in epoll events; slots use their index.
+const evWakeFd = -1
+
+// evLoops is how many loops run: one per processor but one, which the
+// collector, the dashboard and the target (often on the same machine) need.
+func evLoops(procs int) int { return max(1, procs-1) }
+
+// slotState is where a worker's request is.
+type slotState uint8
+
+const (
+	slotIdle    slotState = iota // no request out
+	slotDialing                  // a goroutine is opening its connection
+	slotWriting                  // the request is partly written; waiting to write more
+	slotReading                  // written; waiting for the response
+)
+
+// evSlot is one closed-loop worker on a loop.
+type evSlot struct {
+	id       int
+	active   bool // counted in the engine's workers
+	seq      int  // the worker's position in the request schedule
+	fds      []int
+	state    slotState
+	req      int // the request out
+	start    time.Time
+	wrote    time.Time
+	deadline time.Time
+	written  int
+	reused   bool // the request went out on a kept-alive connection
+	retried  bool // it was already retried once on a fresh one
+	wantOut  bool // the connection is registered for EPOLLOUT
+	ph       Phases
+	p        respParser
+}
+
+// dialDone is a dialing goroutine's result for a slot.
+type dialDone struct {
+	slot, host int
+	fd         int
+	ph         Phases
+	err        error
+}
+
+type evLoop struct {
+	e        *Engine
+	fs       *fastShared
+	first    int // worker ids first, first+stride, ...
+	stride   int
+	ep, wake int
+	slots    []*evSlot
+	evs      []unix.EpollEvent
+	buf      []byte // every connection of the loop reads into it
+	out      int    // requests out (dialing included)
+
+	mu     sync.Mutex // guards dialed and closed
+	dialed []dialDone
+	closed bool
+	dials  sync.WaitGroup
+}
+
+// canEventLoop says whether the closed loop can run on event loops: plain
+// HTTP/1.1 with keep-alive on the fast path, no think times.
+func (e *Engine) canEventLoop() bool {
+	if e.fast == nil || e.open || !e.fast.keep || e.o.Client.NoEventLoop {
+		return false
+	}
+	for _, d := range e.fast.dialers {
+		if d.tls != nil {
+			return false
+		}
+	}
+	for _, r := range e.o.Requests {
+		if r.Think > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// startLoops starts the closed loop on n event loops, which run until the
+// test stops. It fails only when the kernel refuses epoll or eventfd; the
+// caller then uses goroutines.
+func (e *Engine) startLoops(n int, wg *sync.WaitGroup) error {
+	loops := make([]*evLoop, 0, n)
+	for i := range n {
+		l, err := newEvLoop(e, i, n)
+		if err != nil {
+			for _, l := range loops {
+				l.release()
+			}
+			return err
+		}
+		loops = append(loops, l)
+	}
+	for _, l := range loops {
+		wg.Add(1)
+		go func() { defer wg.Done(); l.run() }()
+	}
+	return nil
+}
+
+func newEvLoop(e *Engine, first, stride int) (*evLoop, error) {
+	ep, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	if err != nil {
+		return nil, os.NewSyscallError("epoll_create1", err)
+	}
+	wake, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC)
+	if err != nil {
+		unix.Close(ep)
+		return nil, os.NewSyscallError("eventfd", err)
+	}
+	ev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: evWakeFd}
+	if err := unix.EpollCtl(ep, unix.EPOLL_CTL_ADD, wake, &ev); err != nil {
+		unix.Close(ep)
+		unix.Close(wake)
+		return nil, os.NewSyscallError("epoll_ctl", err)
+	}
+	return &evLoop{
+		e: e, fs: e.fast, first: first, stride: stride, ep: ep, wake: wake,
+		evs: make([]unix.EpollEvent, 256), buf: make([]byte, 64<<10),
+	}, nil
+}
+
+// release closes the loop's own descriptors; its connections are closed.
+func (l *evLoop) release() {
+	unix.Close(l.ep)
+	unix.Close(l.wake)
+}
+
+func (l *evLoop) run() {
+	runtime.LockOSThread() // the loop is the thread's only work, as in wrk
+	defer runtime.UnlockOSThread()
+	defer l.shutdown()
+	e := l.e
+	lastTick := time.Time{}
+	for {
+		now := time.Now()
+		if now.Sub(lastTick) >= evTick {
+			lastTick = now
+			if !l.tick(now) {
+				return
+			}
+		}
+		n, err := unix.EpollWait(l.ep, l.evs, int(evTick/time.Millisecond))
+		if err != nil && !errors.Is(err, unix.EINTR) {
+			// Not expected on a valid epoll set; stop this loop's
+			// workers rather than spin.
+			return
+		}
+		if e.hardCtx.Err() != nil {
+			return
+		}
+		for _, ev := range l.evs[:max(n, 0)] {
+			if ev.Fd == evWakeFd {
+				l.adopt()
+				continue
+			}
+			l.event(l.slots[ev.Fd], int(ev.Pad), ev.Events)
+		}
+	}
+}
+
+// tick starts and retires workers to the engine's wanted number, resumes
+// after a pause and fails requests past their deadline. It returns false
+// when the loop is done: sending stopped and nothing is out.
+func (l *evLoop) tick(now time.Time) bool {
+	e := l.e
+	if e.paused.Load() && l.out == 0 {
+		e.waitResume() // nothing to watch while paused: sleep until resumed or stopped
+		now = time.Now()
+	}
+	target := int(e.target.Load())
+	for id := l.first + len(l.slots)*l.stride; id < target; id += l.stride {
+		s := &evSlot{id: id, seq: id, fds: make([]int, len(l.fs.dialers))}
+		for i := range s.fds {
+			s.fds[i] = -1
+		}
+		l.slots = append(l.slots, s)
+	}
+	for _, s := range l.slots {
+		switch {
+		case s.state == slotIdle:
+			l.next(s, now)
+		case (s.state == slotWriting || s.state == slotReading) && now.After(s.deadline):
+			l.closeConn(s, l.fs.target[s.req])
+			l.finish(s, 0, 0, os.ErrDeadlineExceeded)
+		}
+	}
+	return !e.stopping.Load() || l.out > 0
+}
+
+// next sends an idle worker's next request, or retires the worker when
+// it is no longer wanted.
+func (l *evLoop) next(s *evSlot, now time.Time) {
+	e := l.e
+	want := !e.stopping.Load() && int64(s.id) < e.target.Load()
+	if want && !s.active {
+		s.active = true
+		e.workers.Add(1)
+	}
+	if want && e.paused.Load() {
+		return // resumed by tick
+	}
+	if !want || !e.takeBudget() {
+		if s.active {
+			s.active = false
+			e.workers.Add(-1)
+			for h := range s.fds {
+				l.closeConn(s, h)
+			}
+		}
+		return
+	}
+	i := e.sched[s.seq%len(e.sched)]
+	s.seq++
+	s.req, s.start, s.deadline = i, now, now.Add(e.o.Client.Timeout)
+	s.ph, s.retried = Phases{}, false
+	e.shards[s.id%len(e.shards)].started.Add(1)
+	l.out++
+	l.issue(s, now)
+}
+
+// issue writes s's request on its connection, or dials one first.
+func (l *evLoop) issue(s *evSlot, now time.Time) {
+	h := l.fs.target[s.req]
+	if s.fds[h] < 0 {
+		l.dial(s, h)
+		return
+	}
+	s.reused = true
+	l.write(s, now)
+}
+
+func (l *evLoop) dial(s *evSlot, h int) {
+	s.state = slotDialing
+	idx := (s.id - l.first) / l.stride
+	deadline := s.deadline
+	d := l.fs.dialers[h]
+	ctx := l.e.hardCtx
+	l.dials.Add(1)
+	go func() {
+		defer l.dials.Done()
+		r := dialDone{slot: idx, host: h, fd: -1}
+		dctx, cancel := context.WithDeadline(ctx, deadline)
+		nc, err := d.dial(dctx, &r.ph)
+		cancel()
+		if err == nil {
+			r.fd, err = detach(nc)
+		}
+		r.err = err
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		if l.closed {
+			if r.fd >= 0 {
+				unix.Close(r.fd)
+			}
+			return
+		}
+		l.dialed = append(l.dialed, r)
+		one := [8]byte{1}
+		_, _ = unix.Write(l.wake, one[:])
+	}()
+}
+
+// detach takes the socket from a net.Conn for the loop: a duplicate in
+// non-blocking mode, the original closed (which also drops it from the Go
+// runtime's poller).
+func detach(nc net.Conn) (int, error) {
+	defer nc.Close()
+	sc, ok := nc.(syscall.Conn)
+	if !ok {
+		return -1, errors.New("connection has no file descriptor")
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return -1, err
+	}
+	fd := -1
+	var derr error
+	if err := rc.Control(func(s uintptr) {
+		fd, derr = unix.FcntlInt(s, unix.F_DUPFD_CLOEXEC, 0)
+	}); err != nil {
+		return -1, err
+	}
+	if derr != nil {
+		return -1, os.NewSyscallError("dup", derr)
+	}
+	if err := unix.SetNonblock(fd, true); err != nil {
+		unix.Close(fd)
+		return -1, os.NewSyscallError("fcntl", err)
+	}
+	return fd, nil
+}
+
+// adopt takes the connections the dialing goroutines opened.
+func (l *evLoop) adopt() {
+	var b [8]byte
+	_, _ = unix.Read(l.wake, b[:])
+	l.mu.Lock()
+	done := l.dialed
+	l.dialed = nil
+	l.mu.Unlock()
+	now := time.Now()
+	for _, r := range done {
+		s := l.slots[r.slot]
+		s.ph.DNS, s.ph.Connect, s.ph.NewConn = r.ph.DNS, r.ph.Connect, true
+		if r.err != nil {
+			l.finish(s, 0, 0, r.err)
+			continue
+		}
+		ev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(r.slot), Pad: int32(r.host)}
+		if err := unix.EpollCtl(l.ep, unix.EPOLL_CTL_ADD, r.fd, &ev); err != nil {
+			unix.Close(r.fd)
+			l.finish(s, 0, 0, os.NewSyscallError("epoll_ctl", err))
+			continue
+		}
+		s.fds[r.host] = r.fd
+		l.e.conns.Add(1)
+		s.reused = false
+		l.write(s, now)
+	}
+}
+
+// write starts writing s's request.
+func (l *evLoop) write(s *evSlot, now time.Time) {
+	s.state, s.written, s.wrote = slotWriting, 0, now
+	s.p.reset(l.fs.wires[s.req].head)
+	l.flush(s)
+}
+
+// flush writes what is left of the request; when the socket is full it
+// waits for EPOLLOUT.
+func (l *evLoop) flush(s *evSlot) {
+	h := l.fs.target[s.req]
+	raw := l.fs.wires[s.req].raw
+	for s.written < len(raw) {
+		n, err := unix.Write(s.fds[h], raw[s.written:])
+		switch {
+		case errors.Is(err, unix.EINTR):
+			continue
+		case errors.Is(err, unix.EAGAIN):
+			l.interest(s, h, true)
+			return
+		case err != nil:
+			l.closeConn(s, h)
+			if s.reused && !s.retried {
+				l.retry(s)
+				return
+			}
+			l.finish(s, 0, 0, os.NewSyscallError("write", err))
+			return
+		}
+		s.written += n
+	}
+	if s.wantOut {
+		l.interest(s, h, false)
+	}
+	s.state = slotReading
+}
+
+// interest switches EPOLLOUT on or off for s's connection to host h.
+func (l *evLoop) interest(s *evSlot, h int, out bool) {
+	idx := (s.id - l.first) / l.stride
+	ev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(idx), Pad: int32(h)}
+	if out {
+		ev.Events |= unix.EPOLLOUT
+	}
+	s.wantOut = out
+	_ = unix.EpollCtl(l.ep, unix.EPOLL_CTL_MOD, s.fds[h], &ev)
+}
+
+// retry sends the request again on a fresh connection: the kept-alive one
+// had been closed by the server while idle, as net/http retries.
+func (l *evLoop) retry(s *evSlot) {
+	s.retried = true
+	s.ph = Phases{}
+	l.dial(s, l.fs.target[s.req])
+}
+
+// stale says whether s's connection ended as a kept-alive one the server
+// had closed while idle: reused, nothing of the answer came, and not yet
+// retried. The server may close it (EOF) or reset it (our request arrived
+// on a closed socket).
+func (l *evLoop) stale(s *evSlot) bool {
+	return s.reused && !s.retried && !s.p.started
+}
+
+// event handles readiness of s's connection to host h.
+func (l *evLoop) event(s *evSlot, h int, events uint32) {
+	if s.fds[h] < 0 {
+		return // closed earlier in this batch
+	}
+	if s.state == slotIdle || s.state == slotDialing || l.fs.target[s.req] != h {
+		// An idle kept-alive connection: the server closed it, or sent
+		// what nobody asked for. Either way it is done.
+		l.closeConn(s, h)
+		return
+	}
+	if s.state == slotWriting && events&(unix.EPOLLOUT|unix.EPOLLERR|unix.EPOLLHUP) != 0 {
+		l.flush(s)
+		// A failed write finished the request: the slot may be on to
+		// its next one, on another connection.
+		if s.fds[h] < 0 || l.fs.target[s.req] != h || (s.state != slotReading && s.state != slotWriting) {
+			return
+		}
+	}
+	if s.state == slotWriting && events&unix.EPOLLIN == 0 {
+		return
+	}
+	// Reading, or an answer before the request was all written (a server
+	// may refuse a large body early).
+	l.read(s, h)
+}
+
+// read takes what the socket has of s's response.
+func (l *evLoop) read(s *evSlot, h int) {
+	for {
+		n, err := unix.Read(s.fds[h], l.buf)
+		switch {
+		case errors.Is(err, unix.EINTR):
+			continue
+		case errors.Is(err, unix.EAGAIN):
+			return
+		case err != nil:
+			l.closeConn(s, h)
+			if errors.Is(err, unix.ECONNRESET) && l.stale(s) {
+				l.retry(s)
+				return
+			}
+			l.finish(s, s.p.status, s.p.n, os.NewSyscallError("read", err))
+			return
+		case n == 0:
+			l.closeConn(s, h)
+			done, err := s.p.eof()
+			if !done && l.stale(s) {
+				l.retry(s)
+				return
+			}
+			l.finish(s, s.p.status, s.p.n, err)
+			return
+		}
+		if !s.p.started {
+			s.ph.TTFB = time.Since(s.wrote)
+		}
+		done, extra, err := s.p.feed(l.buf[:n])
+		if err != nil || (done && (extra > 0 || !s.p.keep() || s.state == slotWriting)) {
+			l.closeConn(s, h)
+		}
+		if err != nil || done {
+			l.finish(s, s.p.status, s.p.n, err)
+			return
+		}
+		if n < len(l.buf) {
+			return // the rest comes with the next event
+		}
+	}
+}
+
+// finish records s's request and sends its next one at once: the closed
+// loop.
+func (l *evLoop) finish(s *evSlot, status int, n int64, err error) {
+	end := time.Now()
+	if err != nil {
+		status = 0
+	}
+	s.state = slotIdle
+	l.out--
+	d := end.Sub(s.start)
+	l.e.shards[s.id%len(l.e.shards)].record(d, d, status, n, &s.ph, err)
+	l.next(s, end)
+}
+
+// closeConn closes s's connection to host h, if open.
+func (l *evLoop) closeConn(s *evSlot, h int) {
+	if fd := s.fds[h]; fd >= 0 {
+		unix.Close(fd) // also leaves the epoll set: the loop holds the only descriptor
+		s.fds[h] = -1
+		s.wantOut = false
+		l.e.conns.Add(-1)
+	}
+}
+
+// shutdown abandons what is still out (the grace period is over: it is not
+// a result of the target's and is not recorded), closes every connection
+// and waits for dialing goroutines.
+func (l *evLoop) shutdown() {
+	l.mu.Lock()
+	l.closed = true
+	for _, r := range l.dialed {
+		if r.fd >= 0 {
+			unix.Close(r.fd)
+		}
+	}
+	l.dialed = nil
+	l.mu.Unlock()
+	for _, s := range l.slots {
+		if s.state != slotIdle {
+			l.e.shards[s.id%len(l.e.shards)].started.Add(-1)
+			s.state = slotIdle
+		}
+		for h := range s.fds {
+			l.closeConn(s, h)
+		}
+		if s.active {
+			s.active = false
+			l.e.workers.Add(-1)
+		}
+	}
+	l.dials.Wait()
+	l.release()
+}
