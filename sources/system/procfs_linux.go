@@ -84,12 +84,12 @@ func (s *osState) setup() {
 // close closes every kept file.
 func (s *osState) close() {
 	for pid, k := range s.kept {
-		unix.Close(k.fd)
+		rawClose(k.fd)
 		delete(s.kept, pid)
 	}
 	for _, k := range []*keptPath{&s.stat, &s.meminfo, &s.loadavg, &s.netdev, &s.diskstats} {
 		if k.open {
-			unix.Close(k.fd)
+			rawClose(k.fd)
 			k.open = false
 		}
 	}
@@ -108,7 +108,7 @@ func (s *osState) readPath(k *keptPath, root, name string) ([]byte, error) {
 	}
 	data, err := s.read(k.fd, "")
 	if err != nil {
-		unix.Close(k.fd)
+		rawClose(k.fd)
 		k.open = false
 		return nil, &fs.PathError{Op: "read", Path: root + "/" + name, Err: err}
 	}
@@ -125,7 +125,7 @@ func (s *osState) readKept(pid int32) (fd int, data []byte, user string, ok bool
 	}
 	data, err := s.read(k.fd, "")
 	if err != nil || len(data) == 0 {
-		unix.Close(k.fd)
+		rawClose(k.fd)
 		delete(s.kept, pid)
 		return -1, nil, "", false
 	}
@@ -138,7 +138,7 @@ func (s *osState) readKept(pid int32) (fd int, data []byte, user string, ok bool
 func (s *osState) sweep() {
 	for pid, k := range s.kept {
 		if k.pass != s.pass {
-			unix.Close(k.fd)
+			rawClose(k.fd)
 			delete(s.kept, pid)
 		}
 	}
@@ -147,17 +147,17 @@ func (s *osState) sweep() {
 // listPIDs lists the process directories of root with getdents64, parsing
 // the records in place instead of building a string per entry.
 func (s *osState) listPIDs(root string) ([]int32, error) {
-	fd, err := unix.Open(root, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	fd, err := rawOpenDir(root)
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: root, Err: err}
 	}
-	defer unix.Close(fd)
+	defer rawClose(fd)
 	if s.dents == nil {
 		s.dents = make([]byte, 16<<10)
 	}
 	s.pids = s.pids[:0]
 	for {
-		n, err := unix.Getdents(fd, s.dents)
+		n, err := rawGetdents(fd, s.dents)
 		if err == unix.EINTR {
 			continue
 		}
@@ -171,14 +171,7 @@ func (s *osState) listPIDs(root string) ([]int32, error) {
 	}
 }
 
-func open(path string) (int, error) {
-	for {
-		fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
-		if err != unix.EINTR {
-			return fd, err
-		}
-	}
-}
+func open(path string) (int, error) { return rawOpen(path) }
 
 // read reads fd from its start to its end into the reused buffer. A procfs
 // file answers a read with all it has unless the buffer fills up, so a short
@@ -189,7 +182,7 @@ func (s *osState) read(fd int, path string) ([]byte, error) {
 	}
 	n := 0
 	for {
-		m, err := unix.Pread(fd, s.buf[n:], int64(n))
+		m, err := rawPread(fd, s.buf[n:], int64(n))
 		if err == unix.EINTR {
 			continue
 		}

@@ -121,13 +121,13 @@ func (r *GopsutilReader) readProcess(root string, pid int32) (ProcSample, bool) 
 			return ProcSample{}, false
 		}
 		if data, err = s.read(fd, ""); err != nil {
-			unix.Close(fd)
+			rawClose(fd)
 			return ProcSample{}, false
 		}
 		if len(s.kept) < s.maxKept {
 			s.kept[pid] = keptFile{fd: fd, pass: s.pass}
 		} else {
-			defer unix.Close(fd)
+			defer rawClose(fd)
 		}
 	}
 	st, err := parseStat(data)
@@ -143,7 +143,7 @@ func (r *GopsutilReader) readProcess(root string, pid int32) (ProcSample, bool) 
 		// The files of /proc/[pid] belong to the process's effective
 		// user, so fstat on the open file tells it.
 		var sys unix.Stat_t
-		if unix.Fstat(fd, &sys) == nil {
+		if rawFstat(fd, &sys) == nil {
 			user = s.userName(sys.Uid)
 			if k, ok := s.kept[pid]; ok {
 				k.user = user
