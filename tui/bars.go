@@ -10,7 +10,7 @@ import (
 
 // topBar shows the screens as tabs, and what is being watched.
 func (m *Model) topBar() string {
-	left := []string{m.st.Accent.Render(" perftop")}
+	left := []string{m.st.P.Accent.S(" perftop")}
 	full := 9
 	for _, s := range m.screens {
 		full += len(s.title) + 5
@@ -21,37 +21,37 @@ func (m *Model) topBar() string {
 			label = " " + strconv.Itoa(i+1) + " " // narrow: only the active tab is named
 		}
 		if i == m.active {
-			left = append(left, m.st.TabActive.Render(label))
+			left = append(left, m.st.P.TabActive.S(label))
 		} else {
-			left = append(left, m.st.TabInactive.Render(label))
+			left = append(left, m.st.P.TabInactive.S(label))
 		}
 	}
 	var right []string
 	if m.paused {
-		right = append(right, m.st.Warn.Render("PAUSED"))
+		right = append(right, m.st.P.Warn.S("PAUSED"))
 	}
 	h := m.snap.Host
 	if h.Hostname != "" {
-		right = append(right, m.st.Muted.Render(h.Hostname))
+		right = append(right, m.st.P.Muted.S(h.Hostname))
 	}
 	if !h.Time.IsZero() {
-		right = append(right, m.st.Text.Render(h.Time.Format("15:04:05")+" "))
+		right = append(right, m.st.P.Text.S(h.Time.Format("15:04:05")+" "))
 	}
-	return statusbar.Render(m.w, left, right, m.st.StatusBar)
+	return statusbar.Render(m.w, left, right, m.st.P.StatusBar)
 }
 
 // bottomBar shows the filter being typed, or key hints and source health.
 func (m *Model) bottomBar() string {
 	if m.filtering {
-		prompt := m.st.Accent.Render(" /") + m.st.Text.Render(m.filter+"█")
-		hint := m.st.Muted.Render("enter keep · esc clear")
-		return statusbar.Render(m.w, []string{prompt}, []string{hint + " "}, m.st.StatusBar)
+		prompt := m.st.P.Accent.S(" /") + m.st.P.Text.S(m.filter+"█")
+		hint := m.st.P.Muted.S("enter keep · esc clear")
+		return statusbar.Render(m.w, []string{prompt}, []string{hint + " "}, m.st.P.StatusBar)
 	}
-	hint := func(k, d string) string { return m.st.HelpKey.Render(k) + " " + m.st.HelpDesc.Render(d) }
+	hint := func(k, d string) string { return m.st.P.HelpKey.S(k) + " " + m.st.P.HelpDesc.S(d) }
 	left := []string{" " + hint("?", "help"), hint("q", "quit"), hint("tab", "screens")}
 	switch {
 	case m.o.Load != nil && m.o.ReadOnly:
-		left = append(left, m.st.Warn.Render("read-only"))
+		left = append(left, m.st.P.Warn.S("read-only"))
 	case m.o.Load != nil:
 		left = append(left, hint("s", "stop"), hint("p", "pause load"), hint("+/-", "load ±10%"))
 	case m.paused:
@@ -64,12 +64,12 @@ func (m *Model) bottomBar() string {
 	case m.keys.Slower.Enabled():
 		left = append(left, hint("+/-", m.durationLabel()))
 	default:
-		left = append(left, m.st.Muted.Render("every "+m.durationLabel()))
+		left = append(left, m.st.P.Muted.S("every "+m.durationLabel()))
 	}
 	left = append(left, hint("t", m.st.Theme.Name))
 	if t := m.screens[m.active].table; t != nil {
 		if f := t.Filter(); f != "" {
-			left = append(left, m.st.Warn.Render("/"+f))
+			left = append(left, m.st.P.Warn.S("/"+f))
 		} else {
 			left = append(left, hint("/", "filter"))
 		}
@@ -93,5 +93,5 @@ func (m *Model) bottomBar() string {
 	if len(right) > 0 {
 		right[len(right)-1] += " "
 	}
-	return statusbar.Render(m.w, left, right, m.st.StatusBar)
+	return statusbar.Render(m.w, left, right, m.st.P.StatusBar)
 }

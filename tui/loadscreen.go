@@ -52,10 +52,10 @@ func (m *Model) latencyPanel(lt *metrics.LoadTest, w, h int) string {
 	c.Fill = false
 	legend := m.st.Line(0).Render("p50") + " " + m.st.Line(1).Render("p90") + " " + m.st.Line(2).Render("p99") + " " + m.st.Line(3).Render("p99.9")
 	body := m.drawChart(c, w-2, h-3, secondsLabel,
-		chart.Series{Values: m.host.series(load.KeyP50), Style: m.st.Line(0)},
-		chart.Series{Values: m.host.series(load.KeyP90), Style: m.st.Line(1)},
-		chart.Series{Values: m.host.series(load.KeyP99), Style: m.st.Line(2)},
-		chart.Series{Values: m.host.series(load.KeyP999), Style: m.st.Line(3)})
+		chart.Series{Values: m.host.series(load.KeyP50), Style: m.st.P.Line(0)},
+		chart.Series{Values: m.host.series(load.KeyP90), Style: m.st.P.Line(1)},
+		chart.Series{Values: m.host.series(load.KeyP99), Style: m.st.P.Line(2)},
+		chart.Series{Values: m.host.series(load.KeyP999), Style: m.st.P.Line(3)})
 	info := "closed loop"
 	if !lt.ClosedLoop {
 		info = "from intended send"
@@ -92,7 +92,7 @@ func (m *Model) nowPanel(lt *metrics.LoadTest, w, h int) string {
 		progress += " / " + units.Duration(lt.Planned)
 		barW := iw - 10 - cells.Width(progress) - 2
 		if barW >= 4 {
-			progress = gauge.Bar(barW, pct, m.st.Accent, m.st.GaugeEmpty) + " " + progress
+			progress = gauge.Bar(barW, pct, m.st.P.Accent, m.st.P.GaugeEmpty) + " " + progress
 		}
 	}
 	lines = append(lines, label("progress")+progress)
@@ -149,10 +149,10 @@ func (m *Model) nowPanel(lt *metrics.LoadTest, w, h int) string {
 }
 
 func (m *Model) rpsPanel(lt *metrics.LoadTest, w, h int) string {
-	series := []chart.Series{{Values: m.host.series(load.KeyRPS), Style: m.st.Line(1)}}
+	series := []chart.Series{{Values: m.host.series(load.KeyRPS), Style: m.st.P.Line(1)}}
 	info := "req/s"
 	if lt.Mode == "open" {
-		series = append(series, chart.Series{Values: m.host.series(load.KeyTarget), Style: m.st.Muted})
+		series = append(series, chart.Series{Values: m.host.series(load.KeyTarget), Style: m.st.P.Muted})
 		info = "req/s and target"
 	}
 	c := &m.load.rps
@@ -164,7 +164,7 @@ func (m *Model) errorsPanel(lt *metrics.LoadTest, w, h int) string {
 	c := &m.load.errs
 	c.Fill, c.Floor = true, 1
 	return m.box("Errors", fmt.Sprintf("%.2f%% now", lt.Window.ErrorPercent),
-		m.drawChart(c, w-2, h-2, percentLabel, chart.Series{Values: m.host.series(load.KeyErrorPct), Style: m.st.Crit}), w, h)
+		m.drawChart(c, w-2, h-2, percentLabel, chart.Series{Values: m.host.series(load.KeyErrorPct), Style: m.st.P.Crit}), w, h)
 }
 
 // histogramPanel: the whole run's latency distribution as bars.
@@ -198,7 +198,7 @@ func (m *Model) histogramPanel(lt *metrics.LoadTest, w, h int) string {
 		if most > 0 {
 			pct = float64(b.Count) / float64(most) * 100
 		}
-		lines = append(lines, m.st.Muted.Render(label)+" "+gauge.Bar(barW, pct, m.st.Line(0), m.st.GaugeEmpty)+" "+count)
+		lines = append(lines, m.st.Muted.Render(label)+" "+gauge.Bar(barW, pct, m.st.P.Line(0), m.st.P.GaugeEmpty)+" "+count)
 	}
 	return m.box("Histogram", "whole run", strings.Join(lines, "\n"), w, h)
 }

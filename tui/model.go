@@ -420,7 +420,7 @@ func (m *Model) helpView(w, h int) string {
 }
 
 func (m *Model) panelStyles() panel.Styles {
-	return panel.Styles{Border: m.st.Border, Title: m.st.Title, Info: m.st.Muted}
+	return panel.Styles{Border: m.st.P.Border, Title: m.st.P.Title, Info: m.st.P.Muted}
 }
 
 // SetSize sets the terminal size without a WindowSizeMsg, for tests.

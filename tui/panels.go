@@ -14,11 +14,11 @@ import (
 )
 
 func (m *Model) gaugeStyles() gauge.Styles {
-	return gauge.Styles{Label: m.st.Muted, OK: m.st.OK, Warn: m.st.Warn, Crit: m.st.Crit, Empty: m.st.GaugeEmpty}
+	return gauge.Styles{Label: m.st.P.Muted, OK: m.st.P.OK, Warn: m.st.P.Warn, Crit: m.st.P.Crit, Empty: m.st.P.GaugeEmpty}
 }
 
 func (m *Model) tableStyles() table.Styles {
-	return table.Styles{Header: m.st.Title, Cell: m.st.Text, Selected: m.st.Selected, Muted: m.st.Muted}
+	return table.Styles{Header: m.st.P.Title, Cell: m.st.P.Text, Selected: m.st.P.Selected, Muted: m.st.P.Muted}
 }
 
 // unavailable is the body of a panel whose source part failed.
@@ -40,7 +40,7 @@ func byteChart(c *chart.Model) *chart.Model {
 // drawChart sizes c, feeds it series and renders it.
 func (m *Model) drawChart(c *chart.Model, w, h int, format func(float64) string, series ...chart.Series) string {
 	c.SetSize(w, h)
-	c.Axis = m.st.Muted
+	c.Axis = m.st.P.Muted
 	c.Format = format
 	c.SetSeries(series...)
 	return c.View()
@@ -85,7 +85,7 @@ func (m *Model) cpuPanel(w, h, maxCoreRows int) string {
 		c := &m.host.cpu
 		c.Fill, c.YMin, c.YMax = true, 0, 100
 		lines = append(lines, m.drawChart(c, iw, chartH, percentLabel,
-			chart.Series{Values: m.host.series(system.KeyCPUTotal), Style: m.st.Line(0)}))
+			chart.Series{Values: m.host.series(system.KeyCPUTotal), Style: m.st.P.Line(0)}))
 	}
 	gs := m.gaugeStyles()
 	for r := 0; r < rows; r++ {
@@ -97,7 +97,7 @@ func (m *Model) cpuPanel(w, h, maxCoreRows int) string {
 				b.WriteString(gauge.Row(cellW-1, 3, 4, fmt.Sprintf("C%d", i), cores[i], fmt.Sprintf("%.0f%%", cores[i]), gauge.CPULevels, gs))
 				b.WriteByte(' ')
 			case i == shown && shown < len(cores):
-				b.WriteString(m.st.Muted.Render(fmt.Sprintf("+%d more (2)", len(cores)-shown)))
+				b.WriteString(m.st.P.Muted.S(fmt.Sprintf("+%d more (2)", len(cores)-shown)))
 			}
 		}
 		lines = append(lines, b.String())
@@ -112,7 +112,7 @@ func (m *Model) cpuPanel(w, h, maxCoreRows int) string {
 	if load.Error == "" {
 		breakdown += fmt.Sprintf("  load %.2f %.2f %.2f", load.Load1, load.Load5, load.Load15)
 	}
-	lines = append(lines, m.st.Muted.Render(breakdown))
+	lines = append(lines, m.st.P.Muted.S(breakdown))
 	return m.box("CPU", info, strings.Join(lines, "\n"), w, h)
 }
 
@@ -142,9 +142,9 @@ func (m *Model) memPanel(w, h int) string {
 	}
 	switch {
 	case swap.Error != "":
-		lines = append(lines, m.st.Muted.Render("swap  ")+m.unavailable(swap.Error))
+		lines = append(lines, m.st.P.Muted.S("swap  ")+m.unavailable(swap.Error))
 	case swap.TotalBytes == 0:
-		lines = append(lines, m.st.Muted.Render("swap  none"))
+		lines = append(lines, m.st.P.Muted.S("swap  none"))
 	default:
 		lines = append(lines, row("swap", swap.UsedPercent, swap.UsedBytes, gauge.MemoryLevels))
 	}
@@ -152,8 +152,8 @@ func (m *Model) memPanel(w, h int) string {
 		c := &m.host.mem
 		c.Fill, c.YMin, c.YMax = false, 0, 100
 		lines = append(lines, m.drawChart(c, iw, chartH, percentLabel,
-			chart.Series{Values: m.host.series(system.KeyMemUsed), Style: m.st.Line(1)},
-			chart.Series{Values: m.host.series(system.KeySwapUsed), Style: m.st.Line(3)}))
+			chart.Series{Values: m.host.series(system.KeyMemUsed), Style: m.st.P.Line(1)},
+			chart.Series{Values: m.host.series(system.KeySwapUsed), Style: m.st.P.Line(3)}))
 	}
 	info := units.Bytes(float64(mem.UsedBytes)) + " / " + units.Bytes(float64(mem.TotalBytes))
 	return m.box("Memory", info, strings.Join(lines, "\n"), w, h)
@@ -173,19 +173,19 @@ func (m *Model) netPanel(w, h, listLines int) string {
 	var lines []string
 	if chartH := ih - n; chartH > 0 {
 		lines = append(lines, m.drawChart(byteChart(&m.host.net), iw, chartH, bytesLabel,
-			chart.Series{Values: rx, Style: m.st.Line(1)}, chart.Series{Values: tx, Style: m.st.Line(2)}))
+			chart.Series{Values: rx, Style: m.st.P.Line(1)}, chart.Series{Values: tx, Style: m.st.P.Line(2)}))
 	}
 	for _, nic := range host.Network[:n] {
 		line := fmt.Sprintf("%-10s rx %10s  tx %10s", cells.Fit(nic.Name, 10), units.BytesRate(nic.RxBytesPerSec), units.BytesRate(nic.TxBytesPerSec))
 		if iw < 44 {
 			line = fmt.Sprintf("%-6s ↓%s ↑%s", cells.Fit(nic.Name, 6), units.BytesRate(nic.RxBytesPerSec), units.BytesRate(nic.TxBytesPerSec))
 		}
-		style := m.st.Text
+		style := m.st.P.Text
 		if nic.ErrorsDropsPerSec > 0 {
-			style = m.st.Warn
+			style = m.st.P.Warn
 			line += fmt.Sprintf("  err+drop %s/s", units.Count(nic.ErrorsDropsPerSec))
 		}
-		lines = append(lines, style.Render(line))
+		lines = append(lines, style.S(line))
 	}
 	return m.box("Network", info, strings.Join(lines, "\n"), w, h)
 }
@@ -202,7 +202,7 @@ func (m *Model) diskPanel(w, h, fsLines int) string {
 	info := "r " + units.BytesRate(last(rd)) + "  w " + units.BytesRate(last(wr))
 	var fsRows []string
 	if host.FSError != "" {
-		fsRows = append(fsRows, m.st.Muted.Render("filesystems ")+m.unavailable(host.FSError))
+		fsRows = append(fsRows, m.st.P.Muted.S("filesystems ")+m.unavailable(host.FSError))
 	}
 	gs := m.gaugeStyles()
 	for _, f := range host.Filesystems {
@@ -218,7 +218,7 @@ func (m *Model) diskPanel(w, h, fsLines int) string {
 			lines = append(lines, m.unavailable(host.DisksError))
 		} else {
 			lines = append(lines, m.drawChart(byteChart(&m.host.disk), iw, chartH, bytesLabel,
-				chart.Series{Values: rd, Style: m.st.Line(0)}, chart.Series{Values: wr, Style: m.st.Line(3)}))
+				chart.Series{Values: rd, Style: m.st.P.Line(0)}, chart.Series{Values: wr, Style: m.st.P.Line(3)}))
 		}
 	}
 	lines = append(lines, fsRows...)

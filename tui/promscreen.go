@@ -214,8 +214,8 @@ func (m *Model) familyChart(t *metrics.PromTarget, fam string, c *chart.Model, h
 	case "quantiles":
 		info = m.st.Line(0).Render("p50") + " " + m.st.Line(2).Render("p99")
 		body = m.drawChart(c, w-2, h-2, units.Count,
-			chart.Series{Values: m.host.series(prom.WatchKey(t.URL, fam, "p50")), Style: m.st.Line(0)},
-			chart.Series{Values: m.host.series(prom.WatchKey(t.URL, fam, "p99")), Style: m.st.Line(2)})
+			chart.Series{Values: m.host.series(prom.WatchKey(t.URL, fam, "p50")), Style: m.st.P.Line(0)},
+			chart.Series{Values: m.host.series(prom.WatchKey(t.URL, fam, "p99")), Style: m.st.P.Line(2)})
 	default:
 		vals := m.host.series(prom.WatchKey(t.URL, fam, "value"))
 		info = "sum"
@@ -225,7 +225,7 @@ func (m *Model) familyChart(t *metrics.PromTarget, fam string, c *chart.Model, h
 		if len(vals) > 0 {
 			info += " " + units.Count(vals[len(vals)-1])
 		}
-		body = m.drawChart(c, w-2, h-2, units.Count, chart.Series{Values: vals, Style: m.st.Line(0)})
+		body = m.drawChart(c, w-2, h-2, units.Count, chart.Series{Values: vals, Style: m.st.P.Line(0)})
 	}
 	return m.box(cells.Fit(fam, w/2), info, body, w, h)
 }
@@ -263,7 +263,7 @@ func (m *Model) promChart(t *metrics.PromTarget, title string, c *chart.Model, k
 		info = format(vals[len(vals)-1])
 	}
 	c.Fill = false
-	return m.box(title, info, m.drawChart(c, w-2, h-2, format, chart.Series{Values: vals, Style: m.st.Line(0)}), w, h)
+	return m.box(title, info, m.drawChart(c, w-2, h-2, format, chart.Series{Values: vals, Style: m.st.P.Line(0)}), w, h)
 }
 
 // queryScreen: one chart per PromQL panel, a line per series.
@@ -296,7 +296,7 @@ func (m *Model) queryPanel(r promql.Result, c *chart.Model, w, h int) string {
 		for j, p := range s.Points {
 			vals[j] = p.V
 		}
-		series = append(series, chart.Series{Values: vals, Style: m.st.Line(i)})
+		series = append(series, chart.Series{Values: vals, Style: m.st.P.Line(i)})
 		last := "-"
 		if p, ok := s.Last(); ok {
 			last = units.Count(p.V)

@@ -13,8 +13,6 @@ import (
 	"strconv"
 	"strings"
 
-	"charm.land/lipgloss/v2"
-
 	"github.com/perftop/perftop/themes"
 	"github.com/perftop/perftop/tui/cells"
 )
@@ -23,7 +21,7 @@ import (
 // drawn at the right edge) and its style.
 type Series struct {
 	Values []float64
-	Style  lipgloss.Style
+	Style  themes.Paint
 }
 
 // Model is a braille chart with a y axis on the left. The zero value draws
@@ -48,7 +46,7 @@ type Model struct {
 	// Format labels the y axis; nil prints plain numbers.
 	Format func(float64) string
 	// Axis styles the labels.
-	Axis lipgloss.Style
+	Axis themes.Paint
 
 	series []Series
 	dots   []uint8 // braille bits per plot cell, row-major
@@ -166,12 +164,7 @@ func (m *Model) View() string {
 	cols := m.width - labelW
 	m.plot(cols, lo, hi)
 
-	prefixes := make([]string, len(m.series))
-	suffixes := make([]string, len(m.series))
-	for i, s := range m.series {
-		prefixes[i], suffixes[i] = themes.Codes(s.Style)
-	}
-	axisPre, axisSuf := themes.Codes(m.Axis)
+	axisPre, axisSuf := m.Axis.Prefix, m.Axis.Suffix
 
 	m.sb.Reset()
 	m.sb.Grow(m.height * (m.width*3 + 32))
@@ -198,10 +191,10 @@ func (m *Model) View() string {
 			o := m.owner[i]
 			if o != cur {
 				if cur >= 0 {
-					m.sb.WriteString(suffixes[cur])
+					m.sb.WriteString(m.series[cur].Style.Suffix)
 				}
 				if o >= 0 {
-					m.sb.WriteString(prefixes[o])
+					m.sb.WriteString(m.series[o].Style.Prefix)
 				}
 				cur = o
 			}
@@ -212,7 +205,7 @@ func (m *Model) View() string {
 			}
 		}
 		if cur >= 0 {
-			m.sb.WriteString(suffixes[cur])
+			m.sb.WriteString(m.series[cur].Style.Suffix)
 		}
 		if row < m.height-1 {
 			m.sb.WriteByte('\n')

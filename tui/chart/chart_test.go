@@ -11,6 +11,8 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/NimbleMarkets/ntcharts/v2/linechart/timeserieslinechart"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/perftop/perftop/themes"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -41,8 +43,8 @@ func ramp(n int, f func(i int) float64) []float64 {
 }
 
 func TestView(t *testing.T) {
-	red := lipgloss.NewStyle().Foreground(lipgloss.Color("#ff0000"))
-	blue := lipgloss.NewStyle().Foreground(lipgloss.Color("#0000ff"))
+	red := themes.NewPaint(lipgloss.NewStyle().Foreground(lipgloss.Color("#ff0000")))
+	blue := themes.NewPaint(lipgloss.NewStyle().Foreground(lipgloss.Color("#0000ff")))
 	tests := []struct {
 		name  string
 		setup func(m *Model)
@@ -163,7 +165,7 @@ func BenchmarkChart(b *testing.B) {
 		m.YMax = 100
 		b.ReportAllocs()
 		for b.Loop() {
-			m.SetSeries(Series{Values: vals, Style: st})
+			m.SetSeries(Series{Values: vals, Style: themes.NewPaint(st)})
 			_ = m.View()
 		}
 	})

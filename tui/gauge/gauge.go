@@ -6,7 +6,6 @@ import (
 	"math"
 	"strings"
 
-	"charm.land/lipgloss/v2"
 	"github.com/perftop/perftop/themes"
 	"github.com/perftop/perftop/tui/cells"
 )
@@ -17,7 +16,7 @@ var eighths = [...]string{"", "▏", "▎", "▍", "▌", "▋", "▊", "▉"}
 // Bar renders a bar width cells wide filled to pct percent (clamped to
 // 0..100): the filled part in fill, the rest in empty. A NaN pct draws an
 // empty bar.
-func Bar(width int, pct float64, fill, empty lipgloss.Style) string {
+func Bar(width int, pct float64, fill, empty themes.Paint) string {
 	if width <= 0 {
 		return ""
 	}
@@ -34,9 +33,9 @@ func Bar(width int, pct float64, fill, empty lipgloss.Style) string {
 		b.WriteString(eighths[part])
 		rest--
 	}
-	out := themes.NewPaint(fill).S(b.String())
+	out := fill.S(b.String())
 	if rest > 0 {
-		out += themes.NewPaint(empty).S(strings.Repeat("·", rest))
+		out += empty.S(strings.Repeat("·", rest))
 	}
 	return out
 }
@@ -52,9 +51,9 @@ var (
 
 // Styles are the styles a labelled gauge uses.
 type Styles struct {
-	Label          lipgloss.Style
-	OK, Warn, Crit lipgloss.Style
-	Empty          lipgloss.Style
+	Label          themes.Paint
+	OK, Warn, Crit themes.Paint
+	Empty          themes.Paint
 }
 
 // Row renders "label ████····  value" in exactly width cells: the label padded
@@ -71,7 +70,7 @@ func Row(width, labelW, valueW int, label string, pct float64, value string, lv 
 	}
 	label = cells.FitPad(label, labelW)
 	value = cells.FitPad(value, valueW)
-	lp, fp := themes.NewPaint(st.Label), themes.NewPaint(fill)
+	lp, fp := st.Label, fill
 	if barW < 1 {
 		return cells.FitPad(lp.S(label)+" "+fp.S(value), width)
 	}

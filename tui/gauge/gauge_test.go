@@ -6,10 +6,12 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/perftop/perftop/themes"
 )
 
 func TestBar(t *testing.T) {
-	plain := lipgloss.NewStyle()
+	plain := themes.Paint{}
 	tests := []struct {
 		width int
 		pct   float64
@@ -59,16 +61,16 @@ func TestRow(t *testing.T) {
 
 func TestRowColourFollowsLevels(t *testing.T) {
 	st := Styles{
-		OK:   lipgloss.NewStyle().Foreground(lipgloss.Color("#00ff00")),
-		Warn: lipgloss.NewStyle().Foreground(lipgloss.Color("#ffff00")),
-		Crit: lipgloss.NewStyle().Foreground(lipgloss.Color("#ff0000")),
+		OK:   themes.NewPaint(lipgloss.NewStyle().Foreground(lipgloss.Color("#00ff00"))),
+		Warn: themes.NewPaint(lipgloss.NewStyle().Foreground(lipgloss.Color("#ffff00"))),
+		Crit: themes.NewPaint(lipgloss.NewStyle().Foreground(lipgloss.Color("#ff0000"))),
 	}
 	for _, tt := range []struct {
 		pct  float64
-		want lipgloss.Style
+		want themes.Paint
 	}{{10, st.OK}, {75, st.Warn}, {95, st.Crit}} {
 		got := Row(30, 4, 6, "cpu", tt.pct, "x", CPULevels, st)
-		if want := tt.want.Render("     x"); got[len(got)-len(want):] != want {
+		if want := tt.want.S("     x"); got[len(got)-len(want):] != want {
 			t.Errorf("pct %v: value not styled as expected: %q", tt.pct, got)
 		}
 	}

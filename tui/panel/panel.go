@@ -6,17 +6,15 @@ package panel
 import (
 	"strings"
 
-	"charm.land/lipgloss/v2"
-
 	"github.com/perftop/perftop/themes"
 	"github.com/perftop/perftop/tui/cells"
 )
 
-// Styles are the styles a panel uses.
+// Styles are the styles a panel uses, as precomputed escape codes.
 type Styles struct {
-	Border lipgloss.Style
-	Title  lipgloss.Style
-	Info   lipgloss.Style // the right-hand note in the top border
+	Border themes.Paint
+	Title  themes.Paint
+	Info   themes.Paint // the right-hand note in the top border
 }
 
 // Render draws body inside a rounded box of exactly w x h cells with title
@@ -29,9 +27,11 @@ func Render(st Styles, title, info, body string, w, h int) string {
 	}
 	inner := w - 2
 	var b strings.Builder
-	b.Grow(h * (w + 16))
+	// The body plus the padding and borders: a frame's panels are most of
+	// what it allocates, so each is built in one allocation.
+	b.Grow(len(body) + h*(w+2*len(st.Border.Prefix)+2*len(st.Border.Suffix)+8) + 2*w*3 + len(title) + len(info) + 64)
 
-	border, titlePaint, infoPaint := themes.NewPaint(st.Border), themes.NewPaint(st.Title), themes.NewPaint(st.Info)
+	border, titlePaint, infoPaint := st.Border, st.Title, st.Info
 
 	// Top border: ╭─ title ─── info ─╮
 	title = cells.Fit(title, max(inner-3, 0))
@@ -107,6 +107,11 @@ func Row(blocks ...string) string {
 		h = max(h, len(split[i]))
 	}
 	var b strings.Builder
+	n := h
+	for _, bl := range blocks {
+		n += len(bl)
+	}
+	b.Grow(n) // one allocation for the joined frame, which is most of a frame's bytes
 	for r := 0; r < h; r++ {
 		if r > 0 {
 			b.WriteByte('\n')

@@ -5,7 +5,6 @@ package statusbar
 import (
 	"strings"
 
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/perftop/perftop/themes"
@@ -16,7 +15,7 @@ import (
 // right edge, in exactly w cells. Items are already styled; gap separates
 // items. When everything does not fit, the right items are dropped first,
 // then the left ones are cut.
-func Render(w int, left, right []string, bar lipgloss.Style) string {
+func Render(w int, left, right []string, bar themes.Paint) string {
 	if w <= 0 {
 		return ""
 	}
@@ -32,7 +31,7 @@ func Render(w int, left, right []string, bar lipgloss.Style) string {
 	default:
 		line = ansi.Truncate(l, w, "…")
 	}
-	return themes.NewPaint(bar).S(line)
+	return bar.S(line)
 }
 
 func nonEmpty(items []string) []string {

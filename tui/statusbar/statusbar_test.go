@@ -3,11 +3,11 @@ package statusbar
 import (
 	"testing"
 
-	"charm.land/lipgloss/v2"
+	"github.com/perftop/perftop/themes"
 )
 
 func TestRender(t *testing.T) {
-	plain := lipgloss.NewStyle()
+	plain := themes.Paint{}
 	tests := []struct {
 		name        string
 		w           int

@@ -8,7 +8,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 
 	"github.com/perftop/perftop/themes"
 	"github.com/perftop/perftop/tui/cells"
@@ -44,7 +43,7 @@ func DefaultKeyMap() KeyMap {
 
 // Styles are the styles a table uses.
 type Styles struct {
-	Header, Cell, Selected, Muted lipgloss.Style
+	Header, Cell, Selected, Muted themes.Paint
 }
 
 // Model is a table. The zero value is an empty table with no columns; a Model
@@ -201,7 +200,7 @@ func (m *Model) View(st Styles) string {
 	}
 	ws := m.widths()
 	var b strings.Builder
-	header, cell, selected, muted := themes.NewPaint(st.Header), themes.NewPaint(st.Cell), themes.NewPaint(st.Selected), themes.NewPaint(st.Muted)
+	header, cell, selected, muted := st.Header, st.Cell, st.Selected, st.Muted
 	b.WriteString(header.S(m.line(ws, func(i int) string { return m.cols[i].Title })))
 	for i := 0; i < m.visible(); i++ {
 		b.WriteByte('\n')
