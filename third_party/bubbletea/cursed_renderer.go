@@ -31,10 +31,11 @@ type cursedRenderer struct {
 	hardTabs      bool // whether to use hard tabs to optimize cursor movements
 	backspace     bool // whether to use backspace to optimize cursor movements
 	mapnl         bool
-	syncdUpdates  bool // whether to use synchronized output mode for updates
-	starting      bool // indicates whether the renderer is starting after being stopped
-	pendingErase  bool // an scr.Erase() is pending and hasn't been drained by flush yet
-	noInput       bool // whether input is disabled, in which case keyboard enhancement queries are pointless
+	syncdUpdates  bool      // whether to use synchronized output mode for updates
+	starting      bool      // indicates whether the renderer is starting after being stopped
+	pendingErase  bool      // an scr.Erase() is pending and hasn't been drained by flush yet
+	noInput       bool      // whether input is disabled, in which case keyboard enhancement queries are pointless
+	lines         lineCache // perftop patch: the frame in cellbuf, for redrawing only changed lines
 }
 
 var _ renderer = &cursedRenderer{}
@@ -104,6 +105,7 @@ func (s *cursedRenderer) start() {
 	// Mark that we're starting. This is used to restore some state when
 	// starting the renderer again after it was stopped.
 	s.starting = true
+	s.lines.invalidate() // perftop patch
 
 	if s.lastView == nil {
 		return
@@ -343,12 +345,21 @@ func (s *cursedRenderer) flush(closing bool) error {
 		// and to avoid rendering issues when the frame area is smaller than
 		// the screen buffer.
 		s.cellbuf.Resize(frameArea.Dx(), frameArea.Dy())
+		s.lines.invalidate() // perftop patch
 	}
 
 	// Clear our screen buffer before copying the new frame into it to ensure
 	// we erase any old content.
-	s.cellbuf.Clear()
-	content.Draw(s.cellbuf, s.cellbuf.Bounds())
+	// perftop patch: draw only the lines that changed when the frame
+	// allows it (perftop_lines.go), else the whole frame as upstream does.
+	if !s.lines.drawChanged(&s.cellbuf, view.Content) {
+		s.cellbuf.Clear()
+		content.Draw(s.cellbuf, s.cellbuf.Bounds())
+		s.lines.invalidate()
+		if frameArea.Dy() <= s.height {
+			s.lines.remember(view.Content, s.cellbuf.Height())
+		}
+	}
 
 	// If the frame height is greater than the screen height, we drop the
 	// lines from the top of the buffer.
@@ -655,6 +666,7 @@ func (s *cursedRenderer) reset() {
 
 func reset(s *cursedRenderer) {
 	s.buf.Reset()
+	s.lines.invalidate() // perftop patch
 	scr := uv.NewTerminalRenderer(&s.buf, s.env)
 	scr.SetColorProfile(s.profile)
 	scr.SetRelativeCursor(true) // Always start in inline mode
@@ -688,6 +700,7 @@ func (s *cursedRenderer) resize(w, h int) {
 	// alt screen mode, we always want to redraw because some terminals
 	// would scroll the screen and our content would be lost.
 	s.scr.Erase()
+	s.lines.invalidate() // perftop patch
 	s.width, s.height = w, h
 	s.scr.Resize(s.width, s.height)
 	s.pendingErase = true
@@ -702,6 +715,7 @@ func (s *cursedRenderer) clearScreen() {
 	s.scr.MoveTo(0, 0)
 	s.scr.Erase()
 	s.pendingErase = true
+	s.lines.invalidate() // perftop patch
 	s.mu.Unlock()
 }
 
@@ -765,6 +779,7 @@ func (s *cursedRenderer) setWidthMethod(method ansi.Method) {
 		_, _ = s.scr.WriteString(ansi.ResetModeUnicodeCore)
 	}
 	s.cellbuf.Method = method
+	s.lines.invalidate() // perftop patch: cell widths may change
 	s.mu.Unlock()
 }
 
