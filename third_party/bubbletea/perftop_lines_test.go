@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 // flushBoth flushes frame through r, which draws changed lines only, and
@@ -50,19 +52,39 @@ func TestLineCacheMatchesWholeDraw(t *testing.T) {
 		flushBoth(t, r, full, f)
 	}
 
-	pieces := []string{
-		"plain", "\x1b[31mred\x1b[m", "\x1b[1;32mbold green\x1b[0m", "\x1b[31munreset ", "\x1b[m",
-		"│box│", "⣿⡀braille", "wide 漢字", "\u0301mark", "e\u0301", "\x1b]8;;http://x\x07link\x1b]8;;\x07",
-		"tab\there", "cr\rx", "\x1b[2Jerase", "·", "\x1b[38;2;1;2;3mtrue\x1b[m", "👍🏽", "",
+	// Pieces the line path takes (some of them only to hand to
+	// StyledString), and pieces that send the whole frame the upstream way.
+	clean := []string{
+		"plain", "\x1b[31mred\x1b[m", "\x1b[1;32mbold green\x1b[0m", "\x1b[m", "│box│", "⣿⡀braille",
+		"·", "\x1b[38;2;1;2;3mtrue\x1b[m", "", "║═╬", "░▒▓█", "→↓", "édith", "\x1b[7m\x1b[2mrev\x1b[m",
+		"\x1b[1;38;5;208mx\x1b[m", "\x1b[4:3mcurly\x1b[m", "wide 漢字", "e\u0301", "·\u0301", "a\u200d",
+		"©\ufe0f", "soft\u00adhyphen", "▶\u200d▶", "x👍🏽", "  spaces  ",
 	}
+	odd := []string{
+		"\x1b[31munreset ", "\u0301mark", "\x1b]8;;http://x\x07link\x1b]8;;\x07", "tab\there", "cr\rx",
+		"\x1b[2Jerase", "漢", "\x1b[1;38;5;208mx\x1b[22;39m",
+	}
+	for _, method := range []ansi.Method{ansi.WcWidth, ansi.GraphemeWidth} {
+		r, full = newTestRenderers(30, 6)
+		r.setWidthMethod(method)
+		full.setWidthMethod(method)
+		randomFrames(t, r, full, clean, odd)
+	}
+}
+
+// randomFrames flushes frames of six lines, a few lines changed each time.
+func randomFrames(t *testing.T, r, full *cursedRenderer, clean, odd []string) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	lines := make([]string, 10)
-	r, full = newTestRenderers(30, 10)
-	for step := 0; step < 2000; step++ {
-		for n := rng.IntN(4); n >= 0; n-- {
+	lines := make([]string, 6)
+	for step := 0; step < 4000; step++ {
+		for n := rng.IntN(3); n >= 0; n-- {
 			var b strings.Builder
 			for k := rng.IntN(4); k >= 0; k-- {
-				b.WriteString(pieces[rng.IntN(len(pieces))])
+				if rng.IntN(12) == 0 {
+					b.WriteString(odd[rng.IntN(len(odd))])
+				} else {
+					b.WriteString(clean[rng.IntN(len(clean))])
+				}
 			}
 			lines[rng.IntN(len(lines))] = b.String()
 		}
