@@ -46,6 +46,13 @@ func req(t testing.TB, raw string) Request {
 
 func run(t *testing.T, o Options) (*Result, *metrics.Store) {
 	t.Helper()
+	_, res, st := runEngine(t, o)
+	return res, st
+}
+
+// runEngine runs a test to its end and returns the engine too.
+func runEngine(t *testing.T, o Options) (*Engine, *Result, *metrics.Store) {
+	t.Helper()
 	e, err := New(o)
 	if err != nil {
 		t.Fatal(err)
@@ -55,7 +62,7 @@ func run(t *testing.T, o Options) (*Result, *metrics.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return res, st
+	return e, res, st
 }
 
 func TestClosedLoopRequestBudget(t *testing.T) {

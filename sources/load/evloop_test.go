@@ -23,35 +23,22 @@ func workerKinds(t *testing.T, f func(t *testing.T, noLoop bool)) {
 	}
 }
 
-func runEngine(t *testing.T, o Options) (*Engine, *Result) {
-	t.Helper()
-	e, err := New(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := e.Run(context.Background(), metrics.NewStore(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e, res
-}
-
 func TestEventLoopIsUsed(t *testing.T) {
 	srv, _ := target(t)
-	e, res := runEngine(t, Options{Requests: []Request{req(t, srv.URL+"/ok")}, Concurrency: 4, MaxRequests: 100})
+	e, res, _ := runEngine(t, Options{Requests: []Request{req(t, srv.URL+"/ok")}, Concurrency: 4, MaxRequests: 100})
 	if want := runtime.GOOS == "linux"; e.EventLoop() != want {
 		t.Fatalf("EventLoop() = %v on %s", e.EventLoop(), runtime.GOOS)
 	}
 	if res.Requests != 100 || res.Errors != 0 {
 		t.Fatalf("%d requests, %d errors", res.Requests, res.Errors)
 	}
-	e, _ = runEngine(t, Options{Requests: []Request{req(t, srv.URL+"/ok")}, Concurrency: 4, MaxRequests: 10, Client: ClientOptions{NoEventLoop: true}})
+	e, _, _ = runEngine(t, Options{Requests: []Request{req(t, srv.URL+"/ok")}, Concurrency: 4, MaxRequests: 10, Client: ClientOptions{NoEventLoop: true}})
 	if e.EventLoop() {
 		t.Fatal("NoEventLoop ran event loops")
 	}
 	r := req(t, srv.URL+"/ok")
 	r.Think = time.Millisecond
-	if e, _ = runEngine(t, Options{Requests: []Request{r}, Concurrency: 1, MaxRequests: 2}); e.EventLoop() {
+	if e, _, _ = runEngine(t, Options{Requests: []Request{r}, Concurrency: 1, MaxRequests: 2}); e.EventLoop() {
 		t.Fatal("think times ran on event loops")
 	}
 }
@@ -219,7 +206,7 @@ func TestClosedLoopConnectionEdges(t *testing.T) {
 				if n == 0 {
 					n = 40
 				}
-				e, res := runEngine(t, Options{
+				e, res, _ := runEngine(t, Options{
 					Requests: []Request{r}, Concurrency: 2, MaxRequests: n,
 					Client: ClientOptions{NoEventLoop: noLoop, Timeout: tt.timeout},
 				})
@@ -244,20 +231,12 @@ func TestClosedLoopStepsAndHosts(t *testing.T) {
 	workerKinds(t, func(t *testing.T, noLoop bool) {
 		a, hitsA := target(t)
 		b, hitsB := target(t)
-		e, err := New(Options{
+		e, res, _ := runEngine(t, Options{
 			Requests: []Request{req(t, a.URL+"/ok"), req(t, b.URL+"/ok")},
 			Stages:   []Stage{{Duration: 300 * time.Millisecond, Target: 6}, {Duration: 300 * time.Millisecond, Target: 0}},
 			Interval: 50 * time.Millisecond,
 			Client:   ClientOptions{NoEventLoop: noLoop},
 		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		st := metrics.NewStore(0)
-		res, err := e.Run(context.Background(), st)
-		if err != nil {
-			t.Fatal(err)
-		}
 		if e.EventLoop() == noLoop && runtime.GOOS == "linux" {
 			t.Fatalf("EventLoop() = %v", e.EventLoop())
 		}
