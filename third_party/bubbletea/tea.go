@@ -932,6 +932,11 @@ func (p *Program) render(model Model) {
 			_ = p.flush()
 			_ = p.renderer.flush(false)
 			p.lastFlush.Store(time.Now().UnixNano())
+			// The safety net counts from the last flush: a program that
+			// draws more often than it never needs it, and its renderer
+			// goroutine stays asleep instead of waking with the frame and
+			// racing the event loop for it.
+			p.ticker.Reset(safetyFlush)
 			return
 		}
 		p.requestFlush()
@@ -1464,8 +1469,8 @@ func (p *Program) Printf(template string, args ...any) {
 	}
 }
 
-// safetyFlush is how often the renderer flushes without being asked
-// (perftop patch).
+// safetyFlush is how long after the last flush the renderer flushes
+// without being asked (perftop patch).
 const safetyFlush = 2 * time.Second
 
 // startRenderer starts the renderer.
@@ -1510,6 +1515,7 @@ func (p *Program) startRenderer() {
 			_ = p.flush()
 			_ = p.renderer.flush(false)
 			p.lastFlush.Store(time.Now().UnixNano())
+			p.ticker.Reset(safetyFlush)
 		}
 	}()
 	p.renderStarted.Store(true)
