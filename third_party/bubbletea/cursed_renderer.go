@@ -36,6 +36,7 @@ type cursedRenderer struct {
 	pendingErase  bool      // an scr.Erase() is pending and hasn't been drained by flush yet
 	noInput       bool      // whether input is disabled, in which case keyboard enhancement queries are pointless
 	lines         lineCache // perftop patch: the frame in cellbuf, for redrawing only changed lines
+	noScrollOptim bool      // perftop patch: WithoutScrollOptimization
 }
 
 var _ renderer = &cursedRenderer{}
@@ -79,6 +80,14 @@ func (s *cursedRenderer) resetKeyboardEnhancements(buf *bytes.Buffer) {
 	if s.lastView != nil {
 		_, _ = buf.WriteString(ansi.PopKittyKeyboard(1))
 	}
+}
+
+// setScrollOptim turns the scroll optimization on or off (perftop patch).
+func (s *cursedRenderer) setScrollOptim(on bool) {
+	s.mu.Lock()
+	s.noScrollOptim = !on
+	s.scr.SetScrollOptim(on && runtime.GOOS != "windows")
+	s.mu.Unlock()
 }
 
 // setOptimizations sets the cursor movement optimizations.
@@ -678,7 +687,7 @@ func reset(s *cursedRenderer) {
 	}
 	scr.SetBackspace(s.backspace)
 	scr.SetMapNewline(s.mapnl)
-	scr.SetScrollOptim(runtime.GOOS != "windows") // disable scroll optimization on Windows due to bugs in some terminals
+	scr.SetScrollOptim(!s.noScrollOptim && runtime.GOOS != "windows") // disable scroll optimization on Windows due to bugs in some terminals
 	s.scr = scr
 }
 

@@ -143,6 +143,17 @@ func WithFilter(filter func(Model, Msg) Msg) ProgramOption {
 	}
 }
 
+// WithoutScrollOptimization keeps the renderer from looking for lines that
+// moved up or down between frames to scroll them in place (perftop patch).
+// That search hashes every changed line of every frame; a program whose
+// lines never move as a whole, such as a dashboard of panels side by side,
+// pays for it and never gains.
+func WithoutScrollOptimization() ProgramOption {
+	return func(p *Program) {
+		p.noScrollOptim = true
+	}
+}
+
 // WithFPS sets a custom maximum FPS at which the renderer should run. If
 // less than 1, the default value of 60 will be used. If over 120, the FPS
 // will be capped at 120.

@@ -577,6 +577,9 @@ type Program struct {
 	// whether to use backspace to optimize cursor movements
 	useBackspace bool
 
+	// perftop patch: WithoutScrollOptimization
+	noScrollOptim bool
+
 	mu sync.Mutex
 }
 
@@ -1137,6 +1140,7 @@ func (p *Program) Run() (returnModel Model, returnErr error) {
 			// raw mode. See issue #1572.
 			mapNl := runtime.GOOS != "windows" && p.ttyInput == nil
 			r.setOptimizations(p.useHardTabs, p.useBackspace, mapNl)
+			r.setScrollOptim(!p.noScrollOptim)
 			p.renderer = r
 		}
 	}
