@@ -20,6 +20,12 @@ type hostView struct {
 	fs                  table.Model
 	vals                map[string][]float64
 	limit               int // replay: series end at this many points; 0 means all
+
+	// The process and filesystem lists the tables were last filled from:
+	// the source reads them every few samples and carries them over in
+	// between, and a table left alone draws from its cache.
+	lastProcs []metrics.Process
+	lastFS    []metrics.Filesystem
 }
 
 func newHostView() hostView {
@@ -80,17 +86,20 @@ func (h *hostView) setData(sn *metrics.Snapshot) {
 	h.sn = sn
 	host := &sn.Host
 
-	rows := make([][]string, 0, len(host.Processes.Top))
-	for _, p := range host.Processes.Top {
-		rows = append(rows, []string{
-			strconv.Itoa(int(p.PID)), p.Name, p.State, strconv.Itoa(int(p.Threads)),
-			strconv.FormatFloat(p.CPUPercent, 'f', 1, 64), strconv.FormatFloat(p.MemPercent, 'f', 1, 64),
-			units.Bytes(float64(p.RSSBytes)),
-		})
+	if !sameList(host.Processes.Top, h.lastProcs) {
+		h.lastProcs = host.Processes.Top
+		rows := make([][]string, 0, len(host.Processes.Top))
+		for _, p := range host.Processes.Top {
+			rows = append(rows, []string{
+				strconv.Itoa(int(p.PID)), p.Name, p.State, strconv.Itoa(int(p.Threads)),
+				strconv.FormatFloat(p.CPUPercent, 'f', 1, 64), strconv.FormatFloat(p.MemPercent, 'f', 1, 64),
+				units.Bytes(float64(p.RSSBytes)),
+			})
+		}
+		h.procs.SetRows(rows)
 	}
-	h.procs.SetRows(rows)
 
-	rows = make([][]string, 0, len(host.Disks))
+	rows := make([][]string, 0, len(host.Disks))
 	for _, d := range host.Disks {
 		rows = append(rows, []string{
 			d.Name, units.BytesRate(d.ReadBytesPerSec), units.BytesRate(d.WriteBytesPerSec),
@@ -99,13 +108,16 @@ func (h *hostView) setData(sn *metrics.Snapshot) {
 	}
 	h.disks.SetRows(rows)
 
-	rows = make([][]string, 0, len(host.Filesystems))
-	for _, f := range host.Filesystems {
-		rows = append(rows, []string{
-			f.Mount, f.Type, units.Bytes(float64(f.TotalBytes)), units.Bytes(float64(f.UsedBytes)), units.Percent(f.UsedPercent),
-		})
+	if !sameList(host.Filesystems, h.lastFS) {
+		h.lastFS = host.Filesystems
+		rows = make([][]string, 0, len(host.Filesystems))
+		for _, f := range host.Filesystems {
+			rows = append(rows, []string{
+				f.Mount, f.Type, units.Bytes(float64(f.TotalBytes)), units.Bytes(float64(f.UsedBytes)), units.Percent(f.UsedPercent),
+			})
+		}
+		h.fs.SetRows(rows)
 	}
-	h.fs.SetRows(rows)
 
 	rows = make([][]string, 0, len(host.Network))
 	for _, n := range host.Network {
@@ -116,6 +128,13 @@ func (h *hostView) setData(sn *metrics.Snapshot) {
 		})
 	}
 	h.nets.SetRows(rows)
+}
+
+// sameList reports whether a and b are the same slice, not merely equal:
+// the system source makes a new list at every read and hands the same one
+// on until the next, and snapshots share it.
+func sameList[T any](a, b []T) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -59,6 +59,21 @@ type Model struct {
 	width   int
 	height  int // rows on screen, header included
 	focused bool
+
+	// The last View, reused while nothing it depends on changed: at rest
+	// the process table changes every other refresh.
+	rowsRev uint64 // counts SetRows and SetFilter
+	viewKey viewKey
+	view    string
+}
+
+// viewKey is everything View's output depends on besides the rows.
+type viewKey struct {
+	rowsRev                       uint64
+	cursor, offset, width, height int
+	focused                       bool
+	st                            Styles
+	valid                         bool
 }
 
 // New returns a table with the given columns.
@@ -77,6 +92,7 @@ func (m *Model) SetSize(w, h int) {
 func (m *Model) SetRows(rows [][]string) {
 	sel, ok := m.Selected()
 	m.rows = rows
+	m.rowsRev++
 	m.apply()
 	if ok && len(sel) > 0 {
 		for i, r := range m.shown {
@@ -92,6 +108,7 @@ func (m *Model) SetRows(rows [][]string) {
 // SetFilter shows only rows with a cell containing f, ignoring case.
 func (m *Model) SetFilter(f string) {
 	m.filter = strings.ToLower(f)
+	m.rowsRev++
 	m.apply()
 	m.cursor, m.offset = 0, 0
 }
@@ -198,6 +215,15 @@ func (m *Model) View(st Styles) string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
 	}
+	key := viewKey{m.rowsRev, m.cursor, m.offset, m.width, m.height, m.focused, st, true}
+	if key == m.viewKey {
+		return m.view
+	}
+	m.view, m.viewKey = m.render(st), key
+	return m.view
+}
+
+func (m *Model) render(st Styles) string {
 	ws := m.widths()
 	var b strings.Builder
 	header, cell, selected, muted := st.Header, st.Cell, st.Selected, st.Muted

@@ -5,7 +5,10 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/perftop/perftop/themes"
 )
 
 func rows(n int) [][]string {
@@ -126,5 +129,40 @@ func TestHideBelow(t *testing.T) {
 	m.SetSize(30, 2)
 	if got := m.View(Styles{}); !strings.Contains(got, "THR") {
 		t.Errorf("wide: THR hidden: %q", got)
+	}
+}
+
+// TestViewCacheFollowsChanges: View reuses its last output, so every change
+// that shows must reach it: rows, filter, cursor, size and styles.
+func TestViewCacheFollowsChanges(t *testing.T) {
+	m := New(Column{Title: "NAME", Width: 8}, Column{Title: "CPU", Width: 4, Right: true})
+	m.SetSize(13, 3)
+	m.SetRows([][]string{{"a", "1"}, {"b", "2"}})
+	sel := themes.NewPaint(lipgloss.NewStyle().Reverse(true))
+	st := Styles{Selected: sel}
+	steps := []struct {
+		name   string
+		change func()
+		st     Styles
+	}{
+		{"rows", func() { m.SetRows([][]string{{"a", "9"}, {"b", "2"}}) }, st},
+		{"cursor", func() { m, _ = m.Update(tea.KeyPressMsg{Code: tea.KeyDown}) }, st},
+		{"filter", func() { m.SetFilter("a") }, st},
+		{"size", func() { m.SetSize(14, 3) }, st},
+		{"styles", func() {}, Styles{}},
+	}
+	last := m.View(st)
+	for _, s := range steps {
+		s.change()
+		got := m.View(s.st)
+		if got == last {
+			t.Errorf("%s: view unchanged: %q", s.name, got)
+		}
+		fresh := m
+		fresh.viewKey = viewKey{}
+		if want := fresh.View(s.st); got != want {
+			t.Errorf("%s: cached view %q, drawn afresh %q", s.name, got, want)
+		}
+		last = got
 	}
 }
