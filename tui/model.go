@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -113,15 +114,18 @@ type Model struct {
 
 	cursor int // replay: the timeline entry shown
 
-	frame string // the last rendered frame, reused until something changes
-	dirty bool
+	frame     string // the last rendered frame, reused until something changes
+	dirty     bool
+	frameSize int // bytes of the last frame written whole, to size the next
 }
 
-// screen is one page of the dashboard. table, when set, is what the table
-// keys and the filter act on.
+// screen is one page of the dashboard, drawn by view, or written straight
+// into the frame by draw. table, when set, is what the table keys and the
+// filter act on.
 type screen struct {
 	title string
 	view  func(m *Model, w, h int) string
+	draw  func(m *Model, b *strings.Builder, w, h int)
 	table *table.Model
 }
 
@@ -146,7 +150,7 @@ func New(o Options) *Model {
 	m.host = newHostView()
 	m.prom = newPromView()
 	m.screens = []screen{
-		{title: "Overview", view: (*Model).overview, table: &m.host.procs},
+		{title: "Overview", draw: (*Model).overview, table: &m.host.procs},
 		{title: "CPU", view: (*Model).cpuScreen},
 		{title: "Memory", view: (*Model).memScreen},
 		{title: "Disk", view: (*Model).diskScreen, table: &m.host.disks},
@@ -402,15 +406,28 @@ func (m *Model) render() string {
 		return panel.Block(cells.Fit(msg, m.w), m.w, m.h)
 	}
 	body := m.h - 2
-	var content string
-	if m.showHelp {
-		content = m.helpView(m.w, body)
-	} else {
-		content = m.screens[m.active].view(m, m.w, body)
-	}
 	// Screens draw exactly w x body cells (TestResizeKeepsFrameExact holds
 	// them to it), so the frame is joined without re-measuring every line.
-	return m.topBar() + "\n" + content + "\n" + m.bottomBar()
+	top, bottom := m.topBar(), m.bottomBar()
+	s := m.screens[m.active]
+	if m.showHelp || s.draw == nil {
+		var content string
+		if m.showHelp {
+			content = m.helpView(m.w, body)
+		} else {
+			content = s.view(m, m.w, body)
+		}
+		return top + "\n" + content + "\n" + bottom
+	}
+	var b strings.Builder
+	b.Grow(m.frameSize + m.frameSize/8) // the frame's size changes little between frames
+	b.WriteString(top)
+	b.WriteByte('\n')
+	s.draw(m, &b, m.w, body)
+	b.WriteByte('\n')
+	b.WriteString(bottom)
+	m.frameSize = b.Len()
+	return b.String()
 }
 
 func (m *Model) helpView(w, h int) string {

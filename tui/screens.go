@@ -2,29 +2,34 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/perftop/perftop/tui/panel"
 )
 
 // overview: CPU and memory on top; network and disk stacked beside the
-// process table below, like btop's default layout.
-func (m *Model) overview(w, h int) string {
-	pinned := ""
+// process table below, like btop's default layout. It is the screen shown
+// at rest, so it writes straight into the frame.
+func (m *Model) overview(b *strings.Builder, w, h int) {
+	pinH := 0
 	if len(m.prom.pins) > 0 && h >= 24 {
-		pinH := max(h/4, 6)
-		pinned = "\n" + m.pinnedRow(w, pinH)
+		pinH = max(h/4, 6)
 		h -= pinH
 	}
 	topH := max(h*9/20, 9)
 	botH := h - topH
 	ws := panel.Split(w, 5)
 	cpuW := ws[0] + ws[1] + ws[2]
-	top := panel.Row(m.cpuPanel(cpuW, topH, 2), m.memPanel(w-cpuW, topH))
+	panel.WriteRow(b, m.cpuPanel(cpuW, topH, 2), m.memPanel(w-cpuW, topH))
+	b.WriteByte('\n')
 	leftW := w / 2
 	netH := botH / 2
 	left := m.netPanel(leftW, netH, 2) + "\n" + m.diskPanel(leftW, botH-netH, 2)
-	bottom := panel.Row(left, m.procPanel(w-leftW, botH))
-	return top + "\n" + bottom + pinned
+	panel.WriteRow(b, left, m.procPanel(w-leftW, botH))
+	if pinH > 0 {
+		b.WriteByte('\n')
+		b.WriteString(m.pinnedRow(w, pinH))
+	}
 }
 
 // cpuScreen: the CPU panel over the whole screen, every core shown.

@@ -100,18 +100,26 @@ func Row(blocks ...string) string {
 	if len(blocks) == 0 {
 		return ""
 	}
+	var b strings.Builder
+	n := len(blocks)
+	for _, bl := range blocks {
+		n += len(bl)
+	}
+	b.Grow(n)
+	WriteRow(&b, blocks...)
+	return b.String()
+}
+
+// WriteRow writes blocks of the same height side by side to b, as Row
+// returns them: a screen built in one builder copies each panel once
+// instead of once per level of joining.
+func WriteRow(b *strings.Builder, blocks ...string) {
 	split := make([][]string, len(blocks))
 	h := 0
 	for i, bl := range blocks {
 		split[i] = strings.Split(bl, "\n")
 		h = max(h, len(split[i]))
 	}
-	var b strings.Builder
-	n := h
-	for _, bl := range blocks {
-		n += len(bl)
-	}
-	b.Grow(n) // one allocation for the joined frame, which is most of a frame's bytes
 	for r := 0; r < h; r++ {
 		if r > 0 {
 			b.WriteByte('\n')
@@ -122,7 +130,6 @@ func Row(blocks ...string) string {
 			}
 		}
 	}
-	return b.String()
 }
 
 // Split divides total cells into n parts as evenly as possible, the larger
