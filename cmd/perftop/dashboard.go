@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"sync"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -35,6 +36,10 @@ const defaultFrameRate = 30
 // PromQL and SSH viewers can be heavy and keep every P; so does an
 // explicit GOMAXPROCS.
 const onlyHostProcs = 1
+
+// startupOver is when the dashboard's start-up is over: the first samples
+// are in and drawn.
+const startupOver = 3 * time.Second
 
 // source is what the dashboard runs in the background.
 type source interface {
@@ -84,6 +89,10 @@ func runDashboard(ctx context.Context, cfg config, e *env) error {
 		PromTargets: cfg.prom.urls(),
 		Watch:       cfg.prom.watch,
 	})
+	// Once start-up and the first frames are over, the code they ran
+	// need not stay mapped (see dropStartupPages).
+	trim := time.AfterFunc(startupOver, dropStartupPages)
+	defer trim.Stop()
 	return runProgram(ctx, model, opts...)
 }
 

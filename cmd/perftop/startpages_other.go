@@ -1,0 +1,6 @@
+//go:build !linux
+
+package main
+
+// dropStartupPages is Linux only (/proc/self/smaps and madvise).
+func dropStartupPages() {}
