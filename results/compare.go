@@ -148,6 +148,7 @@ func SettingsDiff(a, b Settings) []string {
 	diff("keepalive", a.KeepAlive, b.KeepAlive)
 	diff("timeout", a.TimeoutSeconds, b.TimeoutSeconds)
 	diff("transport", a.Transport, b.Transport)
+	diff("event_loop", a.EventLoop, b.EventLoop)
 	ta, tb := make([]string, len(a.Targets)), make([]string, len(b.Targets))
 	for i, t := range a.Targets {
 		ta[i] = t.Method + " " + t.URL

@@ -90,8 +90,8 @@ func TestSettingsDiff(t *testing.T) {
 	if d := SettingsDiff(a, b); len(d) != 0 {
 		t.Fatalf("same settings differ: %v", d)
 	}
-	b.Rate, b.HTTP2 = 200, true
-	if d := strings.Join(SettingsDiff(a, b), "; "); d != "rate: 100 → 200; http2: false → true" {
+	b.Rate, b.HTTP2, b.EventLoop = 200, true, true
+	if d := strings.Join(SettingsDiff(a, b), "; "); d != "rate: 100 → 200; http2: false → true; event_loop: false → true" {
 		t.Fatalf("diff %q", d)
 	}
 }

@@ -89,6 +89,9 @@ type Settings struct {
 	UnixSocket      string       `json:"unix_socket,omitempty"`
 	Host            string       `json:"host,omitempty"`
 	Transport       string       `json:"transport"` // "fast-http1" or "net/http"
+	// EventLoop says the closed loop's workers ran on event loops rather
+	// than as goroutines: compare like with like.
+	EventLoop bool `json:"event_loop,omitempty"`
 }
 
 // Target is one request of the mix.

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -119,6 +120,9 @@ func TestRunHeadless(t *testing.T) {
 	}
 	if v, _ := lookup(doc, "settings.transport"); v != "fast-http1" {
 		t.Errorf("transport = %v", v)
+	}
+	if v, _ := lookup(doc, "settings.event_loop"); runtime.GOOS == "linux" && v != true {
+		t.Errorf("event_loop = %v on Linux", v)
 	}
 }
 

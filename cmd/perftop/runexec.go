@@ -103,6 +103,7 @@ func runTest(ctx context.Context, cfg config, spec *testSpec, e *env) error {
 	if eng.FastPath() {
 		f.Settings.Transport = "fast-http1"
 	}
+	f.Settings.EventLoop = eng.EventLoop()
 	if eng.Stopped() {
 		f.Stopped = "stopped"
 	}
