@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -350,4 +352,29 @@ func TestEventLoopAllocatesNothing(t *testing.T) {
 	if perRequest > 0.02 {
 		t.Fatalf("%.4f allocations per request", perRequest)
 	}
+}
+
+// TestClosedLoopUnixSocket: --unix-socket on event loops and on goroutines.
+func TestClosedLoopUnixSocket(t *testing.T) {
+	workerKinds(t, func(t *testing.T, noLoop bool) {
+		sock := filepath.Join(t.TempDir(), "s.sock")
+		l, err := net.Listen("unix", sock)
+		if err != nil {
+			t.Skip("no unix sockets here:", err)
+		}
+		srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, r.Host) })}
+		done := make(chan struct{})
+		go func() { defer close(done); _ = srv.Serve(l) }()
+		defer func() { srv.Close(); <-done }()
+		e, res, _ := runEngine(t, Options{
+			Requests: []Request{req(t, "http://api.local/x")}, Concurrency: 3, MaxRequests: 90,
+			Client: ClientOptions{UnixSocket: sock, NoEventLoop: noLoop},
+		})
+		if e.EventLoop() == noLoop && runtime.GOOS == "linux" {
+			t.Fatalf("EventLoop() = %v", e.EventLoop())
+		}
+		if res.Errors != 0 || res.StatusCodes["200"] != 90 || res.BytesReceived != 90*int64(len("api.local")) {
+			t.Fatalf("errors %v, status %v, %d bytes", res.ErrorsByKind, res.StatusCodes, res.BytesReceived)
+		}
+	})
 }
