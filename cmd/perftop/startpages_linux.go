@@ -37,8 +37,9 @@ func dropStartupPages() {
 		line := sc.Bytes()
 		fields := bytes.Fields(line)
 		switch {
-		case len(fields) >= 5 && bytes.IndexByte(fields[0], '-') > 0 && !bytes.HasSuffix(fields[0], []byte(":")):
-			// A mapping's header: "00400000-00c17000 r-xp 00000000 fd:01 1234 /path/to/perftop"
+		case len(fields) >= 5 && !bytes.HasSuffix(fields[0], []byte(":")):
+			// A mapping's header (its fields' lines start "Name:"):
+			// "00400000-00c17000 r-xp 00000000 fd:01 1234 /path/to/perftop"
 			start, end, ours = 0, 0, false
 			perm := string(fields[1])
 			if len(fields) < 6 || string(fields[5]) != exe || (perm != "r-xp" && perm != "r--p") {
@@ -51,8 +52,8 @@ func dropStartupPages() {
 				start, end, ours = s, e, true
 			}
 		case ours && len(fields) >= 2 && string(fields[0]) == "Anonymous:":
-			// The last field of a mapping that matters here comes after
-			// its size and resident counts.
+			// Anonymous pages in a read-only file mapping were written
+			// before it became read-only (relocations): keep those.
 			if string(fields[1]) == "0" {
 				_, _, _ = syscall.Syscall(syscall.SYS_MADVISE, uintptr(start), uintptr(end-start), syscall.MADV_DONTNEED)
 			}

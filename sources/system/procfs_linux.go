@@ -100,7 +100,7 @@ func (s *osState) close() {
 func (s *osState) readPath(k *keptPath, root, name string) ([]byte, error) {
 	if !k.open {
 		path := root + "/" + name
-		fd, err := open(path)
+		fd, err := rawOpen(path)
 		if err != nil {
 			return nil, &fs.PathError{Op: "open", Path: path, Err: err}
 		}
@@ -170,8 +170,6 @@ func (s *osState) listPIDs(root string) ([]int32, error) {
 		s.pids = parseDirents(s.dents[:n], s.pids)
 	}
 }
-
-func open(path string) (int, error) { return rawOpen(path) }
 
 // read reads fd from its start to its end into the reused buffer. A procfs
 // file answers a read with all it has unless the buffer fills up, so a short

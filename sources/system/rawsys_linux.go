@@ -52,6 +52,11 @@ func rawPread(fd int, b []byte, off int64) (int, error) {
 	if len(b) == 0 {
 		return 0, nil
 	}
+	if unsafe.Sizeof(uintptr(0)) < 8 {
+		// 32-bit ABIs split the 64-bit offset over two registers, some
+		// (arm) on an aligned pair: leave that to x/sys.
+		return unix.Pread(fd, b, off)
+	}
 	n, _, errno := unix.RawSyscall6(unix.SYS_PREAD64, uintptr(fd), uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)), uintptr(off), 0, 0)
 	if errno != 0 {
 		return 0, errno

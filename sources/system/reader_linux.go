@@ -117,7 +117,7 @@ func (r *GopsutilReader) readProcess(root string, pid int32) (ProcSample, bool) 
 		s.path = strconv.AppendInt(s.path, int64(pid), 10)
 		s.path = append(s.path, "/stat"...)
 		var err error
-		if fd, err = open(string(s.path)); err != nil {
+		if fd, err = rawOpen(string(s.path)); err != nil {
 			return ProcSample{}, false
 		}
 		if data, err = s.read(fd, ""); err != nil {
