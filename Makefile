@@ -11,11 +11,9 @@ build:
 
 # test installs what the tests need (tmux for the terminal end-to-end
 # tests), checks formatting and vet, then runs every test with the race
-# detector, and the tests of the patched go-runewidth (its table and its
-# interval search must agree). CI runs exactly this through .ci/run.
+# detector. CI runs exactly this through .ci/run.
 test: deps check
 	$(GO) test -race -count=1 ./...
-	cd third_party/go-runewidth && $(GO) test -race -count=1 ./...
 
 deps:
 	@./.ci/deps

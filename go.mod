@@ -75,7 +75,3 @@ require (
 	golang.org/x/text v0.42.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 )
-
-replace charm.land/bubbletea/v2 => ./third_party/bubbletea
-
-replace github.com/mattn/go-runewidth => ./third_party/go-runewidth

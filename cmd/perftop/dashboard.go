@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"sync"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -36,10 +35,6 @@ const defaultFrameRate = 30
 // PromQL and SSH viewers can be heavy and keep every P; so does an
 // explicit GOMAXPROCS.
 const onlyHostProcs = 1
-
-// startupOver is when the dashboard's start-up is over: the first samples
-// are in and drawn.
-const startupOver = 3 * time.Second
 
 // source is what the dashboard runs in the background.
 type source interface {
@@ -89,10 +84,6 @@ func runDashboard(ctx context.Context, cfg config, e *env) error {
 		PromTargets: cfg.prom.urls(),
 		Watch:       cfg.prom.watch,
 	})
-	// Once start-up and the first frames are over, the code they ran
-	// need not stay mapped (see dropStartupPages).
-	trim := time.AfterFunc(startupOver, dropStartupPages)
-	defer trim.Stop()
 	return runProgram(ctx, model, opts...)
 }
 
@@ -112,10 +103,7 @@ func displayOptions(cfg config) (theme string, opts []tea.ProgramOption) {
 // error: quitting and signals are not errors; a panic is, after Bubble Tea
 // has restored the terminal.
 func runProgram(ctx context.Context, model tea.Model, opts ...tea.ProgramOption) error {
-	// perftop's panels sit side by side, so its lines never move up or down
-	// as a whole: the scroll search would hash every changed line of every
-	// frame for nothing (an eighth of a flush).
-	opts = append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(defaultFrameRate), tea.WithoutScrollOptimization()}, opts...)
+	opts = append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(defaultFrameRate)}, opts...)
 	_, err := tea.NewProgram(model, opts...).Run()
 	switch {
 	case err == nil, errors.Is(err, tea.ErrInterrupted), errors.Is(err, context.Canceled):

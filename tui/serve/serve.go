@@ -226,9 +226,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		s.logf("logout %s@%s key %s", v.User, v.Addr, v.Fingerprint)
 	}()
 	m := s.o.NewModel(sess.Context(), v)
-	// The panels sit side by side, so lines never move up or down whole and
-	// the renderer's scroll search would only cost.
-	opts := append(bm.MakeOptions(sess), tea.WithFPS(30), tea.WithoutScrollOptimization())
+	opts := append(bm.MakeOptions(sess), tea.WithFPS(30))
 	return tea.NewProgram(m, opts...)
 }
 
