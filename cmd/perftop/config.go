@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/perftop/perftop/sources/promql"
+	"github.com/perftop/perftop/sources/system"
 	"github.com/perftop/perftop/themes"
 )
 
@@ -37,6 +39,7 @@ type config struct {
 
 	cpuProfile string
 	fps        int
+	procfs     string // --procfs: where the host's proc filesystem is mounted
 	prom       *promSetup
 	ssh        *sshSetup // nil without --serve-ssh
 
@@ -68,6 +71,7 @@ type configFlags struct {
 	noColor    bool
 	cpuProfile string // hidden: perftop profiling itself
 	fps        int    // hidden: the renderer's frame cap, for benchmarks
+	procfs     string
 	prom       promFlags
 	ssh        sshFlags
 }
@@ -80,6 +84,7 @@ func (f *configFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.file, "config", "", "config `file` (YAML; default <config dir>/perftop/config.yaml)")
 	fl.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of perftop itself to `file`")
 	fl.IntVar(&f.fps, "fps", defaultFrameRate, "most frames per second drawn")
+	fl.StringVar(&f.procfs, "procfs", "", "read the host from the proc filesystem mounted at `dir` (Linux; e.g. /host/proc in a container)")
 	_ = fl.MarkHidden("cpuprofile")
 	_ = fl.MarkHidden("fps")
 	f.prom.register(cmd)
@@ -125,7 +130,7 @@ func (f *configFlags) load(cmd *cobra.Command, getenv func(string) string) (conf
 	if fl.Changed("no-color") {
 		cfg.NoColor = f.noColor
 	}
-	cfg.cpuProfile, cfg.fps = f.cpuProfile, f.fps
+	cfg.cpuProfile, cfg.fps, cfg.procfs = f.cpuProfile, f.fps, f.procfs
 	if err := cfg.validate(); err != nil {
 		return cfg, err
 	}
@@ -176,6 +181,14 @@ var configKeys = []string{"interval", "theme", "no_color", "prom", "prom_server"
 func (c *config) validate() error {
 	if c.Interval < minInterval {
 		return usagef("invalid interval %s: must be at least %s", c.Interval, minInterval)
+	}
+	if c.procfs != "" {
+		if !system.ProcFSSupported {
+			return usagef("--procfs: there is no proc filesystem to read on %s", runtime.GOOS)
+		}
+		if st, err := os.Stat(c.procfs); err != nil || !st.IsDir() {
+			return usagef("--procfs %s: not a directory", c.procfs)
+		}
 	}
 	set := themes.DefaultSet()
 	if c.dir != "" {

@@ -56,7 +56,7 @@ func runDashboard(ctx context.Context, cfg config, e *env) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	st := metrics.NewStore(metrics.DefaultRingCapacity)
-	host := system.New(system.Options{Interval: cfg.Interval})
+	host := system.New(system.Options{Interval: cfg.Interval, ProcFS: cfg.procfs})
 	wg := startSources(ctx, st, append([]source{host}, promSrcs...)...)
 	defer func() {
 		cancel()

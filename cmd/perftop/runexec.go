@@ -263,7 +263,7 @@ func runHeadlessServing(ctx context.Context, cfg config, eng *load.Engine, st *m
 func runDashboardTest(ctx context.Context, cfg config, eng *load.Engine, st *metrics.Store) (*load.Result, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	host := system.New(system.Options{Interval: cfg.Interval})
+	host := system.New(system.Options{Interval: cfg.Interval, ProcFS: cfg.procfs})
 	promSrcs, promQL, err := cfg.prom.sources()
 	if err != nil {
 		return nil, err

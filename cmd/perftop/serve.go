@@ -180,7 +180,7 @@ func runServe(ctx context.Context, cfg config, ss *sshSetup, e *env) error {
 		return err
 	}
 	st := metrics.NewStore(metrics.DefaultRingCapacity)
-	host := system.New(system.Options{Interval: cfg.Interval})
+	host := system.New(system.Options{Interval: cfg.Interval, ProcFS: cfg.procfs})
 	wg := startSources(ctx, st, append([]source{host}, promSrcs...)...)
 	defer wg.Wait()
 	wait, err := ss.start(ctx, e.stderr, func(vctx context.Context, v serve.Viewer) tea.Model {

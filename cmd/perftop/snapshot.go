@@ -91,7 +91,11 @@ func takeSnapshot(ctx context.Context, cfg config) (*snapshot, error) {
 			snap.Prom[i] = prom.Snapshot(ctx, o, cfg.Interval)
 		}()
 	}
-	h, err := system.Snapshot(ctx, nil, cfg.Interval)
+	reader := system.NewLocalReader(cfg.procfs)
+	if c, ok := reader.(io.Closer); ok {
+		defer c.Close()
+	}
+	h, err := system.Snapshot(ctx, reader, cfg.Interval)
 	wg.Wait()
 	if err != nil {
 		return nil, fmt.Errorf("snapshot: %w", err)

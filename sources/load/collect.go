@@ -3,7 +3,6 @@ package load
 import (
 	"math"
 	"strconv"
-	"syscall"
 	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
@@ -217,15 +216,6 @@ func Buckets(h *hdrhistogram.Histogram, n int) []metrics.Bucket {
 		out[i].Count += bar.Count
 	}
 	return out
-}
-
-// processCPU is the CPU time perftop has used, user and system.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // statusKey is a status code as results files key it.

@@ -3,6 +3,7 @@ package system
 import (
 	"context"
 	"fmt"
+	"io"
 	"testing"
 	"time"
 
@@ -86,10 +87,13 @@ func BenchmarkPublish(b *testing.B) {
 	}
 }
 
-func benchmarkRead(b *testing.B, parts Parts) {
+func benchmarkRead(b *testing.B, parts Parts) { benchmarkReader(b, NewLocalReader(""), parts) }
+
+func benchmarkReader(b *testing.B, r Reader, parts Parts) {
 	ctx := context.Background()
-	r := NewGopsutilReader()
-	defer r.Close()
+	if c, ok := r.(io.Closer); ok {
+		defer c.Close()
+	}
 	var raw Raw
 	r.Read(ctx, parts, &raw) // warm the buffers and caches
 	b.ReportAllocs()
@@ -104,6 +108,19 @@ func BenchmarkReadAll(b *testing.B) { benchmarkRead(b, AllParts) }
 
 // BenchmarkReadTick reads what a normal tick reads: no processes or filesystems.
 func BenchmarkReadTick(b *testing.B) { benchmarkRead(b, FastParts) }
+
+// BenchmarkReaders reads a tick's parts and the process table with the local
+// reader and with gopsutil's: why ProcReader exists on Linux.
+func BenchmarkReaders(b *testing.B) {
+	for _, parts := range []struct {
+		name string
+		p    Parts
+	}{{"tick", FastParts}, {"processes", PartProcesses}} {
+		for name, r := range localReaders() {
+			b.Run(parts.name+"/"+name, func(b *testing.B) { benchmarkReader(b, r, parts.p) })
+		}
+	}
+}
 
 // BenchmarkReadParts reads each part alone, to see where a tick's time goes.
 func BenchmarkReadParts(b *testing.B) {

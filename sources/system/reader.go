@@ -8,40 +8,21 @@ import (
 	"github.com/shirou/gopsutil/v4/disk"
 )
 
-// GopsutilReader reads the local host. On Linux it reads /proc itself, with
-// one pread(2) per file on descriptors kept open between reads, because every
-// system call counts when a tick must cost a few hundred microseconds:
-// gopsutil opens, reads, rereads and closes each file, takes twice as long for
-// /proc/stat, /proc/meminfo, /proc/loadavg and /proc/net/dev in a benchmark
-// loop and five times as long at one reading a second, looks up udev serial
-// numbers and labels for every block device, and its process API takes 50
-// times as long as one read of /proc/[pid]/stat per process. gopsutil still
-// lists the mounted filesystems everywhere, and reads every part on other
-// systems.
-//
-// The zero value is ready to use; Close it when done. A GopsutilReader reuses
-// its buffers between calls, so it is not safe for concurrent use: give each
-// goroutine its own.
-type GopsutilReader struct {
-	os osState // the per-OS readers' buffers and open files
+// partReader reads one part at a time; GopsutilReader and, on Linux,
+// ProcReader are partReaders, and readParts is the Read they share.
+type partReader interface {
+	readCPU(ctx context.Context, dst *CPURaw)
+	readMemory(ctx context.Context, parts Parts, dst *Raw)
+	readLoad(ctx context.Context, dst *LoadRaw)
+	readDisks(ctx context.Context, dst *DisksRaw)
+	readNetwork(ctx context.Context, dst *NetworkRaw)
+	readProcesses(ctx context.Context, dst *ProcessesRaw)
 }
 
-var _ Reader = (*GopsutilReader)(nil)
-
-// NewGopsutilReader returns a reader of the local host.
-func NewGopsutilReader() *GopsutilReader { return &GopsutilReader{} }
-
-// Close releases what the reader keeps open between reads (on Linux, a few
-// /proc files and the stat files of up to a few hundred processes). The
-// reader stays usable: the next Read opens what it needs again. Close always
-// returns nil.
-func (r *GopsutilReader) Close() error {
-	r.os.close()
-	return nil
-}
-
-// Read implements Reader.
-func (r *GopsutilReader) Read(ctx context.Context, parts Parts, dst *Raw) {
+// readParts is Reader.Read for a partReader: it stamps dst and reads each
+// part of parts. The host name and filesystems come from the same calls on
+// every system.
+func readParts(ctx context.Context, r partReader, parts Parts, dst *Raw) {
 	dst.Parts = parts
 	dst.Time = time.Now()
 	if parts.Has(PartHostname) {

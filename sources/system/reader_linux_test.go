@@ -13,10 +13,10 @@ import (
 	"time"
 )
 
-// TestLeanReadersFakeProc runs the lean /proc readers on a fake tree with a
+// TestProcReaderFakeProc runs the lean /proc readers on a fake tree with a
 // process that exited after listing, one with a garbled line and entries that
 // are not processes.
-func TestLeanReadersFakeProc(t *testing.T) {
+func TestProcReaderFakeProc(t *testing.T) {
 	root := t.TempDir()
 	write := func(name, data string) {
 		t.Helper()
@@ -37,7 +37,7 @@ func TestLeanReadersFakeProc(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	r := &GopsutilReader{os: osState{root: root}}
+	r := NewProcReader(root)
 	defer r.Close()
 	var got Raw
 	r.Read(context.Background(), PartProcesses|PartDisks, &got)
@@ -45,7 +45,7 @@ func TestLeanReadersFakeProc(t *testing.T) {
 		t.Fatalf("errors: processes %v, disks %v", got.Processes.Err, got.Disks.Err)
 	}
 	page := uint64(os.Getpagesize())
-	me := r.os.userName(uint32(os.Getuid()))
+	me := r.st.userName(uint32(os.Getuid()))
 	want := []ProcSample{
 		{PID: 1, Start: 1, Name: "init", User: me, State: 'S', Threads: 1, CPU: 30 * time.Millisecond, RSS: 3 * page},
 		{PID: 300, Start: 77, Name: "worker (2)", User: me, State: 'R', Threads: 4, CPU: 3 * time.Second, RSS: 10 * page},
@@ -76,7 +76,7 @@ func TestLeanReadersFakeProc(t *testing.T) {
 		t.Errorf("second reading\n got %+v\nwant %+v", got.Processes.List, want)
 	}
 	var kept []int32
-	for pid := range r.os.kept {
+	for pid := range r.st.kept {
 		kept = append(kept, pid)
 	}
 	slices.Sort(kept)
@@ -85,14 +85,14 @@ func TestLeanReadersFakeProc(t *testing.T) {
 		t.Errorf("kept files of %v, want %v", kept, want)
 	}
 	r.Close()
-	if len(r.os.kept) != 0 {
-		t.Errorf("Close left %d files open", len(r.os.kept))
+	if len(r.st.kept) != 0 {
+		t.Errorf("Close left %d files open", len(r.st.kept))
 	}
 }
 
 func TestLeanReadersMissingProc(t *testing.T) {
 	root := filepath.Join(t.TempDir(), "gone")
-	r := &GopsutilReader{os: osState{root: root}}
+	r := NewProcReader(root)
 	var got Raw
 	r.Read(context.Background(), PartProcesses|PartDisks, &got)
 	tests := []struct {
@@ -111,7 +111,7 @@ func TestLeanReadersMissingProc(t *testing.T) {
 	}
 }
 
-func TestLeanReadGrowsBuffer(t *testing.T) {
+func TestProcReadGrowsBuffer(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "big")
 	data := make([]byte, 10000)
@@ -121,7 +121,7 @@ func TestLeanReadGrowsBuffer(t *testing.T) {
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	var s osState
+	var s procState
 	defer s.close()
 	var k keptPath
 	for range 2 { // opened, then kept
@@ -132,10 +132,10 @@ func TestLeanReadGrowsBuffer(t *testing.T) {
 	}
 }
 
-// TestLeanReaderRealProcesses checks on the real /proc that a kept stat file
+// TestProcReaderRealProcesses checks on the real /proc that a kept stat file
 // shows fresh numbers, and that a process that exits leaves the table and
 // closes its file.
-func TestLeanReaderRealProcesses(t *testing.T) {
+func TestProcReaderRealProcesses(t *testing.T) {
 	sleep, err := exec.LookPath("sleep")
 	if err != nil {
 		t.Skip("no sleep(1) to start")
@@ -145,7 +145,7 @@ func TestLeanReaderRealProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer child.Process.Kill()
-	r := NewGopsutilReader()
+	r := NewProcReader("")
 	defer r.Close()
 	ctx := context.Background()
 	find := func(raw *Raw, pid int) *ProcSample {
@@ -174,7 +174,7 @@ func TestLeanReaderRealProcesses(t *testing.T) {
 	if kid := find(&b, child.Process.Pid); kid != nil {
 		t.Errorf("child still listed after it exited: %+v", kid)
 	}
-	if _, ok := r.os.kept[int32(child.Process.Pid)]; ok {
+	if _, ok := r.st.kept[int32(child.Process.Pid)]; ok {
 		t.Error("child's stat file still open")
 	}
 }

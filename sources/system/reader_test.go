@@ -2,6 +2,7 @@ package system
 
 import (
 	"context"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -11,12 +12,26 @@ import (
 	"github.com/perftop/perftop/metrics"
 )
 
-// TestGopsutilReader reads this machine and checks what must hold anywhere.
-// Parts a container refuses are logged, except the ones every Linux has.
-func TestGopsutilReader(t *testing.T) {
+// TestLocalReaders reads this machine with each reader and checks what must
+// hold anywhere. Parts a container refuses are logged, except the ones every
+// Linux has.
+func TestLocalReaders(t *testing.T) {
+	for name, r := range localReaders() {
+		t.Run(name, func(t *testing.T) { testLocalReader(t, r) })
+	}
+}
+
+// localReaders are the readers of this host: NewLocalReader's and gopsutil's
+// (the same one outside Linux).
+func localReaders() map[string]Reader {
+	return map[string]Reader{"local": NewLocalReader(""), "gopsutil": GopsutilReader{}}
+}
+
+func testLocalReader(t *testing.T, r Reader) {
 	ctx := context.Background()
-	r := NewGopsutilReader()
-	defer r.Close()
+	if c, ok := r.(io.Closer); ok {
+		defer c.Close()
+	}
 	var prev, cur Raw
 	r.Read(ctx, AllParts, &prev)
 	spin := time.Now().Add(20 * time.Millisecond)

@@ -3,7 +3,8 @@
 // derives rates and percentages, and writes them into a metrics.Store.
 //
 // Reading and deriving are separate: a Reader fills a Raw with cumulative
-// counters (GopsutilReader is the real one), and the pure Derive turns two
+// counters (NewLocalReader's: ProcReader on Linux, GopsutilReader
+// elsewhere), and the pure Derive turns two
 // readings into a metrics.Host. Each part of a reading carries its own error,
 // so a part the kernel or container refuses does not hide the others.
 package system
@@ -49,9 +50,13 @@ type Options struct {
 	// TopN is how many of the busiest processes a sample lists:
 	// DefaultTopN when zero or negative.
 	TopN int
-	// Reader reads the host; nil means a new GopsutilReader, which the
-	// Source then closes whenever Run returns.
+	// Reader reads the host; nil means NewLocalReader's, which the Source
+	// then closes whenever Run returns.
 	Reader Reader
+	// ProcFS, when Reader is nil, is where the proc filesystem to read is
+	// mounted ("" is /proc): a host's /proc mounted into a container, as
+	// node_exporter's --path.procfs. Linux only (ProcFSSupported).
+	ProcFS string
 	// Now tells the time for scheduling the expensive parts and stamping
 	// health; nil means time.Now. Tests set it to run time faster.
 	Now func() time.Time
@@ -87,8 +92,8 @@ func New(opts Options) *Source {
 		wake:      make(chan struct{}, 1),
 	}
 	if s.reader == nil {
-		r := NewGopsutilReader()
-		s.reader, s.owned = r, r
+		s.reader = NewLocalReader(opts.ProcFS)
+		s.owned, _ = s.reader.(io.Closer)
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -127,9 +132,19 @@ func (s *Source) SetInterval(d time.Duration) {
 	}
 }
 
+// stopWait bounds how long Run waits, once ctx is done, for a reading in
+// progress: a /proc read can block in the kernel (see ProcReader), and
+// quitting must not wait on it.
+const stopWait = time.Second
+
 // Run samples the host at once and then every interval, writing each sample
 // into st, until ctx is done; then it returns nil. It returns ErrRunning if
 // the Source is running already.
+//
+// The sampling runs on a goroutine of its own. When ctx ends while a
+// reading is blocked, Run returns after stopWait and leaves that goroutine
+// to write nothing more and close the reader once the reading returns; the
+// Source counts as running until then.
 func (s *Source) Run(ctx context.Context, st *metrics.Store) error {
 	if st == nil {
 		return errors.New("system source: nil store")
@@ -137,23 +152,43 @@ func (s *Source) Run(ctx context.Context, st *metrics.Store) error {
 	if !s.running.CompareAndSwap(false, true) {
 		return ErrRunning
 	}
-	defer s.running.Store(false)
-	if s.owned != nil {
-		defer s.owned.Close()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer s.running.Store(false)
+		if s.owned != nil {
+			defer s.owned.Close()
+		}
+		s.loop(ctx, st)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		t := time.NewTimer(stopWait)
+		defer t.Stop()
+		select {
+		case <-done:
+		case <-t.C:
+		}
 	}
+	return nil
+}
+
+// loop is Run's sampling loop.
+func (s *Source) loop(ctx context.Context, st *metrics.Store) {
 	// Reset discards a pending tick (Go 1.23 timers), so one timer serves.
 	timer := time.NewTimer(s.Interval())
 	defer timer.Stop()
 	for {
 		start := time.Now()
 		if !s.sample(ctx, st) {
-			return nil
+			return
 		}
 		timer.Reset(time.Until(start.Add(s.Interval())))
 		for waiting := true; waiting; {
 			select {
 			case <-ctx.Done():
-				return nil
+				return
 			case <-s.wake:
 				timer.Reset(time.Until(start.Add(s.Interval())))
 			case <-timer.C:
@@ -199,14 +234,15 @@ func due(now, last time.Time, every, interval time.Duration) bool {
 
 // Snapshot takes two readings of every part, interval apart, and returns the
 // sample derived from them; it serves one-shot and batch modes. A nil r
-// means a new GopsutilReader, an interval of zero or less DefaultInterval.
+// means NewLocalReader's, an interval of zero or less DefaultInterval.
 // It fails when ctx ends first or when every part failed; otherwise failed
 // parts carry their errors in the sample.
 func Snapshot(ctx context.Context, r Reader, interval time.Duration) (metrics.Host, error) {
 	if r == nil {
-		g := NewGopsutilReader()
-		defer g.Close()
-		r = g
+		r = NewLocalReader("")
+		if c, ok := r.(io.Closer); ok {
+			defer c.Close()
+		}
 	}
 	if interval <= 0 {
 		interval = DefaultInterval

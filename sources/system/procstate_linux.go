@@ -29,14 +29,14 @@ const maxKeptFiles = 256
 // within this many passes.
 const userRefresh = 8
 
-// osState holds the lean /proc readers' buffers, reused on every call so a
+// procState holds ProcReader's buffers, reused on every call so a
 // steady reading allocates only for processes it has not seen before.
 //
 // It also keeps the files it reads open: a pread(2) at offset 0 makes procfs
 // generate a file afresh, for a third of the cost of open, read and close.
 // A kept /proc/[pid]/stat of a process that exited fails with ESRCH, even if
 // its PID was reused, so it cannot show another process.
-type osState struct {
+type procState struct {
 	root     string            // "" means /proc; tests point it at a fake tree
 	users    map[uint32]string // user names by uid, cached for the reader's life
 	buf      []byte            // the file read last
@@ -67,7 +67,7 @@ type keptPath struct {
 	open bool
 }
 
-func (s *osState) setup() {
+func (s *procState) setup() {
 	if s.tick != 0 {
 		return
 	}
@@ -82,14 +82,14 @@ func (s *osState) setup() {
 }
 
 // close closes every kept file.
-func (s *osState) close() {
+func (s *procState) close() {
 	for pid, k := range s.kept {
-		rawClose(k.fd)
+		closeProc(k.fd)
 		delete(s.kept, pid)
 	}
 	for _, k := range []*keptPath{&s.stat, &s.meminfo, &s.loadavg, &s.netdev, &s.diskstats} {
 		if k.open {
-			rawClose(k.fd)
+			closeProc(k.fd)
 			k.open = false
 		}
 	}
@@ -97,10 +97,10 @@ func (s *osState) close() {
 
 // readPath reads the file root/name, opening it on first use and keeping it
 // open. After a failure the file is closed, to be opened afresh next time.
-func (s *osState) readPath(k *keptPath, root, name string) ([]byte, error) {
+func (s *procState) readPath(k *keptPath, root, name string) ([]byte, error) {
 	if !k.open {
 		path := root + "/" + name
-		fd, err := rawOpen(path)
+		fd, err := openProc(path)
 		if err != nil {
 			return nil, &fs.PathError{Op: "open", Path: path, Err: err}
 		}
@@ -108,7 +108,7 @@ func (s *osState) readPath(k *keptPath, root, name string) ([]byte, error) {
 	}
 	data, err := s.read(k.fd, "")
 	if err != nil {
-		rawClose(k.fd)
+		closeProc(k.fd)
 		k.open = false
 		return nil, &fs.PathError{Op: "read", Path: root + "/" + name, Err: err}
 	}
@@ -118,14 +118,14 @@ func (s *osState) readPath(k *keptPath, root, name string) ([]byte, error) {
 // readKept reads the kept stat file of pid, if there is one. A file that
 // fails belongs to a process that exited; it is closed, and false tells the
 // caller to open the PID afresh, in case it was reused.
-func (s *osState) readKept(pid int32) (fd int, data []byte, user string, ok bool) {
+func (s *procState) readKept(pid int32) (fd int, data []byte, user string, ok bool) {
 	k, ok := s.kept[pid]
 	if !ok {
 		return -1, nil, "", false
 	}
 	data, err := s.read(k.fd, "")
 	if err != nil || len(data) == 0 {
-		rawClose(k.fd)
+		closeProc(k.fd)
 		delete(s.kept, pid)
 		return -1, nil, "", false
 	}
@@ -135,10 +135,10 @@ func (s *osState) readKept(pid int32) (fd int, data []byte, user string, ok bool
 }
 
 // sweep closes the kept files of processes the current pass did not list.
-func (s *osState) sweep() {
+func (s *procState) sweep() {
 	for pid, k := range s.kept {
 		if k.pass != s.pass {
-			rawClose(k.fd)
+			closeProc(k.fd)
 			delete(s.kept, pid)
 		}
 	}
@@ -146,18 +146,18 @@ func (s *osState) sweep() {
 
 // listPIDs lists the process directories of root with getdents64, parsing
 // the records in place instead of building a string per entry.
-func (s *osState) listPIDs(root string) ([]int32, error) {
-	fd, err := rawOpenDir(root)
+func (s *procState) listPIDs(root string) ([]int32, error) {
+	fd, err := unix.Open(root, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: root, Err: err}
 	}
-	defer rawClose(fd)
+	defer closeProc(fd)
 	if s.dents == nil {
 		s.dents = make([]byte, 16<<10)
 	}
 	s.pids = s.pids[:0]
 	for {
-		n, err := rawGetdents(fd, s.dents)
+		n, err := unix.Getdents(fd, s.dents)
 		if err == unix.EINTR {
 			continue
 		}
@@ -174,13 +174,13 @@ func (s *osState) listPIDs(root string) ([]int32, error) {
 // read reads fd from its start to its end into the reused buffer. A procfs
 // file answers a read with all it has unless the buffer fills up, so a short
 // read is taken as the end, which saves the read(2) that would return 0.
-func (s *osState) read(fd int, path string) ([]byte, error) {
+func (s *procState) read(fd int, path string) ([]byte, error) {
 	if s.buf == nil {
 		s.buf = make([]byte, 4<<10)
 	}
 	n := 0
 	for {
-		m, err := rawPread(fd, s.buf[n:], int64(n))
+		m, err := unix.Pread(fd, s.buf[n:], int64(n))
 		if err == unix.EINTR {
 			continue
 		}
@@ -197,7 +197,7 @@ func (s *osState) read(fd int, path string) ([]byte, error) {
 
 // userName returns the name of the user with uid, looked up once: user
 // databases do not change under a running dashboard often enough to matter.
-func (s *osState) userName(uid uint32) string {
+func (s *procState) userName(uid uint32) string {
 	if name, ok := s.users[uid]; ok {
 		return name
 	}
@@ -212,3 +212,16 @@ func (s *osState) userName(uid uint32) string {
 	s.users[uid] = name
 	return name
 }
+
+// openProc opens a /proc file read-only and close-on-exec.
+func openProc(path string) (int, error) {
+	for {
+		fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != unix.EINTR {
+			return fd, err
+		}
+	}
+}
+
+// closeProc closes fd; errors are of no use for read-only procfs files.
+func closeProc(fd int) { _ = unix.Close(fd) }
