@@ -43,6 +43,7 @@ type options struct {
 	timeout     time.Duration
 	budget      time.Duration
 	dump        string
+	tsv         string
 }
 
 func main() {
@@ -59,6 +60,7 @@ func main() {
 	flag.DurationVar(&o.timeout, "timeout", 10*time.Second, "give up on a run's first frame after this long")
 	flag.DurationVar(&o.budget, "budget", 150*time.Millisecond, "perftop's first-frame budget")
 	flag.StringVar(&o.dump, "dump", "", "write each tool's raw output of its first run to `dir`/<tool>.out")
+	flag.StringVar(&o.tsv, "tsv", "", "also write `file`: tool, ok runs, runs, median, p90 (ms), tab-separated")
 	flag.Parse()
 	if err := run(o, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "firstframe: "+err.Error())
@@ -96,7 +98,26 @@ func run(o options, stdout, stderr io.Writer) error {
 		}
 	}
 	report(stdout, o, tools, runs, failures)
+	if o.tsv != "" {
+		return writeTSV(o.tsv, tools, runs)
+	}
 	return nil
+}
+
+// writeTSV writes each tool's first-frame median and p90, for scripts
+// (bench/dashboard.sh) that judge them.
+func writeTSV(path string, tools []tool, runs [][]result) error {
+	var b strings.Builder
+	for k, t := range tools {
+		var ff []time.Duration
+		for _, r := range runs[k] {
+			if r.firstFrame > 0 {
+				ff = append(ff, r.firstFrame)
+			}
+		}
+		fmt.Fprintf(&b, "%s\t%d\t%d\t%s\t%s\n", t.name, len(ff), len(runs[k]), ms(quantile(ff, 0.5)), ms(quantile(ff, 0.9)))
+	}
+	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
 
 // resolveTools finds the binaries of the tools asked for. A peer that is not
