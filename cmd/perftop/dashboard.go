@@ -19,11 +19,15 @@ import (
 	"github.com/perftop/perftop/tui"
 )
 
-// defaultFrameRate caps how often frames are flushed. With perftop's Bubble
-// Tea patch (third_party/bubbletea) frames are flushed when they change, not
-// on a ticker, so the cap costs nothing at rest and only bounds a burst of
-// key presses; 30 keeps typing in the filter fluid.
-const defaultFrameRate = 30
+// defaultFrameRate is Bubble Tea's frame rate: its renderer flushes on a
+// ticker of this many frames a second, whether anything changed or not, so
+// the rate prices CPU at rest against the time from a key press to the
+// screen. Measured side by side with htop and btop (bench/dashboard.sh,
+// bench/README.md): every tick costs a few wake-ups of the Go runtime,
+// about 0.013% of a core per frame a second on the project's VM, while a
+// key waits up to one frame. 20 is the lowest rate whose key-press p90
+// stays under 60 ms (about 50 ms; 10 gives 94 ms at 0.07% less CPU).
+const defaultFrameRate = 20
 
 // onlyHostProcs is GOMAXPROCS while the dashboard watches only the host
 // (no scrapes, no PromQL, no SSH viewers). Each refresh hands work from the

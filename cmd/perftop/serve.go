@@ -60,7 +60,7 @@ func (f *sshFlags) setup(cfg config, getenv func(string) string) (*sshSetup, err
 	if f.allowAnyKey && !loopback(host) {
 		return nil, usagef("--ssh-allow-any-key is refused on %s: only on a loopback address (127.0.0.1, ::1, localhost)", f.addr)
 	}
-	o := serve.Options{AllowAnyKey: f.allowAnyKey, MaxSessions: f.maxSessions, IdleTimeout: f.idleTimeout}
+	o := serve.Options{AllowAnyKey: f.allowAnyKey, MaxSessions: f.maxSessions, IdleTimeout: f.idleTimeout, FPS: cfg.fps}
 	if !f.allowAnyKey {
 		path := f.authorizedKeys
 		if path == "" {

@@ -66,6 +66,8 @@ type Options struct {
 	Log io.Writer
 	// NewModel builds a viewer's program model; ctx ends with the session.
 	NewModel func(ctx context.Context, v Viewer) tea.Model
+	// FPS is each viewer's frame rate (Bubble Tea's WithFPS); 0 means 20.
+	FPS int
 }
 
 // Server is a running SSH server. Viewers may be read from any goroutine.
@@ -226,7 +228,11 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		s.logf("logout %s@%s key %s", v.User, v.Addr, v.Fingerprint)
 	}()
 	m := s.o.NewModel(sess.Context(), v)
-	opts := append(bm.MakeOptions(sess), tea.WithFPS(30))
+	fps := s.o.FPS
+	if fps <= 0 {
+		fps = 20
+	}
+	opts := append(bm.MakeOptions(sess), tea.WithFPS(fps))
 	return tea.NewProgram(m, opts...)
 }
 
