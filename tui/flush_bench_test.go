@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	uv "github.com/charmbracelet/ultraviolet"
 	"github.com/charmbracelet/colorprofile"
+	uv "github.com/charmbracelet/ultraviolet"
 
 	"github.com/perftop/perftop/metrics"
 	"github.com/perftop/perftop/sources/system"
