@@ -15,6 +15,10 @@
 #   FIRSTFRAME_RUNS=20         first-frame runs per tool; 0 skips them
 #   KEY_PRESSES=60             measured key presses per tool; 0 skips them
 #   ROUNDS=1                   how many times the whole measurement runs
+#   PROCESSES=N                first start idle processes (sleep) until the
+#                              machine has N, for a workstation-sized process
+#                              table: htop reads every process every refresh,
+#                              perftop every 2 s, so the ratio depends on it
 #
 # Needs Linux (/proc), Go, and tmux, btop and htop: the ones missing are
 # installed with apt-get (as root, or through sudo).
@@ -26,6 +30,7 @@ tools=${TOOLS:-perftop btop htop}
 ff_runs=${FIRSTFRAME_RUNS:-20}
 key_presses=${KEY_PRESSES:-60}
 rounds=${ROUNDS:-1}
+processes=${PROCESSES:-0}
 read -r -a perftop_extra <<<"${PERFTOP_ARGS:-}"
 cols=120
 rows=40
@@ -50,6 +55,7 @@ die() {
 [[ $ff_runs =~ ^[0-9]+$ ]] || die "FIRSTFRAME_RUNS must be a whole number, got '$ff_runs'"
 [[ $key_presses =~ ^[0-9]+$ ]] || die "KEY_PRESSES must be a whole number, got '$key_presses'"
 [[ $rounds =~ ^[0-9]+$ && $rounds -gt 0 ]] || die "ROUNDS must be a positive whole number, got '$rounds'"
+[[ $processes =~ ^[0-9]+$ ]] || die "PROCESSES must be a whole number, got '$processes'"
 for t in $tools; do
 	case $t in
 	perftop | btop | htop) ;;
@@ -62,9 +68,11 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/perftop-bench.XXXXXX")
 sockets=()
 sleeper=""
+idlers=()
 cleanup() {
 	local s
 	[[ -z $sleeper ]] || kill "$sleeper" 2>/dev/null || true
+	((${#idlers[@]} == 0)) || kill "${idlers[@]}" 2>/dev/null || true
 	for s in "${sockets[@]}"; do
 		tmux -S "$s" kill-server 2>/dev/null || true
 	done
@@ -118,6 +126,21 @@ fi
 if ((key_presses > 0)); then
 	echo "building bench/keylatency" >&2
 	(cd "$repo" && go build -o "$work/keylatency" ./bench/keylatency)
+fi
+
+# --- the process table ---------------------------------------------------------
+# A quiet VM lists about 70 processes, a workstation several hundred. What a
+# dashboard costs grows with the process table (htop reads every process at
+# every refresh), so PROCESSES=N makes the table N long with idle sleeps,
+# killed on exit, to measure the tools on a realistic one.
+nprocs() { find /proc -maxdepth 1 -name '[0-9]*' | wc -l; }
+if ((processes > 0)); then
+	have=$(nprocs)
+	for ((i = have; i < processes; i++)); do
+		sleep 86400 &
+		idlers+=($!)
+	done
+	echo "processes: $(nprocs) (started ${#idlers[@]} idle ones)" >&2
 fi
 
 # --- the terminals ----------------------------------------------------------
@@ -250,6 +273,7 @@ echo
 echo "dashboard at rest: ${cols}x${rows} tmux panes, TERM=xterm-256color, every tool over the same window"
 echo "date:    $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 echo "machine: $(nproc) CPUs, ${model:-unknown model}, Linux $(uname -r)"
+echo "procs:   $(nprocs) processes on the machine (PROCESSES=${processes})"
 versions=""
 for t in $tools; do
 	case $t in
