@@ -17,9 +17,11 @@ import (
 // restFrames returns n overview frames a second apart, as the dashboard draws
 // them at rest: a store filled with ten minutes of samples, then one more
 // sample before each frame.
-func restFrames(n, w, h int) []string {
+func restFrames(n, w, h int) []string { return restFramesTheme(n, w, h, themes.Dark) }
+
+func restFramesTheme(n, w, h int, theme string) []string {
 	st := fakeStore(600)
-	m := newTestModel(st, themes.Dark)
+	m := newTestModel(st, theme)
 	m.SetSize(w, h)
 	frames := make([]string, 0, n)
 	var b metrics.Batch
@@ -52,7 +54,7 @@ func restFrames(n, w, h int) []string {
 func BenchmarkFlush(b *testing.B) {
 	for _, sz := range [][2]int{{120, 40}, {200, 60}} {
 		b.Run(sizeName(sz), func(b *testing.B) {
-			frames := restFrames(16, sz[0], sz[1])
+			frames := restFramesTheme(16, sz[0], sz[1], flushTheme)
 			var out countWriter
 			scr := uv.NewTerminalRenderer(&out, []string{"TERM=xterm-256color"})
 			scr.SetColorProfile(colorprofile.ANSI256)
@@ -89,3 +91,5 @@ type countWriter struct{ n int }
 func (c *countWriter) Write(p []byte) (int, error) { c.n += len(p); return len(p), nil }
 
 var _ io.Writer = (*countWriter)(nil)
+
+var flushTheme = themes.Dark

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command firstframe measures how long perftop, btop and htop take from exec
 // to their first frame on a fresh pseudo-terminal, side by side.
 //
