@@ -8,7 +8,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/spf13/cobra"
 
-	"github.com/perftop/perftop/results"
+	"github.com/perftop/perftop/internal/results"
 )
 
 func newCompareCmd(e *env) *cobra.Command {

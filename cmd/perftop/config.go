@@ -15,9 +15,9 @@ import (
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/perftop/perftop/sources/promql"
-	"github.com/perftop/perftop/sources/system"
-	"github.com/perftop/perftop/themes"
+	"github.com/perftop/perftop/internal/sources/promql"
+	"github.com/perftop/perftop/internal/sources/system"
+	"github.com/perftop/perftop/internal/themes"
 )
 
 // minInterval is the shortest refresh interval: below it, sampling /proc

@@ -12,11 +12,11 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 
-	"github.com/perftop/perftop/metrics"
-	"github.com/perftop/perftop/sources/promql"
-	"github.com/perftop/perftop/sources/system"
-	"github.com/perftop/perftop/themes"
-	"github.com/perftop/perftop/tui"
+	"github.com/perftop/perftop/internal/metrics"
+	"github.com/perftop/perftop/internal/sources/promql"
+	"github.com/perftop/perftop/internal/sources/system"
+	"github.com/perftop/perftop/internal/themes"
+	"github.com/perftop/perftop/internal/tui"
 )
 
 // defaultFrameRate is Bubble Tea's frame rate: its renderer flushes on a

@@ -11,8 +11,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/perftop/perftop/metrics"
-	"github.com/perftop/perftop/tui"
+	"github.com/perftop/perftop/internal/metrics"
+	"github.com/perftop/perftop/internal/tui"
 )
 
 // panicky is the real dashboard with a view that panics once boom is set,

@@ -12,7 +12,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/perftop/perftop/sources/promtest"
+	"github.com/perftop/perftop/internal/sources/promtest"
 )
 
 func TestPromUsageErrors(t *testing.T) {

@@ -7,9 +7,9 @@ import (
 	promconfig "github.com/prometheus/common/config"
 	"github.com/spf13/cobra"
 
-	"github.com/perftop/perftop/sources/load"
-	"github.com/perftop/perftop/sources/prom"
-	"github.com/perftop/perftop/sources/promql"
+	"github.com/perftop/perftop/internal/sources/load"
+	"github.com/perftop/perftop/internal/sources/prom"
+	"github.com/perftop/perftop/internal/sources/promql"
 )
 
 // promFlags are the Prometheus flags every command that shows data shares.

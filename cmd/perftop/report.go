@@ -9,10 +9,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/perftop/perftop/metrics"
-	"github.com/perftop/perftop/results"
-	"github.com/perftop/perftop/sources/load"
-	"github.com/perftop/perftop/tui"
+	"github.com/perftop/perftop/internal/metrics"
+	"github.com/perftop/perftop/internal/results"
+	"github.com/perftop/perftop/internal/sources/load"
+	"github.com/perftop/perftop/internal/tui"
 )
 
 func newReportCmd(e *env, cf *configFlags) *cobra.Command {

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/perftop/perftop/results"
-	"github.com/perftop/perftop/sources/load"
+	"github.com/perftop/perftop/internal/results"
+	"github.com/perftop/perftop/internal/sources/load"
 )
 
 func resultsFile(t *testing.T, dir, name string, rps, p99 float64) string {

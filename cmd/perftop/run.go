@@ -11,8 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/perftop/perftop/results"
-	"github.com/perftop/perftop/sources/load"
+	"github.com/perftop/perftop/internal/results"
+	"github.com/perftop/perftop/internal/sources/load"
 )
 
 // runFlags are `perftop run`'s flags; their names are the interface.

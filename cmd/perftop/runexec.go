@@ -16,12 +16,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/perftop/perftop/metrics"
-	"github.com/perftop/perftop/results"
-	"github.com/perftop/perftop/sources/load"
-	"github.com/perftop/perftop/sources/load/exporter"
-	"github.com/perftop/perftop/sources/system"
-	"github.com/perftop/perftop/tui"
+	"github.com/perftop/perftop/internal/metrics"
+	"github.com/perftop/perftop/internal/results"
+	"github.com/perftop/perftop/internal/sources/load"
+	"github.com/perftop/perftop/internal/sources/load/exporter"
+	"github.com/perftop/perftop/internal/sources/system"
+	"github.com/perftop/perftop/internal/tui"
 )
 
 // runTest runs a load test, with the dashboard or headless, then prints

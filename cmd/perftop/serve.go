@@ -15,10 +15,10 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
 
-	"github.com/perftop/perftop/metrics"
-	"github.com/perftop/perftop/sources/system"
-	"github.com/perftop/perftop/tui"
-	"github.com/perftop/perftop/tui/serve"
+	"github.com/perftop/perftop/internal/metrics"
+	"github.com/perftop/perftop/internal/sources/system"
+	"github.com/perftop/perftop/internal/tui"
+	"github.com/perftop/perftop/internal/tui/serve"
 )
 
 // sshFlags are the flags of serving the dashboard over SSH.

@@ -14,11 +14,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/perftop/perftop/metrics"
-	"github.com/perftop/perftop/sources/prom"
-	"github.com/perftop/perftop/sources/promql"
-	"github.com/perftop/perftop/sources/system"
-	"github.com/perftop/perftop/tui/units"
+	"github.com/perftop/perftop/internal/metrics"
+	"github.com/perftop/perftop/internal/sources/prom"
+	"github.com/perftop/perftop/internal/sources/promql"
+	"github.com/perftop/perftop/internal/sources/system"
+	"github.com/perftop/perftop/internal/units"
 )
 
 func newSnapshotCmd(e *env, cf *configFlags) *cobra.Command {

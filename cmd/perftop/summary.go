@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/perftop/perftop/metrics"
-	"github.com/perftop/perftop/tui/units"
+	"github.com/perftop/perftop/internal/metrics"
+	"github.com/perftop/perftop/internal/units"
 )
 
 // progressLine is the headless mode's line a second.

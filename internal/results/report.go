@@ -1,0 +1,138 @@
+package results
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/perftop/perftop/internal/sources/load"
+	"github.com/perftop/perftop/internal/units"
+)
+
+// WriteText prints a run's numbers for people, as `perftop run` does at
+// its end; targets names what was tested.
+func WriteText(w io.Writer, f *File, targets string) {
+	r := f.Result
+	p := func(label, format string, args ...any) {
+		fmt.Fprintf(w, "%-11s %s\n", label, fmt.Sprintf(format, args...))
+	}
+	s := f.Settings
+	shape := fmt.Sprintf("closed loop, %d workers", s.Concurrency)
+	if s.Mode == "open" {
+		shape = fmt.Sprintf("open loop, %s req/s", units.Count(s.Rate))
+	}
+	if len(s.Stages) > 0 {
+		shape += fmt.Sprintf(", %d stages of %s", len(s.Stages), s.StagesOf)
+	}
+	if s.Profile != "" {
+		shape += ", profile " + s.Profile
+	}
+	fmt.Fprintf(w, "\nperftop run %s (%s, %s)\n", targets, shape, f.Stopped)
+	errPct := 0.0
+	if r.Requests > 0 {
+		errPct = float64(r.Errors) / float64(r.Requests) * 100
+	}
+	p("requests", "%d in %s: %s req/s answered", r.Requests, units.Duration(time.Duration(r.DurationSeconds*float64(time.Second))), units.Count(r.ThroughputRPS))
+	if r.RequestRateRPS > r.ThroughputRPS*1.001 {
+		p("", "%s req/s attempted (connection failures and timeouts included)", units.Count(r.RequestRateRPS))
+	}
+	p("errors", "%d (%.2f%%)%s", r.Errors, errPct, kinds(r.ErrorsByKind))
+	p("latency", "%s", latencyLine(r.Latency))
+	if r.Service != nil {
+		p("  service", "%s (from the actual send)", latencyLine(*r.Service))
+	}
+	p("status", "%s", statusLine(r.StatusCodes))
+	phases := []string{}
+	for _, name := range []string{"dns", "connect", "tls", "ttfb"} {
+		if ph := r.Phases[name]; ph.Count > 0 {
+			phases = append(phases, fmt.Sprintf("%s p50 %s p99 %s", name, units.Seconds(ph.P50), units.Seconds(ph.P99)))
+		}
+	}
+	if len(phases) > 0 {
+		p("phases", "%s", strings.Join(phases, "  "))
+	}
+	if s.Mode == "open" {
+		p("late sends", "%d (started more than %s after their intended time)", r.LateSends, load.LateAfter)
+	}
+	if f.Stress != nil {
+		if f.Stress.BrokeAtLevel > 0 {
+			p("breaking", "held at %s, broke at %s: %s", units.Count(f.Stress.LastGoodLevel), units.Count(f.Stress.BrokeAtLevel), f.Stress.BrokeBecause)
+		} else {
+			p("breaking", "did not break; held up to %s", units.Count(f.Stress.LastGoodLevel))
+		}
+	}
+	for i, v := range f.SLOs {
+		label := ""
+		if i == 0 {
+			label = "slo"
+		}
+		verdict := "met"
+		if !v.Met {
+			verdict = "BREACHED"
+		}
+		p(label, "%-22s %-8s measured %s", v.Text, verdict, FormatValue(v.Metric, v.Value))
+	}
+	if r.ClosedLoop {
+		p("note", "closed loop: each worker waits for its answer before sending again, so a slow\n            server is sent less and the tail is milder than users at a fixed rate would\n            see; use --rate for latency from the intended send time")
+	}
+}
+
+func latencyLine(l load.LatencySummary) string {
+	if l.Count == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("min %s  mean %s  p50 %s  p90 %s  p95 %s  p99 %s  p99.9 %s  max %s",
+		units.Seconds(l.Min), units.Seconds(l.Mean), units.Seconds(l.P50), units.Seconds(l.P90),
+		units.Seconds(l.P95), units.Seconds(l.P99), units.Seconds(l.P999), units.Seconds(l.Max))
+}
+
+func statusLine(codes map[string]int64) string {
+	if len(codes) == 0 {
+		return "-"
+	}
+	return joinCounts(codes, ": ", "  ")
+}
+
+func kinds(byKind map[string]int64) string {
+	if len(byKind) == 0 {
+		return ""
+	}
+	return ": " + joinCounts(byKind, " ", ", ")
+}
+
+// joinCounts lists counts by key in key order: "200: 5  503: 1".
+func joinCounts(counts map[string]int64, kv, sep string) string {
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + kv + strconv.FormatInt(counts[k], 10)
+	}
+	return strings.Join(parts, sep)
+}
+
+// FormatValue formats an SLO's measured value in its unit.
+func FormatValue(metric string, v float64) string {
+	switch metric {
+	case "error_rate":
+		return units.Percent(v * 100)
+	case "throughput":
+		return units.Count(v) + "/s"
+	}
+	return units.Seconds(v)
+}
+
+// Targets names what a run tested, for a report's first line.
+func (f *File) Targets() string {
+	urls := make([]string, len(f.Settings.Targets))
+	for i, t := range f.Settings.Targets {
+		urls[i] = t.URL
+	}
+	return strings.Join(urls, " ")
+}

@@ -1,0 +1,154 @@
+package results
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/perftop/perftop/internal/metrics"
+	"github.com/perftop/perftop/internal/sources/load"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		_ = os.MkdirAll("testdata", 0o755)
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./results -update)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from the golden file; if intended, go test ./results -update\n--- got\n%s", name, got)
+	}
+}
+
+// fixture is a fixed, plausible run: 60 s open loop at 500/s.
+func fixture(t testing.TB) *File {
+	h := metrics.NewLatencyHistogram()
+	for i := int64(0); i < 30000; i++ {
+		_ = h.RecordValue(1000 + i%5000 + (i%997)*(i%3)) // 1 to ~8 ms, a tail
+	}
+	r := &load.Result{
+		Requests: 30000, Errors: 30, DurationSeconds: 60, ThroughputRPS: 499.5, RequestRateRPS: 500,
+		Latency:          load.LatencySummary{Count: 30000, Min: 0.001, Mean: 0.0035, P50: 0.0033, P90: 0.0055, P95: 0.0061, P99: 0.0071, P999: 0.0078, Max: 0.0079},
+		StatusCodes:      map[string]int64{"200": 29970, "503": 30},
+		ErrorsByKind:     map[string]int64{"status_5xx": 30},
+		Phases:           map[string]load.LatencySummary{"connect": {Count: 12, P50: 0.0002, P99: 0.0009}},
+		LatencyHistogram: h,
+	}
+	for s := 1; s <= 60; s++ {
+		r.Timeline = append(r.Timeline, load.TimelinePoint{Seconds: float64(s), Requests: 500, Errors: int64(s % 2), RPS: 500, P50: 0.003 + float64(s%5)/1e4, P99: 0.007, InFlight: 2})
+	}
+	f := &File{
+		SchemaVersion: SchemaVersion, Tool: "perftop", Version: "test", Stopped: "completed",
+		StartedAt: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC), EndedAt: time.Date(2026, 11, 25, 12, 1, 0, 0, time.UTC),
+		Settings: Settings{Mode: "open", Rate: 500, DurationSeconds: 60, TimeoutSeconds: 10, KeepAlive: true, Transport: "fast-http1",
+			Targets: []Target{{Method: "GET", URL: "http://localhost:8080/api", Weight: 1}}},
+		Result: r,
+	}
+	f.SLOs = Judge(mustSLOs(t, "p99<10ms,error_rate<0.05%"), Measured{Latency: map[string]float64{"p99": r.Latency.P99}, ErrorRate: 0.001})
+	if err := f.EncodeHistogram(); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func mustSLOs(t testing.TB, s string) []SLO {
+	slos, err := ParseSLOs(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return slos
+}
+
+func TestReportFormats(t *testing.T) {
+	f := fixture(t)
+	tests := []struct {
+		name  string
+		write func(*bytes.Buffer) error
+	}{
+		{"report.txt", func(b *bytes.Buffer) error { WriteText(b, f, f.Targets()); return nil }},
+		{"report.md", func(b *bytes.Buffer) error { WriteMarkdown(b, f); return nil }},
+		{"report.csv", func(b *bytes.Buffer) error { return WriteCSV(b, f) }},
+		{"percentiles.txt", func(b *bytes.Buffer) error { return WritePercentiles(b, f) }},
+		{"report.html", func(b *bytes.Buffer) error { return WriteHTML(b, f) }},
+		{"report.json", func(b *bytes.Buffer) error { return WriteJSON(b, f) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := tt.write(&b); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, tt.name, b.String())
+		})
+	}
+	var b bytes.Buffer
+	if err := WriteHTML(&b, f); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	for _, banned := range []string{"<script", "src=", "href=", "@import", "url("} {
+		if strings.Contains(page, banned) {
+			t.Errorf("the HTML report is not self-contained: %q", banned)
+		}
+	}
+	if strings.Count(page, "<svg") != 4 {
+		t.Errorf("want 4 charts, got %d", strings.Count(page, "<svg"))
+	}
+}
+
+func TestReportJSONRoundTrip(t *testing.T) {
+	f := fixture(t)
+	var b bytes.Buffer
+	if err := WriteJSON(&b, f); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "r.json")
+	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadFile(path)
+	if err != nil || got.Requests != 30000 || len(got.Timeline) != 60 || got.LatencyHDR == "" {
+		t.Fatalf("round trip: %v %+v", err, got)
+	}
+}
+
+// FuzzReadFile: truncated, corrupted, huge or foreign files give errors,
+// never panics.
+func FuzzReadFile(f *testing.F) {
+	var b bytes.Buffer
+	_ = WriteJSON(&b, fixture(f))
+	f.Add(b.Bytes())
+	f.Add(b.Bytes()[:b.Len()/2])
+	f.Add([]byte(`{"schema_version": 2}`))
+	f.Add([]byte(`{"schema_version": 1, "requests": 1, "latency_histogram_hdr": "HISTFAAAAB"}`))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(dir, "fuzz.json")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		rf, err := ReadFile(path)
+		if err != nil {
+			return
+		}
+		_, _ = rf.Histogram()
+		var out bytes.Buffer
+		WriteText(&out, rf, rf.Targets())
+		WriteMarkdown(&out, rf)
+		_ = WriteCSV(&out, rf)
+		_ = WriteHTML(&out, rf)
+	})
+}

@@ -1,0 +1,222 @@
+package load
+
+import (
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/HdrHistogram/hdrhistogram-go"
+
+	"github.com/perftop/perftop/internal/metrics"
+)
+
+// Series keys the engine writes into the Store each interval. Latencies are
+// in seconds.
+const (
+	KeyRPS       = "load.rps"
+	KeyTarget    = "load.target"
+	KeyErrorPct  = "load.error_percent"
+	KeyP50       = "load.latency.p50"
+	KeyP90       = "load.latency.p90"
+	KeyP99       = "load.latency.p99"
+	KeyP999      = "load.latency.p999"
+	KeyInFlight  = "load.in_flight"
+	KeyLateSends = "load.late_sends_per_sec"
+)
+
+// hists is one set of the engine's histograms.
+type hists struct {
+	latency, service, dns, connect, tls, ttfb *hdrhistogram.Histogram
+}
+
+func newHists() hists {
+	return hists{
+		latency: metrics.NewLatencyHistogram(), service: metrics.NewLatencyHistogram(),
+		dns: metrics.NewLatencyHistogram(), connect: metrics.NewLatencyHistogram(),
+		tls: metrics.NewLatencyHistogram(), ttfb: metrics.NewLatencyHistogram(),
+	}
+}
+
+func (h hists) each(f func(dst *hdrhistogram.Histogram, pick func(*shard) *metrics.Recorder)) {
+	f(h.latency, func(s *shard) *metrics.Recorder { return s.latency })
+	f(h.service, func(s *shard) *metrics.Recorder { return s.service })
+	f(h.dns, func(s *shard) *metrics.Recorder { return s.dns })
+	f(h.connect, func(s *shard) *metrics.Recorder { return s.connect })
+	f(h.tls, func(s *shard) *metrics.Recorder { return s.tls })
+	f(h.ttfb, func(s *shard) *metrics.Recorder { return s.ttfb })
+}
+
+// collector turns the shards' counters into windows, totals, the timeline
+// and the Store's view. Only the goroutine in Run uses it.
+type collector struct {
+	e          *Engine
+	win, total hists
+	prev, cur  counters
+	prevT      time.Time
+	start      time.Time
+	timeline   []TimelinePoint
+	batch      metrics.Batch
+	cpuPrev    time.Duration
+	cpuPct     float64
+	last       *metrics.LoadTest
+}
+
+func newCollector(e *Engine) *collector {
+	return &collector{e: e, win: newHists(), total: newHists()}
+}
+
+func (c *collector) begin(t time.Time) {
+	c.start, c.prevT = t, t
+	c.cpuPrev = processCPU()
+}
+
+// collect drains the shards, publishes the window to st and appends it to
+// the timeline.
+func (c *collector) collect(now time.Time, st *metrics.Store, state string) *metrics.LoadTest {
+	e := c.e
+	c.win.each(func(dst *hdrhistogram.Histogram, pick func(*shard) *metrics.Recorder) {
+		dst.Reset()
+		for _, s := range e.shards {
+			pick(s).DrainInto(dst)
+		}
+	})
+	c.total.latency.Merge(c.win.latency)
+	c.total.service.Merge(c.win.service)
+	c.total.dns.Merge(c.win.dns)
+	c.total.connect.Merge(c.win.connect)
+	c.total.tls.Merge(c.win.tls)
+	c.total.ttfb.Merge(c.win.ttfb)
+	c.prev = c.cur
+	c.cur.sum(e.shards)
+	e.exported.Store(foldBuckets(c.total.latency))
+
+	dt := now.Sub(c.prevT)
+	c.prevT = now
+	cpu := processCPU()
+	if dt > 0 {
+		c.cpuPct = float64(cpu-c.cpuPrev) / float64(dt) * 100
+	}
+	c.cpuPrev = cpu
+
+	reqs := c.cur.finished - c.prev.finished
+	errs := c.cur.failed - c.prev.failed
+	w := metrics.Window{Duration: dt, Requests: reqs, Errors: errs, Latency: quantiles(c.win.latency)}
+	if dt > 0 {
+		w.RPS = float64(reqs) / dt.Seconds()
+	}
+	if reqs > 0 {
+		w.ErrorPercent = float64(errs) / float64(reqs) * 100
+	}
+	elapsed := e.elapsed(now)
+	level, stage := e.level(elapsed)
+	inFlight := max(c.cur.started-c.cur.finished, 0)
+
+	lt := &metrics.LoadTest{
+		Mode: "closed", State: state, Started: c.start, Elapsed: elapsed, Planned: e.o.Duration,
+		Stage: stage, Stages: len(e.o.Stages), Target: level, Workers: int(e.workers.Load()),
+		Window: w, Requests: c.cur.finished, Errors: c.cur.failed, LateSends: c.cur.late,
+		InFlight: inFlight, Conns: e.conns.Load(), StatusCodes: map[int]int64{}, ErrorsByKind: map[string]int64{},
+		Latency: quantiles(c.total.latency), Histogram: Buckets(c.total.latency, 24),
+		GeneratorCPUPercent: c.cpuPct, ClosedLoop: !e.open,
+	}
+	if e.open {
+		lt.Mode = "open"
+	}
+	if state == "running" && e.paused.Load() {
+		lt.State = "paused"
+	}
+	for code, n := range c.cur.status {
+		if n > 0 {
+			lt.StatusCodes[code] = n
+		}
+	}
+	for _, k := range Kinds() {
+		if n := c.cur.kinds[k]; n > 0 {
+			lt.ErrorsByKind[k.String()] = n
+		}
+	}
+	if e.o.Judge != nil {
+		lt.Objectives = e.o.Judge(lt)
+	}
+	c.last = lt
+
+	b := &c.batch
+	b.Reset(now)
+	b.Add(KeyRPS, w.RPS)
+	b.Add(KeyTarget, level)
+	b.Add(KeyErrorPct, w.ErrorPercent)
+	b.Add(KeyInFlight, float64(inFlight))
+	if reqs > 0 {
+		b.Add(KeyP50, w.Latency.P50)
+		b.Add(KeyP90, w.Latency.P90)
+		b.Add(KeyP99, w.Latency.P99)
+		b.Add(KeyP999, w.Latency.P999)
+	} else {
+		for _, k := range []string{KeyP50, KeyP90, KeyP99, KeyP999} {
+			b.Add(k, math.NaN()) // a gap in the chart, not a fake zero
+		}
+	}
+	if dt > 0 {
+		b.Add(KeyLateSends, float64(c.cur.late-c.prev.late)/dt.Seconds())
+	}
+	if st != nil {
+		st.Update(func(tx metrics.Tx) {
+			tx.Write(b)
+			tx.SetLoadTest(lt)
+		})
+	}
+	if dt >= c.e.o.Interval/2 || state == "done" {
+		p := TimelinePoint{
+			Seconds: elapsed.Seconds(), Requests: reqs, Errors: errs, RPS: w.RPS,
+			P50: w.Latency.P50, P99: w.Latency.P99, InFlight: inFlight,
+		}
+		c.timeline = append(c.timeline, p)
+		if e.o.OnTimeline != nil {
+			e.o.OnTimeline(p)
+		}
+	}
+	return lt
+}
+
+// quantiles reads a histogram of microseconds as seconds.
+func quantiles(h *hdrhistogram.Histogram) metrics.Quantiles {
+	if h.TotalCount() == 0 {
+		return metrics.Quantiles{}
+	}
+	s := func(us int64) float64 { return float64(us) / 1e6 }
+	return metrics.Quantiles{
+		Min: s(h.Min()), Mean: h.Mean() / 1e6, P50: s(h.ValueAtQuantile(50)), P90: s(h.ValueAtQuantile(90)),
+		P95: s(h.ValueAtQuantile(95)), P99: s(h.ValueAtQuantile(99)), P999: s(h.ValueAtQuantile(99.9)), Max: s(h.Max()),
+	}
+}
+
+// Buckets bins a histogram into n log-spaced bars between its min and max,
+// for the histogram panel.
+func Buckets(h *hdrhistogram.Histogram, n int) []metrics.Bucket {
+	if h.TotalCount() == 0 {
+		return nil
+	}
+	lo, hi := math.Max(float64(h.Min()), 1), math.Max(float64(h.Max()), 2)
+	if hi <= lo {
+		hi = lo * 2
+	}
+	ratio := math.Pow(hi/lo, 1/float64(n))
+	out := make([]metrics.Bucket, n)
+	for i := range out {
+		out[i].UpperSeconds = lo * math.Pow(ratio, float64(i+1)) / 1e6
+	}
+	for _, bar := range h.Distribution() {
+		if bar.Count == 0 {
+			continue
+		}
+		i := 0
+		if v := float64(bar.To); v > lo {
+			i = min(int(math.Log(v/lo)/math.Log(ratio)), n-1)
+		}
+		out[i].Count += bar.Count
+	}
+	return out
+}
+
+// statusKey is a status code as results files key it.
+func statusKey(code int) string { return strconv.Itoa(code) }

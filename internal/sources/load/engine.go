@@ -1,0 +1,357 @@
+package load
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/perftop/perftop/internal/metrics"
+)
+
+// Defaults of Options.
+const (
+	DefaultConcurrency = 50
+	DefaultMaxInFlight = 10000
+	DefaultTimeout     = 10 * time.Second
+	DefaultGrace       = 3 * time.Second
+	// LateAfter is how far behind its intended time a request may start
+	// before it counts as a late send.
+	LateAfter = 10 * time.Millisecond
+)
+
+// Options configure a test. Exactly one of Concurrency (closed loop) and
+// Rate (open loop) applies: Rate > 0 selects open loop.
+type Options struct {
+	Requests    []Request
+	Concurrency int     // closed loop: workers
+	Rate        float64 // open loop: requests per second
+	// Open selects open loop even at a Rate of 0, for stages that ramp the
+	// rate up from nothing.
+	Open        bool
+	MaxInFlight int // open loop: cap on concurrent requests
+	Duration    time.Duration
+	MaxRequests int64
+	// Stages ramp the rate (open loop) or the workers (closed loop) from
+	// the starting level; when set, they define the test's length.
+	Stages []Stage
+	Client ClientOptions
+	// Grace is how long stopping waits for requests in flight.
+	Grace time.Duration
+	// Interval is how often the collector publishes to the Store.
+	Interval time.Duration
+	// Judge, when set, evaluates the run's SLOs on each interval's state
+	// before it is published.
+	Judge func(*metrics.LoadTest) []metrics.Objective
+	// OnTimeline, when set, receives each timeline entry as it is made,
+	// on the collector's goroutine: the results file's streamed timeline.
+	OnTimeline func(TimelinePoint)
+}
+
+// Engine runs one test. Create it with New, run it once with Run; Pause,
+// Resume, Scale and Stop may be called from any goroutine while it runs.
+type Engine struct {
+	o      Options
+	open   bool
+	plan   Plan
+	sched  []int
+	shards []*shard
+	fast   *fastShared
+	std    *stdShared
+	conns  atomic.Int64
+
+	scale    atomic.Uint64 // float64 bits: live +/- factor on the plan's level
+	paused   atomic.Bool
+	stopping atomic.Bool
+	issued   atomic.Int64
+	workers  atomic.Int64 // running
+	target   atomic.Int64 // closed loop: workers wanted
+	evLoop   atomic.Bool  // closed loop: workers are event-loop slots
+
+	mu        sync.Mutex // guards resume, start, pausedAt, pausedFor
+	resume    chan struct{}
+	start     time.Time
+	pausedAt  time.Time
+	pausedFor time.Duration
+
+	stopCh   chan struct{} // closed when sending stops
+	stopOnce sync.Once
+	hardCtx  context.Context // cancelled when the grace period ends
+	hardStop context.CancelFunc
+	ticks    chan time.Time // open loop: intended send times
+
+	col          *collector
+	exported     exportedHist // the latency histogram as Stats reports it
+	stoppedEarly atomic.Bool
+	watch        func(*metrics.LoadTest) bool
+}
+
+// New checks o and prepares a test.
+func New(o Options) (*Engine, error) {
+	if len(o.Requests) == 0 {
+		return nil, errors.New("no requests to send")
+	}
+	for i, r := range o.Requests {
+		if r.URL == nil {
+			return nil, fmt.Errorf("request %d has no URL", i+1)
+		}
+		if r.Method == "" {
+			o.Requests[i].Method = "GET"
+		}
+	}
+	if o.Rate < 0 || math.IsNaN(o.Rate) || math.IsInf(o.Rate, 0) {
+		return nil, fmt.Errorf("invalid rate %v: must be a positive number of requests per second", o.Rate)
+	}
+	if o.Concurrency < 0 {
+		return nil, fmt.Errorf("invalid concurrency %d: must be at least 1", o.Concurrency)
+	}
+	if o.Concurrency == 0 && len(o.Stages) == 0 {
+		o.Concurrency = DefaultConcurrency // with stages, workers ramp from none
+	}
+	if o.MaxInFlight <= 0 {
+		o.MaxInFlight = DefaultMaxInFlight
+	}
+	if o.Client.Timeout <= 0 {
+		o.Client.Timeout = DefaultTimeout
+	}
+	if o.Client.UserAgent == "" {
+		o.Client.UserAgent = "perftop"
+	}
+	if o.Grace <= 0 {
+		o.Grace = DefaultGrace
+	}
+	if o.Interval <= 0 {
+		o.Interval = time.Second
+	}
+	e := &Engine{o: o, open: o.Rate > 0 || o.Open, sched: schedule(o.Requests), shards: newShards()}
+	e.plan = Plan{Start: float64(o.Concurrency), Stages: o.Stages}
+	if e.open {
+		e.plan.Start = o.Rate
+	}
+	if len(o.Stages) > 0 && e.plan.Duration() > 0 && o.Duration == 0 {
+		e.o.Duration = e.plan.Duration()
+	}
+	e.scale.Store(math.Float64bits(1))
+	e.resume = make(chan struct{})
+	close(e.resume) // not paused
+	e.stopCh = make(chan struct{})
+	e.hardCtx, e.hardStop = context.WithCancel(context.Background())
+	e.ticks = make(chan time.Time)
+	if useFastPath(o.Requests, o.Client) {
+		e.fast = newFastShared(o.Requests, o.Client, &e.conns)
+	} else {
+		e.std = newStdShared(o.Requests, o.Client, max(o.Concurrency, 64), &e.conns)
+	}
+	e.col = newCollector(e)
+	return e, nil
+}
+
+// closeIdle closes net/http's kept-alive connections, which outlive the
+// workers otherwise.
+func (e *Engine) closeIdle() {
+	if e.std != nil {
+		e.std.client.CloseIdleConnections()
+	}
+}
+
+// FastPath reports whether the test uses the HTTP/1.1 fast path.
+func (e *Engine) FastPath() bool { return e.fast != nil }
+
+// EventLoop reports whether the closed loop's workers run on event loops
+// (known once Run has started them).
+func (e *Engine) EventLoop() bool { return e.evLoop.Load() }
+
+// OpenLoop reports whether the test paces requests at a rate.
+func (e *Engine) OpenLoop() bool { return e.open }
+
+func (e *Engine) newSender() sender {
+	if e.fast != nil {
+		return e.fast.newSender()
+	}
+	return e.std.newSender()
+}
+
+// Pause stops sending until Resume; requests in flight finish.
+func (e *Engine) Pause() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.paused.Load() || e.stopping.Load() {
+		return
+	}
+	e.resume = make(chan struct{})
+	e.pausedAt = time.Now()
+	e.paused.Store(true)
+}
+
+// Resume continues after Pause. Paused time does not count towards the
+// test's duration.
+func (e *Engine) Resume() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !e.paused.Load() {
+		return
+	}
+	e.pausedFor += time.Since(e.pausedAt)
+	e.paused.Store(false)
+	close(e.resume)
+}
+
+// TogglePause pauses a running test or resumes a paused one.
+func (e *Engine) TogglePause() {
+	if e.paused.Load() {
+		e.Resume()
+	} else {
+		e.Pause()
+	}
+}
+
+// Scale multiplies the target rate (open loop) or workers (closed loop) by
+// f from now on, on top of any stages: the dashboard's +/- keys.
+func (e *Engine) Scale(f float64) {
+	if f <= 0 || math.IsNaN(f) || math.IsInf(f, 0) {
+		return
+	}
+	for {
+		old := e.scale.Load()
+		next := math.Float64frombits(old) * f
+		if e.scale.CompareAndSwap(old, math.Float64bits(next)) {
+			return
+		}
+	}
+}
+
+// Stop ends sending; Run then waits for requests in flight up to the grace
+// period and returns. It is safe to call more than once.
+func (e *Engine) Stop() {
+	if !e.stopping.Load() { // a test that already ended is not stopped early
+		e.stoppedEarly.Store(true)
+	}
+	e.end()
+}
+
+// Stopped reports whether the test was stopped (Stop, or Run's context)
+// before its duration, request budget or stages ran out.
+func (e *Engine) Stopped() bool { return e.stoppedEarly.Load() }
+
+// Watch sets a function the collector calls with every interval's state;
+// when it returns true the test ends, as a stress test does at its breaking
+// point. Set it before Run.
+func (e *Engine) Watch(f func(*metrics.LoadTest) bool) { e.watch = f }
+
+// end stops sending: the test is over, by Stop or by its own limits.
+func (e *Engine) end() {
+	e.stopOnce.Do(func() {
+		e.stopping.Store(true)
+		close(e.stopCh)
+		e.mu.Lock()
+		if e.paused.Load() {
+			e.paused.Store(false)
+			e.pausedFor += time.Since(e.pausedAt)
+			close(e.resume)
+		}
+		e.mu.Unlock()
+	})
+}
+
+// elapsed is the test's running time, pauses excluded.
+func (e *Engine) elapsed(now time.Time) time.Duration {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	d := now.Sub(e.start) - e.pausedFor
+	if e.paused.Load() {
+		d -= now.Sub(e.pausedAt)
+	}
+	return max(d, 0)
+}
+
+// level is the target rate or workers at elapsed time t, with the live
+// scale applied.
+func (e *Engine) level(t time.Duration) (level float64, stage int) {
+	l, st, _ := e.plan.At(t)
+	return l * math.Float64frombits(e.scale.Load()), st
+}
+
+// waitResume blocks while the test is paused; false means stop.
+func (e *Engine) waitResume() bool {
+	if !e.paused.Load() {
+		return !e.stopping.Load()
+	}
+	e.mu.Lock()
+	ch := e.resume
+	e.mu.Unlock()
+	select {
+	case <-ch:
+	case <-e.stopCh:
+	}
+	return !e.stopping.Load()
+}
+
+// takeBudget counts one request against --requests; false when spent.
+func (e *Engine) takeBudget() bool {
+	if e.o.MaxRequests <= 0 {
+		return true
+	}
+	if e.issued.Add(1) > e.o.MaxRequests {
+		e.end()
+		return false
+	}
+	return true
+}
+
+// Run sends requests until the duration, the request budget, Stop or ctx
+// ends the test, publishing to st every interval. It then waits for the
+// requests in flight (up to the grace period), publishes the final state
+// and returns the run's result. Cancelling ctx is a normal stop.
+func (e *Engine) Run(ctx context.Context, st *metrics.Store) (*Result, error) {
+	e.mu.Lock()
+	e.start = time.Now()
+	e.mu.Unlock()
+	e.col.begin(e.start)
+
+	var wg sync.WaitGroup
+	if e.open {
+		wg.Add(1)
+		go func() { defer wg.Done(); e.pace(&wg) }()
+	} else {
+		wg.Add(1)
+		go func() { defer wg.Done(); e.control(&wg) }()
+	}
+
+	ticker := time.NewTicker(e.o.Interval)
+	defer ticker.Stop()
+	for running := true; running; {
+		select {
+		case <-ctx.Done():
+			e.Stop()
+		case <-e.stopCh:
+			running = false
+		case now := <-ticker.C:
+			if d := e.o.Duration; d > 0 && e.elapsed(now) >= d {
+				e.end()
+			}
+			if lt := e.col.collect(now, st, "running"); e.watch != nil && e.watch(lt) {
+				e.end()
+			}
+		}
+	}
+	e.col.collect(time.Now(), st, "stopping")
+
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	grace := time.NewTimer(e.o.Grace)
+	select {
+	case <-done:
+		grace.Stop()
+	case <-grace.C:
+		e.hardStop() // abandon what is still in flight
+		<-done
+	}
+	e.hardStop()
+	e.closeIdle()
+	end := time.Now()
+	e.col.collect(end, st, "done")
+	return e.col.result(end), nil
+}

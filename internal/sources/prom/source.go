@@ -1,0 +1,233 @@
+package prom
+
+import (
+	"context"
+	"math/rand/v2"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/perftop/perftop/internal/metrics"
+)
+
+// Series keys a Scraper writes for its target, each under KeyPrefix(url).
+const (
+	KeyRPS        = "rps"
+	KeyErrorRatio = "error_ratio"
+	KeyP50        = "p50"
+	KeyP90        = "p90"
+	KeyP99        = "p99"
+	KeyInFlight   = "in_flight"
+	KeyCPU        = "cpu_percent"
+	KeyRSS        = "rss_bytes"
+)
+
+// WatchKey is the Store key of a watched family's series: what is "value"
+// (its rate or value), "p50" or "p99".
+func WatchKey(url, family, what string) string { return Key(url, "watch."+family+"."+what) }
+
+// Key returns the Store key of one of a target's series.
+func Key(url, name string) string { return "prom." + url + "." + name }
+
+// Options configure a Scraper. Only URL is required.
+type Options struct {
+	URL      string
+	Interval time.Duration // default 1s
+	// Timeout bounds a scrape: default the smaller of Interval and 10s.
+	Timeout     time.Duration
+	BodyLimit   int64 // default 10 MiB
+	SeriesLimit int64 // default 100,000
+	// Client carries auth and TLS (prometheus/common/config builds one);
+	// nil means http.DefaultClient's transport with no auth.
+	Client *http.Client
+	Config Config
+	// MaxBackoff caps the wait between failed scrapes; default 30s.
+	MaxBackoff time.Duration
+}
+
+// Scraper scrapes one target on a timer and publishes what it derives.
+// Create it with New; Run is its one goroutine.
+type Scraper struct {
+	o     Options
+	lim   limits
+	d     *deriver
+	watch atomic.Pointer[[]string] // set by the dashboard, read by Run
+}
+
+// Watch sets the families to chart from the next scrape on: the metric
+// browser's open chart and the ones pinned to the overview. It is safe to
+// call while Run runs.
+func (s *Scraper) Watch(families []string) {
+	f := append([]string(nil), families...)
+	s.watch.Store(&f)
+}
+
+// URL is the target's address.
+func (s *Scraper) URL() string { return s.o.URL }
+
+// New returns a Scraper for o.
+func New(o Options) *Scraper {
+	if o.Interval <= 0 {
+		o.Interval = time.Second
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = min(o.Interval, DefaultTimeout)
+	}
+	if o.BodyLimit <= 0 {
+		o.BodyLimit = DefaultBodyLimit
+	}
+	if o.SeriesLimit <= 0 {
+		o.SeriesLimit = DefaultSeriesLimit
+	}
+	if o.Client == nil {
+		o.Client = &http.Client{}
+	}
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = 30 * time.Second
+	}
+	return &Scraper{o: o, lim: limits{body: o.BodyLimit, series: o.SeriesLimit, timeout: o.Timeout}, d: newDeriver(o.Config)}
+}
+
+// Name is the scraper's name in the Store's health map.
+func (s *Scraper) Name() string { return "prom " + s.o.URL }
+
+// Run scrapes until ctx ends. A failed scrape is published as the target
+// being down, with the error in words, and retried after an exponential
+// backoff with jitter, capped at MaxBackoff.
+func (s *Scraper) Run(ctx context.Context, st *metrics.Store) error {
+	failures := 0
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	var last *metrics.PromTarget
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-timer.C:
+		}
+		t, err := s.scrape(ctx, time.Now())
+		if ctx.Err() != nil {
+			return nil
+		}
+		wait := s.o.Interval
+		if err != nil {
+			failures++
+			wait = backoff(s.o.Interval, s.o.MaxBackoff, failures)
+			t = &metrics.PromTarget{URL: s.o.URL, Error: err.Error(), NextRetry: time.Now().Add(wait)}
+			if last != nil { // keep what was known, marked down
+				t.Families, t.Series, t.Format = last.Families, last.Series, last.Format
+			}
+		} else {
+			failures = 0
+			last = t
+		}
+		s.publish(st, t)
+		timer.Reset(wait)
+	}
+}
+
+// backoff doubles the wait after each failure from interval up to max, with
+// ±20% jitter so that many perftops do not retry in step.
+func backoff(interval, max time.Duration, failures int) time.Duration {
+	d := interval
+	for i := 1; i < failures && d < max; i++ {
+		d *= 2
+	}
+	d = min(d, max)
+	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+}
+
+// scrape fetches and derives once.
+func (s *Scraper) scrape(ctx context.Context, now time.Time) (*metrics.PromTarget, error) {
+	start := time.Now()
+	exp, err := fetch(ctx, s.o.Client, s.o.URL, s.lim)
+	if err != nil {
+		return nil, err
+	}
+	if w := s.watch.Load(); w != nil {
+		s.d.watch = *w
+	}
+	red, rows := s.d.derive(now, exp.Families)
+	dur := time.Since(start)
+	return &metrics.PromTarget{
+		URL: s.o.URL, Up: true, Format: exp.Format, ScrapeDuration: dur, ScrapeSeconds: dur.Seconds(),
+		LastScrape: now, Series: exp.Series, RED: red, Breakdown: rows, Families: families(exp.Families),
+		Watched: watchedKinds(s.d.watched),
+	}, nil
+}
+
+func (s *Scraper) publish(st *metrics.Store, t *metrics.PromTarget) {
+	var b metrics.Batch
+	b.Reset(time.Now())
+	if t.Up {
+		r := t.RED
+		if r.HasRequests {
+			b.Add(Key(s.o.URL, KeyRPS), r.RequestRate)
+		}
+		if r.HasErrors {
+			b.Add(Key(s.o.URL, KeyErrorRatio), r.ErrorRatio)
+		}
+		if r.HasLatency {
+			b.Add(Key(s.o.URL, KeyP50), r.Latency.P50)
+			b.Add(Key(s.o.URL, KeyP90), r.Latency.P90)
+			b.Add(Key(s.o.URL, KeyP99), r.Latency.P99)
+		}
+		if r.HasInFlight {
+			b.Add(Key(s.o.URL, KeyInFlight), r.InFlight)
+		}
+		if r.HasProcess {
+			b.Add(Key(s.o.URL, KeyCPU), r.CPUPercent)
+			b.Add(Key(s.o.URL, KeyRSS), r.RSSBytes)
+		}
+		for fam, w := range s.d.watched {
+			switch w.kind {
+			case "rate", "value":
+				b.Add(WatchKey(s.o.URL, fam, "value"), w.value)
+			case "quantiles":
+				b.Add(WatchKey(s.o.URL, fam, "p50"), w.p50)
+				b.Add(WatchKey(s.o.URL, fam, "p99"), w.p99)
+			}
+		}
+	}
+	h := metrics.Health{Up: t.Up, LastError: t.Error, NextRetry: t.NextRetry}
+	if t.Up {
+		h.LastSuccess = t.LastScrape
+	}
+	st.Update(func(tx metrics.Tx) {
+		tx.Write(&b)
+		tx.SetPromTarget(t)
+		tx.SetHealth(s.Name(), h)
+	})
+}
+
+// Snapshot scrapes o.URL twice, interval apart, and returns the target's
+// state with rates: `perftop snapshot --prom`. A target that fails is
+// returned down with the error, not as an error.
+func Snapshot(ctx context.Context, o Options, interval time.Duration) *metrics.PromTarget {
+	s := New(o)
+	first := time.Now()
+	if _, err := s.scrape(ctx, first); err != nil {
+		return &metrics.PromTarget{URL: o.URL, Error: err.Error()}
+	}
+	select {
+	case <-ctx.Done():
+		return &metrics.PromTarget{URL: o.URL, Error: ctx.Err().Error()}
+	case <-time.After(interval):
+	}
+	t, err := s.scrape(ctx, time.Now())
+	if err != nil {
+		return &metrics.PromTarget{URL: o.URL, Error: err.Error()}
+	}
+	return t
+}
+
+func watchedKinds(w map[string]watch) map[string]string {
+	if len(w) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(w))
+	for fam, v := range w {
+		out[fam] = v.kind
+	}
+	return out
+}

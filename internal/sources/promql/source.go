@@ -1,0 +1,245 @@
+// Package promql is perftop's PromQL source: it asks a Prometheus server's
+// HTTP API for the dashboard's panels, one range query per panel every
+// interval over the visible window, and keeps the latest results for the
+// views. It also answers one-shot instant queries for `perftop snapshot`.
+//
+// Errors come in words a panel can show: the server's own message for a
+// bad expression, "cannot reach host:port: connection refused" when the
+// server is down, what to check on a 401. A failing panel does not stop
+// the others; a server that is down is retried with capped, jittered
+// exponential backoff, and the source's health in the Store says when.
+package promql
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
+
+	"github.com/perftop/perftop/internal/metrics"
+)
+
+// Defaults and limits of Options.
+const (
+	DefaultInterval   = time.Second
+	MinInterval       = 100 * time.Millisecond
+	DefaultWindow     = 5 * time.Minute
+	DefaultMaxSeries  = 10
+	DefaultMinBackoff = time.Second
+	DefaultMaxBackoff = 30 * time.Second
+	// MaxPoints is the most points per series Prometheus returns for a
+	// range query; the window is shortened to fit.
+	MaxPoints = 11000
+)
+
+// Name is the source's name, under which its health is stored.
+const Name = "promql"
+
+// ErrRunning is returned by Run when the Source is already running.
+var ErrRunning = errors.New("promql source is already running")
+
+// Options configures a Source. Server and Panels are required; the zero
+// value of every other field means its default.
+type Options struct {
+	ClientOptions
+	Panels []Panel
+	// Interval is both the refresh interval and the range queries' step:
+	// DefaultInterval when zero, never below MinInterval.
+	Interval time.Duration
+	// Window is the time range a panel shows, ending now: DefaultWindow
+	// when zero, at least one Interval and at most MaxPoints of them.
+	Window time.Duration
+	// MaxSeries caps the series per panel (those with the highest newest
+	// values are kept; Result.Hidden counts the others): DefaultMaxSeries
+	// when zero or negative.
+	MaxSeries int
+	// MinBackoff and MaxBackoff bound the wait between attempts while the
+	// server is down: DefaultMinBackoff (but at least Interval) and
+	// DefaultMaxBackoff when zero.
+	MinBackoff, MaxBackoff time.Duration
+}
+
+// Source refreshes PromQL panels from a Prometheus server. Create one with
+// New; the zero value is not ready for use. Run is the one goroutine that
+// queries; Results and Panels may be called from any goroutine.
+type Source struct {
+	client     *Client
+	panels     []Panel
+	interval   time.Duration
+	window     time.Duration
+	maxSeries  int
+	minBackoff time.Duration
+	maxBackoff time.Duration
+	running    atomic.Bool
+
+	mu      sync.Mutex // guards results
+	results []Result   // one per panel, replaced (never modified) each round
+}
+
+// New returns a Source for opts, or an error for a bad server URL, HTTP
+// configuration or panel list.
+func New(opts Options) (*Source, error) {
+	if len(opts.Panels) == 0 {
+		return nil, errors.New("promql: no queries")
+	}
+	for _, p := range opts.Panels {
+		if p.Expr == "" {
+			return nil, ErrEmptyQuery
+		}
+	}
+	c, err := NewClient(opts.ClientOptions)
+	if err != nil {
+		return nil, err
+	}
+	s := &Source{
+		client:     c,
+		panels:     append([]Panel(nil), opts.Panels...),
+		interval:   opts.Interval,
+		window:     opts.Window,
+		maxSeries:  opts.MaxSeries,
+		minBackoff: opts.MinBackoff,
+		maxBackoff: opts.MaxBackoff,
+	}
+	if s.interval == 0 {
+		s.interval = DefaultInterval
+	}
+	s.interval = max(s.interval, MinInterval)
+	if s.window == 0 {
+		s.window = DefaultWindow
+	}
+	s.window = min(max(s.window, s.interval), MaxPoints*s.interval)
+	if s.maxSeries <= 0 {
+		s.maxSeries = DefaultMaxSeries
+	}
+	if s.minBackoff <= 0 {
+		s.minBackoff = max(DefaultMinBackoff, s.interval)
+	}
+	if s.maxBackoff <= 0 {
+		s.maxBackoff = DefaultMaxBackoff
+	}
+	s.maxBackoff = max(s.maxBackoff, s.minBackoff)
+	s.results = make([]Result, len(s.panels))
+	for i, p := range s.panels {
+		s.results[i] = Result{Panel: p}
+	}
+	return s, nil
+}
+
+// Name returns the source's name, under which its health is stored: "promql".
+func (s *Source) Name() string { return Name }
+
+// Panels returns the panels, in the order of Results.
+func (s *Source) Panels() []Panel { return append([]Panel(nil), s.panels...) }
+
+// Interval returns the refresh interval, which is also the queries' step.
+func (s *Source) Interval() time.Duration { return s.interval }
+
+// Window returns the time range each panel shows.
+func (s *Source) Window() time.Duration { return s.window }
+
+// Results returns the latest result of every panel, in the order of the
+// panels. Before the first round they hold only their Panel. The slice is
+// the caller's; the Results in it are shared and must not be modified.
+func (s *Source) Results() []Result {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Result(nil), s.results...)
+}
+
+// Run queries every panel at once and then every interval, or after a
+// backoff while the server is down, until ctx is done; then it returns
+// nil. After each round it records the source's health in st, which also
+// wakes the views waiting on st.Changed. It returns ErrRunning if the
+// Source is running already.
+func (s *Source) Run(ctx context.Context, st *metrics.Store) error {
+	if st == nil {
+		return errors.New("promql source: nil store")
+	}
+	if !s.running.CompareAndSwap(false, true) {
+		return ErrRunning
+	}
+	defer s.running.Store(false)
+	defer s.client.CloseIdleConnections()
+
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	var (
+		failures    int
+		lastSuccess time.Time
+	)
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-timer.C:
+		}
+		start := time.Now()
+		down, ok := s.round(ctx, start)
+		if !ok {
+			return nil
+		}
+		var h metrics.Health
+		next := start.Add(s.interval)
+		if down != nil {
+			failures++
+			next = start.Add(backoff(failures, s.minBackoff, s.maxBackoff, rand.Float64()))
+			h = metrics.Health{LastError: down.Msg, LastSuccess: lastSuccess, NextRetry: next}
+		} else {
+			failures, lastSuccess = 0, start
+			h = metrics.Health{Up: true, LastSuccess: start}
+		}
+		st.Update(func(tx metrics.Tx) { tx.SetHealth(Name, h) })
+		timer.Reset(time.Until(next))
+	}
+}
+
+// round queries every panel once at now and publishes the results. It
+// returns the error that made the server unreachable, if one did, and
+// false when ctx ended first (publishing nothing).
+func (s *Source) round(ctx context.Context, now time.Time) (*Error, bool) {
+	r := v1.Range{End: align(now, s.interval), Step: s.interval}
+	r.Start = r.End.Add(-s.window)
+	prev := s.Results()
+	results := make([]Result, len(s.panels))
+	var down *Error
+	for i, p := range s.panels {
+		res := Result{Panel: p}
+		if down == nil {
+			m, warns, err := s.client.queryRange(ctx, p.Expr, r)
+			if ctx.Err() != nil {
+				return nil, false
+			}
+			if err == nil {
+				res.Series, res.Hidden = fromMatrix(m, s.maxSeries)
+				res.Warnings, res.At = warns, now
+				results[i] = res
+				continue
+			}
+			e := s.client.explain(err)
+			if e.Down {
+				down = e // the others would fail alike: do not wait for them
+			}
+			res.Err = e.Msg
+		} else {
+			res.Err = down.Msg
+		}
+		res.Series, res.Hidden, res.At = prev[i].Series, prev[i].Hidden, prev[i].At
+		results[i] = res
+	}
+	s.mu.Lock()
+	s.results = results
+	s.mu.Unlock()
+	return down, true
+}
+
+// align rounds t down to a multiple of step since the Unix epoch, so that
+// successive range queries evaluate at the same instants and a rate does
+// not wobble from one refresh to the next.
+func align(t time.Time, step time.Duration) time.Time {
+	ns := t.UnixNano()
+	return time.Unix(0, ns-ns%int64(step))
+}

@@ -1,0 +1,185 @@
+package chart
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"charm.land/lipgloss/v2"
+	"github.com/NimbleMarkets/ntcharts/v2/linechart/timeserieslinechart"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/perftop/perftop/internal/themes"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
+	}
+}
+
+func ramp(n int, f func(i int) float64) []float64 {
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = f(i)
+	}
+	return out
+}
+
+func TestView(t *testing.T) {
+	red := themes.NewPaint(lipgloss.NewStyle().Foreground(lipgloss.Color("#ff0000")))
+	blue := themes.NewPaint(lipgloss.NewStyle().Foreground(lipgloss.Color("#0000ff")))
+	tests := []struct {
+		name  string
+		setup func(m *Model)
+	}{
+		{"empty", func(m *Model) {}},
+		{"line", func(m *Model) {
+			m.SetSeries(Series{Values: ramp(60, func(i int) float64 { return float64(i % 20 * 5) }), Style: red})
+		}},
+		{"area-fixed-range", func(m *Model) {
+			m.Fill, m.YMin, m.YMax = true, 0, 100
+			m.Format = func(v float64) string { return strings.TrimSuffix(plain(v), ".0") + "%" }
+			m.SetSeries(Series{Values: ramp(80, func(i int) float64 { return float64(i) }), Style: red})
+		}},
+		{"two-series-with-gap", func(m *Model) {
+			vals := ramp(40, func(i int) float64 { return float64(i * i) })
+			vals[20] = nan()
+			m.SetSeries(Series{Values: vals, Style: red}, Series{Values: ramp(40, func(i int) float64 { return 300 }), Style: blue})
+		}},
+		{"more-points-than-columns", func(m *Model) {
+			m.SetSeries(Series{Values: ramp(500, func(i int) float64 { return float64(i) }), Style: red})
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := New(30, 6)
+			tt.setup(&m)
+			out := m.View()
+			lines := strings.Split(out, "\n")
+			if len(lines) != 6 {
+				t.Fatalf("%d lines, want 6", len(lines))
+			}
+			for i, l := range lines {
+				if w := ansi.StringWidth(l); w != 30 {
+					t.Errorf("line %d is %d cells wide, want 30: %q", i, w, l)
+				}
+			}
+			golden(t, tt.name, ansi.Strip(out))
+			golden(t, tt.name+".ansi", out)
+		})
+	}
+}
+
+func TestNiceCeil(t *testing.T) {
+	tests := []struct{ in, want float64 }{
+		{0, 0}, {-3, 0}, {0.7, 1}, {1, 1}, {1.01, 2}, {3, 5}, {7, 10}, {99, 100}, {101, 200}, {2.4e6, 5e6},
+	}
+	for _, tt := range tests {
+		if got := NiceCeil(tt.in); got != tt.want {
+			t.Errorf("NiceCeil(%v) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestNiceCeilBinary(t *testing.T) {
+	const k, m = 1024.0, 1024.0 * 1024
+	tests := []struct{ in, want float64 }{
+		{0, 0}, {1, 1}, {700, 1000}, {1001, k}, {1500, 2 * k}, {19.1 * m, 20 * m}, {600 * k, 1000 * k}, {1020 * k, m}, {1030 * k, 2 * m},
+	}
+	for _, tt := range tests {
+		if got := NiceCeilBinary(tt.in); got != tt.want {
+			t.Errorf("NiceCeilBinary(%v) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestFloor(t *testing.T) {
+	m := New(10, 4)
+	m.Floor = 100
+	m.SetSeries(Series{Values: []float64{0, 1, 0}})
+	if lo, hi := m.Range(); lo != 0 || hi != 100 {
+		t.Fatalf("range %v..%v, want 0..100", lo, hi)
+	}
+}
+
+func TestTinySizes(t *testing.T) {
+	for _, sz := range [][2]int{{0, 0}, {1, 1}, {3, 1}, {1, 5}} {
+		m := New(sz[0], sz[1])
+		m.SetSeries(Series{Values: []float64{1, 2, 3}})
+		out := m.View()
+		if sz[0] == 0 && out != "" {
+			t.Errorf("%v: got %q", sz, out)
+		}
+		if sz[0] > 0 && strings.Count(out, "\n") != sz[1]-1 {
+			t.Errorf("%v: %d lines", sz, strings.Count(out, "\n")+1)
+		}
+	}
+}
+
+func FuzzView(f *testing.F) {
+	f.Add(10, 4, []byte{1, 2, 3, 255, 0})
+	f.Fuzz(func(t *testing.T, w, h int, data []byte) {
+		w, h = w%200, h%60
+		if w < 0 || h < 0 {
+			t.Skip()
+		}
+		vals := make([]float64, len(data))
+		for i, b := range data {
+			vals[i] = float64(int8(b)) * 1.5
+		}
+		m := New(w, h)
+		m.SetSeries(Series{Values: vals})
+		out := m.View()
+		if w > 0 && h > 0 && strings.Count(out, "\n") != h-1 {
+			t.Fatalf("%dx%d: %d lines", w, h, strings.Count(out, "\n")+1)
+		}
+	})
+}
+
+func nan() float64 { var z float64; return z / z }
+
+// BenchmarkChart renders the same 58x10 chart of 120 samples with this
+// package and with ntcharts' time-series chart, side by side.
+func BenchmarkChart(b *testing.B) {
+	st := lipgloss.NewStyle().Foreground(lipgloss.Color("#5fafff"))
+	vals := ramp(120, func(i int) float64 { return float64(i % 37) })
+	b.Run("perftop", func(b *testing.B) {
+		m := New(58, 10)
+		m.YMax = 100
+		b.ReportAllocs()
+		for b.Loop() {
+			m.SetSeries(Series{Values: vals, Style: themes.NewPaint(st)})
+			_ = m.View()
+		}
+	})
+	b.Run("ntcharts", func(b *testing.B) {
+		t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		c := timeserieslinechart.New(58, 10, timeserieslinechart.WithYRange(0, 100), timeserieslinechart.WithStyle(st))
+		b.ReportAllocs()
+		for b.Loop() {
+			c.ClearAllData()
+			for i, v := range vals {
+				c.Push(timeserieslinechart.TimePoint{Time: t0.Add(time.Duration(i) * time.Second), Value: v})
+			}
+			c.DrawBraille()
+			_ = c.View()
+		}
+	})
+}

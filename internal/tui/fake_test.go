@@ -1,0 +1,93 @@
+package tui
+
+import (
+	"math"
+	"time"
+
+	"github.com/perftop/perftop/internal/metrics"
+	"github.com/perftop/perftop/internal/sources/system"
+)
+
+// fakeT0 is the fixed clock of the fake samples, so frames are reproducible.
+var fakeT0 = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+
+// fakeStore fills a store with n seconds of a deterministic, plausible host:
+// 4 cores, 16 GiB, two disks, three interfaces and a handful of processes.
+func fakeStore(n int) *metrics.Store {
+	st := metrics.NewStore(metrics.DefaultRingCapacity)
+	var b metrics.Batch
+	var h metrics.Host
+	for i := 0; i < n; i++ {
+		t := fakeT0.Add(time.Duration(i) * time.Second)
+		h = fakeHost(t, i)
+		b.Reset(t)
+		b.Add(system.KeyCPUTotal, h.CPU.TotalPercent)
+		for c, v := range h.CPU.PerCorePercent {
+			b.Add(system.KeyCPUCore(c), v)
+		}
+		b.Add(system.KeyMemUsed, h.Memory.UsedPercent)
+		b.Add(system.KeySwapUsed, h.Swap.UsedPercent)
+		b.Add(system.KeyLoad1, h.Load.Load1)
+		var rx, tx, rd, wr float64
+		for _, nic := range h.Network {
+			rx += nic.RxBytesPerSec
+			tx += nic.TxBytesPerSec
+		}
+		for _, d := range h.Disks {
+			rd += d.ReadBytesPerSec
+			wr += d.WriteBytesPerSec
+		}
+		b.Add(system.KeyNetRx, rx)
+		b.Add(system.KeyNetTx, tx)
+		b.Add(system.KeyDiskRead, rd)
+		b.Add(system.KeyDiskWrite, wr)
+		st.Write(&b)
+	}
+	st.SetHost(h)
+	st.SetHealth("system", metrics.Health{Up: true, LastSuccess: h.Time})
+	return st
+}
+
+func wave(i int, period, lo, hi float64) float64 {
+	return lo + (hi-lo)*(0.5+0.5*math.Sin(2*math.Pi*float64(i)/period))
+}
+
+func fakeHost(t time.Time, i int) metrics.Host {
+	const gib = 1 << 30
+	h := metrics.Host{Time: t, Hostname: "bench-01"}
+	h.CPU.PerCorePercent = []float64{wave(i, 30, 5, 95), wave(i+7, 45, 0, 40), wave(i+3, 20, 10, 60), 2}
+	for _, v := range h.CPU.PerCorePercent {
+		h.CPU.TotalPercent += v / 4
+	}
+	h.CPU.UserPercent, h.CPU.SystemPercent = h.CPU.TotalPercent*0.7, h.CPU.TotalPercent*0.3
+	h.Load = metrics.Load{Load1: 1.52, Load5: 1.2, Load15: 0.98}
+	used := uint64(wave(i, 60, 5, 9) * gib)
+	h.Memory = metrics.Memory{TotalBytes: 16 * gib, UsedBytes: used, CachedBytes: 4 * gib, BuffersBytes: gib / 4,
+		AvailableBytes: 16*gib - used, FreeBytes: 16*gib - used - 4*gib - gib/4}
+	h.Memory.UsedPercent = float64(used) / (16 * gib) * 100
+	h.Swap = metrics.Swap{TotalBytes: 2 * gib, UsedBytes: gib / 8, FreeBytes: 2*gib - gib/8, UsedPercent: 6.25}
+	h.Disks = []metrics.DiskIO{
+		{Name: "nvme0n1", ReadBytesPerSec: wave(i, 25, 0, 80e6), WriteBytesPerSec: wave(i+5, 15, 1e6, 30e6), ReadIOPS: 1200, WriteIOPS: 340, BusyPercent: 35},
+		{Name: "sda", WriteBytesPerSec: 4096, WriteIOPS: 1, BusyPercent: 0.1},
+	}
+	h.Filesystems = []metrics.Filesystem{
+		{Mount: "/", Device: "/dev/nvme0n1p2", Type: "ext4", TotalBytes: 500 * gib, UsedBytes: 310 * gib, UsedPercent: 62},
+		{Mount: "/home", Device: "/dev/sda1", Type: "xfs", TotalBytes: 2000 * gib, UsedBytes: 1900 * gib, UsedPercent: 95},
+	}
+	h.Network = []metrics.NetIO{
+		{Name: "eth0", RxBytesPerSec: wave(i, 40, 1e5, 12e6), TxBytesPerSec: wave(i+10, 40, 5e4, 3e6), RxPacketsPerSec: 9000, TxPacketsPerSec: 4000},
+		{Name: "wlan0", RxBytesPerSec: 1200, TxBytesPerSec: 800, RxPacketsPerSec: 10, TxPacketsPerSec: 8, RxDrops: 3, ErrorsDropsPerSec: 1},
+		{Name: "lo", RxBytesPerSec: 5000, TxBytesPerSec: 5000, RxPacketsPerSec: 50, TxPacketsPerSec: 50},
+	}
+	names := []string{"postgres", "nginx", "perftop", "node", "java", "sshd", "systemd", "containerd"}
+	h.Processes.Total = 212
+	h.Processes.Time = t
+	for k, name := range names {
+		h.Processes.Top = append(h.Processes.Top, metrics.Process{
+			PID: int32(1000 + 37*k), Name: name, State: "S", Threads: int32(k + 1),
+			CPUPercent: float64(len(names)-k) * 7.5, RSSBytes: uint64(k+1) * 150 << 20,
+			MemPercent: float64(k+1) * 150 / 16384 * 100,
+		})
+	}
+	return h
+}

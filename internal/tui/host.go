@@ -1,0 +1,142 @@
+package tui
+
+import (
+	"maps"
+	"slices"
+	"strconv"
+
+	"github.com/perftop/perftop/internal/metrics"
+	"github.com/perftop/perftop/internal/tui/chart"
+	"github.com/perftop/perftop/internal/tui/table"
+	"github.com/perftop/perftop/internal/units"
+)
+
+// hostView holds the host panels' state: chart buffers and tables, refreshed
+// from each snapshot rather than at every draw.
+type hostView struct {
+	sn                  *metrics.Snapshot
+	cpu, mem, net, disk chart.Model
+	procs, disks, nets  table.Model
+	fs                  table.Model
+	vals                map[string][]float64
+	limit               int // replay: series end at this many points; 0 means all
+
+	// The process and filesystem lists the tables were last filled from:
+	// the source reads them every few samples and carries them over in
+	// between, and a table left alone draws from its cache.
+	lastProcs []metrics.Process
+	lastFS    []metrics.Filesystem
+}
+
+func newHostView() hostView {
+	return hostView{
+		procs: table.New(
+			table.Column{Title: "PID", Width: 7, Right: true},
+			table.Column{Title: "NAME"},
+			table.Column{Title: "S", Width: 1, HideBelow: 56},
+			table.Column{Title: "THR", Width: 4, Right: true, HideBelow: 56},
+			table.Column{Title: "CPU%", Width: 6, Right: true},
+			table.Column{Title: "MEM%", Width: 5, Right: true, HideBelow: 48},
+			table.Column{Title: "RSS", Width: 9, Right: true},
+		),
+		disks: table.New(
+			table.Column{Title: "DEVICE"},
+			table.Column{Title: "READ/s", Width: 11, Right: true},
+			table.Column{Title: "WRITE/s", Width: 11, Right: true},
+			table.Column{Title: "R IOPS", Width: 7, Right: true, HideBelow: 64},
+			table.Column{Title: "W IOPS", Width: 7, Right: true, HideBelow: 64},
+			table.Column{Title: "BUSY", Width: 6, Right: true},
+		),
+		fs: table.New(
+			table.Column{Title: "MOUNT"},
+			table.Column{Title: "TYPE", Width: 8},
+			table.Column{Title: "SIZE", Width: 9, Right: true},
+			table.Column{Title: "USED", Width: 9, Right: true},
+			table.Column{Title: "USE%", Width: 6, Right: true},
+		),
+		nets: table.New(
+			table.Column{Title: "INTERFACE"},
+			table.Column{Title: "RX/s", Width: 11, Right: true},
+			table.Column{Title: "TX/s", Width: 11, Right: true},
+			table.Column{Title: "RX pkt/s", Width: 8, Right: true, HideBelow: 70},
+			table.Column{Title: "TX pkt/s", Width: 8, Right: true, HideBelow: 70},
+			table.Column{Title: "ERR", Width: 6, Right: true},
+			table.Column{Title: "DROP", Width: 6, Right: true},
+		),
+		vals: map[string][]float64{},
+	}
+}
+
+// series returns the values of a snapshot series, in a buffer reused across
+// snapshots.
+func (h *hostView) series(key string) []float64 {
+	pts := h.sn.Get(key)
+	buf := h.vals[key][:0]
+	for _, p := range pts {
+		buf = append(buf, p.V)
+	}
+	h.vals[key] = buf
+	if h.limit > 0 && len(buf) > h.limit {
+		return buf[:h.limit]
+	}
+	return buf
+}
+
+func (h *hostView) setData(sn *metrics.Snapshot) {
+	h.sn = sn
+	host := &sn.Host
+
+	if !sameList(host.Processes.Top, h.lastProcs) {
+		h.lastProcs = host.Processes.Top
+		rows := make([][]string, 0, len(host.Processes.Top))
+		for _, p := range host.Processes.Top {
+			rows = append(rows, []string{
+				strconv.Itoa(int(p.PID)), p.Name, p.State, strconv.Itoa(int(p.Threads)),
+				strconv.FormatFloat(p.CPUPercent, 'f', 1, 64), strconv.FormatFloat(p.MemPercent, 'f', 1, 64),
+				units.Bytes(float64(p.RSSBytes)),
+			})
+		}
+		h.procs.SetRows(rows)
+	}
+
+	rows := make([][]string, 0, len(host.Disks))
+	for _, d := range host.Disks {
+		rows = append(rows, []string{
+			d.Name, units.BytesRate(d.ReadBytesPerSec), units.BytesRate(d.WriteBytesPerSec),
+			units.Count(d.ReadIOPS), units.Count(d.WriteIOPS), units.Percent(d.BusyPercent),
+		})
+	}
+	h.disks.SetRows(rows)
+
+	if !sameList(host.Filesystems, h.lastFS) {
+		h.lastFS = host.Filesystems
+		rows = make([][]string, 0, len(host.Filesystems))
+		for _, f := range host.Filesystems {
+			rows = append(rows, []string{
+				f.Mount, f.Type, units.Bytes(float64(f.TotalBytes)), units.Bytes(float64(f.UsedBytes)), units.Percent(f.UsedPercent),
+			})
+		}
+		h.fs.SetRows(rows)
+	}
+
+	rows = make([][]string, 0, len(host.Network))
+	for _, n := range host.Network {
+		rows = append(rows, []string{
+			n.Name, units.BytesRate(n.RxBytesPerSec), units.BytesRate(n.TxBytesPerSec),
+			units.Count(n.RxPacketsPerSec), units.Count(n.TxPacketsPerSec),
+			units.Count(float64(n.RxErrors + n.TxErrors)), units.Count(float64(n.RxDrops + n.TxDrops)),
+		})
+	}
+	h.nets.SetRows(rows)
+}
+
+// sameList reports whether a and b are the same slice, not merely equal:
+// the system source makes a new list at every read and hands the same one
+// on until the next, and snapshots share it.
+func sameList[T any](a, b []T) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
+}

@@ -1,0 +1,397 @@
+package tui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/perftop/perftop/internal/metrics"
+	"github.com/perftop/perftop/internal/sources/load"
+	"github.com/perftop/perftop/internal/sources/prom"
+	"github.com/perftop/perftop/internal/themes"
+)
+
+func keyMsg(k string) tea.KeyPressMsg {
+	switch k {
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "backspace":
+		return tea.KeyPressMsg{Code: tea.KeyBackspace}
+	case "ctrl+c":
+		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "left":
+		return tea.KeyPressMsg{Code: tea.KeyLeft}
+	case "home":
+		return tea.KeyPressMsg{Code: tea.KeyHome}
+	}
+	r := []rune(k)[0]
+	return tea.KeyPressMsg{Code: r, Text: k}
+}
+
+func send(m *Model, keys ...string) tea.Cmd {
+	var cmd tea.Cmd
+	for _, k := range keys {
+		_, cmd = m.Update(keyMsg(k))
+	}
+	return cmd
+}
+
+func plainFrame(m *Model) string { return ansi.Strip(m.Frame()) }
+
+func TestScreenKeys(t *testing.T) {
+	tests := []struct {
+		keys []string
+		want int
+	}{
+		{nil, 0},
+		{[]string{"tab"}, 1},
+		{[]string{"tab", "tab", "shift+tab"}, 1},
+		{[]string{"shift+tab"}, 5},
+		{[]string{"4"}, 3},
+		{[]string{"9"}, 0}, // no ninth screen: stay
+		{[]string{"6", "tab"}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.keys, ","), func(t *testing.T) {
+			m := newTestModel(fakeStore(10), themes.Dark)
+			send(m, tt.keys...)
+			if m.active != tt.want {
+				t.Fatalf("active screen %d, want %d", m.active, tt.want)
+			}
+		})
+	}
+}
+
+func TestQuitKeys(t *testing.T) {
+	for _, k := range []string{"q", "ctrl+c"} {
+		m := newTestModel(fakeStore(10), themes.Dark)
+		cmd := send(m, k)
+		if cmd == nil {
+			t.Fatalf("%s: no command", k)
+		}
+		if _, ok := cmd().(tea.QuitMsg); !ok {
+			t.Fatalf("%s does not quit", k)
+		}
+	}
+}
+
+func TestIntervalKeys(t *testing.T) {
+	var got []time.Duration
+	m := New(Options{Store: fakeStore(10), Interval: time.Second, SetInterval: func(d time.Duration) { got = append(got, d) }})
+	send(m, "+", "+", "-", "-", "-", "-", "-", "-")
+	want := []time.Duration{2 * time.Second, 5 * time.Second, 2 * time.Second, time.Second,
+		500 * time.Millisecond, 250 * time.Millisecond, 100 * time.Millisecond, 100 * time.Millisecond}
+	if len(got) != len(want) {
+		t.Fatalf("SetInterval calls %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("SetInterval calls %v, want %v", got, want)
+		}
+	}
+	m.SetSize(100, 30)
+	if !strings.Contains(plainFrame(m), "+/- 100ms") {
+		t.Errorf("status bar does not show the interval")
+	}
+
+	var last time.Duration
+	odd := New(Options{Store: fakeStore(10), Interval: 200 * time.Millisecond, SetInterval: func(d time.Duration) { last = d }})
+	send(odd, "+")
+	if last != 250*time.Millisecond {
+		t.Errorf("+ from 200ms went to %v, want 250ms", last)
+	}
+	send(odd, "-", "-")
+	if last != 100*time.Millisecond {
+		t.Errorf("- - from 250ms went to %v, want 100ms", last)
+	}
+
+	fixed := New(Options{Store: fakeStore(10), Interval: time.Second})
+	send(fixed, "+")
+	if fixed.Interval() != time.Second {
+		t.Errorf("interval changed without SetInterval")
+	}
+}
+
+func TestThemeKeyCycles(t *testing.T) {
+	m := newTestModel(fakeStore(10), themes.Dark)
+	var seen []string
+	for i := 0; i < 5; i++ {
+		seen = append(seen, m.st.Theme.Name)
+		send(m, "t")
+	}
+	if got := strings.Join(seen, ","); got != "dark,light,high-contrast,mono,dark" {
+		t.Fatalf("theme cycle %s", got)
+	}
+}
+
+func TestPauseFreezesData(t *testing.T) {
+	st := fakeStore(10)
+	m := newTestModel(st, themes.Dark)
+	m.SetSize(120, 40)
+	send(m, "p")
+	before := m.snap.Version
+	st.SetHost(metrics.Host{Hostname: "changed"})
+	m.Update(dataMsg{})
+	if m.snap.Version != before {
+		t.Fatal("paused model took a snapshot")
+	}
+	if !strings.Contains(plainFrame(m), "PAUSED") {
+		t.Error("no PAUSED marker")
+	}
+	send(m, "p")
+	if m.snap.Host.Hostname != "changed" {
+		t.Fatal("resuming did not refresh")
+	}
+}
+
+func TestDataMessageRefreshesAndRearms(t *testing.T) {
+	st := fakeStore(10)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	m := New(Options{Store: st, Context: ctx})
+	cmd := m.Init()
+	done := make(chan tea.Msg)
+	go func() { done <- cmd() }()
+	st.SetHost(metrics.Host{Hostname: "fresh"})
+	msg := <-done
+	if _, ok := msg.(dataMsg); !ok {
+		t.Fatalf("got %T, want dataMsg", msg)
+	}
+	_, next := m.Update(msg)
+	if m.snap.Host.Hostname != "fresh" {
+		t.Fatal("data message did not refresh the snapshot")
+	}
+	if next == nil {
+		t.Fatal("no new wait after data")
+	}
+	cancel()
+	if got := next(); got != nil {
+		t.Fatalf("wait after cancel returned %T", got)
+	}
+}
+
+func TestFilter(t *testing.T) {
+	m := newTestModel(fakeStore(10), themes.Dark)
+	m.SetSize(120, 40)
+	send(m, "6", "/", "n", "g")
+	if !m.filtering {
+		t.Fatal("not filtering after /")
+	}
+	if !strings.Contains(plainFrame(m), "/ng█") {
+		t.Error("filter prompt not shown")
+	}
+	send(m, "enter")
+	frame := plainFrame(m)
+	if !strings.Contains(frame, "nginx") || strings.Contains(frame, "postgres") {
+		t.Errorf("filter 'ng' did not narrow the table:\n%s", frame)
+	}
+	if shown, _ := m.host.procs.Len(); shown != 1 {
+		t.Errorf("%d rows shown, want 1", shown)
+	}
+	send(m, "q") // q is a key again once the filter is closed
+	send(m, "esc")
+	if shown, _ := m.host.procs.Len(); shown != 8 {
+		t.Errorf("esc left %d rows, want 8", shown)
+	}
+	send(m, "/", "x", "backspace", "esc")
+	if m.filtering || m.host.procs.Filter() != "" {
+		t.Error("esc while typing did not clear the filter")
+	}
+	send(m, "2", "/")
+	if m.filtering {
+		t.Error("/ on a screen without a table started a filter")
+	}
+}
+
+func TestTooSmall(t *testing.T) {
+	m := newTestModel(fakeStore(10), themes.Dark)
+	m.SetSize(59, 20)
+	frame := plainFrame(m)
+	checkFrame(t, m.Frame(), 59, 20)
+	if !strings.Contains(frame, "terminal too small: need 60x15, have 59x20") {
+		t.Fatalf("frame:\n%s", frame)
+	}
+	m.SetSize(60, 15)
+	if strings.Contains(plainFrame(m), "too small") {
+		t.Fatal("60x15 is big enough")
+	}
+	m.SetSize(0, 0)
+	if m.Frame() != "" {
+		t.Fatal("a zero-size frame is not empty")
+	}
+}
+
+// TestFailedParts: a part the system refuses shows n/a and its reason; the
+// other panels keep drawing, and a source that is down is named.
+func TestFailedParts(t *testing.T) {
+	st := fakeStore(30)
+	h := fakeHost(fakeT0, 30)
+	h.CPU = metrics.CPU{Error: "open /proc/stat: permission denied"}
+	h.DisksError = "open /proc/diskstats: no such file or directory"
+	h.FSError = "statfs: operation not permitted"
+	h.Processes = metrics.Processes{Error: "open /proc: permission denied"}
+	st.SetHost(h)
+	st.SetHealth("prom", metrics.Health{LastError: "connection refused"})
+	m := newTestModel(st, themes.Dark)
+	m.SetSize(160, 48)
+	frame := m.Frame()
+	checkFrame(t, frame, 160, 48)
+	plain := ansi.Strip(frame)
+	for _, want := range []string{"n/a open /proc/stat: permission denied", "n/a open /proc: permission denied", "Memory", "eth0", "prom down: connection refused"} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("frame lacks %q", want)
+		}
+	}
+	golden(t, "failed-parts-160x48", plain)
+}
+
+func TestViewIsCached(t *testing.T) {
+	m := newTestModel(fakeStore(10), themes.Dark)
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	first := m.View().Content
+	if m.dirty {
+		t.Fatal("still dirty after View")
+	}
+	if again := m.View().Content; again != first {
+		t.Fatal("cached frame differs")
+	}
+	v := m.View()
+	if !v.AltScreen {
+		t.Error("dashboard is not on the alternate screen")
+	}
+}
+
+// TestResizeKeepsFrameExact: every size from the minimum to wide draws an
+// exact frame on every screen.
+func TestResizeKeepsFrameExact(t *testing.T) {
+	m := newTestModel(fakeStore(120), themes.Dark)
+	for w := MinWidth; w <= 220; w += 7 {
+		for h := MinHeight; h <= 70; h += 5 {
+			m.SetSize(w, h)
+			for i := range m.screens {
+				m.active = i
+				checkFrame(t, m.Frame(), w, h)
+			}
+		}
+	}
+}
+
+// TestPinnedFamilies: a family pinned from the metric browser is charted on
+// the overview, and every size still draws an exact frame.
+func TestPinnedFamilies(t *testing.T) {
+	const url = "http://svc:9090/metrics"
+	st := fakeStore(60)
+	st.Update(func(tx metrics.Tx) {
+		tx.SetPromTarget(&metrics.PromTarget{URL: url, Up: true, Series: 3,
+			Families: []metrics.FamilyInfo{{Name: "http_requests_total", Type: "counter", Series: 2}},
+			Watched:  map[string]string{"http_requests_total": "rate"}})
+		tx.Write(&metrics.Batch{T: fakeT0, Keys: []string{prom.WatchKey(url, "http_requests_total", "value")}, Values: []float64{42}})
+	})
+	var watched []string
+	m := New(Options{Store: st, Interval: time.Second, PromTargets: []string{url}, Watch: func(_ string, f []string) { watched = f }})
+	m.SetSize(120, 40)
+	send(m, "7", " ")
+	if len(watched) != 1 || watched[0] != "http_requests_total" {
+		t.Fatalf("watched %v after space", watched)
+	}
+	send(m, "1")
+	frame := plainFrame(m)
+	if !strings.Contains(frame, "╭─ http_requests_total") || !strings.Contains(frame, "sum of rates /s 42") {
+		t.Fatalf("overview without the pin:\n%s", frame)
+	}
+	for w := MinWidth; w <= 200; w += 13 {
+		for h := MinHeight; h <= 60; h += 7 {
+			m.SetSize(w, h)
+			for i := range m.screens { // the Prometheus screen included
+				m.active = i
+				checkFrame(t, m.Frame(), w, h)
+			}
+		}
+	}
+	m.active = 0
+	send(m, "7", " ")
+	if len(watched) != 0 {
+		t.Fatalf("still watching %v after unpinning", watched)
+	}
+}
+
+type fakeLoad struct{ paused, stopped int }
+
+func (f *fakeLoad) TogglePause()  { f.paused++ }
+func (f *fakeLoad) Scale(float64) {}
+func (f *fakeLoad) Stop()         { f.stopped++ }
+
+// TestLoadScreenFrames draws the load screen of a running test at every
+// size, and checks its keys reach the test.
+func TestLoadScreenFrames(t *testing.T) {
+	st := fakeStore(60)
+	st.SetLoadTest(&metrics.LoadTest{
+		Mode: "open", State: "running", Elapsed: 12 * time.Second, Planned: time.Minute, Target: 500,
+		Window:   metrics.Window{RPS: 498, Requests: 498, Errors: 2, ErrorPercent: 0.4, Latency: metrics.Quantiles{P50: 0.002, P99: 0.02}},
+		Requests: 6000, Errors: 20, StatusCodes: map[int]int64{200: 5980, 503: 20}, ErrorsByKind: map[string]int64{"status_5xx": 20, "timeout": 3},
+		Histogram: []metrics.Bucket{{UpperSeconds: 0.001, Count: 10}, {UpperSeconds: 0.002, Count: 3000}, {UpperSeconds: 0.02, Count: 2990}},
+		Latency:   metrics.Quantiles{P50: 0.002, P99: 0.02, P999: 0.05},
+	})
+	f := &fakeLoad{}
+	m := New(Options{Store: st, Interval: time.Second, Load: f})
+	for w := MinWidth; w <= 220; w += 11 {
+		for h := MinHeight; h <= 70; h += 6 {
+			m.SetSize(w, h)
+			checkFrame(t, m.Frame(), w, h)
+		}
+	}
+	m.SetSize(120, 40)
+	frame := plainFrame(m)
+	for _, want := range []string{"╭─ Latency", "498 req/s", "target 500", "503", "timeout", "≤"} {
+		if !strings.Contains(frame, want) {
+			t.Errorf("load screen lacks %q", want)
+		}
+	}
+	send(m, "p")
+	if cmd := send(m, "s"); cmd == nil || f.paused != 1 || f.stopped != 1 {
+		t.Fatalf("p and s did not reach the test: %+v", f)
+	}
+}
+
+// TestReplay moves through a finished run's timeline: the cursor line says
+// where, and the charts end there.
+func TestReplay(t *testing.T) {
+	var tl []load.TimelinePoint
+	st := metrics.NewStore(0)
+	for s := 1; s <= 30; s++ {
+		p := load.TimelinePoint{Seconds: float64(s), Requests: 100, RPS: float64(100 + s), P50: 0.001, P99: 0.002}
+		tl = append(tl, p)
+		st.Write(&metrics.Batch{T: fakeT0.Add(time.Duration(s) * time.Second), Keys: []string{load.KeyRPS}, Values: []float64{p.RPS}})
+	}
+	st.SetLoadTest(&metrics.LoadTest{Mode: "open", State: "done", Requests: 3000, Planned: 30 * time.Second, Elapsed: 30 * time.Second})
+	m := New(Options{Store: st, Replay: tl})
+	m.SetSize(120, 40)
+	if !strings.Contains(plainFrame(m), "30s of 30s") || !strings.Contains(plainFrame(m), "130 req/s") {
+		t.Fatalf("replay does not start at the end:\n%s", plainFrame(m))
+	}
+	send(m, "left", "left")
+	frame := plainFrame(m)
+	if !strings.Contains(frame, "28s of 30s") || !strings.Contains(frame, "128 req/s") {
+		t.Fatalf("left did not rewind:\n%s", frame)
+	}
+	if got := m.host.series(load.KeyRPS); len(got) != 28 {
+		t.Fatalf("charts end at %d points, want 28", len(got))
+	}
+	send(m, "home")
+	if !strings.Contains(plainFrame(m), "1s of 30s") {
+		t.Fatal("home did not go to the start")
+	}
+	checkFrame(t, m.Frame(), 120, 40)
+}
