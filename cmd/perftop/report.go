@@ -80,15 +80,15 @@ func replayRun(ctx context.Context, cfg config, f *results.File) error {
 	var b metrics.Batch
 	for _, p := range r.Timeline {
 		b.Reset(f.StartedAt.Add(time.Duration(p.Seconds * float64(time.Second))))
-		b.Add(load.KeyRPS, p.RPS)
-		b.Add(load.KeyP50, p.P50)
-		b.Add(load.KeyP99, p.P99)
-		b.Add(load.KeyInFlight, float64(p.InFlight))
+		b.Add(metrics.KeyLoadRPS, p.RPS)
+		b.Add(metrics.KeyLoadP50, p.P50)
+		b.Add(metrics.KeyLoadP99, p.P99)
+		b.Add(metrics.KeyLoadInFlight, float64(p.InFlight))
 		errPct := 0.0
 		if p.Requests > 0 {
 			errPct = float64(p.Errors) / float64(p.Requests) * 100
 		}
-		b.Add(load.KeyErrorPct, errPct)
+		b.Add(metrics.KeyLoadErrorPct, errPct)
 		st.Write(&b)
 	}
 	lt := &metrics.LoadTest{

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/perftop/perftop/internal/metrics"
-	"github.com/perftop/perftop/internal/sources/system"
 )
 
 // fakeT0 is the fixed clock of the fake samples, so frames are reproducible.
@@ -21,13 +20,13 @@ func fakeStore(n int) *metrics.Store {
 		t := fakeT0.Add(time.Duration(i) * time.Second)
 		h = fakeHost(t, i)
 		b.Reset(t)
-		b.Add(system.KeyCPUTotal, h.CPU.TotalPercent)
+		b.Add(metrics.KeyCPUTotal, h.CPU.TotalPercent)
 		for c, v := range h.CPU.PerCorePercent {
-			b.Add(system.KeyCPUCore(c), v)
+			b.Add(metrics.KeyCPUCore(c), v)
 		}
-		b.Add(system.KeyMemUsed, h.Memory.UsedPercent)
-		b.Add(system.KeySwapUsed, h.Swap.UsedPercent)
-		b.Add(system.KeyLoad1, h.Load.Load1)
+		b.Add(metrics.KeyMemUsed, h.Memory.UsedPercent)
+		b.Add(metrics.KeySwapUsed, h.Swap.UsedPercent)
+		b.Add(metrics.KeyLoad1, h.Load.Load1)
 		var rx, tx, rd, wr float64
 		for _, nic := range h.Network {
 			rx += nic.RxBytesPerSec
@@ -37,10 +36,10 @@ func fakeStore(n int) *metrics.Store {
 			rd += d.ReadBytesPerSec
 			wr += d.WriteBytesPerSec
 		}
-		b.Add(system.KeyNetRx, rx)
-		b.Add(system.KeyNetTx, tx)
-		b.Add(system.KeyDiskRead, rd)
-		b.Add(system.KeyDiskWrite, wr)
+		b.Add(metrics.KeyNetRx, rx)
+		b.Add(metrics.KeyNetTx, tx)
+		b.Add(metrics.KeyDiskRead, rd)
+		b.Add(metrics.KeyDiskWrite, wr)
 		st.Write(&b)
 	}
 	st.SetHost(h)

@@ -10,7 +10,6 @@ import (
 	uv "github.com/charmbracelet/ultraviolet"
 
 	"github.com/perftop/perftop/internal/metrics"
-	"github.com/perftop/perftop/internal/sources/system"
 	"github.com/perftop/perftop/internal/themes"
 )
 
@@ -29,13 +28,13 @@ func restFramesTheme(n, w, h int, theme string) []string {
 		t := fakeT0.Add(time.Duration(i) * time.Second)
 		host := fakeHost(t, i)
 		b.Reset(t)
-		b.Add(system.KeyCPUTotal, host.CPU.TotalPercent)
+		b.Add(metrics.KeyCPUTotal, host.CPU.TotalPercent)
 		for c, v := range host.CPU.PerCorePercent {
-			b.Add(system.KeyCPUCore(c), v)
+			b.Add(metrics.KeyCPUCore(c), v)
 		}
-		b.Add(system.KeyMemUsed, host.Memory.UsedPercent)
-		b.Add(system.KeyNetRx, host.Network[0].RxBytesPerSec)
-		b.Add(system.KeyDiskRead, host.Disks[0].ReadBytesPerSec)
+		b.Add(metrics.KeyMemUsed, host.Memory.UsedPercent)
+		b.Add(metrics.KeyNetRx, host.Network[0].RxBytesPerSec)
+		b.Add(metrics.KeyDiskRead, host.Disks[0].ReadBytesPerSec)
 		st.Write(&b)
 		st.SetHost(host)
 		m.refresh()

@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/perftop/perftop/internal/metrics"
-	"github.com/perftop/perftop/internal/sources/load"
-	"github.com/perftop/perftop/internal/sources/system"
 	"github.com/perftop/perftop/internal/tui/cells"
 	"github.com/perftop/perftop/internal/tui/chart"
 	"github.com/perftop/perftop/internal/tui/gauge"
@@ -52,10 +50,10 @@ func (m *Model) latencyPanel(lt *metrics.LoadTest, w, h int) string {
 	c.Fill = false
 	legend := m.st.Line(0).Render("p50") + " " + m.st.Line(1).Render("p90") + " " + m.st.Line(2).Render("p99") + " " + m.st.Line(3).Render("p99.9")
 	body := m.drawChart(c, w-2, h-3, secondsLabel,
-		chart.Series{Values: m.host.series(load.KeyP50), Style: m.st.P.Line(0)},
-		chart.Series{Values: m.host.series(load.KeyP90), Style: m.st.P.Line(1)},
-		chart.Series{Values: m.host.series(load.KeyP99), Style: m.st.P.Line(2)},
-		chart.Series{Values: m.host.series(load.KeyP999), Style: m.st.P.Line(3)})
+		chart.Series{Values: m.host.series(metrics.KeyLoadP50), Style: m.st.P.Line(0)},
+		chart.Series{Values: m.host.series(metrics.KeyLoadP90), Style: m.st.P.Line(1)},
+		chart.Series{Values: m.host.series(metrics.KeyLoadP99), Style: m.st.P.Line(2)},
+		chart.Series{Values: m.host.series(metrics.KeyLoadP999), Style: m.st.P.Line(3)})
 	info := "closed loop"
 	if !lt.ClosedLoop {
 		info = "from intended send"
@@ -149,10 +147,10 @@ func (m *Model) nowPanel(lt *metrics.LoadTest, w, h int) string {
 }
 
 func (m *Model) rpsPanel(lt *metrics.LoadTest, w, h int) string {
-	series := []chart.Series{{Values: m.host.series(load.KeyRPS), Style: m.st.P.Line(1)}}
+	series := []chart.Series{{Values: m.host.series(metrics.KeyLoadRPS), Style: m.st.P.Line(1)}}
 	info := "req/s"
 	if lt.Mode == "open" {
-		series = append(series, chart.Series{Values: m.host.series(load.KeyTarget), Style: m.st.P.Muted})
+		series = append(series, chart.Series{Values: m.host.series(metrics.KeyLoadTarget), Style: m.st.P.Muted})
 		info = "req/s and target"
 	}
 	c := &m.load.rps
@@ -164,7 +162,7 @@ func (m *Model) errorsPanel(lt *metrics.LoadTest, w, h int) string {
 	c := &m.load.errs
 	c.Fill, c.Floor = true, 1
 	return m.box("Errors", fmt.Sprintf("%.2f%% now", lt.Window.ErrorPercent),
-		m.drawChart(c, w-2, h-2, percentLabel, chart.Series{Values: m.host.series(load.KeyErrorPct), Style: m.st.P.Crit}), w, h)
+		m.drawChart(c, w-2, h-2, percentLabel, chart.Series{Values: m.host.series(metrics.KeyLoadErrorPct), Style: m.st.P.Crit}), w, h)
 }
 
 // histogramPanel: the whole run's latency distribution as bars.
@@ -249,7 +247,7 @@ func (m *Model) hostMiniPanel(w, h int) string {
 	lines := []string{
 		gauge.Row(iw, 4, 6, "cpu", host.CPU.TotalPercent, units.Percent(host.CPU.TotalPercent), gauge.CPULevels, gs),
 		gauge.Row(iw, 4, 6, "mem", host.Memory.UsedPercent, units.Percent(host.Memory.UsedPercent), gauge.MemoryLevels, gs),
-		m.st.Muted.Render("net ") + "↓" + units.BytesRate(last(m.host.series(system.KeyNetRx))) + " ↑" + units.BytesRate(last(m.host.series(system.KeyNetTx))),
+		m.st.Muted.Render("net ") + "↓" + units.BytesRate(last(m.host.series(metrics.KeyNetRx))) + " ↑" + units.BytesRate(last(m.host.series(metrics.KeyNetTx))),
 		m.st.Muted.Render("load ") + fmt.Sprintf("%.2f %.2f %.2f", host.Load.Load1, host.Load.Load5, host.Load.Load15),
 	}
 	return m.box("Host", host.Hostname, strings.Join(lines, "\n"), w, h)

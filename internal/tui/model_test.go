@@ -11,7 +11,6 @@ import (
 
 	"github.com/perftop/perftop/internal/metrics"
 	"github.com/perftop/perftop/internal/sources/load"
-	"github.com/perftop/perftop/internal/sources/prom"
 	"github.com/perftop/perftop/internal/themes"
 )
 
@@ -297,7 +296,7 @@ func TestPinnedFamilies(t *testing.T) {
 		tx.SetPromTarget(&metrics.PromTarget{URL: url, Up: true, Series: 3,
 			Families: []metrics.FamilyInfo{{Name: "http_requests_total", Type: "counter", Series: 2}},
 			Watched:  map[string]string{"http_requests_total": "rate"}})
-		tx.Write(&metrics.Batch{T: fakeT0, Keys: []string{prom.WatchKey(url, "http_requests_total", "value")}, Values: []float64{42}})
+		tx.Write(&metrics.Batch{T: fakeT0, Keys: []string{metrics.PromWatchKey(url, "http_requests_total", "value")}, Values: []float64{42}})
 	})
 	var watched []string
 	m := New(Options{Store: st, Interval: time.Second, PromTargets: []string{url}, Watch: func(_ string, f []string) { watched = f }})
@@ -373,7 +372,7 @@ func TestReplay(t *testing.T) {
 	for s := 1; s <= 30; s++ {
 		p := load.TimelinePoint{Seconds: float64(s), Requests: 100, RPS: float64(100 + s), P50: 0.001, P99: 0.002}
 		tl = append(tl, p)
-		st.Write(&metrics.Batch{T: fakeT0.Add(time.Duration(s) * time.Second), Keys: []string{load.KeyRPS}, Values: []float64{p.RPS}})
+		st.Write(&metrics.Batch{T: fakeT0.Add(time.Duration(s) * time.Second), Keys: []string{metrics.KeyLoadRPS}, Values: []float64{p.RPS}})
 	}
 	st.SetLoadTest(&metrics.LoadTest{Mode: "open", State: "done", Requests: 3000, Planned: 30 * time.Second, Elapsed: 30 * time.Second})
 	m := New(Options{Store: st, Replay: tl})
@@ -386,7 +385,7 @@ func TestReplay(t *testing.T) {
 	if !strings.Contains(frame, "28s of 30s") || !strings.Contains(frame, "128 req/s") {
 		t.Fatalf("left did not rewind:\n%s", frame)
 	}
-	if got := m.host.series(load.KeyRPS); len(got) != 28 {
+	if got := m.host.series(metrics.KeyLoadRPS); len(got) != 28 {
 		t.Fatalf("charts end at %d points, want 28", len(got))
 	}
 	send(m, "home")

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/perftop/perftop/internal/sources/system"
+	"github.com/perftop/perftop/internal/metrics"
 	"github.com/perftop/perftop/internal/tui/cells"
 	"github.com/perftop/perftop/internal/tui/chart"
 	"github.com/perftop/perftop/internal/tui/gauge"
@@ -85,7 +85,7 @@ func (m *Model) cpuPanel(w, h, maxCoreRows int) string {
 		c := &m.host.cpu
 		c.Fill, c.YMin, c.YMax = true, 0, 100
 		lines = append(lines, m.drawChart(c, iw, chartH, percentLabel,
-			chart.Series{Values: m.host.series(system.KeyCPUTotal), Style: m.st.P.Line(0)}))
+			chart.Series{Values: m.host.series(metrics.KeyCPUTotal), Style: m.st.P.Line(0)}))
 	}
 	gs := m.gaugeStyles()
 	for r := 0; r < rows; r++ {
@@ -152,8 +152,8 @@ func (m *Model) memPanel(w, h int) string {
 		c := &m.host.mem
 		c.Fill, c.YMin, c.YMax = false, 0, 100
 		lines = append(lines, m.drawChart(c, iw, chartH, percentLabel,
-			chart.Series{Values: m.host.series(system.KeyMemUsed), Style: m.st.P.Line(1)},
-			chart.Series{Values: m.host.series(system.KeySwapUsed), Style: m.st.P.Line(3)}))
+			chart.Series{Values: m.host.series(metrics.KeyMemUsed), Style: m.st.P.Line(1)},
+			chart.Series{Values: m.host.series(metrics.KeySwapUsed), Style: m.st.P.Line(3)}))
 	}
 	info := units.Bytes(float64(mem.UsedBytes)) + " / " + units.Bytes(float64(mem.TotalBytes))
 	return m.box("Memory", info, strings.Join(lines, "\n"), w, h)
@@ -167,7 +167,7 @@ func (m *Model) netPanel(w, h, listLines int) string {
 	if host.NetError != "" {
 		return m.box("Network", "", m.unavailable(host.NetError), w, h)
 	}
-	rx, tx := m.host.series(system.KeyNetRx), m.host.series(system.KeyNetTx)
+	rx, tx := m.host.series(metrics.KeyNetRx), m.host.series(metrics.KeyNetTx)
 	info := "rx " + units.BytesRate(last(rx)) + "  tx " + units.BytesRate(last(tx))
 	n := min(len(host.Network), listLines, max(ih-2, 0))
 	var lines []string
@@ -198,7 +198,7 @@ func (m *Model) diskPanel(w, h, fsLines int) string {
 	if host.DisksError != "" && host.FSError != "" {
 		return m.box("Disk", "", m.unavailable(host.DisksError), w, h)
 	}
-	rd, wr := m.host.series(system.KeyDiskRead), m.host.series(system.KeyDiskWrite)
+	rd, wr := m.host.series(metrics.KeyDiskRead), m.host.series(metrics.KeyDiskWrite)
 	info := "r " + units.BytesRate(last(rd)) + "  w " + units.BytesRate(last(wr))
 	var fsRows []string
 	if host.FSError != "" {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/perftop/perftop/internal/metrics"
-	"github.com/perftop/perftop/internal/sources/prom"
 	"github.com/perftop/perftop/internal/sources/promql"
 	"github.com/perftop/perftop/internal/tui/cells"
 	"github.com/perftop/perftop/internal/tui/chart"
@@ -112,8 +111,8 @@ func (m *Model) promScreen(w, h int) string {
 	topH := max(h*2/5, 8)
 	head := m.redPanel(t, title, info, w*2/5, topH)
 	cw := w - w*2/5
-	charts := panel.Row(m.promChart(t, "Requests", &m.prom.rps, prom.KeyRPS, units.Count, cw/2, topH),
-		m.promChart(t, "p99 latency", &m.prom.lat, prom.KeyP99, secondsLabel, cw-cw/2, topH))
+	charts := panel.Row(m.promChart(t, "Requests", &m.prom.rps, metrics.PromRPS, units.Count, cw/2, topH),
+		m.promChart(t, "p99 latency", &m.prom.lat, metrics.PromP99, secondsLabel, cw-cw/2, topH))
 	botH := h - topH
 	bw := w / 3
 	bd := &m.prom.breakdown
@@ -214,10 +213,10 @@ func (m *Model) familyChart(t *metrics.PromTarget, fam string, c *chart.Model, h
 	case "quantiles":
 		info = m.st.Line(0).Render("p50") + " " + m.st.Line(2).Render("p99")
 		body = m.drawChart(c, w-2, h-2, units.Count,
-			chart.Series{Values: m.host.series(prom.WatchKey(t.URL, fam, "p50")), Style: m.st.P.Line(0)},
-			chart.Series{Values: m.host.series(prom.WatchKey(t.URL, fam, "p99")), Style: m.st.P.Line(2)})
+			chart.Series{Values: m.host.series(metrics.PromWatchKey(t.URL, fam, "p50")), Style: m.st.P.Line(0)},
+			chart.Series{Values: m.host.series(metrics.PromWatchKey(t.URL, fam, "p99")), Style: m.st.P.Line(2)})
 	default:
-		vals := m.host.series(prom.WatchKey(t.URL, fam, "value"))
+		vals := m.host.series(metrics.PromWatchKey(t.URL, fam, "value"))
 		info = "sum"
 		if kind == "rate" {
 			info = "sum of rates /s"
@@ -257,7 +256,7 @@ func (m *Model) redPanel(t *metrics.PromTarget, title, info string, w, h int) st
 }
 
 func (m *Model) promChart(t *metrics.PromTarget, title string, c *chart.Model, key string, format func(float64) string, w, h int) string {
-	vals := m.host.series(prom.Key(t.URL, key))
+	vals := m.host.series(metrics.PromKey(t.URL, key))
 	info := ""
 	if len(vals) > 0 {
 		info = format(vals[len(vals)-1])

@@ -10,20 +10,6 @@ import (
 	"github.com/perftop/perftop/internal/metrics"
 )
 
-// Series keys the engine writes into the Store each interval. Latencies are
-// in seconds.
-const (
-	KeyRPS       = "load.rps"
-	KeyTarget    = "load.target"
-	KeyErrorPct  = "load.error_percent"
-	KeyP50       = "load.latency.p50"
-	KeyP90       = "load.latency.p90"
-	KeyP99       = "load.latency.p99"
-	KeyP999      = "load.latency.p999"
-	KeyInFlight  = "load.in_flight"
-	KeyLateSends = "load.late_sends_per_sec"
-)
-
 // hists is one set of the engine's histograms.
 type hists struct {
 	latency, service, dns, connect, tls, ttfb *hdrhistogram.Histogram
@@ -142,22 +128,22 @@ func (c *collector) collect(now time.Time, st *metrics.Store, state string) *met
 
 	b := &c.batch
 	b.Reset(now)
-	b.Add(KeyRPS, w.RPS)
-	b.Add(KeyTarget, level)
-	b.Add(KeyErrorPct, w.ErrorPercent)
-	b.Add(KeyInFlight, float64(inFlight))
+	b.Add(metrics.KeyLoadRPS, w.RPS)
+	b.Add(metrics.KeyLoadTarget, level)
+	b.Add(metrics.KeyLoadErrorPct, w.ErrorPercent)
+	b.Add(metrics.KeyLoadInFlight, float64(inFlight))
 	if reqs > 0 {
-		b.Add(KeyP50, w.Latency.P50)
-		b.Add(KeyP90, w.Latency.P90)
-		b.Add(KeyP99, w.Latency.P99)
-		b.Add(KeyP999, w.Latency.P999)
+		b.Add(metrics.KeyLoadP50, w.Latency.P50)
+		b.Add(metrics.KeyLoadP90, w.Latency.P90)
+		b.Add(metrics.KeyLoadP99, w.Latency.P99)
+		b.Add(metrics.KeyLoadP999, w.Latency.P999)
 	} else {
-		for _, k := range []string{KeyP50, KeyP90, KeyP99, KeyP999} {
+		for _, k := range []string{metrics.KeyLoadP50, metrics.KeyLoadP90, metrics.KeyLoadP99, metrics.KeyLoadP999} {
 			b.Add(k, math.NaN()) // a gap in the chart, not a fake zero
 		}
 	}
 	if dt > 0 {
-		b.Add(KeyLateSends, float64(c.cur.late-c.prev.late)/dt.Seconds())
+		b.Add(metrics.KeyLoadLateSends, float64(c.cur.late-c.prev.late)/dt.Seconds())
 	}
 	if st != nil {
 		st.Update(func(tx metrics.Tx) {

@@ -10,25 +10,6 @@ import (
 	"github.com/perftop/perftop/internal/metrics"
 )
 
-// Series keys a Scraper writes for its target, each under KeyPrefix(url).
-const (
-	KeyRPS        = "rps"
-	KeyErrorRatio = "error_ratio"
-	KeyP50        = "p50"
-	KeyP90        = "p90"
-	KeyP99        = "p99"
-	KeyInFlight   = "in_flight"
-	KeyCPU        = "cpu_percent"
-	KeyRSS        = "rss_bytes"
-)
-
-// WatchKey is the Store key of a watched family's series: what is "value"
-// (its rate or value), "p50" or "p99".
-func WatchKey(url, family, what string) string { return Key(url, "watch."+family+"."+what) }
-
-// Key returns the Store key of one of a target's series.
-func Key(url, name string) string { return "prom." + url + "." + name }
-
 // Options configure a Scraper. Only URL is required.
 type Options struct {
 	URL      string
@@ -162,30 +143,30 @@ func (s *Scraper) publish(st *metrics.Store, t *metrics.PromTarget) {
 	if t.Up {
 		r := t.RED
 		if r.HasRequests {
-			b.Add(Key(s.o.URL, KeyRPS), r.RequestRate)
+			b.Add(metrics.PromKey(s.o.URL, metrics.PromRPS), r.RequestRate)
 		}
 		if r.HasErrors {
-			b.Add(Key(s.o.URL, KeyErrorRatio), r.ErrorRatio)
+			b.Add(metrics.PromKey(s.o.URL, metrics.PromErrorRatio), r.ErrorRatio)
 		}
 		if r.HasLatency {
-			b.Add(Key(s.o.URL, KeyP50), r.Latency.P50)
-			b.Add(Key(s.o.URL, KeyP90), r.Latency.P90)
-			b.Add(Key(s.o.URL, KeyP99), r.Latency.P99)
+			b.Add(metrics.PromKey(s.o.URL, metrics.PromP50), r.Latency.P50)
+			b.Add(metrics.PromKey(s.o.URL, metrics.PromP90), r.Latency.P90)
+			b.Add(metrics.PromKey(s.o.URL, metrics.PromP99), r.Latency.P99)
 		}
 		if r.HasInFlight {
-			b.Add(Key(s.o.URL, KeyInFlight), r.InFlight)
+			b.Add(metrics.PromKey(s.o.URL, metrics.PromInFlight), r.InFlight)
 		}
 		if r.HasProcess {
-			b.Add(Key(s.o.URL, KeyCPU), r.CPUPercent)
-			b.Add(Key(s.o.URL, KeyRSS), r.RSSBytes)
+			b.Add(metrics.PromKey(s.o.URL, metrics.PromCPU), r.CPUPercent)
+			b.Add(metrics.PromKey(s.o.URL, metrics.PromRSS), r.RSSBytes)
 		}
 		for fam, w := range s.d.watched {
 			switch w.kind {
 			case "rate", "value":
-				b.Add(WatchKey(s.o.URL, fam, "value"), w.value)
+				b.Add(metrics.PromWatchKey(s.o.URL, fam, "value"), w.value)
 			case "quantiles":
-				b.Add(WatchKey(s.o.URL, fam, "p50"), w.p50)
-				b.Add(WatchKey(s.o.URL, fam, "p99"), w.p99)
+				b.Add(metrics.PromWatchKey(s.o.URL, fam, "p50"), w.p50)
+				b.Add(metrics.PromWatchKey(s.o.URL, fam, "p99"), w.p99)
 			}
 		}
 	}

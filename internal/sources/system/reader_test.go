@@ -68,7 +68,7 @@ func testLocalReader(t *testing.T, r Reader) {
 	}
 	inRange("cpu total", h.CPU.TotalPercent)
 	for i, v := range h.CPU.PerCorePercent {
-		inRange("core "+KeyCPUCore(i), v)
+		inRange("core "+metrics.KeyCPUCore(i), v)
 	}
 	inRange("memory used", h.Memory.UsedPercent)
 	for _, d := range h.Disks {

@@ -221,24 +221,24 @@ func (s *sampler) seriesBatch(h *metrics.Host, good, rated Parts) *metrics.Batch
 	b := &s.batch
 	b.Reset(h.Time)
 	if rated.Has(PartCPU) {
-		b.Add(KeyCPUTotal, h.CPU.TotalPercent)
+		b.Add(metrics.KeyCPUTotal, h.CPU.TotalPercent)
 		for i, v := range h.CPU.PerCorePercent {
 			b.Add(s.keys.core(i), v)
 		}
 	}
 	if good.Has(PartMemory) {
-		b.Add(KeyMemUsed, h.Memory.UsedPercent)
+		b.Add(metrics.KeyMemUsed, h.Memory.UsedPercent)
 	}
 	if good.Has(PartSwap) {
-		b.Add(KeySwapUsed, h.Swap.UsedPercent)
+		b.Add(metrics.KeySwapUsed, h.Swap.UsedPercent)
 	}
 	if good.Has(PartLoad) {
-		b.Add(KeyLoad1, h.Load.Load1)
+		b.Add(metrics.KeyLoad1, h.Load.Load1)
 	}
 	if rated.Has(PartDisks) {
 		var rd, wr float64
 		for _, d := range h.Disks {
-			k := s.keys.pair(&s.keys.disks, d.Name, KeyDiskDevice, "read", "write")
+			k := s.keys.pair(&s.keys.disks, d.Name, metrics.KeyDiskDevice, "read", "write")
 			b.Add(k[0], d.ReadBytesPerSec)
 			b.Add(k[1], d.WriteBytesPerSec)
 			if !stackedDisk(d.Name) {
@@ -246,23 +246,23 @@ func (s *sampler) seriesBatch(h *metrics.Host, good, rated Parts) *metrics.Batch
 				wr += d.WriteBytesPerSec
 			}
 		}
-		b.Add(KeyDiskRead, rd)
-		b.Add(KeyDiskWrite, wr)
+		b.Add(metrics.KeyDiskRead, rd)
+		b.Add(metrics.KeyDiskWrite, wr)
 	}
 	if rated.Has(PartNetwork) {
 		var rx, tx float64
 		for _, n := range h.Network {
-			k := s.keys.pair(&s.keys.nics, n.Name, KeyNetIface, "rx", "tx")
+			k := s.keys.pair(&s.keys.nics, n.Name, metrics.KeyNetIface, "rx", "tx")
 			b.Add(k[0], n.RxBytesPerSec)
 			b.Add(k[1], n.TxBytesPerSec)
 			rx += n.RxBytesPerSec
 			tx += n.TxBytesPerSec
 		}
-		b.Add(KeyNetRx, rx)
-		b.Add(KeyNetTx, tx)
+		b.Add(metrics.KeyNetRx, rx)
+		b.Add(metrics.KeyNetTx, tx)
 	}
 	if good.Has(PartProcesses) {
-		b.Add(KeyProcessCount, float64(h.Processes.Total))
+		b.Add(metrics.KeyProcessCount, float64(h.Processes.Total))
 	}
 	return b
 }
@@ -280,7 +280,7 @@ type keyCache struct {
 
 func (k *keyCache) core(i int) string {
 	for len(k.cores) <= i {
-		k.cores = append(k.cores, KeyCPUCore(len(k.cores)))
+		k.cores = append(k.cores, metrics.KeyCPUCore(len(k.cores)))
 	}
 	return k.cores[i]
 }

@@ -106,10 +106,10 @@ func TestRunWritesStore(t *testing.T) {
 		t.Errorf("host %q at %v", h.Hostname, h.Time)
 	}
 	points := map[string]int{ // rates start with the second sample
-		KeyCPUTotal: 1, KeyCPUCore(0): 1, KeyCPUCore(1): 1, KeyMemUsed: 2, KeySwapUsed: 2,
-		KeyLoad1: 2, KeyDiskRead: 1, KeyDiskWrite: 1, KeyDiskDevice("vda", "read"): 1,
-		KeyDiskDevice("vda", "write"): 1, KeyNetRx: 1, KeyNetTx: 1, KeyNetIface("eth0", "rx"): 1,
-		KeyNetIface("eth0", "tx"): 1, KeyProcessCount: 2,
+		metrics.KeyCPUTotal: 1, metrics.KeyCPUCore(0): 1, metrics.KeyCPUCore(1): 1, metrics.KeyMemUsed: 2, metrics.KeySwapUsed: 2,
+		metrics.KeyLoad1: 2, metrics.KeyDiskRead: 1, metrics.KeyDiskWrite: 1, metrics.KeyDiskDevice("vda", "read"): 1,
+		metrics.KeyDiskDevice("vda", "write"): 1, metrics.KeyNetRx: 1, metrics.KeyNetTx: 1, metrics.KeyNetIface("eth0", "rx"): 1,
+		metrics.KeyNetIface("eth0", "tx"): 1, metrics.KeyProcessCount: 2,
 	}
 	for key, want := range points {
 		if got := len(sn.Get(key)); got != want {
@@ -119,7 +119,7 @@ func TestRunWritesStore(t *testing.T) {
 	if got, want := len(sn.Keys()), len(points); got != want {
 		t.Errorf("store has %d series %v, want %d", got, sn.Keys(), want)
 	}
-	if p := sn.Get(KeyDiskRead); len(p) == 1 && p[0].V != 1000 {
+	if p := sn.Get(metrics.KeyDiskRead); len(p) == 1 && p[0].V != 1000 {
 		t.Errorf("disk read total = %v, want 1000", p[0].V)
 	}
 	hl := sn.Health[s.Name()]
@@ -253,7 +253,7 @@ func TestRunSlowParts(t *testing.T) {
 	if len(sn.Host.Filesystems) != 1 || sn.Host.Hostname != "box" {
 		t.Errorf("filesystems %+v hostname %q not carried over", sn.Host.Filesystems, sn.Host.Hostname)
 	}
-	if got, want := len(sn.Get(KeyProcessCount)), 4; got != want {
+	if got, want := len(sn.Get(metrics.KeyProcessCount)), 4; got != want {
 		t.Errorf("%d process counts, want one per process read (%d)", got, want)
 	}
 }
