@@ -13,7 +13,6 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/perftop/perftop/internal/metrics"
-	"github.com/perftop/perftop/internal/sources/promql"
 	"github.com/perftop/perftop/internal/sources/system"
 	"github.com/perftop/perftop/internal/themes"
 	"github.com/perftop/perftop/internal/tui"
@@ -67,7 +66,7 @@ func runDashboard(ctx context.Context, cfg config, e *env) error {
 		wg.Wait() // the sources have stopped before we return
 	}()
 
-	viewers, waitSSH, err := serveAlongside(ctx, cfg, st, nil, promQLResults(promQL))
+	viewers, waitSSH, err := serveAlongside(ctx, cfg, st, nil, promQL != nil)
 	if err != nil {
 		return err
 	}
@@ -84,7 +83,7 @@ func runDashboard(ctx context.Context, cfg config, e *env) error {
 		Interval:    cfg.Interval,
 		SetInterval: host.SetInterval,
 		Context:     ctx,
-		PromQL:      promQLResults(promQL),
+		PromQL:      promQL != nil,
 		PromTargets: cfg.prom.urls(),
 		Watch:       cfg.prom.watch,
 	})
@@ -150,15 +149,6 @@ func colourProfile(cfg config) (colorprofile.Profile, bool) {
 		return colorprofile.Ascii, true
 	}
 	return colorprofile.TrueColor, false
-}
-
-// promQLResults hands the dashboard the PromQL source's results, or nothing
-// (a nil *promql.Source in an interface would not be nil).
-func promQLResults(q *promql.Source) tui.PromQLResults {
-	if q == nil {
-		return nil
-	}
-	return q
 }
 
 // startSources runs each source in its own goroutine. A source that panics

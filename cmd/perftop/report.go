@@ -92,9 +92,9 @@ func replayRun(ctx context.Context, cfg config, f *results.File) error {
 		st.Write(&b)
 	}
 	lt := &metrics.LoadTest{
-		Mode: f.Settings.Mode, State: "done", Started: f.StartedAt, Elapsed: time.Duration(r.DurationSeconds * float64(time.Second)),
+		Mode: metrics.LoopMode(f.Settings.Mode), State: metrics.TestDone, Started: f.StartedAt, Elapsed: time.Duration(r.DurationSeconds * float64(time.Second)),
 		Planned: time.Duration(r.DurationSeconds * float64(time.Second)), Target: f.Settings.Rate, Workers: f.Settings.Concurrency,
-		Requests: r.Requests, Errors: r.Errors, LateSends: r.LateSends, ClosedLoop: r.ClosedLoop,
+		Requests: r.Requests, Errors: r.Errors, LateSends: r.LateSends, LateAfter: load.LateAfter,
 		StatusCodes: map[int]int64{}, ErrorsByKind: r.ErrorsByKind,
 		Latency: metrics.Quantiles{Min: r.Latency.Min, Mean: r.Latency.Mean, P50: r.Latency.P50, P90: r.Latency.P90,
 			P95: r.Latency.P95, P99: r.Latency.P99, P999: r.Latency.P999, Max: r.Latency.Max},
@@ -108,7 +108,11 @@ func replayRun(ctx context.Context, cfg config, f *results.File) error {
 		lt.Histogram = load.Buckets(h, 24)
 	}
 	st.SetLoadTest(lt)
+	replay := make([]metrics.TimelinePoint, len(r.Timeline))
+	for i, p := range r.Timeline {
+		replay[i] = metrics.TimelinePoint(p)
+	}
 	themeName, opts := displayOptions(cfg)
-	model := tui.New(tui.Options{Store: st, Themes: cfg.themes, Theme: themeName, Interval: time.Second, Context: ctx, Replay: r.Timeline})
+	model := tui.New(tui.Options{Store: st, Themes: cfg.themes, Theme: themeName, Interval: time.Second, Context: ctx, Replay: replay})
 	return runProgram(ctx, model, opts...)
 }

@@ -238,7 +238,7 @@ func runHeadless(ctx context.Context, eng *load.Engine, st *metrics.Store, w io.
 		case <-ch:
 			var sn metrics.Snapshot
 			st.Snapshot(&sn)
-			if lt := sn.LoadTest; lt != nil && (lt.State == "running" || lt.State == "paused") {
+			if lt := sn.LoadTest; lt != nil && lt.State.Live() {
 				fmt.Fprintln(w, progressLine(lt))
 			}
 		}
@@ -250,7 +250,7 @@ func runHeadless(ctx context.Context, eng *load.Engine, st *metrics.Store, w io.
 func runHeadlessServing(ctx context.Context, cfg config, eng *load.Engine, st *metrics.Store, e *env) (*load.Result, error) {
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	_, waitSSH, err := serveAlongside(sctx, cfg, st, eng, nil)
+	_, waitSSH, err := serveAlongside(sctx, cfg, st, eng, false)
 	if err != nil {
 		return nil, err
 	}
@@ -279,7 +279,7 @@ func runDashboardTest(ctx context.Context, cfg config, eng *load.Engine, st *met
 		close(done)
 	}()
 
-	viewers, waitSSH, err := serveAlongside(ctx, cfg, st, eng, promQLResults(promQL))
+	viewers, waitSSH, err := serveAlongside(ctx, cfg, st, eng, promQL != nil)
 	if err != nil {
 		return nil, err
 	}
@@ -288,7 +288,7 @@ func runDashboardTest(ctx context.Context, cfg config, eng *load.Engine, st *met
 	model := tui.New(tui.Options{
 		Viewers: viewers,
 		Store:   st, Themes: cfg.themes, Theme: themeName, Interval: cfg.Interval,
-		Context: ctx, Load: eng, PromQL: promQLResults(promQL), PromTargets: cfg.prom.urls(),
+		Context: ctx, Load: eng, PromQL: promQL != nil, PromTargets: cfg.prom.urls(),
 		Watch: cfg.prom.watch,
 	})
 	err = runProgram(ctx, model, opts...)

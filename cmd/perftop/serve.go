@@ -185,7 +185,7 @@ func runServe(ctx context.Context, cfg config, ss *sshSetup, e *env) error {
 	defer wg.Wait()
 	wait, err := ss.start(ctx, e.stderr, func(vctx context.Context, v serve.Viewer) tea.Model {
 		return tui.New(tui.Options{Store: st, Themes: cfg.themes, Theme: cfg.Theme, Interval: cfg.Interval, Context: vctx,
-			Remote: true, PromQL: promQLResults(promQL), PromTargets: cfg.prom.urls()})
+			Remote: true, PromQL: promQL != nil, PromTargets: cfg.prom.urls()})
 	})
 	if err != nil {
 		return err
@@ -199,7 +199,7 @@ func runServe(ctx context.Context, cfg config, ss *sshSetup, e *env) error {
 // --serve-ssh asks; load, when set, is the running test viewers watch (and
 // control keys steer). It returns the local status bar's viewer list and a
 // function that waits for the server to stop after ctx ends.
-func serveAlongside(ctx context.Context, cfg config, st *metrics.Store, load tui.LoadControl, promQL tui.PromQLResults) (viewers func() []string, wait func(), err error) {
+func serveAlongside(ctx context.Context, cfg config, st *metrics.Store, load tui.LoadControl, promQL bool) (viewers func() []string, wait func(), err error) {
 	if cfg.ssh == nil {
 		return nil, func() {}, nil
 	}

@@ -15,7 +15,7 @@ func progressLine(lt *metrics.LoadTest) string {
 		total = units.Duration(lt.Planned)
 	}
 	target := ""
-	if lt.Mode == "open" {
+	if lt.Mode == metrics.OpenLoop {
 		target = fmt.Sprintf(" (target %s/s)", units.Count(lt.Target))
 	}
 	return fmt.Sprintf("[%6s/%s] %8s req/s%s  p50 %-7s p99 %-7s err %5.2f%%  in flight %d%s",
@@ -26,7 +26,7 @@ func progressLine(lt *metrics.LoadTest) string {
 
 func stateNote(lt *metrics.LoadTest) string {
 	switch {
-	case lt.State == "paused":
+	case lt.State == metrics.TestPaused:
 		return "  PAUSED"
 	case lt.Stages > 0:
 		return fmt.Sprintf("  stage %d/%d", lt.Stage+1, lt.Stages)

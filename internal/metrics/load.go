@@ -5,8 +5,8 @@ import "time"
 // LoadTest is the live state of a load test, as the load screen and the
 // headless progress line show it. Latencies are in seconds.
 type LoadTest struct {
-	Mode    string // "closed" (N workers) or "open" (a request rate)
-	State   string // "running", "paused", "stopping" or "done"
+	Mode    LoopMode
+	State   TestState
 	Started time.Time
 	Elapsed time.Duration
 	Planned time.Duration // 0 when the test runs until stopped
@@ -29,10 +29,52 @@ type LoadTest struct {
 	Histogram    []Bucket  // whole run, log-spaced
 
 	GeneratorCPUPercent float64 // perftop's own CPU, 100 = one core
-	ClosedLoop          bool
+	// LateAfter is how late an open-loop send must start to count among
+	// LateSends.
+	LateAfter time.Duration
 
 	// Objectives are the run's SLOs judged on the run so far.
 	Objectives []Objective
+}
+
+// LoopMode says how a load test paces its requests.
+type LoopMode string
+
+// The two ways a load test paces its requests.
+const (
+	// ClosedLoop: N workers, each sending its next request when the last
+	// one is answered, so a slow server is sent less.
+	ClosedLoop LoopMode = "closed"
+	// OpenLoop: requests go out at a rate whatever the server does, and
+	// latency counts from each request's intended send.
+	OpenLoop LoopMode = "open"
+)
+
+// TestState is where a load test is in its life.
+type TestState string
+
+// A load test's states, in order; a test can go from running to paused
+// and back.
+const (
+	TestRunning  TestState = "running"
+	TestPaused   TestState = "paused"
+	TestStopping TestState = "stopping" // sending has ended; waiting for answers
+	TestDone     TestState = "done"
+)
+
+// Live reports whether the test is running or paused.
+func (s TestState) Live() bool { return s == TestRunning || s == TestPaused }
+
+// TimelinePoint is one second of a finished run, as its results file keeps
+// it and the replay shows it. Latencies are in seconds.
+type TimelinePoint struct {
+	Seconds  float64
+	Requests int64
+	Errors   int64
+	RPS      float64
+	P50      float64
+	P99      float64
+	InFlight int64
 }
 
 // Objective is one SLO as the load screen shows it.

@@ -29,6 +29,7 @@ type Store struct {
 	host     Host
 	loadTest *LoadTest
 	prom     map[string]*PromTarget
+	promql   []PromQLResult
 	health   map[string]Health
 	version  uint64
 	changed  chan struct{} // closed on the next write, then replaced
@@ -167,6 +168,10 @@ func (tx Tx) SetHealth(name string, h Health) {
 // SetLoadTest publishes a load test's state, as Store.SetLoadTest.
 func (tx Tx) SetLoadTest(l *LoadTest) { tx.s.loadTest = l }
 
+// SetPromQL publishes the PromQL panels' results. The store keeps r as
+// given: the caller must not modify it afterwards.
+func (tx Tx) SetPromQL(r []PromQLResult) { tx.s.promql = r }
+
 // SetPromTarget publishes a scraped target's state under its URL. The store
 // keeps t as given: the caller must not modify it afterwards.
 func (tx Tx) SetPromTarget(t *PromTarget) {
@@ -200,7 +205,10 @@ type Snapshot struct {
 	Host     Host
 	LoadTest *LoadTest // nil when no load test runs; never modified once published
 	// Prom holds the scraped targets by URL; never modified once published.
-	Prom   map[string]*PromTarget
+	Prom map[string]*PromTarget
+	// PromQL holds the PromQL panels' results, in the panels' order; never
+	// modified once published.
+	PromQL []PromQLResult
 	Series map[string][]Point
 	Health map[string]Health
 }
@@ -226,6 +234,7 @@ func (s *Store) Snapshot(dst *Snapshot) {
 	dst.Version = s.version
 	dst.Host = s.host
 	dst.LoadTest = s.loadTest
+	dst.PromQL = s.promql
 	if dst.Prom == nil && len(s.prom) > 0 {
 		dst.Prom = make(map[string]*PromTarget, len(s.prom))
 	}

@@ -55,7 +55,7 @@ func (m *Model) latencyPanel(lt *metrics.LoadTest, w, h int) string {
 		chart.Series{Values: m.host.series(metrics.KeyLoadP99), Style: m.st.P.Line(2)},
 		chart.Series{Values: m.host.series(metrics.KeyLoadP999), Style: m.st.P.Line(3)})
 	info := "closed loop"
-	if !lt.ClosedLoop {
+	if lt.Mode == metrics.OpenLoop {
 		info = "from intended send"
 	}
 	return m.box("Latency", info, legend+"\n"+body, w, h)
@@ -66,12 +66,12 @@ func (m *Model) nowPanel(lt *metrics.LoadTest, w, h int) string {
 	iw := w - 2
 	label := func(s string) string { return m.st.Muted.Render(fmt.Sprintf("%-10s", s)) }
 	var lines []string
-	state := lt.State
+	state := string(lt.State)
 	stStyle := m.st.OK
 	switch lt.State {
-	case "paused", "stopping":
+	case metrics.TestPaused, metrics.TestStopping:
 		stStyle = m.st.Warn
-	case "done":
+	case metrics.TestDone:
 		stStyle = m.st.Accent
 		state = "done: q to exit and print the summary"
 	}
@@ -99,7 +99,7 @@ func (m *Model) nowPanel(lt *metrics.LoadTest, w, h int) string {
 	}
 	live := m.o.Replay == nil // a replay has no "now": the cursor's line says it
 	if !live {
-	} else if lt.Mode == "open" {
+	} else if lt.Mode == metrics.OpenLoop {
 		lines = append(lines, label("rate")+m.st.Text.Render(units.Count(lt.Window.RPS)+" req/s")+m.st.Muted.Render("  target "+units.Count(lt.Target)))
 	} else {
 		lines = append(lines, label("rate")+m.st.Text.Render(units.Count(lt.Window.RPS)+" req/s")+m.st.Muted.Render(fmt.Sprintf("  %d workers", lt.Workers)))
@@ -113,7 +113,7 @@ func (m *Model) nowPanel(lt *metrics.LoadTest, w, h int) string {
 	r := lt.Latency
 	lines = append(lines, label("whole run")+fmt.Sprintf("p50 %s  p99 %s  p99.9 %s", units.Seconds(r.P50), units.Seconds(r.P99), units.Seconds(r.P999)))
 	conc := fmt.Sprintf("in flight %d  conns %d", lt.InFlight, lt.Conns)
-	if lt.Mode == "open" {
+	if lt.Mode == metrics.OpenLoop {
 		conc += fmt.Sprintf("  late %d", lt.LateSends)
 	}
 	if live {
@@ -143,13 +143,13 @@ func (m *Model) nowPanel(lt *metrics.LoadTest, w, h int) string {
 		}
 		lines = append(lines, label("server")+s)
 	}
-	return m.box("Now", lt.Mode+" loop", strings.Join(lines, "\n"), w, h)
+	return m.box("Now", string(lt.Mode)+" loop", strings.Join(lines, "\n"), w, h)
 }
 
 func (m *Model) rpsPanel(lt *metrics.LoadTest, w, h int) string {
 	series := []chart.Series{{Values: m.host.series(metrics.KeyLoadRPS), Style: m.st.P.Line(1)}}
 	info := "req/s"
-	if lt.Mode == "open" {
+	if lt.Mode == metrics.OpenLoop {
 		series = append(series, chart.Series{Values: m.host.series(metrics.KeyLoadTarget), Style: m.st.P.Muted})
 		info = "req/s and target"
 	}

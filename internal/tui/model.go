@@ -18,8 +18,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/perftop/perftop/internal/metrics"
-	"github.com/perftop/perftop/internal/sources/load"
-	"github.com/perftop/perftop/internal/sources/promql"
 	"github.com/perftop/perftop/internal/themes"
 	"github.com/perftop/perftop/internal/tui/cells"
 	"github.com/perftop/perftop/internal/tui/help"
@@ -60,11 +58,12 @@ type Options struct {
 	// browser's open chart and the pinned ones. nil disables enter and space
 	// in the browser.
 	Watch func(url string, families []string)
-	// PromQL, when set, adds the PromQL screen.
-	PromQL PromQLResults
+	// PromQL adds the PromQL screen, which shows the Store's PromQL
+	// results.
+	PromQL bool
 	// Replay, when set, replays a finished run's timeline on the load
 	// screen: left and right move through it.
-	Replay []load.TimelinePoint
+	Replay []metrics.TimelinePoint
 	// Remote is a viewer over SSH: quitting leaves without stopping a test.
 	Remote bool
 	// ReadOnly shows a load test without steering it: p, + , - and s do
@@ -75,11 +74,6 @@ type Options struct {
 	// Load, when set, is a running load test: the dashboard opens on its
 	// screen and p, + and - steer it instead of the display.
 	Load LoadControl
-}
-
-// PromQLResults gives the dashboard the PromQL panels' latest results.
-type PromQLResults interface {
-	Results() []promql.Result
 }
 
 // LoadControl steers a running load test from the keyboard.
@@ -164,7 +158,7 @@ func New(o Options) *Model {
 	} else {
 		m.screens = append(m.screens, screen{title: "Prometheus", view: (*Model).promScreen, table: &m.prom.browser})
 	}
-	if o.PromQL != nil {
+	if o.PromQL {
 		m.screens = append(m.screens, screen{title: "PromQL", view: (*Model).queryScreen})
 	}
 	if o.Replay != nil {

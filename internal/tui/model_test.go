@@ -10,7 +10,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/perftop/perftop/internal/metrics"
-	"github.com/perftop/perftop/internal/sources/load"
 	"github.com/perftop/perftop/internal/themes"
 )
 
@@ -367,10 +366,10 @@ func TestLoadScreenFrames(t *testing.T) {
 // TestReplay moves through a finished run's timeline: the cursor line says
 // where, and the charts end there.
 func TestReplay(t *testing.T) {
-	var tl []load.TimelinePoint
+	var tl []metrics.TimelinePoint
 	st := metrics.NewStore(0)
 	for s := 1; s <= 30; s++ {
-		p := load.TimelinePoint{Seconds: float64(s), Requests: 100, RPS: float64(100 + s), P50: 0.001, P99: 0.002}
+		p := metrics.TimelinePoint{Seconds: float64(s), Requests: 100, RPS: float64(100 + s), P50: 0.001, P99: 0.002}
 		tl = append(tl, p)
 		st.Write(&metrics.Batch{T: fakeT0.Add(time.Duration(s) * time.Second), Keys: []string{metrics.KeyLoadRPS}, Values: []float64{p.RPS}})
 	}
@@ -393,4 +392,27 @@ func TestReplay(t *testing.T) {
 		t.Fatal("home did not go to the start")
 	}
 	checkFrame(t, m.Frame(), 120, 40)
+}
+
+// TestPromQLScreenReadsTheStore: the PromQL screen draws the results the
+// PromQL source published in the Store, like every other screen.
+func TestPromQLScreenReadsTheStore(t *testing.T) {
+	st := fakeStore(60)
+	pts := []metrics.Point{{T: fakeT0, V: 1}, {T: fakeT0.Add(time.Second), V: 3}}
+	st.Update(func(tx metrics.Tx) {
+		tx.SetPromQL([]metrics.PromQLResult{{
+			Title: "req/s", Expr: "sum(rate(http_requests_total[1m]))",
+			Series: []metrics.PromQLSeries{{Labels: `{job="api"}`, Metric: map[string]string{"job": "api"}, Points: pts}},
+			At:     fakeT0,
+		}})
+	})
+	m := New(Options{Store: st, PromQL: true})
+	m.SetSize(120, 40)
+	send(m, "7")
+	frame := plainFrame(m)
+	for _, want := range []string{"req/s", "sum(rate(http_requests_total[1m]))"} {
+		if !strings.Contains(frame, want) {
+			t.Errorf("PromQL screen lacks %q:\n%s", want, frame)
+		}
+	}
 }

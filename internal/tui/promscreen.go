@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/perftop/perftop/internal/metrics"
-	"github.com/perftop/perftop/internal/sources/promql"
 	"github.com/perftop/perftop/internal/tui/cells"
 	"github.com/perftop/perftop/internal/tui/chart"
 	"github.com/perftop/perftop/internal/tui/panel"
@@ -267,10 +266,10 @@ func (m *Model) promChart(t *metrics.PromTarget, title string, c *chart.Model, k
 
 // queryScreen: one chart per PromQL panel, a line per series.
 func (m *Model) queryScreen(w, h int) string {
-	if m.o.PromQL == nil {
+	if !m.o.PromQL {
 		return ""
 	}
-	results := m.o.PromQL.Results()
+	results := m.snap.PromQL
 	if len(results) == 0 {
 		return m.box("PromQL", "", m.st.Muted.Render("waiting for the first query…"), w, h)
 	}
@@ -286,7 +285,7 @@ func (m *Model) queryScreen(w, h int) string {
 	return strings.Join(out, "\n")
 }
 
-func (m *Model) queryPanel(r promql.Result, c *chart.Model, w, h int) string {
+func (m *Model) queryPanel(r metrics.PromQLResult, c *chart.Model, w, h int) string {
 	var series []chart.Series
 	var legend []string
 	common := commonLabels(r.Series)
@@ -302,7 +301,7 @@ func (m *Model) queryPanel(r promql.Result, c *chart.Model, w, h int) string {
 		}
 		legend = append(legend, m.st.Line(i).Render("━ ")+cells.Fit(distinctLabels(s, common), 40)+" "+last)
 	}
-	info := r.Panel.Expr
+	info := r.Expr
 	if r.Hidden > 0 {
 		legend = append(legend, m.st.Muted.Render(fmt.Sprintf("+%d more series not shown", r.Hidden)))
 	}
@@ -323,12 +322,12 @@ func (m *Model) queryPanel(r promql.Result, c *chart.Model, w, h int) string {
 			info = "error: " + r.Err
 		}
 	}
-	return m.box(r.Panel.Title, info, body, w, h)
+	return m.box(r.Title, info, body, w, h)
 }
 
 // commonLabels are the labels every series shares (job, instance...),
 // left out of the legend so it shows what tells the lines apart.
-func commonLabels(series []promql.Series) map[string]string {
+func commonLabels(series []metrics.PromQLSeries) map[string]string {
 	if len(series) < 2 {
 		return nil
 	}
@@ -346,7 +345,7 @@ func commonLabels(series []promql.Series) map[string]string {
 	return common
 }
 
-func distinctLabels(s promql.Series, common map[string]string) string {
+func distinctLabels(s metrics.PromQLSeries, common map[string]string) string {
 	if len(common) == 0 {
 		return s.Labels
 	}

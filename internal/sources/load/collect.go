@@ -58,7 +58,7 @@ func (c *collector) begin(t time.Time) {
 
 // collect drains the shards, publishes the window to st and appends it to
 // the timeline.
-func (c *collector) collect(now time.Time, st *metrics.Store, state string) *metrics.LoadTest {
+func (c *collector) collect(now time.Time, st *metrics.Store, state metrics.TestState) *metrics.LoadTest {
 	e := c.e
 	c.win.each(func(dst *hdrhistogram.Histogram, pick func(*shard) *metrics.Recorder) {
 		dst.Reset()
@@ -98,18 +98,18 @@ func (c *collector) collect(now time.Time, st *metrics.Store, state string) *met
 	inFlight := max(c.cur.started-c.cur.finished, 0)
 
 	lt := &metrics.LoadTest{
-		Mode: "closed", State: state, Started: c.start, Elapsed: elapsed, Planned: e.o.Duration,
+		Mode: metrics.ClosedLoop, State: state, Started: c.start, Elapsed: elapsed, Planned: e.o.Duration,
 		Stage: stage, Stages: len(e.o.Stages), Target: level, Workers: int(e.workers.Load()),
 		Window: w, Requests: c.cur.finished, Errors: c.cur.failed, LateSends: c.cur.late,
 		InFlight: inFlight, Conns: e.conns.Load(), StatusCodes: map[int]int64{}, ErrorsByKind: map[string]int64{},
 		Latency: quantiles(c.total.latency), Histogram: Buckets(c.total.latency, 24),
-		GeneratorCPUPercent: c.cpuPct, ClosedLoop: !e.open,
+		GeneratorCPUPercent: c.cpuPct, LateAfter: LateAfter,
 	}
 	if e.open {
-		lt.Mode = "open"
+		lt.Mode = metrics.OpenLoop
 	}
-	if state == "running" && e.paused.Load() {
-		lt.State = "paused"
+	if state == metrics.TestRunning && e.paused.Load() {
+		lt.State = metrics.TestPaused
 	}
 	for code, n := range c.cur.status {
 		if n > 0 {
@@ -151,7 +151,7 @@ func (c *collector) collect(now time.Time, st *metrics.Store, state string) *met
 			tx.SetLoadTest(lt)
 		})
 	}
-	if dt >= c.e.o.Interval/2 || state == "done" {
+	if dt >= c.e.o.Interval/2 || state == metrics.TestDone {
 		p := TimelinePoint{
 			Seconds: elapsed.Seconds(), Requests: reqs, Errors: errs, RPS: w.RPS,
 			P50: w.Latency.P50, P99: w.Latency.P99, InFlight: inFlight,

@@ -332,12 +332,12 @@ func (e *Engine) Run(ctx context.Context, st *metrics.Store) (*Result, error) {
 			if d := e.o.Duration; d > 0 && e.elapsed(now) >= d {
 				e.end()
 			}
-			if lt := e.col.collect(now, st, "running"); e.watch != nil && e.watch(lt) {
+			if lt := e.col.collect(now, st, metrics.TestRunning); e.watch != nil && e.watch(lt) {
 				e.end()
 			}
 		}
 	}
-	e.col.collect(time.Now(), st, "stopping")
+	e.col.collect(time.Now(), st, metrics.TestStopping)
 
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
@@ -352,6 +352,6 @@ func (e *Engine) Run(ctx context.Context, st *metrics.Store) (*Result, error) {
 	e.hardStop()
 	e.closeIdle()
 	end := time.Now()
-	e.col.collect(end, st, "done")
+	e.col.collect(end, st, metrics.TestDone)
 	return e.col.result(end), nil
 }

@@ -64,15 +64,15 @@ func testSource(t *testing.T, server string) {
 	}
 	st := metrics.NewStore(10)
 	start(t, src, st)
-	res, h := waitFor(t, st, src, "results of every panel", func(res []Result, h metrics.Health) bool {
+	res, h := waitFor(t, st, src, "results of every panel", func(res []metrics.PromQLResult, h metrics.Health) bool {
 		return h.Up && len(res[0].Series) == 2 && len(res[2].Series) > 0 && len(res[3].Series) > 0
 	})
 	if !h.Up || h.LastError != "" || h.LastSuccess.IsZero() || !h.NextRetry.IsZero() {
 		t.Errorf("health = %+v, want up", h)
 	}
 	for i, r := range res {
-		if r.Panel != panels[i] {
-			t.Errorf("result %d is of panel %+v, want %+v", i, r.Panel, panels[i])
+		if (Panel{Title: r.Title, Expr: r.Expr}) != panels[i] {
+			t.Errorf("result %d is of panel %q %q, want %+v", i, r.Title, r.Expr, panels[i])
 		}
 	}
 

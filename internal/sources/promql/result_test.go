@@ -47,7 +47,7 @@ func series(n int, value func(i int) float64) model.Matrix {
 	return m
 }
 
-func labelsOf(s []Series) []string {
+func labelsOf(s []metrics.PromQLSeries) []string {
 	out := make([]string, len(s))
 	for i, x := range s {
 		out[i] = x.Labels
@@ -92,7 +92,7 @@ func TestFromMatrixPoints(t *testing.T) {
 		Values: []model.SamplePair{{Timestamp: 1500, Value: 1}, {Timestamp: 2500, Value: 2.5}},
 	}}
 	got, _ := fromMatrix(m, 10)
-	want := []Series{{
+	want := []metrics.PromQLSeries{{
 		Labels: `x{a="b"}`,
 		Metric: map[string]string{"__name__": "x", "a": "b"},
 		Points: []metrics.Point{{T: time.UnixMilli(1500), V: 1}, {T: time.UnixMilli(2500), V: 2.5}},
@@ -103,7 +103,7 @@ func TestFromMatrixPoints(t *testing.T) {
 	if p, ok := got[0].Last(); !ok || p.V != 2.5 {
 		t.Errorf("Last() = %v, %v; want 2.5", p, ok)
 	}
-	if _, ok := (Series{}).Last(); ok {
+	if _, ok := (metrics.PromQLSeries{}).Last(); ok {
 		t.Error("Last() of an empty series reports a point")
 	}
 }

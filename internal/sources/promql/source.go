@@ -77,7 +77,7 @@ type Source struct {
 	running    atomic.Bool
 
 	mu      sync.Mutex // guards results
-	results []Result   // one per panel, replaced (never modified) each round
+	results []metrics.PromQLResult   // one per panel, replaced (never modified) each round
 }
 
 // New returns a Source for opts, or an error for a bad server URL, HTTP
@@ -122,9 +122,9 @@ func New(opts Options) (*Source, error) {
 		s.maxBackoff = DefaultMaxBackoff
 	}
 	s.maxBackoff = max(s.maxBackoff, s.minBackoff)
-	s.results = make([]Result, len(s.panels))
+	s.results = make([]metrics.PromQLResult, len(s.panels))
 	for i, p := range s.panels {
-		s.results[i] = Result{Panel: p}
+		s.results[i] = metrics.PromQLResult{Title: p.Title, Expr: p.Expr}
 	}
 	return s, nil
 }
@@ -144,16 +144,16 @@ func (s *Source) Window() time.Duration { return s.window }
 // Results returns the latest result of every panel, in the order of the
 // panels. Before the first round they hold only their Panel. The slice is
 // the caller's; the Results in it are shared and must not be modified.
-func (s *Source) Results() []Result {
+func (s *Source) Results() []metrics.PromQLResult {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Result(nil), s.results...)
+	return append([]metrics.PromQLResult(nil), s.results...)
 }
 
 // Run queries every panel at once and then every interval, or after a
 // backoff while the server is down, until ctx is done; then it returns
-// nil. After each round it records the source's health in st, which also
-// wakes the views waiting on st.Changed. It returns ErrRunning if the
+// nil. After each round it publishes the panels' results and the source's
+// health in st, which also wakes the views waiting on st.Changed. It returns ErrRunning if the
 // Source is running already.
 func (s *Source) Run(ctx context.Context, st *metrics.Store) error {
 	if st == nil {
@@ -192,7 +192,11 @@ func (s *Source) Run(ctx context.Context, st *metrics.Store) error {
 			failures, lastSuccess = 0, start
 			h = metrics.Health{Up: true, LastSuccess: start}
 		}
-		st.Update(func(tx metrics.Tx) { tx.SetHealth(Name, h) })
+		results := s.Results()
+		st.Update(func(tx metrics.Tx) {
+			tx.SetPromQL(results)
+			tx.SetHealth(Name, h)
+		})
 		timer.Reset(time.Until(next))
 	}
 }
@@ -204,10 +208,10 @@ func (s *Source) round(ctx context.Context, now time.Time) (*Error, bool) {
 	r := v1.Range{End: align(now, s.interval), Step: s.interval}
 	r.Start = r.End.Add(-s.window)
 	prev := s.Results()
-	results := make([]Result, len(s.panels))
+	results := make([]metrics.PromQLResult, len(s.panels))
 	var down *Error
 	for i, p := range s.panels {
-		res := Result{Panel: p}
+		res := metrics.PromQLResult{Title: p.Title, Expr: p.Expr}
 		if down == nil {
 			m, warns, err := s.client.queryRange(ctx, p.Expr, r)
 			if ctx.Err() != nil {

@@ -20,7 +20,7 @@ const waitTimeout = 60 * time.Second
 
 // waitFor waits on the store's change notifications until ok accepts the
 // source's results and health, and returns them.
-func waitFor(t *testing.T, st *metrics.Store, src *Source, what string, ok func([]Result, metrics.Health) bool) ([]Result, metrics.Health) {
+func waitFor(t *testing.T, st *metrics.Store, src *Source, what string, ok func([]metrics.PromQLResult, metrics.Health) bool) ([]metrics.PromQLResult, metrics.Health) {
 	t.Helper()
 	deadline := time.NewTimer(waitTimeout)
 	defer deadline.Stop()
@@ -89,7 +89,7 @@ func TestSourceDownThenUp(t *testing.T) {
 
 	want := "cannot reach " + addr + ": connection refused"
 	retries := map[time.Time]bool{}
-	res, h := waitFor(t, st, src, "three failed attempts", func(res []Result, h metrics.Health) bool {
+	res, h := waitFor(t, st, src, "three failed attempts", func(res []metrics.PromQLResult, h metrics.Health) bool {
 		if !h.Up && h.LastError == want && !h.NextRetry.IsZero() {
 			retries[h.NextRetry] = true
 		}
@@ -112,14 +112,14 @@ func TestSourceDownThenUp(t *testing.T) {
 		srv.Close()
 		<-served
 	})
-	res, h = waitFor(t, st, src, "recovery", func(res []Result, h metrics.Health) bool { return h.Up && len(res[0].Series) == 1 })
+	res, h = waitFor(t, st, src, "recovery", func(res []metrics.PromQLResult, h metrics.Health) bool { return h.Up && len(res[0].Series) == 1 })
 	got := res[0]
 	if got.Err != "" || got.Series[0].Labels != `up{job="fake"}` || len(got.Series[0].Points) != 2 || got.At.IsZero() || h.LastError != "" {
 		t.Errorf("after recovery: result %+v, health %+v", got, h)
 	}
 
 	ok.Store(false)
-	res, _ = waitFor(t, st, src, "the panel's error", func(res []Result, h metrics.Health) bool { return !h.Up })
+	res, _ = waitFor(t, st, src, "the panel's error", func(res []metrics.PromQLResult, h metrics.Health) bool { return !h.Up })
 	if stale := res[0]; !strings.Contains(stale.Err, "answered HTTP 502") || len(stale.Series) != 1 || !stale.At.Equal(got.At) {
 		t.Errorf("after a failure: %+v; want the error beside the last series of %v", stale, got.At)
 	}
@@ -135,7 +135,7 @@ func TestSourceRunsOnce(t *testing.T) {
 	}
 	st := metrics.NewStore(10)
 	start(t, src, st)
-	waitFor(t, st, src, "a round", func(_ []Result, h metrics.Health) bool { return h.Up })
+	waitFor(t, st, src, "a round", func(_ []metrics.PromQLResult, h metrics.Health) bool { return h.Up })
 	if err := src.Run(context.Background(), st); !errors.Is(err, ErrRunning) {
 		t.Errorf("second Run = %v, want ErrRunning", err)
 	}
@@ -172,7 +172,7 @@ func TestNew(t *testing.T) {
 			return ""
 		}},
 		{name: "results before the first round", opts: Options{ClientOptions: ClientOptions{Server: "http://h"}, Panels: up}, check: func(s *Source) string {
-			if r := s.Results(); len(r) != 1 || r[0].Panel != up[0] || r[0].Series != nil || s.Panels()[0] != up[0] {
+			if r := s.Results(); len(r) != 1 || (Panel{Title: r[0].Title, Expr: r[0].Expr}) != up[0] || r[0].Series != nil || s.Panels()[0] != up[0] {
 				return fmt.Sprintf("%+v", r)
 			}
 			return ""
