@@ -76,8 +76,8 @@ type Source struct {
 	maxBackoff time.Duration
 	running    atomic.Bool
 
-	mu      sync.Mutex // guards results
-	results []metrics.PromQLResult   // one per panel, replaced (never modified) each round
+	mu      sync.Mutex             // guards results
+	results []metrics.PromQLResult // one per panel, replaced (never modified) each round
 }
 
 // New returns a Source for opts, or an error for a bad server URL, HTTP
