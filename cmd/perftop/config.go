@@ -15,14 +15,12 @@ import (
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/perftop/perftop/internal/metrics"
+	"github.com/perftop/perftop/internal/printable"
 	"github.com/perftop/perftop/internal/sources/promql"
 	"github.com/perftop/perftop/internal/sources/system"
 	"github.com/perftop/perftop/internal/themes"
 )
-
-// minInterval is the shortest refresh interval: below it, sampling /proc
-// costs more than the numbers are worth.
-const minInterval = 100 * time.Millisecond
 
 // config is perftop's configuration after every layer has been applied:
 // defaults, then the config file, then the environment, then flags.
@@ -158,7 +156,7 @@ func (c *config) readFile(path string, explicit bool) error {
 		if errors.Is(err, io.EOF) {
 			return nil // an empty file changes nothing
 		}
-		return usagef("config file %s: %s", path, oneLine(err.Error()))
+		return usagef("config file %s: %s", path, printable.Line(err.Error()))
 	}
 	if root := doc.Content[0]; root.Kind == yaml.MappingNode {
 		for i := 0; i < len(root.Content); i += 2 {
@@ -169,7 +167,7 @@ func (c *config) readFile(path string, explicit bool) error {
 		}
 	}
 	if err := doc.Decode(c); err != nil {
-		return usagef("config file %s: %s", path, oneLine(strings.TrimPrefix(err.Error(), "yaml: ")))
+		return usagef("config file %s: %s", path, printable.Line(strings.TrimPrefix(err.Error(), "yaml: ")))
 	}
 	return nil
 }
@@ -179,8 +177,8 @@ var configKeys = []string{"interval", "theme", "no_color", "prom", "prom_server"
 
 // validate checks the merged config and loads the user's themes.
 func (c *config) validate() error {
-	if c.Interval < minInterval {
-		return usagef("invalid interval %s: must be at least %s", c.Interval, minInterval)
+	if c.Interval < metrics.MinInterval {
+		return usagef("invalid interval %s: must be at least %s", c.Interval, metrics.MinInterval)
 	}
 	if c.procfs != "" {
 		if !system.ProcFSSupported {

@@ -15,6 +15,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/perftop/perftop/internal/printable"
 )
 
 // Exit codes, the same for every subcommand.
@@ -54,7 +56,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintln(stderr, "perftop: "+oneLine(err.Error()))
+	fmt.Fprintln(stderr, "perftop: "+printable.Line(err.Error()))
 	var ge gateError
 	if errors.As(err, &ge) {
 		return exitGate
@@ -82,10 +84,6 @@ func isCobraUsage(err error) bool {
 		}
 	}
 	return false
-}
-
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
 }
 
 func newRootCmd(e *env) *cobra.Command {

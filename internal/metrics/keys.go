@@ -1,6 +1,9 @@
 package metrics
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // Series keys: every source writes its series into the Store under these,
 // and every screen reads them back, so that the screens need not know the
@@ -67,3 +70,8 @@ func PromKey(url, name string) string { return "prom." + url + "." + name }
 func PromWatchKey(url, family, what string) string {
 	return PromKey(url, "watch."+family+"."+what)
 }
+
+// MinInterval is the shortest refresh interval of any source: below it,
+// sampling /proc, scraping and querying cost more than the numbers are
+// worth, and a screen cannot show them anyway.
+const MinInterval = 100 * time.Millisecond

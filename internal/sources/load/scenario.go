@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/perftop/perftop/internal/printable"
 )
 
 // ScenarioRequest is one entry of a --scenario file:
@@ -46,7 +48,7 @@ type scenarioFile struct {
 func ParseScenario(data []byte, readFile func(string) ([]byte, error)) ([]Request, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, fmt.Errorf("scenario: %s", oneLine(err.Error()))
+		return nil, fmt.Errorf("scenario: %s", printable.Line(err.Error()))
 	}
 	if len(root.Content) == 0 {
 		return nil, errors.New("scenario has no requests")
@@ -65,7 +67,7 @@ func ParseScenario(data []byte, readFile func(string) ([]byte, error)) ([]Reques
 		list = f.Requests
 	}
 	if err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("scenario: %s", oneLine(strings.TrimPrefix(err.Error(), "yaml: ")))
+		return nil, fmt.Errorf("scenario: %s", printable.Line(strings.TrimPrefix(err.Error(), "yaml: ")))
 	}
 	if len(list) == 0 {
 		return nil, errors.New("scenario has no requests")
@@ -122,10 +124,6 @@ func ParseScenario(data []byte, readFile func(string) ([]byte, error)) ([]Reques
 		out = append(out, r)
 	}
 	return out, nil
-}
-
-func oneLine(s string) string {
-	return string(bytes.Join(bytes.Fields([]byte(s)), []byte(" ")))
 }
 
 // Distinct expands each request into n variants with a perftop_id query

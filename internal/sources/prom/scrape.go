@@ -14,12 +14,13 @@ import (
 	"mime"
 	"net"
 	"net/http"
-	"strings"
 	"syscall"
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
+
+	"github.com/perftop/perftop/internal/printable"
 )
 
 // Limits and defaults of a scrape.
@@ -123,9 +124,9 @@ func fetch(ctx context.Context, c *http.Client, url string, lim limits) (*Exposi
 func parseError(err error) error {
 	var pe expfmt.ParseError
 	if errors.As(err, &pe) {
-		return fmt.Errorf("parse error at line %d: %s", pe.Line, oneLine(pe.Msg))
+		return fmt.Errorf("parse error at line %d: %s", pe.Line, printable.Line(pe.Msg))
 	}
-	return fmt.Errorf("parse error: %s", oneLine(err.Error()))
+	return fmt.Errorf("parse error: %s", printable.Line(err.Error()))
 }
 
 // describe turns a transport error into the words a panel shows.
@@ -147,7 +148,7 @@ func describe(err error, timeout time.Duration) error {
 	if errors.As(err, &ne) && ne.Timeout() {
 		return fmt.Errorf("timeout after %s", timeout)
 	}
-	return errors.New(oneLine(err.Error()))
+	return errors.New(printable.Line(err.Error()))
 }
 
 type countingReader struct {
@@ -160,8 +161,6 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	c.n += int64(n)
 	return n, err
 }
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 func sizeLabel(n int64) string {
 	if n >= 1<<20 && n%(1<<20) == 0 {

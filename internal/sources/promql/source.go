@@ -26,7 +26,6 @@ import (
 // Defaults and limits of Options.
 const (
 	DefaultInterval   = time.Second
-	MinInterval       = 100 * time.Millisecond
 	DefaultWindow     = 5 * time.Minute
 	DefaultMaxSeries  = 10
 	DefaultMinBackoff = time.Second
@@ -48,7 +47,7 @@ type Options struct {
 	ClientOptions
 	Panels []Panel
 	// Interval is both the refresh interval and the range queries' step:
-	// DefaultInterval when zero, never below MinInterval.
+	// DefaultInterval when zero, never below metrics.MinInterval.
 	Interval time.Duration
 	// Window is the time range a panel shows, ending now: DefaultWindow
 	// when zero, at least one Interval and at most MaxPoints of them.
@@ -107,7 +106,7 @@ func New(opts Options) (*Source, error) {
 	if s.interval == 0 {
 		s.interval = DefaultInterval
 	}
-	s.interval = max(s.interval, MinInterval)
+	s.interval = max(s.interval, metrics.MinInterval)
 	if s.window == 0 {
 		s.window = DefaultWindow
 	}

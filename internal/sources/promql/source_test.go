@@ -77,7 +77,7 @@ func TestSourceDownThenUp(t *testing.T) {
 	src, err := New(Options{
 		ClientOptions: ClientOptions{Server: "http://" + addr},
 		Panels:        []Panel{{Title: "up", Expr: "up"}},
-		Interval:      MinInterval,
+		Interval:      metrics.MinInterval,
 		MinBackoff:    10 * time.Millisecond,
 		MaxBackoff:    40 * time.Millisecond,
 	})
@@ -160,7 +160,7 @@ func TestNew(t *testing.T) {
 			return ""
 		}},
 		{name: "limits", opts: Options{ClientOptions: ClientOptions{Server: "http://h"}, Panels: up, Interval: time.Millisecond, Window: 24 * time.Hour}, check: func(s *Source) string {
-			if s.Interval() != MinInterval || s.Window() != MaxPoints*MinInterval {
+			if s.Interval() != metrics.MinInterval || s.Window() != MaxPoints*metrics.MinInterval {
 				return fmt.Sprintf("interval %v, window %v", s.Interval(), s.Window())
 			}
 			return ""

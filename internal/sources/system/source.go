@@ -23,7 +23,6 @@ import (
 // Defaults and limits of Options.
 const (
 	DefaultInterval        = time.Second
-	MinInterval            = 100 * time.Millisecond
 	DefaultProcessInterval = 2 * time.Second
 	DefaultFSInterval      = 5 * time.Second
 )
@@ -37,7 +36,7 @@ var ErrRunning = errors.New("system source is already running")
 // Options configures a Source. The zero value means every default.
 type Options struct {
 	// Interval is the time between samples: DefaultInterval when zero,
-	// and never below MinInterval.
+	// and never below metrics.MinInterval.
 	Interval time.Duration
 	// ProcessInterval is the time between reads of the process table, the
 	// most expensive part: DefaultProcessInterval when zero. It is never
@@ -111,7 +110,7 @@ func New(opts Options) *Source {
 	if iv == 0 {
 		iv = DefaultInterval
 	}
-	s.interval.Store(int64(max(iv, MinInterval)))
+	s.interval.Store(int64(max(iv, metrics.MinInterval)))
 	return s
 }
 
@@ -122,10 +121,10 @@ func (s *Source) Name() string { return sourceName }
 func (s *Source) Interval() time.Duration { return time.Duration(s.interval.Load()) }
 
 // SetInterval changes the time between samples, from the next one on; d is
-// raised to MinInterval. It is safe to call from any goroutine, and the
+// raised to metrics.MinInterval. It is safe to call from any goroutine, and the
 // running sampler picks it up without waiting for the old interval to end.
 func (s *Source) SetInterval(d time.Duration) {
-	s.interval.Store(int64(max(d, MinInterval)))
+	s.interval.Store(int64(max(d, metrics.MinInterval)))
 	select {
 	case s.wake <- struct{}{}:
 	default: // a wake-up is pending already

@@ -36,7 +36,7 @@ func (f *fakeReader) Read(ctx context.Context, parts Parts, dst *Raw) {
 	}
 }
 
-// fast makes s sample every millisecond, below MinInterval, to keep the
+// fast makes s sample every millisecond, below metrics.MinInterval, to keep the
 // tests quick; they synchronise on the fake reader, never on the clock.
 func fast(s *Source) *Source {
 	s.interval.Store(int64(time.Millisecond))
@@ -266,7 +266,7 @@ func TestSetInterval(t *testing.T) {
 	<-fr.reads // the first sample is immediate
 	// Without the wake-up the next sample would be an hour away.
 	s.SetInterval(time.Nanosecond)
-	if got, want := s.Interval(), MinInterval; got != want {
+	if got, want := s.Interval(), metrics.MinInterval; got != want {
 		t.Errorf("Interval = %v, want %v", got, want)
 	}
 	<-fr.reads
