@@ -348,3 +348,25 @@ func TestWatchFamily(t *testing.T) {
 		})
 	}
 }
+
+// TestScraperSetInterval: the interval and, unless it was set, the scrape
+// timeout follow SetInterval; the interval never goes below the minimum.
+func TestScraperSetInterval(t *testing.T) {
+	s := New(Options{URL: "http://127.0.0.1:1/metrics", Interval: time.Second})
+	if s.Interval() != time.Second || s.timeout() != time.Second {
+		t.Fatalf("interval %v, timeout %v; want 1s, 1s", s.Interval(), s.timeout())
+	}
+	s.SetInterval(30 * time.Second)
+	if s.Interval() != 30*time.Second || s.timeout() != DefaultTimeout {
+		t.Errorf("after SetInterval(30s): interval %v, timeout %v; want 30s, %v", s.Interval(), s.timeout(), DefaultTimeout)
+	}
+	s.SetInterval(time.Millisecond)
+	if s.Interval() != metrics.MinInterval {
+		t.Errorf("after SetInterval(1ms): interval %v, want %v", s.Interval(), metrics.MinInterval)
+	}
+	fixed := New(Options{URL: "http://127.0.0.1:1/metrics", Interval: time.Second, Timeout: 3 * time.Second})
+	fixed.SetInterval(500 * time.Millisecond)
+	if fixed.timeout() != 3*time.Second {
+		t.Errorf("a set timeout changed with the interval: %v", fixed.timeout())
+	}
+}

@@ -12,9 +12,12 @@ import (
 
 // Options configure a Scraper. Only URL is required.
 type Options struct {
-	URL      string
-	Interval time.Duration // default 1s
-	// Timeout bounds a scrape: default the smaller of Interval and 10s.
+	URL string
+	// Interval is the time between scrapes: default 1s, at least
+	// metrics.MinInterval; SetInterval changes it while the Scraper runs.
+	Interval time.Duration
+	// Timeout bounds a scrape: default the smaller of the interval and 10s,
+	// following the interval when it changes.
 	Timeout     time.Duration
 	BodyLimit   int64 // default 10 MiB
 	SeriesLimit int64 // default 100,000
@@ -27,12 +30,15 @@ type Options struct {
 }
 
 // Scraper scrapes one target on a timer and publishes what it derives.
-// Create it with New; Run is its one goroutine.
+// Create it with New; Run is its one goroutine. Watch, SetInterval and
+// Interval may be called from any goroutine.
 type Scraper struct {
-	o     Options
-	lim   limits
-	d     *deriver
-	watch atomic.Pointer[[]string] // set by the dashboard, read by Run
+	o        Options
+	lim      limits // the timeout is the one of the moment: see timeout
+	d        *deriver
+	watch    atomic.Pointer[[]string] // set by the dashboard, read by Run
+	interval atomic.Int64             // nanoseconds between scrapes
+	wake     chan struct{}            // capacity 1: the interval changed
 }
 
 // Watch sets the families to chart from the next scrape on: the metric
@@ -46,13 +52,33 @@ func (s *Scraper) Watch(families []string) {
 // URL is the target's address.
 func (s *Scraper) URL() string { return s.o.URL }
 
+// Interval returns the time between scrapes.
+func (s *Scraper) Interval() time.Duration { return time.Duration(s.interval.Load()) }
+
+// SetInterval changes the time between scrapes, from the next one on; d is
+// raised to metrics.MinInterval. The running Scraper picks it up without
+// waiting for the old interval to end.
+func (s *Scraper) SetInterval(d time.Duration) {
+	s.interval.Store(int64(max(d, metrics.MinInterval)))
+	select {
+	case s.wake <- struct{}{}:
+	default: // a wake-up is pending already
+	}
+}
+
+// timeout bounds the next scrape: Options.Timeout, or the smaller of the
+// interval and DefaultTimeout.
+func (s *Scraper) timeout() time.Duration {
+	if s.o.Timeout > 0 {
+		return s.o.Timeout
+	}
+	return min(s.Interval(), DefaultTimeout)
+}
+
 // New returns a Scraper for o.
 func New(o Options) *Scraper {
 	if o.Interval <= 0 {
 		o.Interval = time.Second
-	}
-	if o.Timeout <= 0 {
-		o.Timeout = min(o.Interval, DefaultTimeout)
 	}
 	if o.BodyLimit <= 0 {
 		o.BodyLimit = DefaultBodyLimit
@@ -66,7 +92,9 @@ func New(o Options) *Scraper {
 	if o.MaxBackoff <= 0 {
 		o.MaxBackoff = 30 * time.Second
 	}
-	return &Scraper{o: o, lim: limits{body: o.BodyLimit, series: o.SeriesLimit, timeout: o.Timeout}, d: newDeriver(o.Config)}
+	s := &Scraper{o: o, lim: limits{body: o.BodyLimit, series: o.SeriesLimit}, d: newDeriver(o.Config), wake: make(chan struct{}, 1)}
+	s.interval.Store(int64(max(o.Interval, metrics.MinInterval)))
+	return s
 }
 
 // Name is the scraper's name in the Store's health map.
@@ -80,20 +108,27 @@ func (s *Scraper) Run(ctx context.Context, st *metrics.Store) error {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	var last *metrics.PromTarget
+	var start time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-s.wake:
+			if failures == 0 && !start.IsZero() { // due an interval after the last scrape
+				timer.Reset(time.Until(start.Add(s.Interval())))
+			}
+			continue
 		case <-timer.C:
 		}
-		t, err := s.scrape(ctx, time.Now())
+		start = time.Now()
+		t, err := s.scrape(ctx, start)
 		if ctx.Err() != nil {
 			return nil
 		}
-		wait := s.o.Interval
+		wait := time.Until(start.Add(s.Interval()))
 		if err != nil {
 			failures++
-			wait = backoff(s.o.Interval, s.o.MaxBackoff, failures)
+			wait = backoff(s.Interval(), s.o.MaxBackoff, failures)
 			t = &metrics.PromTarget{URL: s.o.URL, Error: err.Error(), NextRetry: time.Now().Add(wait)}
 			if last != nil { // keep what was known, marked down
 				t.Families, t.Series, t.Format = last.Families, last.Series, last.Format
@@ -121,7 +156,9 @@ func backoff(interval, max time.Duration, failures int) time.Duration {
 // scrape fetches and derives once.
 func (s *Scraper) scrape(ctx context.Context, now time.Time) (*metrics.PromTarget, error) {
 	start := time.Now()
-	exp, err := fetch(ctx, s.o.Client, s.o.URL, s.lim)
+	lim := s.lim
+	lim.timeout = s.timeout()
+	exp, err := fetch(ctx, s.o.Client, s.o.URL, lim)
 	if err != nil {
 		return nil, err
 	}

@@ -47,7 +47,8 @@ type Options struct {
 	ClientOptions
 	Panels []Panel
 	// Interval is both the refresh interval and the range queries' step:
-	// DefaultInterval when zero, never below metrics.MinInterval.
+	// DefaultInterval when zero, never below metrics.MinInterval;
+	// SetInterval changes it while the Source runs.
 	Interval time.Duration
 	// Window is the time range a panel shows, ending now: DefaultWindow
 	// when zero, at least one Interval and at most MaxPoints of them.
@@ -64,14 +65,16 @@ type Options struct {
 
 // Source refreshes PromQL panels from a Prometheus server. Create one with
 // New; the zero value is not ready for use. Run is the one goroutine that
-// queries; Results and Panels may be called from any goroutine.
+// queries; Results, Panels, Interval, Window and SetInterval may be called
+// from any goroutine.
 type Source struct {
 	client     *Client
 	panels     []Panel
-	interval   time.Duration
-	window     time.Duration
+	interval   atomic.Int64  // nanoseconds: the refresh interval and the step
+	wake       chan struct{} // capacity 1: the interval changed
+	window     time.Duration // as asked for; Window fits it to the interval
 	maxSeries  int
-	minBackoff time.Duration
+	minBackoff time.Duration // 0: DefaultMinBackoff, but at least the interval
 	maxBackoff time.Duration
 	running    atomic.Bool
 
@@ -97,25 +100,22 @@ func New(opts Options) (*Source, error) {
 	s := &Source{
 		client:     c,
 		panels:     append([]Panel(nil), opts.Panels...),
-		interval:   opts.Interval,
+		wake:       make(chan struct{}, 1),
 		window:     opts.Window,
 		maxSeries:  opts.MaxSeries,
 		minBackoff: opts.MinBackoff,
 		maxBackoff: opts.MaxBackoff,
 	}
-	if s.interval == 0 {
-		s.interval = DefaultInterval
+	iv := opts.Interval
+	if iv == 0 {
+		iv = DefaultInterval
 	}
-	s.interval = max(s.interval, metrics.MinInterval)
+	s.interval.Store(int64(max(iv, metrics.MinInterval)))
 	if s.window == 0 {
 		s.window = DefaultWindow
 	}
-	s.window = min(max(s.window, s.interval), MaxPoints*s.interval)
 	if s.maxSeries <= 0 {
 		s.maxSeries = DefaultMaxSeries
-	}
-	if s.minBackoff <= 0 {
-		s.minBackoff = max(DefaultMinBackoff, s.interval)
 	}
 	if s.maxBackoff <= 0 {
 		s.maxBackoff = DefaultMaxBackoff
@@ -135,10 +135,35 @@ func (s *Source) Name() string { return Name }
 func (s *Source) Panels() []Panel { return append([]Panel(nil), s.panels...) }
 
 // Interval returns the refresh interval, which is also the queries' step.
-func (s *Source) Interval() time.Duration { return s.interval }
+func (s *Source) Interval() time.Duration { return time.Duration(s.interval.Load()) }
 
-// Window returns the time range each panel shows.
-func (s *Source) Window() time.Duration { return s.window }
+// SetInterval changes the refresh interval and the queries' step from the
+// next round on; d is raised to metrics.MinInterval. The running Source
+// picks it up without waiting for the old interval to end.
+func (s *Source) SetInterval(d time.Duration) {
+	s.interval.Store(int64(max(d, metrics.MinInterval)))
+	select {
+	case s.wake <- struct{}{}:
+	default: // a wake-up is pending already
+	}
+}
+
+// Window returns the time range each panel shows: the one asked for, at
+// least one interval and at most MaxPoints of them.
+func (s *Source) Window() time.Duration {
+	iv := s.Interval()
+	return min(max(s.window, iv), MaxPoints*iv)
+}
+
+// backoffBounds are the least and most wait between attempts while the
+// server is down.
+func (s *Source) backoffBounds() (lo, hi time.Duration) {
+	lo = s.minBackoff
+	if lo <= 0 {
+		lo = max(DefaultMinBackoff, s.Interval())
+	}
+	return lo, max(s.maxBackoff, lo)
+}
 
 // Results returns the latest result of every panel, in the order of the
 // panels. Before the first round they hold only their Panel. The slice is
@@ -170,22 +195,29 @@ func (s *Source) Run(ctx context.Context, st *metrics.Store) error {
 		failures    int
 		lastSuccess time.Time
 	)
+	var start time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-s.wake:
+			if failures == 0 && !start.IsZero() { // due an interval after the last round
+				timer.Reset(time.Until(start.Add(s.Interval())))
+			}
+			continue
 		case <-timer.C:
 		}
-		start := time.Now()
+		start = time.Now()
 		down, ok := s.round(ctx, start)
 		if !ok {
 			return nil
 		}
 		var h metrics.Health
-		next := start.Add(s.interval)
+		next := start.Add(s.Interval())
 		if down != nil {
 			failures++
-			next = start.Add(backoff(failures, s.minBackoff, s.maxBackoff, rand.Float64()))
+			lo, hi := s.backoffBounds()
+			next = start.Add(backoff(failures, lo, hi, rand.Float64()))
 			h = metrics.Health{LastError: down.Msg, LastSuccess: lastSuccess, NextRetry: next}
 		} else {
 			failures, lastSuccess = 0, start
@@ -204,8 +236,9 @@ func (s *Source) Run(ctx context.Context, st *metrics.Store) error {
 // returns the error that made the server unreachable, if one did, and
 // false when ctx ended first (publishing nothing).
 func (s *Source) round(ctx context.Context, now time.Time) (*Error, bool) {
-	r := v1.Range{End: align(now, s.interval), Step: s.interval}
-	r.Start = r.End.Add(-s.window)
+	iv := s.Interval()
+	r := v1.Range{End: align(now, iv), Step: iv}
+	r.Start = r.End.Add(-s.Window())
 	prev := s.Results()
 	results := make([]metrics.PromQLResult, len(s.panels))
 	var down *Error

@@ -153,8 +153,9 @@ func TestNew(t *testing.T) {
 		check   func(*Source) string
 	}{
 		{name: "defaults", opts: Options{ClientOptions: ClientOptions{Server: "http://h:9090"}, Panels: up}, check: func(s *Source) string {
+			lo, hi := s.backoffBounds()
 			if s.Interval() != DefaultInterval || s.Window() != DefaultWindow || s.maxSeries != DefaultMaxSeries ||
-				s.minBackoff != DefaultMinBackoff || s.maxBackoff != DefaultMaxBackoff || s.Name() != "promql" {
+				lo != DefaultMinBackoff || hi != DefaultMaxBackoff || s.Name() != "promql" {
 				return fmt.Sprintf("%+v", s)
 			}
 			return ""
@@ -166,8 +167,19 @@ func TestNew(t *testing.T) {
 			return ""
 		}},
 		{name: "backoff at least the interval", opts: Options{ClientOptions: ClientOptions{Server: "http://h"}, Panels: up, Interval: 5 * time.Second, Window: time.Second}, check: func(s *Source) string {
-			if s.minBackoff != 5*time.Second || s.Window() != 5*time.Second {
-				return fmt.Sprintf("min backoff %v, window %v", s.minBackoff, s.Window())
+			if lo, _ := s.backoffBounds(); lo != 5*time.Second || s.Window() != 5*time.Second {
+				return fmt.Sprintf("min backoff %v, window %v", lo, s.Window())
+			}
+			return ""
+		}},
+		{name: "SetInterval moves the step, the window and the backoff", opts: Options{ClientOptions: ClientOptions{Server: "http://h"}, Panels: up, Interval: time.Second, Window: 3 * time.Second}, check: func(s *Source) string {
+			s.SetInterval(5 * time.Second)
+			if lo, _ := s.backoffBounds(); s.Interval() != 5*time.Second || lo != 5*time.Second || s.Window() != 5*time.Second {
+				return fmt.Sprintf("interval %v, min backoff %v, window %v", s.Interval(), lo, s.Window())
+			}
+			s.SetInterval(time.Millisecond)
+			if s.Interval() != metrics.MinInterval {
+				return fmt.Sprintf("interval %v after SetInterval(1ms)", s.Interval())
 			}
 			return ""
 		}},
