@@ -1,7 +1,6 @@
 package load
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/tls"
@@ -152,7 +151,7 @@ type h1Conn struct {
 	d         *dialer
 	keepAlive bool
 	nc        net.Conn
-	br        *bufio.Reader
+	rr        respReader
 }
 
 // errStale is a reused connection the server had already closed; the
@@ -179,11 +178,7 @@ func (c *h1Conn) try(ctx context.Context, w *wireRequest, deadline time.Time, ph
 			return 0, 0, err
 		}
 		c.nc = nc
-		if c.br == nil {
-			c.br = bufio.NewReaderSize(nc, 16<<10)
-		} else {
-			c.br.Reset(nc)
-		}
+		c.rr.reset(nc)
 		ph.NewConn = true
 	}
 	if err := c.nc.SetDeadline(deadline); err != nil {
@@ -198,7 +193,7 @@ func (c *h1Conn) try(ctx context.Context, w *wireRequest, deadline time.Time, ph
 		}
 		return 0, 0, err
 	}
-	if _, err := c.br.Peek(1); err != nil {
+	if err := c.rr.wait(); err != nil {
 		c.Close()
 		// The server closed the idle connection (EOF), or reset it when
 		// the request reached a socket it had closed.
@@ -208,7 +203,7 @@ func (c *h1Conn) try(ctx context.Context, w *wireRequest, deadline time.Time, ph
 		return 0, 0, err
 	}
 	ph.TTFB = time.Since(start)
-	status, n, keep, err := readResponse(c.br, w.head)
+	status, n, keep, err := c.rr.readResponse(w.head)
 	if err != nil || !keep || !c.keepAlive {
 		c.Close()
 	}
@@ -223,48 +218,84 @@ func (c *h1Conn) Close() {
 	}
 }
 
-// readResponse reads one HTTP/1.1 response from br, discarding the body.
-// keep says whether the connection can carry another request.
-func readResponse(br *bufio.Reader, head bool) (status int, n int64, keep bool, err error) {
-	line, err := br.ReadSlice('\n')
-	if err != nil {
-		return 0, 0, false, lineErr(err)
+// respReader is the blocking side of respParser, for the goroutine workers:
+// it reads from the connection into its buffer and feeds the parser until it
+// reports a complete response. Bytes that come after a response stay
+// buffered as the start of the next one.
+type respReader struct {
+	rd   io.Reader
+	buf  []byte
+	r, w int   // buf[r:w] is read and not yet parsed
+	err  error // a read's error, held back until the bytes it came with are parsed
+	p    respParser
+}
+
+// respBufSize is the blocking reader's buffer, one per connection.
+const respBufSize = 16 << 10
+
+// reset points rr at a new connection, dropping whatever was buffered.
+func (rr *respReader) reset(rd io.Reader) {
+	if rr.buf == nil {
+		rr.buf = make([]byte, respBufSize)
 	}
-	if status, keep, err = parseStatusLine(line); err != nil {
-		return 0, 0, false, err
+	rr.rd, rr.r, rr.w, rr.err = rd, 0, 0, nil
+}
+
+// wait blocks until some byte of the response is buffered: the first
+// byte, whose arrival is the time to first byte.
+func (rr *respReader) wait() error {
+	if rr.r < rr.w {
+		return nil
 	}
-	f := framing{length: -1, keep: keep}
+	return rr.fill()
+}
+
+// fill reads into the buffer once it is all parsed, retrying empty reads
+// as bufio.Reader does.
+func (rr *respReader) fill() error {
+	if err := rr.err; err != nil {
+		rr.err = nil
+		return err
+	}
+	rr.r, rr.w = 0, 0
+	for range 100 {
+		n, err := rr.rd.Read(rr.buf)
+		if n > 0 {
+			rr.w, rr.err = n, err
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return io.ErrNoProgress
+}
+
+// readResponse reads one HTTP/1.1 response, discarding the body. keep says
+// whether the connection can carry another request.
+func (rr *respReader) readResponse(head bool) (status int, n int64, keep bool, err error) {
+	p := &rr.p
+	p.reset(head)
 	for {
-		line, err = br.ReadSlice('\n')
-		if err != nil {
-			return status, 0, false, lineErr(err)
+		if rr.r == rr.w {
+			if err := rr.fill(); err != nil {
+				if errors.Is(err, io.EOF) {
+					var done bool
+					if done, err = p.eof(); done {
+						return p.status, p.n, false, nil
+					}
+				}
+				return p.status, p.n, false, err
+			}
 		}
-		h := trimCRLF(line)
-		if len(h) == 0 {
-			break
+		done, extra, err := p.feed(rr.buf[rr.r:rr.w])
+		rr.r = rr.w - extra
+		switch {
+		case err != nil:
+			return p.status, p.n, false, err
+		case done:
+			return p.status, p.n, p.keep(), nil
 		}
-		if err := f.header(h); err != nil {
-			return status, 0, false, err
-		}
-	}
-	keep = f.keep
-	switch {
-	case !hasBody(status, head):
-		return status, 0, keep, nil
-	case f.chunked:
-		n, err = discardChunked(br)
-		return status, n, keep && err == nil, err
-	case f.length >= 0:
-		d, err := br.Discard(int(f.length))
-		if err != nil {
-			return status, int64(d), false, bodyErr(err)
-		}
-		return status, int64(d), keep, nil
-	default:
-		// No length and not chunked: the body runs to the end of the
-		// connection, which cannot be reused.
-		n, err = io.Copy(io.Discard, br)
-		return status, n, false, err
 	}
 }
 
@@ -318,58 +349,6 @@ func (f *framing) header(h []byte) error {
 // hasBody says whether a response of this status to this method has a body.
 func hasBody(status int, head bool) bool {
 	return !head && status != 204 && status != 304 && status >= 200
-}
-
-// discardChunked reads a chunked body and its trailers.
-func discardChunked(br *bufio.Reader) (int64, error) {
-	var total int64
-	for {
-		line, err := br.ReadSlice('\n')
-		if err != nil {
-			return total, lineErr(err)
-		}
-		size, ok := parseHex(trimCRLF(line))
-		if !ok {
-			return total, fmt.Errorf("chunk size %q: %w", trimCRLF(line), errProtocol)
-		}
-		if size == 0 {
-			for { // trailers, then the final empty line
-				line, err = br.ReadSlice('\n')
-				if err != nil {
-					return total, lineErr(err)
-				}
-				if len(trimCRLF(line)) == 0 {
-					return total, nil
-				}
-			}
-		}
-		d, err := br.Discard(int(size))
-		total += int64(d)
-		if err != nil {
-			return total, bodyErr(err)
-		}
-		if line, err = br.ReadSlice('\n'); err != nil || len(trimCRLF(line)) != 0 {
-			if err != nil {
-				return total, lineErr(err)
-			}
-			return total, fmt.Errorf("chunk not followed by CRLF: %w", errProtocol)
-		}
-	}
-}
-
-func lineErr(err error) error {
-	if errors.Is(err, bufio.ErrBufferFull) {
-		return fmt.Errorf("header line longer than 16 KiB: %w", errProtocol)
-	}
-	return bodyErr(err)
-}
-
-// bodyErr turns an EOF in the middle of a response into ErrUnexpectedEOF.
-func bodyErr(err error) error {
-	if errors.Is(err, io.EOF) {
-		return io.ErrUnexpectedEOF
-	}
-	return err
 }
 
 func trimCRLF(b []byte) []byte {

@@ -1,68 +1,61 @@
 package load
 
 import (
-	"bufio"
 	"errors"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
-// responseCases are the responses both parsers are tested on: readResponse
-// from a bufio.Reader, respParser from pieces.
-var responseCases = []struct {
-	name     string
-	raw      string
-	head     bool
-	status   int
-	n        int64
-	keep     bool
-	wantKind Kind
-}{
-	{name: "content-length", raw: "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", status: 200, n: 5, keep: true},
-	{name: "case-insensitive headers", raw: "HTTP/1.1 200 OK\r\ncOnTeNt-LeNgTh: 2\r\nCONNECTION: Close\r\n\r\nhi", status: 200, n: 2, keep: false},
-	{name: "chunked", raw: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nX-Trailer: y\r\n\r\n", status: 200, n: 11, keep: true},
-	{name: "no length reads to close", raw: "HTTP/1.1 200 OK\r\n\r\nuntil the end", status: 200, n: 13, keep: false},
-	{name: "http/1.0 closes", raw: "HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n", status: 200, keep: false},
-	{name: "http/1.0 keep-alive", raw: "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n", status: 200, keep: true},
-	{name: "head has no body", raw: "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n", head: true, status: 200, keep: true},
-	{name: "204", raw: "HTTP/1.1 204 No Content\r\n\r\n", status: 204, keep: true},
-	{name: "503", raw: "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\nbusy", status: 503, n: 4, keep: true},
-	{name: "no reason phrase", raw: "HTTP/1.1 200\r\nContent-Length: 0\r\n\r\n", status: 200, keep: true},
-	{name: "garbage", raw: "<html>hello</html>\r\n", wantKind: KindProtocol},
-	{name: "bad status", raw: "HTTP/1.1 2x0 OK\r\n\r\n", wantKind: KindProtocol},
-	{name: "bad length", raw: "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", wantKind: KindProtocol},
-	{name: "bad header", raw: "HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", wantKind: KindProtocol},
-	{name: "bad chunk", raw: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", wantKind: KindProtocol},
-	{name: "short body", raw: "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", wantKind: KindClosed},
-	{name: "closed in headers", raw: "HTTP/1.1 200 OK\r\nContent-Le", wantKind: KindClosed},
-	{name: "empty", raw: "", wantKind: KindClosed},
-	{name: "huge header", raw: "HTTP/1.1 200 OK\r\nX: " + strings.Repeat("a", 20000) + "\r\n\r\n", wantKind: KindProtocol},
+// stringReader is a respReader over raw, read through wrap.
+func stringReader(raw string, wrap func(io.Reader) io.Reader) (*respReader, io.Reader) {
+	rd := wrap(strings.NewReader(raw))
+	var rr respReader
+	rr.reset(rd)
+	return &rr, rd
 }
 
+// readers are the ways TestReadResponse reads a response: as a socket
+// delivers it in one read, a byte at a time, and with the final EOF coming
+// with the last bytes.
+var readers = []struct {
+	name string
+	wrap func(io.Reader) io.Reader
+}{
+	{"whole", func(r io.Reader) io.Reader { return r }},
+	{"bytes", iotest.OneByteReader},
+	{"eof with data", iotest.DataErrReader},
+}
+
+// TestReadResponse reads every test response through a respReader, the
+// goroutine workers' blocking path.
 func TestReadResponse(t *testing.T) {
-	for _, tt := range responseCases {
-		t.Run(tt.name, func(t *testing.T) {
-			br := bufio.NewReaderSize(strings.NewReader(tt.raw), 16<<10)
-			status, n, keep, err := readResponse(br, tt.head)
-			if tt.wantKind != KindNone {
-				if got := Classify(err); got != tt.wantKind {
-					t.Fatalf("err %v is %v, want %v", err, got, tt.wantKind)
+	for _, r := range readers {
+		for _, tt := range responseCases {
+			t.Run(r.name+"/"+tt.name, func(t *testing.T) {
+				rr, rd := stringReader(tt.raw, r.wrap)
+				status, n, keep, err := rr.readResponse(tt.head)
+				if tt.wantKind != KindNone {
+					if got := Classify(err); got != tt.wantKind {
+						t.Fatalf("err %v is %v, want %v", err, got, tt.wantKind)
+					}
+					return
 				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if status != tt.status || n != tt.n || keep != tt.keep {
-				t.Fatalf("got status %d, %d bytes, keep %v; want %d, %d, %v", status, n, keep, tt.status, tt.n, tt.keep)
-			}
-			if rest, _ := io.ReadAll(br); tt.keep && len(rest) != 0 {
-				t.Fatalf("left %q unread on a reusable connection", rest)
-			}
-		})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if status != tt.status || n != tt.n || keep != tt.keep {
+					t.Fatalf("got status %d, %d bytes, keep %v; want %d, %d, %v", status, n, keep, tt.status, tt.n, tt.keep)
+				}
+				rest, _ := io.ReadAll(rd)
+				if rest = append(rr.buf[rr.r:rr.w:rr.w], rest...); tt.keep && len(rest) != 0 {
+					t.Fatalf("left %q unread on a reusable connection", rest)
+				}
+			})
+		}
 	}
 }
 
@@ -70,9 +63,9 @@ func TestReadResponse(t *testing.T) {
 // keep-alive connection delivers them.
 func TestReadResponsePipelined(t *testing.T) {
 	raw := "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabcHTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\n\r\n"
-	br := bufio.NewReader(strings.NewReader(raw))
+	rr, _ := stringReader(raw, func(r io.Reader) io.Reader { return r })
 	for _, want := range []int{200, 404} {
-		status, _, keep, err := readResponse(br, false)
+		status, _, keep, err := rr.readResponse(false)
 		if err != nil || status != want || !keep {
 			t.Fatalf("got %d %v %v, want %d", status, keep, err, want)
 		}
@@ -99,8 +92,9 @@ func FuzzReadResponse(f *testing.F) {
 	f.Add([]byte("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"), false)
 	f.Add([]byte("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"), false)
 	f.Fuzz(func(t *testing.T, raw []byte, head bool) {
-		br := bufio.NewReaderSize(strings.NewReader(string(raw)), 4096)
-		status, n, _, err := readResponse(br, head)
+		rr := respReader{buf: make([]byte, 4096)}
+		rr.reset(strings.NewReader(string(raw)))
+		status, n, _, err := rr.readResponse(head)
 		if err == nil && (status < 100 || status > 999 || n < 0 || n > int64(len(raw))) {
 			t.Fatalf("status %d, %d bytes from %d input bytes", status, n, len(raw))
 		}

@@ -6,10 +6,12 @@ import (
 	"io"
 )
 
-// respParser reads one HTTP/1.1 response from whatever pieces a
-// non-blocking read returns, for the event loop, which cannot block in a
-// bufio.Reader. It follows readResponse's rules exactly (the tests feed both
-// the same bytes) and keeps nothing of the response but a partial line.
+// respParser reads one HTTP/1.1 response from whatever pieces it is fed:
+// the only response parser of the fast path. The event loops feed it what
+// each non-blocking read returns; the goroutine workers feed it through a
+// respReader, which blocks on the connection until the parser is done. It
+// keeps nothing of the response but a partial line, and gives the same
+// result however the bytes are cut.
 type respParser struct {
 	state   parseState
 	head    bool
@@ -34,8 +36,7 @@ const (
 	psTrailers                    // trailer lines, up to the empty one
 )
 
-// maxLine is the longest status, header or chunk line accepted, as the
-// blocking path's 16 KiB bufio.Reader.
+// maxLine is the longest status, header, chunk or trailer line accepted.
 const maxLine = 16 << 10
 
 // reset prepares p for the response to a new request.

@@ -1,10 +1,41 @@
 package load
 
 import (
-	"bufio"
 	"strings"
 	"testing"
 )
+
+// responseCases are the responses the parser is tested on: fed whole, in
+// pieces cut anywhere, and through a respReader.
+var responseCases = []struct {
+	name     string
+	raw      string
+	head     bool
+	status   int
+	n        int64
+	keep     bool
+	wantKind Kind
+}{
+	{name: "content-length", raw: "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", status: 200, n: 5, keep: true},
+	{name: "case-insensitive headers", raw: "HTTP/1.1 200 OK\r\ncOnTeNt-LeNgTh: 2\r\nCONNECTION: Close\r\n\r\nhi", status: 200, n: 2, keep: false},
+	{name: "chunked", raw: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nX-Trailer: y\r\n\r\n", status: 200, n: 11, keep: true},
+	{name: "no length reads to close", raw: "HTTP/1.1 200 OK\r\n\r\nuntil the end", status: 200, n: 13, keep: false},
+	{name: "http/1.0 closes", raw: "HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n", status: 200, keep: false},
+	{name: "http/1.0 keep-alive", raw: "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n", status: 200, keep: true},
+	{name: "head has no body", raw: "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n", head: true, status: 200, keep: true},
+	{name: "204", raw: "HTTP/1.1 204 No Content\r\n\r\n", status: 204, keep: true},
+	{name: "503", raw: "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\nbusy", status: 503, n: 4, keep: true},
+	{name: "no reason phrase", raw: "HTTP/1.1 200\r\nContent-Length: 0\r\n\r\n", status: 200, keep: true},
+	{name: "garbage", raw: "<html>hello</html>\r\n", wantKind: KindProtocol},
+	{name: "bad status", raw: "HTTP/1.1 2x0 OK\r\n\r\n", wantKind: KindProtocol},
+	{name: "bad length", raw: "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", wantKind: KindProtocol},
+	{name: "bad header", raw: "HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", wantKind: KindProtocol},
+	{name: "bad chunk", raw: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", wantKind: KindProtocol},
+	{name: "short body", raw: "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", wantKind: KindClosed},
+	{name: "closed in headers", raw: "HTTP/1.1 200 OK\r\nContent-Le", wantKind: KindClosed},
+	{name: "empty", raw: "", wantKind: KindClosed},
+	{name: "huge header", raw: "HTTP/1.1 200 OK\r\nX: " + strings.Repeat("a", 20000) + "\r\n\r\n", wantKind: KindProtocol},
+}
 
 // parsePieces feeds raw to a respParser cut at the given offsets, then ends
 // the stream as a closed connection does if the response is not complete.
@@ -29,10 +60,9 @@ func parsePieces(raw string, head bool, cuts []int) (status int, n int64, keep b
 	return p.status, p.n, false, 0, nil
 }
 
-// TestRespParserMatchesReadResponse cuts every test response at every
-// offset, and into single bytes: the pieces must parse exactly as the
-// blocking parser reads the whole.
-func TestRespParserMatchesReadResponse(t *testing.T) {
+// TestRespParserCuts feeds every test response whole, cut at every offset,
+// and in single bytes: every way must give the expected result.
+func TestRespParserCuts(t *testing.T) {
 	for _, tt := range responseCases {
 		t.Run(tt.name, func(t *testing.T) {
 			cutsList := [][]int{nil}
@@ -82,22 +112,36 @@ func TestRespParserExtraBytes(t *testing.T) {
 	}
 }
 
-// FuzzRespParser checks, on any bytes and any cut, that the two parsers
-// agree: same status, body length and reuse, or both fail the same way.
+// fuzzCuts turns fuzz bytes into increasing offsets into a string of n
+// bytes: each byte is the length of the next piece, 0 an empty piece.
+func fuzzCuts(lengths []byte, n int) []int {
+	var cuts []int
+	at := 0
+	for _, l := range lengths {
+		at = min(at+int(l), n)
+		cuts = append(cuts, at)
+	}
+	return cuts
+}
+
+// FuzzRespParser checks, on any bytes and any cuts, that the parser does
+// not panic and gives the same result as when fed the bytes whole: same
+// status, body length, reuse and bytes beyond the response, or a failure of
+// the same kind.
 func FuzzRespParser(f *testing.F) {
 	for _, tt := range responseCases {
-		f.Add(tt.raw, tt.head, uint16(len(tt.raw)/2))
+		f.Add(tt.raw, tt.head, []byte{uint8(min(len(tt.raw)/2, 255))})
+		f.Add(tt.raw, tt.head, []byte{1, 0, 2, 3, 5, 8, 13, 21, 34})
 	}
-	f.Fuzz(func(t *testing.T, raw string, head bool, cut uint16) {
-		c := int(cut) % (len(raw) + 1)
-		status, n, keep, _, err := parsePieces(raw, head, []int{c})
-		br := bufio.NewReaderSize(strings.NewReader(raw), 16<<10)
-		wstatus, wn, wkeep, werr := readResponse(br, head)
+	f.Fuzz(func(t *testing.T, raw string, head bool, lengths []byte) {
+		cuts := fuzzCuts(lengths, len(raw))
+		status, n, keep, extra, err := parsePieces(raw, head, cuts)
+		wstatus, wn, wkeep, wextra, werr := parsePieces(raw, head, nil)
 		if Classify(err) != Classify(werr) {
-			t.Fatalf("stream err %v (%v), blocking err %v (%v)", err, Classify(err), werr, Classify(werr))
+			t.Fatalf("cut at %v: err %v (%v), whole: err %v (%v)", cuts, err, Classify(err), werr, Classify(werr))
 		}
-		if err == nil && (status != wstatus || n != wn || keep != wkeep) {
-			t.Fatalf("stream %d %d %v, blocking %d %d %v", status, n, keep, wstatus, wn, wkeep)
+		if err == nil && (status != wstatus || n != wn || keep != wkeep || extra != wextra) {
+			t.Fatalf("cut at %v: %d %d %v %d, whole: %d %d %v %d", cuts, status, n, keep, extra, wstatus, wn, wkeep, wextra)
 		}
 	})
 }
