@@ -55,7 +55,7 @@ func WriteText(w io.Writer, f *File, targets string) {
 		p("phases", "%s", strings.Join(phases, "  "))
 	}
 	if s.Mode == "open" {
-		p("late sends", "%d (started more than %s after their intended time)", r.LateSends, load.LateAfter)
+		p("late sends", "%d (started more than %s after their intended time)", r.LateSends, LateAfter)
 	}
 	if f.Stress != nil {
 		if f.Stress.BrokeAtLevel > 0 {

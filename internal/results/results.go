@@ -20,6 +20,13 @@ import (
 // Readers refuse files of a newer version.
 const SchemaVersion = 1
 
+// LateAfter is the threshold behind a results file's late_sends: a send
+// counts as late when it starts more than this after its intended time.
+// Files do not record it; every file of schema version 1 was written with
+// this value, perftop's engine's own (a test in cmd/perftop holds the two
+// equal). A perftop that makes it configurable must add it to Settings.
+const LateAfter = 10 * time.Millisecond
+
 // File is a results file: the run's Result, when and how it ran. Units are
 // seconds and bytes throughout.
 type File struct {
