@@ -1,0 +1,142 @@
+package session
+
+import (
+	"context"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/perftop/perftop/internal/metrics"
+	"github.com/perftop/perftop/internal/sources/load"
+	"github.com/perftop/perftop/internal/tui"
+)
+
+// Dashboard runs the live dashboard on the terminal, served over SSH as
+// well when Config.SSH asks, until the user quits or ctx ends. The
+// terminal is restored in every case, panics included.
+func (s *Session) Dashboard(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	waitSources := s.startSources(ctx)
+	defer waitSources() // after the server: cancel runs first
+	srv, err := s.startSSH(ctx, nil, true)
+	if err != nil {
+		return err
+	}
+	defer srv.wait()
+	defer cancel()
+	defer s.fewerProcs()()
+	return s.runProgram(ctx, s.model(ctx, viewer{ssh: srv}, nil))
+}
+
+// Serve samples headless and serves the dashboard over SSH until ctx ends
+// or SIGINT or SIGTERM arrives. It needs Config.SSH.
+func (s *Session) Serve(ctx context.Context) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	waitSources := s.startSources(ctx)
+	defer waitSources()
+	srv, err := s.startSSH(ctx, nil, false)
+	if err != nil {
+		stop()
+		return err
+	}
+	<-ctx.Done()
+	srv.wait()
+	return nil
+}
+
+// Test is a load test for the session to run.
+type Test struct {
+	Engine *load.Engine
+	// Headless runs without the dashboard: a progress line a second on
+	// Progress, until the test ends or SIGINT or SIGTERM stops it.
+	Headless bool
+	Progress io.Writer
+}
+
+// LoadTest runs t's engine to its end beside the session's sources, under
+// the dashboard (quitting it stops the test) or headless, served over SSH
+// when Config.SSH asks. A stop by key or signal is a normal end: the
+// result is complete either way.
+func (s *Session) LoadTest(ctx context.Context, t Test) (*load.Result, error) {
+	if t.Headless {
+		return s.headless(ctx, t)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	waitSources := s.startSources(ctx)
+	defer waitSources()
+	done := make(chan struct{})
+	var res *load.Result
+	var runErr error
+	go func() {
+		defer close(done)
+		res, runErr = t.Engine.Run(ctx, s.st)
+	}()
+	srv, err := s.startSSH(ctx, t.Engine, true)
+	if err != nil {
+		t.Engine.Stop()
+		<-done
+		return nil, err
+	}
+	defer srv.wait()
+	defer cancel()
+	err = s.runProgram(ctx, s.model(ctx, viewer{ssh: srv}, t.Engine))
+	t.Engine.Stop()
+	<-done
+	if err != nil {
+		return res, err
+	}
+	return res, runErr
+}
+
+// headless runs t with a progress line a second, served over SSH when
+// Config.SSH asks, until the test ends or SIGINT or SIGTERM stops it. Only
+// the engine writes the Store: a headless run samples nothing else.
+func (s *Session) headless(ctx context.Context, t Test) (*load.Result, error) {
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	srv, err := s.startSSH(sctx, t.Engine, false)
+	if err != nil {
+		return nil, err
+	}
+	defer srv.wait()
+	defer cancel()
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	done := make(chan struct{})
+	var res *load.Result
+	var err2 error
+	go func() {
+		defer close(done)
+		res, err2 = t.Engine.Run(ctx, s.st)
+	}()
+	var sn metrics.Snapshot
+	for {
+		ch := s.st.Changed()
+		select {
+		case <-done:
+			return res, err2
+		case <-ch:
+			s.st.Snapshot(&sn)
+			if lt := sn.LoadTest; lt != nil && lt.State.Live() && t.Progress != nil {
+				io.WriteString(t.Progress, ProgressLine(lt)+"\n")
+			}
+		}
+	}
+}
+
+// Replay shows a finished run's timeline on the load screen, left and
+// right moving through it, until the user quits. lt is the run as a whole;
+// the series of the timeline must be in the Store already.
+func (s *Session) Replay(ctx context.Context, lt *metrics.LoadTest, timeline []metrics.TimelinePoint) error {
+	s.st.SetLoadTest(lt)
+	if timeline == nil {
+		timeline = []metrics.TimelinePoint{}
+	}
+	return s.runProgram(ctx, s.model(ctx, viewer{replay: timeline}, nil))
+}
+
+var _ tui.LoadControl = (*load.Engine)(nil)

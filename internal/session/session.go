@@ -1,0 +1,202 @@
+// Package session runs one perftop: it owns the Store, the sources that
+// write into it (the host, scraped targets, PromQL panels), the refresh
+// interval every source follows, the SSH server, the dashboard program or
+// the headless reporter, and the order things stop in. The dashboard,
+// `perftop run`, `perftop serve` and `perftop report --tui` are the same
+// wiring with different parts switched on; cmd/perftop only turns flags
+// and the config file into a Config.
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/perftop/perftop/internal/metrics"
+	"github.com/perftop/perftop/internal/sources/prom"
+	"github.com/perftop/perftop/internal/sources/promql"
+	"github.com/perftop/perftop/internal/sources/system"
+	"github.com/perftop/perftop/internal/themes"
+	"github.com/perftop/perftop/internal/tui/serve"
+)
+
+// Config is a validated description of a session. Nothing in it has been
+// opened or started: New builds the sources, and the session's run methods
+// open the SSH listener and start everything.
+type Config struct {
+	// Interval is the refresh interval every source starts with.
+	Interval time.Duration
+	// ProcFS is where the host's proc filesystem is mounted ("" is /proc).
+	ProcFS string
+	// Prom are the targets to scrape; PromQL, when set, the server and
+	// panels to query.
+	Prom   []prom.Options
+	PromQL *promql.Options
+	// Display is how the dashboard draws.
+	Display Display
+	// SSH, when set, serves the dashboard over SSH.
+	SSH *SSH
+	// KeepGOMAXPROCS leaves GOMAXPROCS alone (the user set it); otherwise a
+	// dashboard that watches only the host runs on one P (see Dashboard).
+	KeepGOMAXPROCS bool
+	// Log receives what a headless session reports (the SSH address,
+	// logins while no dashboard owns the terminal); nil means io.Discard.
+	Log io.Writer
+}
+
+// Display is how the dashboard draws.
+type Display struct {
+	Themes    themes.Set // nil means the built-ins
+	Theme     string
+	Colorless bool // monochrome: the terminal has no colours, or the user asked
+	// FPS is Bubble Tea's frame rate: DefaultFPS when zero.
+	FPS int
+}
+
+// DefaultFPS is Bubble Tea's frame rate: its renderer flushes on a ticker
+// of this many frames a second, whether anything changed or not, so the
+// rate prices CPU at rest against the time from a key press to the
+// screen. Measured side by side with htop and btop (bench/dashboard.sh,
+// bench/README.md): every tick costs a few wake-ups of the Go runtime,
+// while a key waits up to one frame. 20 is the lowest rate whose key-press
+// p90 stays under 60 ms.
+const DefaultFPS = 20
+
+// SSH describes serving the dashboard over SSH.
+type SSH struct {
+	// Addr is where to listen, e.g. 127.0.0.1:2222.
+	Addr string
+	// Server carries the keys and limits; its Listener, HostKeyPEM, Log,
+	// NewModel and FPS are filled in by the session.
+	Server serve.Options
+	// HostKey is the path of the host key, made (mode 0600) on first use.
+	HostKey string
+	// LogFile, when set, receives logins and denials while a local
+	// dashboard owns the terminal; otherwise they go to Config.Log.
+	LogFile string
+}
+
+// Session is one running perftop. Create it with New.
+type Session struct {
+	cfg      Config
+	st       *metrics.Store
+	host     *system.Source
+	scrapers []*prom.Scraper
+	promql   *promql.Source
+	interval atomic.Int64 // nanoseconds: what SetInterval last set
+}
+
+// New builds the session's sources from cfg. It starts nothing and opens
+// nothing; it fails only on a PromQL server it cannot make a client for.
+func New(cfg Config) (*Session, error) {
+	if cfg.Log == nil {
+		cfg.Log = io.Discard
+	}
+	if cfg.Display.FPS <= 0 {
+		cfg.Display.FPS = DefaultFPS
+	}
+	s := &Session{cfg: cfg, st: metrics.NewStore(metrics.DefaultRingCapacity)}
+	s.interval.Store(int64(max(cfg.Interval, metrics.MinInterval)))
+	s.host = system.New(system.Options{Interval: cfg.Interval, ProcFS: cfg.ProcFS})
+	for _, o := range cfg.Prom {
+		s.scrapers = append(s.scrapers, prom.New(o))
+	}
+	if cfg.PromQL != nil {
+		q, err := promql.New(*cfg.PromQL)
+		if err != nil {
+			return nil, fmt.Errorf("--prom-server: %w", err)
+		}
+		s.promql = q
+	}
+	return s, nil
+}
+
+// Store is the session's Store, which every source writes and every view
+// reads.
+func (s *Session) Store() *metrics.Store { return s.st }
+
+// Interval is the refresh interval of the moment.
+func (s *Session) Interval() time.Duration { return time.Duration(s.interval.Load()) }
+
+// SetInterval changes the refresh interval of every source at once: the
+// host sampler, every scrape and the PromQL panels' step. The dashboard's
+// +/- keys call it.
+func (s *Session) SetInterval(d time.Duration) {
+	d = max(d, metrics.MinInterval)
+	s.interval.Store(int64(d))
+	for _, src := range s.sources() {
+		if iv, ok := src.(interface{ SetInterval(time.Duration) }); ok {
+			iv.SetInterval(d)
+		}
+	}
+}
+
+// source is what a session runs in the background.
+type source interface {
+	Name() string
+	Run(ctx context.Context, st *metrics.Store) error
+}
+
+var (
+	_ source = (*system.Source)(nil)
+	_ source = (*prom.Scraper)(nil)
+	_ source = (*promql.Source)(nil)
+)
+
+func (s *Session) sources() []source {
+	out := []source{s.host}
+	for _, sc := range s.scrapers {
+		out = append(out, sc)
+	}
+	if s.promql != nil {
+		out = append(out, s.promql)
+	}
+	return out
+}
+
+// onlyHost reports whether the session watches nothing but this host.
+func (s *Session) onlyHost() bool {
+	return len(s.scrapers) == 0 && s.promql == nil && s.cfg.SSH == nil
+}
+
+// startSources runs each source in its own goroutine until ctx ends, and
+// returns a function that waits for them. A source that panics is reported
+// as down in the store instead of taking the terminal with it.
+func (s *Session) startSources(ctx context.Context) (wait func()) {
+	var wg sync.WaitGroup
+	for _, src := range s.sources() {
+		wg.Go(func() {
+			defer func() {
+				if r := recover(); r != nil {
+					s.st.SetHealth(src.Name(), metrics.Health{LastError: fmt.Sprintf("crashed: %v", r)})
+				}
+			}()
+			if err := src.Run(ctx, s.st); err != nil && !errors.Is(err, context.Canceled) {
+				s.st.SetHealth(src.Name(), metrics.Health{LastError: err.Error()})
+			}
+		})
+	}
+	return wg.Wait
+}
+
+// watch forwards the families the dashboard charts to the target's scraper.
+func (s *Session) watch(url string, families []string) {
+	for _, sc := range s.scrapers {
+		if sc.URL() == url {
+			sc.Watch(families)
+		}
+	}
+}
+
+// promURLs lists the scraped targets in the order given.
+func (s *Session) promURLs() []string {
+	out := make([]string, len(s.scrapers))
+	for i, sc := range s.scrapers {
+		out[i] = sc.URL()
+	}
+	return out
+}
