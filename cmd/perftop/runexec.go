@@ -40,7 +40,7 @@ func runTest(ctx context.Context, cfg config, spec *testSpec, e *env) error {
 			return usagef("-o: %v", err)
 		}
 		defer tl.Close()
-		opts.OnTimeline = tl.Append
+		opts.OnTimeline = func(p load.TimelinePoint) { tl.Append(timelinePointOf(p)) }
 	}
 	if len(spec.slos) > 0 {
 		opts.Judge = func(lt *metrics.LoadTest) []metrics.Objective { return objectives(spec.slos, lt) }

@@ -60,7 +60,7 @@ func BenchmarkTimelineAppend(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer tl.Close()
-	p := load.TimelinePoint{Seconds: 1, Requests: 500, RPS: 500, P50: 0.003, P99: 0.007}
+	p := TimelinePoint{Seconds: 1, Requests: 500, RPS: 500, P50: 0.003, P99: 0.007}
 	b.ReportAllocs()
 	for b.Loop() {
 		tl.Append(p)

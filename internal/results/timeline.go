@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"os"
 	"time"
-
-	"github.com/perftop/perftop/internal/sources/load"
 )
 
 // Timeline streams a run's timeline to OUT.timeline.jsonl while it runs,
@@ -31,7 +29,7 @@ func CreateTimeline(path string) (*Timeline, error) {
 
 // Append writes one entry as a whole line; the first write error stops the
 // streaming and is kept for Close.
-func (t *Timeline) Append(p load.TimelinePoint) {
+func (t *Timeline) Append(p TimelinePoint) {
 	if t.err != nil {
 		return
 	}
