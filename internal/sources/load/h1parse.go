@@ -162,3 +162,128 @@ func (p *respParser) eof() (done bool, err error) {
 // keep says whether the connection can carry another request after a
 // complete response.
 func (p *respParser) keep() bool { return p.f.keep }
+
+// parseStatusLine parses "HTTP/1.1 200 OK\r\n". keep is the version's
+// default: HTTP/1.1 keeps the connection alive, 1.0 does not.
+func parseStatusLine(line []byte) (status int, keep bool, err error) {
+	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) || line[8] != ' ' {
+		return 0, false, fmt.Errorf("status line %q: %w", trimCRLF(line), errProtocol)
+	}
+	status = int(atoi3(line[9:12]))
+	if status < 100 || (len(line) > 12 && line[12] != ' ' && line[12] != '\r' && line[12] != '\n') {
+		return 0, false, fmt.Errorf("status line %q: %w", trimCRLF(line), errProtocol)
+	}
+	return status, line[7] == '1', nil
+}
+
+// framing is what the headers say about the body and the connection.
+type framing struct {
+	length  int64 // Content-Length, -1 when absent
+	chunked bool
+	keep    bool
+}
+
+// header takes one header line (without its CRLF) into f.
+func (f *framing) header(h []byte) error {
+	colon := bytes.IndexByte(h, ':')
+	if colon <= 0 {
+		return fmt.Errorf("header line %q: %w", h, errProtocol)
+	}
+	name, value := h[:colon], bytes.TrimSpace(h[colon+1:])
+	switch {
+	case asciiEqualFold(name, "content-length"):
+		v, ok := parseLength(value)
+		if !ok {
+			return fmt.Errorf("content-length %q: %w", value, errProtocol)
+		}
+		f.length = v
+	case asciiEqualFold(name, "transfer-encoding"):
+		f.chunked = bytes.Contains(bytes.ToLower(value), []byte("chunked"))
+	case asciiEqualFold(name, "connection"):
+		switch {
+		case asciiEqualFold(value, "close"):
+			f.keep = false
+		case asciiEqualFold(value, "keep-alive"):
+			f.keep = true
+		}
+	}
+	return nil
+}
+
+// hasBody says whether a response of this status to this method has a body.
+func hasBody(status int, head bool) bool {
+	return !head && status != 204 && status != 304 && status >= 200
+}
+
+func trimCRLF(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+func atoi3(b []byte) int64 {
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return -1
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n
+}
+
+func parseLength(b []byte) (int64, bool) {
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
+}
+
+func parseHex(b []byte) (int64, bool) {
+	if i := bytes.IndexByte(b, ';'); i >= 0 { // chunk extensions
+		b = b[:i]
+	}
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || len(b) > 15 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			n = n<<4 | int64(c-'0')
+		case c >= 'a' && c <= 'f':
+			n = n<<4 | int64(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			n = n<<4 | int64(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return n, true
+}
+
+// asciiEqualFold compares b with a lower-case ASCII string, ignoring case.
+func asciiEqualFold(b []byte, lower string) bool {
+	if len(b) != len(lower) {
+		return false
+	}
+	for i := range b {
+		c := b[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
+}
