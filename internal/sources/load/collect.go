@@ -59,6 +59,28 @@ func (c *collector) begin(t time.Time) {
 // collect drains the shards, publishes the window to st and appends it to
 // the timeline.
 func (c *collector) collect(now time.Time, st *metrics.Store, state metrics.TestState) *metrics.LoadTest {
+	dt := c.drain(now)
+	lt := c.loadTest(now, dt, state)
+	c.last = lt
+	c.publish(now, dt, lt, st)
+	if dt >= c.e.o.Interval/2 || state == metrics.TestDone {
+		w := lt.Window
+		p := TimelinePoint{
+			Seconds: lt.Elapsed.Seconds(), Requests: w.Requests, Errors: w.Errors, RPS: w.RPS,
+			P50: w.Latency.P50, P99: w.Latency.P99, InFlight: lt.InFlight,
+		}
+		c.timeline = append(c.timeline, p)
+		if c.e.o.OnTimeline != nil {
+			c.e.o.OnTimeline(p)
+		}
+	}
+	return lt
+}
+
+// drain moves the shards' latencies into the window's histograms and the
+// totals, sums their counters and the process's CPU time, and returns the
+// time since the last collection.
+func (c *collector) drain(now time.Time) time.Duration {
 	e := c.e
 	c.win.each(func(dst *hdrhistogram.Histogram, pick func(*shard) *metrics.Recorder) {
 		dst.Reset()
@@ -83,7 +105,13 @@ func (c *collector) collect(now time.Time, st *metrics.Store, state metrics.Test
 		c.cpuPct = float64(cpu-c.cpuPrev) / float64(dt) * 100
 	}
 	c.cpuPrev = cpu
+	return dt
+}
 
+// loadTest is the test's state after drain: the window of dt, the totals,
+// and the objectives judged on them.
+func (c *collector) loadTest(now time.Time, dt time.Duration, state metrics.TestState) *metrics.LoadTest {
+	e := c.e
 	reqs := c.cur.finished - c.prev.finished
 	errs := c.cur.failed - c.prev.failed
 	w := metrics.Window{Duration: dt, Requests: reqs, Errors: errs, Latency: quantiles(c.win.latency)}
@@ -124,15 +152,20 @@ func (c *collector) collect(now time.Time, st *metrics.Store, state metrics.Test
 	if e.o.Judge != nil {
 		lt.Objectives = e.o.Judge(lt)
 	}
-	c.last = lt
+	return lt
+}
 
+// publish writes lt's window to the Store's series and lt itself as the
+// Store's load test.
+func (c *collector) publish(now time.Time, dt time.Duration, lt *metrics.LoadTest, st *metrics.Store) {
+	w := lt.Window
 	b := &c.batch
 	b.Reset(now)
 	b.Add(metrics.KeyLoadRPS, w.RPS)
-	b.Add(metrics.KeyLoadTarget, level)
+	b.Add(metrics.KeyLoadTarget, lt.Target)
 	b.Add(metrics.KeyLoadErrorPct, w.ErrorPercent)
-	b.Add(metrics.KeyLoadInFlight, float64(inFlight))
-	if reqs > 0 {
+	b.Add(metrics.KeyLoadInFlight, float64(lt.InFlight))
+	if w.Requests > 0 {
 		b.Add(metrics.KeyLoadP50, w.Latency.P50)
 		b.Add(metrics.KeyLoadP90, w.Latency.P90)
 		b.Add(metrics.KeyLoadP99, w.Latency.P99)
@@ -151,17 +184,6 @@ func (c *collector) collect(now time.Time, st *metrics.Store, state metrics.Test
 			tx.SetLoadTest(lt)
 		})
 	}
-	if dt >= c.e.o.Interval/2 || state == metrics.TestDone {
-		p := TimelinePoint{
-			Seconds: elapsed.Seconds(), Requests: reqs, Errors: errs, RPS: w.RPS,
-			P50: w.Latency.P50, P99: w.Latency.P99, InFlight: inFlight,
-		}
-		c.timeline = append(c.timeline, p)
-		if e.o.OnTimeline != nil {
-			e.o.OnTimeline(p)
-		}
-	}
-	return lt
 }
 
 // quantiles reads a histogram of microseconds as seconds.

@@ -98,6 +98,9 @@ func scriptedServer(t *testing.T, respond func(n int) (answer string, close bool
 // TestClosedLoopConnectionEdges: servers that close kept-alive connections,
 // send large or chunked bodies, take large request bodies or never answer.
 // Each case runs on event loops and on goroutines, with the same results.
+//
+// It is longer than a function should be because most of it is the table of
+// cases, each a server's script and its checks, read side by side.
 func TestClosedLoopConnectionEdges(t *testing.T) {
 	big := strings.Repeat("x", 1<<20)
 	chunked := "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" +

@@ -46,6 +46,23 @@ type scenarioFile struct {
 // with a "requests" list. readFile loads body_file entries (relative paths
 // are the caller's business). Errors name the request and the field.
 func ParseScenario(data []byte, readFile func(string) ([]byte, error)) ([]Request, error) {
+	list, err := decodeScenario(data)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Request, 0, len(list))
+	for i, sr := range list {
+		r, err := scenarioRequest(i, sr, readFile)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// decodeScenario decodes a scenario's requests, refusing an empty one.
+func decodeScenario(data []byte) ([]ScenarioRequest, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, fmt.Errorf("scenario: %s", printable.Line(err.Error()))
@@ -72,58 +89,59 @@ func ParseScenario(data []byte, readFile func(string) ([]byte, error)) ([]Reques
 	if len(list) == 0 {
 		return nil, errors.New("scenario has no requests")
 	}
-	out := make([]Request, 0, len(list))
-	for i, sr := range list {
-		name := sr.Name
-		if name == "" {
-			name = "#" + strconv.Itoa(i+1)
-		}
-		fail := func(format string, args ...any) error {
-			return fmt.Errorf("scenario request %s: %s", name, fmt.Sprintf(format, args...))
-		}
-		u, err := ParseURL(sr.URL)
-		if err != nil {
-			return nil, fail("%v", err)
-		}
-		r := Request{Name: sr.Name, Method: sr.Method, URL: u, Weight: sr.Weight, Header: http.Header{}}
-		if r.Method == "" {
-			r.Method = http.MethodGet
-		}
-		if r.Weight == 0 {
-			r.Weight = 1
-		}
-		if r.Weight < 0 {
-			return nil, fail("weight %d must be 1 or more", r.Weight)
-		}
-		for k, v := range sr.Headers {
-			name, value, err := ParseHeader(k + ": " + v)
-			if err != nil {
-				return nil, fail("%v", err)
-			}
-			r.Header.Add(name, value)
-		}
-		switch {
-		case sr.Body != "" && sr.BodyFile != "":
-			return nil, fail("has both body and body_file")
-		case sr.BodyFile != "":
-			b, err := readFile(sr.BodyFile)
-			if err != nil {
-				return nil, fail("body_file: %v", err)
-			}
-			r.Body = b
-		default:
-			r.Body = []byte(sr.Body)
-		}
-		if sr.Think != "" {
-			d, err := time.ParseDuration(sr.Think)
-			if err != nil || d < 0 {
-				return nil, fail("think %q is not a duration like 100ms", sr.Think)
-			}
-			r.Think = d
-		}
-		out = append(out, r)
+	return list, nil
+}
+
+// scenarioRequest checks the scenario's request i and makes it a Request.
+func scenarioRequest(i int, sr ScenarioRequest, readFile func(string) ([]byte, error)) (Request, error) {
+	name := sr.Name
+	if name == "" {
+		name = "#" + strconv.Itoa(i+1)
 	}
-	return out, nil
+	fail := func(format string, args ...any) error {
+		return fmt.Errorf("scenario request %s: %s", name, fmt.Sprintf(format, args...))
+	}
+	u, err := ParseURL(sr.URL)
+	if err != nil {
+		return Request{}, fail("%v", err)
+	}
+	r := Request{Name: sr.Name, Method: sr.Method, URL: u, Weight: sr.Weight, Header: http.Header{}}
+	if r.Method == "" {
+		r.Method = http.MethodGet
+	}
+	if r.Weight == 0 {
+		r.Weight = 1
+	}
+	if r.Weight < 0 {
+		return Request{}, fail("weight %d must be 1 or more", r.Weight)
+	}
+	for k, v := range sr.Headers {
+		name, value, err := ParseHeader(k + ": " + v)
+		if err != nil {
+			return Request{}, fail("%v", err)
+		}
+		r.Header.Add(name, value)
+	}
+	switch {
+	case sr.Body != "" && sr.BodyFile != "":
+		return Request{}, fail("has both body and body_file")
+	case sr.BodyFile != "":
+		b, err := readFile(sr.BodyFile)
+		if err != nil {
+			return Request{}, fail("body_file: %v", err)
+		}
+		r.Body = b
+	default:
+		r.Body = []byte(sr.Body)
+	}
+	if sr.Think != "" {
+		d, err := time.ParseDuration(sr.Think)
+		if err != nil || d < 0 {
+			return Request{}, fail("think %q is not a duration like 100ms", sr.Think)
+		}
+		r.Think = d
+	}
+	return r, nil
 }
 
 // Distinct expands each request into n variants with a perftop_id query
