@@ -10,11 +10,12 @@ import (
 	"time"
 )
 
-// The HTTP/1.1 fast path. net/http costs about twice wrk's CPU per request
-// on loopback (allocations, header maps, goroutines per connection); for the
-// common case — plain keep-alive requests with no redirects or proxies —
-// perftop writes each request from bytes serialised once and reads only what
-// it needs of the response: the status, the framing, and the body length.
+// The HTTP/1.1 fast path. net/http costs more CPU per request than wrk
+// (allocations, header maps, goroutines per connection; bench/README.md has
+// the figures); for the common case — plain keep-alive requests with no
+// redirects or proxies — perftop writes each request from bytes serialised
+// once and reads only what it needs of the response: the status, the
+// framing, and the body length, through respParser (h1parse.go).
 
 // h1Conn is one worker's keep-alive connection. It is used by one goroutine
 // at a time.
