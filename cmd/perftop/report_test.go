@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/perftop/perftop/internal/results"
-	"github.com/perftop/perftop/internal/sources/load"
 )
 
 func resultsFile(t *testing.T, dir, name string, rps, p99 float64) string {
@@ -15,9 +14,9 @@ func resultsFile(t *testing.T, dir, name string, rps, p99 float64) string {
 	path := filepath.Join(dir, name)
 	f := &results.File{SchemaVersion: results.SchemaVersion, Tool: "perftop", Stopped: "completed",
 		Settings: results.Settings{Mode: "closed", Concurrency: 10, Targets: []results.Target{{Method: "GET", URL: "http://svc/"}}},
-		Result: &load.Result{Requests: 1000, ThroughputRPS: rps, DurationSeconds: 10,
-			Latency:  load.LatencySummary{Count: 1000, P50: p99 / 4, P90: p99 / 2, P95: p99 / 1.5, P99: p99, P999: p99, Max: p99, Mean: p99 / 3},
-			Timeline: []load.TimelinePoint{{Seconds: 1, Requests: 100, RPS: rps, P50: p99 / 4, P99: p99}}}}
+		Result: &results.Result{Requests: 1000, ThroughputRPS: rps, DurationSeconds: 10,
+			Latency:  results.LatencySummary{Count: 1000, P50: p99 / 4, P90: p99 / 2, P95: p99 / 1.5, P99: p99, P999: p99, Max: p99, Mean: p99 / 3},
+			Timeline: []results.TimelinePoint{{Seconds: 1, Requests: 100, RPS: rps, P50: p99 / 4, P99: p99}}}}
 	if err := results.WriteFile(path, f); err != nil {
 		t.Fatal(err)
 	}

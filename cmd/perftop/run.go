@@ -346,7 +346,7 @@ func checkWritable(path string) error {
 func settingsOf(f *runFlags, o load.Options) results.Settings {
 	s := results.Settings{
 		Mode: "closed", Concurrency: o.Concurrency, MaxInFlight: o.MaxInFlight,
-		DurationSeconds: o.Duration.Seconds(), Requests: o.MaxRequests, Stages: o.Stages, Profile: f.profile,
+		DurationSeconds: o.Duration.Seconds(), Requests: o.MaxRequests, Stages: resultsStages(o.Stages), Profile: f.profile,
 		TimeoutSeconds: o.Client.Timeout.Seconds(), HTTP2: f.http2, Insecure: f.insecure, KeepAlive: !f.noKeepAlive,
 		MaxRedirects: f.maxRedirects, UnixSocket: f.unixSocket, Host: f.host,
 	}

@@ -94,36 +94,31 @@ func runTest(ctx context.Context, cfg config, spec *testSpec, e *env) error {
 	if err != nil {
 		return err
 	}
-	f := &results.File{
-		SchemaVersion: results.SchemaVersion, Tool: "perftop", Version: version,
-		StartedAt: started.UTC(), EndedAt: time.Now().UTC(), Stopped: "completed",
-		Settings: spec.settings, Result: res,
-	}
-	f.Settings.Transport = "net/http"
-	if eng.FastPath() {
-		f.Settings.Transport = "fast-http1"
-	}
-	f.Settings.EventLoop = eng.EventLoop()
-	if eng.Stopped() {
-		f.Stopped = "stopped"
-	}
-	if aborted {
-		f.Stopped = "aborted" // an SLO breach held for the grace window
-	}
-	if spec.profile != nil && spec.profile.Stress != nil {
-		w := spec.profile.Stress
-		w.Finish()
-		f.Stress = &results.Stress{LastGoodLevel: w.LastGood, BrokeAtLevel: w.BrokeAt, BrokeBecause: w.BrokeWhy}
-		if w.BrokeAt > 0 {
-			f.Stopped = "broke"
-		}
-	}
-	if len(spec.slos) > 0 {
-		f.SLOs = results.Judge(spec.slos, measuredOf(res))
-	}
-	if err := f.EncodeHistogram(); err != nil {
+	f, err := resultsFileOf(runInfoOf(spec, eng, started, aborted), res)
+	if err != nil {
 		return err
 	}
+	return reportRun(f, spec, e)
+}
+
+// runInfoOf is what the results file records of a finished run besides
+// the engine's result. It closes a stress profile's last step.
+func runInfoOf(spec *testSpec, eng *load.Engine, started time.Time, aborted bool) runInfo {
+	run := runInfo{
+		Version: version, Settings: spec.settings, Started: started, Ended: time.Now(),
+		FastPath: eng.FastPath(), EventLoop: eng.EventLoop(), Stopped: eng.Stopped(), Aborted: aborted,
+		SLOs: spec.slos,
+	}
+	if spec.profile != nil && spec.profile.Stress != nil {
+		run.Stress = spec.profile.Stress
+		run.Stress.Finish()
+	}
+	return run
+}
+
+// reportRun prints a finished run's summary and writes its results file
+// when -o asks; a breached SLO is then a gate error.
+func reportRun(f *results.File, spec *testSpec, e *env) error {
 	results.WriteText(e.stdout, f, spec.targets)
 	if spec.out != "" {
 		if err := results.WriteFile(spec.out, f); err != nil {
@@ -143,20 +138,7 @@ func runTest(ctx context.Context, cfg config, spec *testSpec, e *env) error {
 	return nil
 }
 
-// measuredOf is what a finished run's SLOs are judged on.
-func measuredOf(r *load.Result) results.Measured {
-	l := r.Latency
-	m := results.Measured{
-		Latency:    map[string]float64{"p50": l.P50, "p90": l.P90, "p95": l.P95, "p99": l.P99, "p999": l.P999, "max": l.Max, "mean": l.Mean},
-		Throughput: r.ThroughputRPS,
-	}
-	if r.Requests > 0 {
-		m.ErrorRate = float64(r.Errors) / float64(r.Requests)
-	}
-	return m
-}
-
-// liveMeasured is the same for a run in progress: the run so far.
+// liveMeasured is what SLOs are judged on during a run: the run so far.
 func liveMeasured(lt *metrics.LoadTest) results.Measured {
 	q := lt.Latency
 	m := results.Measured{Latency: map[string]float64{"p50": q.P50, "p90": q.P90, "p95": q.P95, "p99": q.P99, "p999": q.P999, "max": q.Max, "mean": q.Mean}}

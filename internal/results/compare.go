@@ -29,7 +29,7 @@ type Delta struct {
 
 // Compare computes the deltas between two runs.
 func Compare(before, after *File) []Delta {
-	b, a := measuredOf(before), measuredOf(after)
+	b, a := before.Measured(), after.Measured()
 	out := make([]Delta, 0, len(compared))
 	for _, c := range compared {
 		slo := SLO{Metric: c.name}
@@ -48,19 +48,6 @@ func Compare(before, after *File) []Delta {
 		out = append(out, d)
 	}
 	return out
-}
-
-func measuredOf(f *File) Measured {
-	r := f.Result
-	l := r.Latency
-	m := Measured{
-		Latency:    map[string]float64{"p50": l.P50, "p90": l.P90, "p95": l.P95, "p99": l.P99, "p999": l.P999, "max": l.Max, "mean": l.Mean},
-		Throughput: r.ThroughputRPS,
-	}
-	if r.Requests > 0 {
-		m.ErrorRate = float64(r.Errors) / float64(r.Requests)
-	}
-	return m
 }
 
 // Gate is a regression limit for CI: p99>+10% fails when p99 grew by more

@@ -5,13 +5,11 @@ import (
 	"math"
 	"strings"
 	"testing"
-
-	"github.com/perftop/perftop/internal/sources/load"
 )
 
 func run(rps float64, reqs, errs int64, p99 float64) *File {
 	return &File{SchemaVersion: SchemaVersion, Settings: Settings{Mode: "open", Rate: 100},
-		Result: &load.Result{Requests: reqs, Errors: errs, ThroughputRPS: rps, Latency: load.LatencySummary{P50: p99 / 4, P99: p99, Max: p99 * 2, Mean: p99 / 3, P90: p99 / 2, P95: p99 / 1.5, P999: p99 * 1.5}}}
+		Result: &Result{Requests: reqs, Errors: errs, ThroughputRPS: rps, Latency: LatencySummary{P50: p99 / 4, P99: p99, Max: p99 * 2, Mean: p99 / 3, P90: p99 / 2, P95: p99 / 1.5, P999: p99 * 1.5}}}
 }
 
 func TestCompare(t *testing.T) {

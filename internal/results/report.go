@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/perftop/perftop/internal/sources/load"
 	"github.com/perftop/perftop/internal/units"
 )
 
@@ -80,7 +79,7 @@ func WriteText(w io.Writer, f *File, targets string) {
 	}
 }
 
-func latencyLine(l load.LatencySummary) string {
+func latencyLine(l LatencySummary) string {
 	if l.Count == 0 {
 		return "-"
 	}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/perftop/perftop/internal/metrics"
-	"github.com/perftop/perftop/internal/sources/load"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -39,16 +38,15 @@ func fixture(t testing.TB) *File {
 	for i := int64(0); i < 30000; i++ {
 		_ = h.RecordValue(1000 + i%5000 + (i%997)*(i%3)) // 1 to ~8 ms, a tail
 	}
-	r := &load.Result{
+	r := &Result{
 		Requests: 30000, Errors: 30, DurationSeconds: 60, ThroughputRPS: 499.5, RequestRateRPS: 500,
-		Latency:          load.LatencySummary{Count: 30000, Min: 0.001, Mean: 0.0035, P50: 0.0033, P90: 0.0055, P95: 0.0061, P99: 0.0071, P999: 0.0078, Max: 0.0079},
-		StatusCodes:      map[string]int64{"200": 29970, "503": 30},
-		ErrorsByKind:     map[string]int64{"status_5xx": 30},
-		Phases:           map[string]load.LatencySummary{"connect": {Count: 12, P50: 0.0002, P99: 0.0009}},
-		LatencyHistogram: h,
+		Latency:      LatencySummary{Count: 30000, Min: 0.001, Mean: 0.0035, P50: 0.0033, P90: 0.0055, P95: 0.0061, P99: 0.0071, P999: 0.0078, Max: 0.0079},
+		StatusCodes:  map[string]int64{"200": 29970, "503": 30},
+		ErrorsByKind: map[string]int64{"status_5xx": 30},
+		Phases:       map[string]LatencySummary{"connect": {Count: 12, P50: 0.0002, P99: 0.0009}},
 	}
 	for s := 1; s <= 60; s++ {
-		r.Timeline = append(r.Timeline, load.TimelinePoint{Seconds: float64(s), Requests: 500, Errors: int64(s % 2), RPS: 500, P50: 0.003 + float64(s%5)/1e4, P99: 0.007, InFlight: 2})
+		r.Timeline = append(r.Timeline, TimelinePoint{Seconds: float64(s), Requests: 500, Errors: int64(s % 2), RPS: 500, P50: 0.003 + float64(s%5)/1e4, P99: 0.007, InFlight: 2})
 	}
 	f := &File{
 		SchemaVersion: SchemaVersion, Tool: "perftop", Version: "test", Stopped: "completed",
@@ -58,7 +56,7 @@ func fixture(t testing.TB) *File {
 		Result: r,
 	}
 	f.SLOs = Judge(mustSLOs(t, "p99<10ms,error_rate<0.05%"), Measured{Latency: map[string]float64{"p99": r.Latency.P99}, ErrorRate: 0.001})
-	if err := f.EncodeHistogram(); err != nil {
+	if err := f.EncodeHistogram(h); err != nil {
 		t.Fatal(err)
 	}
 	return f

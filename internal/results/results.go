@@ -12,8 +12,6 @@ import (
 	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
-
-	"github.com/perftop/perftop/internal/sources/load"
 )
 
 // SchemaVersion is the version of the results file this perftop writes.
@@ -28,7 +26,8 @@ const SchemaVersion = 1
 const LateAfter = 10 * time.Millisecond
 
 // File is a results file: the run's Result, when and how it ran. Units are
-// seconds and bytes throughout.
+// seconds and bytes throughout. Its JSON form is the file's schema: field
+// names, order and encoding are part of SchemaVersion.
 type File struct {
 	SchemaVersion int       `json:"schema_version"`
 	Tool          string    `json:"tool"`
@@ -40,7 +39,9 @@ type File struct {
 	// "aborted" (--abort-on-slo).
 	Stopped  string   `json:"stopped"`
 	Settings Settings `json:"settings"`
-	*load.Result
+	// Result's fields are the file's top-level measurements; ReadFile
+	// refuses a file without any.
+	*Result
 	Stress *Stress   `json:"stress,omitempty"`
 	SLOs   []Verdict `json:"slos,omitempty"`
 	// LatencyHDR is the whole run's latency histogram (microseconds, 1µs
@@ -50,12 +51,13 @@ type File struct {
 	LatencyHDR string `json:"latency_histogram_hdr,omitempty"`
 }
 
-// EncodeHistogram sets f.LatencyHDR from the result's histogram.
-func (f *File) EncodeHistogram() error {
-	if f.Result == nil || f.LatencyHistogram == nil {
+// EncodeHistogram sets f.LatencyHDR from h, the whole run's latency in
+// microseconds; a nil h leaves it as it is.
+func (f *File) EncodeHistogram(h *hdrhistogram.Histogram) error {
+	if h == nil {
 		return nil
 	}
-	b, err := f.LatencyHistogram.Encode(hdrhistogram.V2CompressedEncodingCookieBase)
+	b, err := h.Encode(hdrhistogram.V2CompressedEncodingCookieBase)
 	if err != nil {
 		return fmt.Errorf("encode latency histogram: %w", err)
 	}
@@ -74,50 +76,6 @@ func (f *File) Histogram() (*hdrhistogram.Histogram, error) {
 		return nil, fmt.Errorf("latency histogram: %w", err)
 	}
 	return h, nil
-}
-
-// Settings are the test's settings as given, minus secrets: URLs lose their
-// passwords and headers keep only their names.
-type Settings struct {
-	Mode            string       `json:"mode"` // "closed" or "open"
-	Concurrency     int          `json:"concurrency,omitempty"`
-	Rate            float64      `json:"rate,omitempty"`
-	MaxInFlight     int          `json:"max_inflight,omitempty"`
-	DurationSeconds float64      `json:"duration_seconds,omitempty"`
-	Requests        int64        `json:"requests,omitempty"`
-	Stages          []load.Stage `json:"stages,omitempty"`
-	StagesOf        string       `json:"stages_of,omitempty"`
-	Profile         string       `json:"profile,omitempty"`
-	Targets         []Target     `json:"targets"`
-	TimeoutSeconds  float64      `json:"timeout_seconds"`
-	HTTP2           bool         `json:"http2"`
-	Insecure        bool         `json:"insecure"`
-	KeepAlive       bool         `json:"keepalive"`
-	MaxRedirects    int          `json:"max_redirects"`
-	UnixSocket      string       `json:"unix_socket,omitempty"`
-	Host            string       `json:"host,omitempty"`
-	Transport       string       `json:"transport"` // "fast-http1" or "net/http"
-	// EventLoop says the closed loop's workers ran on event loops rather
-	// than as goroutines: compare like with like.
-	EventLoop bool `json:"event_loop,omitempty"`
-}
-
-// Target is one request of the mix.
-type Target struct {
-	Name         string   `json:"name,omitempty"`
-	Method       string   `json:"method"`
-	URL          string   `json:"url"`
-	Weight       int      `json:"weight"`
-	HeaderNames  []string `json:"header_names,omitempty"`
-	BodyBytes    int      `json:"body_bytes,omitempty"`
-	ThinkSeconds float64  `json:"think_seconds,omitempty"`
-}
-
-// Stress is a stress profile's finding.
-type Stress struct {
-	LastGoodLevel float64 `json:"last_good_level"`
-	BrokeAtLevel  float64 `json:"broke_at_level,omitempty"`
-	BrokeBecause  string  `json:"broke_because,omitempty"`
 }
 
 // WriteFile writes f to path atomically: to a temporary file in the same

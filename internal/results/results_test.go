@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/perftop/perftop/internal/metrics"
-	"github.com/perftop/perftop/internal/sources/load"
 )
 
 func TestWriteReadRoundTrip(t *testing.T) {
@@ -17,7 +16,7 @@ func TestWriteReadRoundTrip(t *testing.T) {
 	f := &File{
 		SchemaVersion: SchemaVersion, Tool: "perftop", Version: "test", StartedAt: time.Unix(0, 0).UTC(), Stopped: "completed",
 		Settings: Settings{Mode: "closed", Concurrency: 5, Targets: []Target{{Method: "GET", URL: "http://x/", Weight: 1}}},
-		Result:   &load.Result{Requests: 10, StatusCodes: map[string]int64{"200": 10}, Timeline: []load.TimelinePoint{{Seconds: 1, Requests: 10}}},
+		Result:   &Result{Requests: 10, StatusCodes: map[string]int64{"200": 10}, Timeline: []TimelinePoint{{Seconds: 1, Requests: 10}}},
 	}
 	if err := WriteFile(path, f); err != nil {
 		t.Fatal(err)
@@ -61,7 +60,7 @@ func TestReadFileRejects(t *testing.T) {
 }
 
 func TestWriteFileToMissingDir(t *testing.T) {
-	err := WriteFile(filepath.Join(t.TempDir(), "nope", "run.json"), &File{Result: &load.Result{}})
+	err := WriteFile(filepath.Join(t.TempDir(), "nope", "run.json"), &File{Result: &Result{}})
 	if err == nil || !strings.Contains(err.Error(), "write results") {
 		t.Fatalf("err = %v", err)
 	}
@@ -72,8 +71,8 @@ func TestHistogramRoundTrip(t *testing.T) {
 	for i := int64(1); i <= 10000; i++ {
 		_ = h.RecordValue(i * 7)
 	}
-	f := &File{SchemaVersion: SchemaVersion, Result: &load.Result{Requests: 10000, LatencyHistogram: h}}
-	if err := f.EncodeHistogram(); err != nil {
+	f := &File{SchemaVersion: SchemaVersion, Result: &Result{Requests: 10000}}
+	if err := f.EncodeHistogram(h); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "r.json")

@@ -1,5 +1,47 @@
 package results
 
+import "time"
+
+// Result is what a run measured, as its results file keeps it: a File
+// embeds it, so its fields sit at the top level of the file. Units are
+// seconds and bytes; rates are per second.
+type Result struct {
+	Requests        int64   `json:"requests"` // finished, failed ones included
+	Errors          int64   `json:"errors"`
+	DurationSeconds float64 `json:"duration_seconds"`
+	// ThroughputRPS counts answers (any HTTP status); RequestRateRPS every
+	// attempt, refused connections and timeouts included.
+	ThroughputRPS  float64        `json:"throughput_rps"`
+	RequestRateRPS float64        `json:"request_rate_rps"`
+	Latency        LatencySummary `json:"latency_seconds"`
+	// Service is open loop's latency from the actual send rather than the
+	// intended one; nil in closed loop.
+	Service      *LatencySummary  `json:"service_latency_seconds,omitempty"`
+	StatusCodes  map[string]int64 `json:"status_codes"`   // by code, "200"
+	ErrorsByKind map[string]int64 `json:"errors_by_kind"` // by kind, "timeout"
+	// LateSends are open-loop sends that started more than LateAfter after
+	// their intended time.
+	LateSends     int64                     `json:"late_sends"`
+	ClosedLoop    bool                      `json:"closed_loop"`
+	BytesReceived int64                     `json:"bytes_received"`
+	Phases        map[string]LatencySummary `json:"phases_seconds"` // dns, connect, tls, ttfb
+	Timeline      []TimelinePoint           `json:"timeline"`
+}
+
+// LatencySummary is a latency distribution's summary in seconds; all zero
+// when Count is.
+type LatencySummary struct {
+	Count int64   `json:"count"`
+	Min   float64 `json:"min"`
+	Mean  float64 `json:"mean"`
+	P50   float64 `json:"p50"`
+	P90   float64 `json:"p90"`
+	P95   float64 `json:"p95"`
+	P99   float64 `json:"p99"`
+	P999  float64 `json:"p999"`
+	Max   float64 `json:"max"`
+}
+
 // TimelinePoint is one interval of a run, about a second: a results file's
 // "timeline" entry and a line of the .timeline.jsonl stream. Latencies are
 // in seconds; Seconds is the interval's end, from the start of the run.
@@ -11,4 +53,58 @@ type TimelinePoint struct {
 	P50      float64 `json:"p50"`
 	P99      float64 `json:"p99"`
 	InFlight int64   `json:"in_flight"` // at the interval's end
+}
+
+// Settings are the test's settings as given, minus secrets: URLs lose their
+// passwords and headers keep only their names.
+type Settings struct {
+	Mode            string   `json:"mode"` // "closed" or "open"
+	Concurrency     int      `json:"concurrency,omitempty"`
+	Rate            float64  `json:"rate,omitempty"`
+	MaxInFlight     int      `json:"max_inflight,omitempty"`
+	DurationSeconds float64  `json:"duration_seconds,omitempty"`
+	Requests        int64    `json:"requests,omitempty"`
+	Stages          []Stage  `json:"stages,omitempty"`
+	StagesOf        string   `json:"stages_of,omitempty"`
+	Profile         string   `json:"profile,omitempty"`
+	Targets         []Target `json:"targets"`
+	TimeoutSeconds  float64  `json:"timeout_seconds"`
+	HTTP2           bool     `json:"http2"`
+	Insecure        bool     `json:"insecure"`
+	KeepAlive       bool     `json:"keepalive"`
+	MaxRedirects    int      `json:"max_redirects"`
+	UnixSocket      string   `json:"unix_socket,omitempty"`
+	Host            string   `json:"host,omitempty"`
+	Transport       string   `json:"transport"` // "fast-http1" or "net/http"
+	// EventLoop says the closed loop's workers ran on event loops rather
+	// than as goroutines: compare like with like.
+	EventLoop bool `json:"event_loop,omitempty"`
+}
+
+// Stage is one leg of a staged test: a linear ramp from the previous
+// stage's target to Target (requests per second, or workers when
+// Settings.StagesOf is "concurrency") over Duration.
+type Stage struct {
+	// Duration is encoded as Go encodes a time.Duration, in nanoseconds,
+	// whatever its name says: results files have always been written so.
+	Duration time.Duration `json:"duration_seconds"`
+	Target   float64       `json:"target"`
+}
+
+// Target is one request of the mix.
+type Target struct {
+	Name         string   `json:"name,omitempty"`
+	Method       string   `json:"method"`
+	URL          string   `json:"url"`
+	Weight       int      `json:"weight"`
+	HeaderNames  []string `json:"header_names,omitempty"`
+	BodyBytes    int      `json:"body_bytes,omitempty"`
+	ThinkSeconds float64  `json:"think_seconds,omitempty"`
+}
+
+// Stress is a stress profile's finding.
+type Stress struct {
+	LastGoodLevel float64 `json:"last_good_level"`
+	BrokeAtLevel  float64 `json:"broke_at_level,omitempty"` // 0: it did not break
+	BrokeBecause  string  `json:"broke_because,omitempty"`
 }

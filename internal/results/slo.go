@@ -101,6 +101,20 @@ type Measured struct {
 	Throughput float64            // requests per second
 }
 
+// Measured is what a finished run's SLOs are judged on, and what Compare
+// puts side by side: the whole run's latency, error rate and throughput.
+func (r *Result) Measured() Measured {
+	l := r.Latency
+	m := Measured{
+		Latency:    map[string]float64{"p50": l.P50, "p90": l.P90, "p95": l.P95, "p99": l.P99, "p999": l.P999, "max": l.Max, "mean": l.Mean},
+		Throughput: r.ThroughputRPS,
+	}
+	if r.Requests > 0 {
+		m.ErrorRate = float64(r.Errors) / float64(r.Requests)
+	}
+	return m
+}
+
 // Value returns the measured value an SLO is about.
 func (s SLO) Value(m Measured) float64 {
 	switch s.Metric {
