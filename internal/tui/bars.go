@@ -5,93 +5,105 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/perftop/perftop/internal/tui/help"
+	"github.com/perftop/perftop/internal/tui/panel"
 	"github.com/perftop/perftop/internal/tui/statusbar"
 )
 
 // topBar shows the screens as tabs, and what is being watched.
 func (m *Model) topBar() string {
-	left := []string{m.st.P.Accent.S(" perftop")}
+	p := &m.sh.st.P
+	left := []string{p.Accent.S(" perftop")}
 	full := 9
 	for _, s := range m.screens {
-		full += len(s.title) + 5
+		full += len(s.id.String()) + 5
 	}
 	for i, s := range m.screens {
-		label := " " + strconv.Itoa(i+1) + " " + s.title + " "
+		label := " " + strconv.Itoa(i+1) + " " + s.id.String() + " "
 		if full > m.w-22 && i != m.active {
 			label = " " + strconv.Itoa(i+1) + " " // narrow: only the active tab is named
 		}
 		if i == m.active {
-			left = append(left, m.st.P.TabActive.S(label))
+			left = append(left, p.TabActive.S(label))
 		} else {
-			left = append(left, m.st.P.TabInactive.S(label))
+			left = append(left, p.TabInactive.S(label))
 		}
 	}
 	var right []string
-	if m.paused {
-		right = append(right, m.st.P.Warn.S("PAUSED"))
+	if m.display.paused {
+		right = append(right, p.Warn.S("PAUSED"))
 	}
-	h := m.snap.Host
+	h := m.sh.snap.Host
 	if h.Hostname != "" {
-		right = append(right, m.st.P.Muted.S(h.Hostname))
+		right = append(right, p.Muted.S(h.Hostname))
 	}
 	if !h.Time.IsZero() {
-		right = append(right, m.st.P.Text.S(h.Time.Format("15:04:05")+" "))
+		right = append(right, p.Text.S(h.Time.Format("15:04:05")+" "))
 	}
-	return statusbar.Render(m.w, left, right, m.st.P.StatusBar)
+	return statusbar.Render(m.w, left, right, p.StatusBar)
 }
 
-// bottomBar shows the filter being typed, or key hints and source health.
+// bottomBar shows the filter being typed, or the key line and source
+// health. The key line is the root's hints, the controls', the theme, then
+// the screen's own (its ShortHelp and note).
 func (m *Model) bottomBar() string {
-	if m.filtering {
-		prompt := m.st.P.Accent.S(" /") + m.st.P.Text.S(m.filter+"█")
-		hint := m.st.P.Muted.S("enter keep · esc clear")
-		return statusbar.Render(m.w, []string{prompt}, []string{hint + " "}, m.st.P.StatusBar)
+	st := &m.sh.st
+	s := m.screens[m.active].Component
+	if f, ok := s.(filterer); ok {
+		if line, editing := f.filterLine(); editing {
+			prompt := st.P.Accent.S(" /") + st.P.Text.S(line+"█")
+			hint := st.P.Muted.S("enter keep · esc clear")
+			return statusbar.Render(m.w, []string{prompt}, []string{hint + " "}, st.P.StatusBar)
+		}
 	}
-	hint := func(k, d string) string { return m.st.P.HelpKey.S(k) + " " + m.st.P.HelpDesc.S(d) }
-	left := []string{" " + hint("?", "help"), hint("q", "quit"), hint("tab", "screens")}
-	switch {
-	case m.o.Load != nil && m.o.ReadOnly:
-		left = append(left, m.st.P.Warn.S("read-only"))
-	case m.o.Load != nil:
-		left = append(left, hint("s", "stop"), hint("p", "pause load"), hint("+/-", "load ±10%"))
-	case m.paused:
-		left = append(left, hint("p", "resume"))
-	default:
-		left = append(left, hint("p", "pause"))
+	left := make([]string, 0, 12)
+	left = m.sh.hints(left, m.short)
+	left[0] = " " + left[0]
+	for _, c := range m.controls {
+		left = c.controlHints(left)
 	}
-	switch {
-	case m.o.Load != nil:
-	case m.keys.Slower.Enabled():
-		left = append(left, hint("+/-", m.durationLabel()))
-	default:
-		left = append(left, m.st.P.Muted.S("every "+m.durationLabel()))
-	}
-	left = append(left, hint("t", m.st.Theme.Name))
-	if t := m.screens[m.active].table; t != nil {
-		if f := t.Filter(); f != "" {
-			left = append(left, m.st.P.Warn.S("/"+f))
-		} else {
-			left = append(left, hint("/", "filter"))
+	left = append(left, m.sh.hint("t", st.Theme.Name))
+	left = m.sh.hints(left, s.ShortHelp())
+	if n, ok := s.(noter); ok {
+		if note := n.keyNote(); note != "" {
+			left = append(left, note)
 		}
 	}
 	var right []string
-	if m.o.Viewers != nil {
-		if vs := m.o.Viewers(); len(vs) > 0 {
-			right = append(right, m.st.Accent.Render(fmt.Sprintf("%d watching", len(vs)))+" "+m.st.Muted.Render(strings.Join(vs, " ")))
+	if m.viewers != nil {
+		if vs := m.viewers(); len(vs) > 0 {
+			right = append(right, st.Accent.Render(fmt.Sprintf("%d watching", len(vs)))+" "+st.Muted.Render(strings.Join(vs, " ")))
 		}
 	}
-	for _, name := range sortedKeys(m.snap.Health) {
-		h := m.snap.Health[name]
+	for _, name := range sortedKeys(m.sh.snap.Health) {
+		h := m.sh.snap.Health[name]
 		if !h.Up {
 			msg := name + " down"
 			if h.LastError != "" {
 				msg += ": " + h.LastError
 			}
-			right = append(right, m.st.Crit.Render(msg))
+			right = append(right, st.Crit.Render(msg))
 		}
 	}
 	if len(right) > 0 {
 		right[len(right)-1] += " "
 	}
-	return statusbar.Render(m.w, left, right, m.st.P.StatusBar)
+	return statusbar.Render(m.w, left, right, st.P.StatusBar)
+}
+
+// helpView lists every key of the dashboard: the root's and the controls',
+// then each screen's FullHelp, merged by group so that keys several screens
+// share are listed once.
+func (m *Model) helpView(w, h int) string {
+	head, tail := m.sh.keys.rootHelp()
+	groups := head
+	for _, s := range m.screens {
+		for _, g := range s.FullHelp() {
+			groups = mergeHelp(groups, g)
+		}
+	}
+	groups = mergeHelp(groups, tail)
+	st := help.Styles{Title: m.sh.st.Title, Key: m.sh.st.HelpKey, Desc: m.sh.st.HelpDesc}
+	body := help.View(groups, st, w-4, h-2)
+	return panel.Render(m.sh.panelStyles(), "Keys", "esc to close", body, w, h)
 }

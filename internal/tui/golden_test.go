@@ -68,7 +68,7 @@ func TestGoldenScreens(t *testing.T) {
 		m.SetSize(sz[0], sz[1])
 		for i, s := range m.screens {
 			m.active = i
-			name := strings.ToLower(s.title) + "-" + sizeName(sz)
+			name := strings.ToLower(s.id.String()) + "-" + sizeName(sz)
 			t.Run(name, func(t *testing.T) {
 				frame := m.Frame()
 				checkFrame(t, frame, sz[0], sz[1])

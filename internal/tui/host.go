@@ -1,8 +1,6 @@
 package tui
 
 import (
-	"maps"
-	"slices"
 	"strconv"
 
 	"github.com/perftop/perftop/internal/metrics"
@@ -11,15 +9,15 @@ import (
 	"github.com/perftop/perftop/internal/units"
 )
 
-// hostView holds the host panels' state: chart buffers and tables, refreshed
-// from each snapshot rather than at every draw.
+// hostView holds the host panels' state, shared by the host screens: chart
+// buffers and tables, refreshed from each snapshot rather than at every
+// draw. The overview and the Processes screen show the same process table,
+// so a filter or a cursor set on one is there on the other.
 type hostView struct {
-	sn                  *metrics.Snapshot
+	*shared
 	cpu, mem, net, disk chart.Model
 	procs, disks, nets  table.Model
 	fs                  table.Model
-	vals                map[string][]float64
-	limit               int // replay: series end at this many points; 0 means all
 
 	// The process and filesystem lists the tables were last filled from:
 	// the source reads them every few samples and carries them over in
@@ -28,8 +26,11 @@ type hostView struct {
 	lastFS    []metrics.Filesystem
 }
 
-func newHostView() hostView {
-	return hostView{
+var _ dataSetter = (*hostView)(nil)
+
+func newHostView(sh *shared) *hostView {
+	return &hostView{
+		shared: sh,
 		procs: table.New(
 			table.Column{Title: "PID", Width: 7, Right: true},
 			table.Column{Title: "NAME"},
@@ -63,28 +64,12 @@ func newHostView() hostView {
 			table.Column{Title: "ERR", Width: 6, Right: true},
 			table.Column{Title: "DROP", Width: 6, Right: true},
 		),
-		vals: map[string][]float64{},
 	}
 }
 
-// series returns the values of a snapshot series, in a buffer reused across
-// snapshots.
-func (h *hostView) series(key string) []float64 {
-	pts := h.sn.Get(key)
-	buf := h.vals[key][:0]
-	for _, p := range pts {
-		buf = append(buf, p.V)
-	}
-	h.vals[key] = buf
-	if h.limit > 0 && len(buf) > h.limit {
-		return buf[:h.limit]
-	}
-	return buf
-}
-
-func (h *hostView) setData(sn *metrics.Snapshot) {
-	h.sn = sn
-	host := &sn.Host
+// setData refills the tables from the latest snapshot.
+func (h *hostView) setData() {
+	host := &h.snap.Host
 
 	if !sameList(host.Processes.Top, h.lastProcs) {
 		h.lastProcs = host.Processes.Top
@@ -128,15 +113,4 @@ func (h *hostView) setData(sn *metrics.Snapshot) {
 		})
 	}
 	h.nets.SetRows(rows)
-}
-
-// sameList reports whether a and b are the same slice, not merely equal:
-// the system source makes a new list at every read and hands the same one
-// on until the next, and snapshots share it.
-func sameList[T any](a, b []T) bool {
-	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	return slices.Sorted(maps.Keys(m))
 }

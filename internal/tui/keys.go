@@ -7,12 +7,20 @@ import (
 	"github.com/perftop/perftop/internal/tui/table"
 )
 
-// KeyMap holds the dashboard's global key bindings. The same bindings drive
-// the help view, so what `?` shows is what the keys do.
+// KeyMap holds the dashboard's key bindings, one map for the root and every
+// screen (soft-serve's keymap): each component matches the bindings it owns,
+// and the same bindings drive the help view, so what `?` shows is what the
+// keys do.
 type KeyMap struct {
 	Quit, Help, Next, Prev, Screen, Pause, Slower, Faster, Theme, Filter, Escape, Stop key.Binding
 	Open, Switch, Pin                                                                  key.Binding
 	Table                                                                              table.KeyMap
+	Replay                                                                             ReplayKeyMap
+}
+
+// ReplayKeyMap moves through a finished run's timeline.
+type ReplayKeyMap struct {
+	Back, Forward, Start, End key.Binding
 }
 
 // DefaultKeyMap returns the bindings documented in the README.
@@ -34,6 +42,12 @@ func DefaultKeyMap() KeyMap {
 		Switch: key.NewBinding(key.WithKeys("[", "]"), key.WithHelp("[ ]", "previous/next Prometheus target")),
 		Pin:    key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "pin/unpin the family to the overview")),
 		Table:  table.DefaultKeyMap(),
+		Replay: ReplayKeyMap{
+			Back:    key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "back one sample")),
+			Forward: key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "forward one sample")),
+			Start:   key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "start of the run")),
+			End:     key.NewBinding(key.WithKeys("end"), key.WithHelp("end", "end of the run")),
+		},
 	}
 }
 
@@ -47,10 +61,76 @@ func loadKeyMap(k KeyMap) KeyMap {
 	return k
 }
 
-func (k KeyMap) groups() []help.Group {
+// newKeyMap is the key map for o's mode: the bindings a mode has no use for
+// are disabled, so they neither match nor show in the help, and the rest say
+// what they do in it.
+func newKeyMap(o Options) KeyMap {
+	k := DefaultKeyMap()
+	if len(o.PromTargets) == 0 {
+		k.Open.SetEnabled(false)
+		k.Switch.SetEnabled(false)
+		k.Pin.SetEnabled(false)
+	}
+	if o.Load != nil {
+		k = loadKeyMap(k)
+	} else {
+		k.Stop.SetEnabled(false)
+	}
+	if o.Remote {
+		k.Quit.SetHelp("q/ctrl+c", "leave (the test goes on)")
+	}
+	if o.ReadOnly { // the help lists no controls, and the keys do nothing
+		for _, b := range []*key.Binding{&k.Stop, &k.Pause, &k.Slower, &k.Faster} {
+			b.SetEnabled(false)
+		}
+	}
+	if o.SetInterval == nil && o.Load == nil {
+		k.Slower.SetEnabled(false)
+		k.Faster.SetEnabled(false)
+	}
+	return k
+}
+
+// tableHelp is the help of a screen whose table the table keys move and /
+// filters.
+func (k *KeyMap) tableHelp() []help.Group {
+	t := k.Table
+	return []help.Group{{Title: "Tables", Bindings: []key.Binding{t.Up, t.Down, t.PageUp, t.PageDown, t.Top, t.Bottom, k.Filter}}}
+}
+
+// rootHelp is the root's part of the help view: its own keys and the
+// controls (the display's or the load test's) in General, the screen keys,
+// and esc, which closes the help and reaches the screen shown, last.
+func (k *KeyMap) rootHelp() (head []help.Group, tail help.Group) {
 	return []help.Group{
 		{Title: "General", Bindings: []key.Binding{k.Quit, k.Stop, k.Help, k.Pause, k.Slower, k.Faster, k.Theme}},
-		{Title: "Screens", Bindings: []key.Binding{k.Next, k.Prev, k.Screen, k.Switch}},
-		{Title: "Tables", Bindings: []key.Binding{k.Table.Up, k.Table.Down, k.Table.PageUp, k.Table.PageDown, k.Table.Top, k.Table.Bottom, k.Filter, k.Open, k.Pin, k.Escape}},
+		{Title: "Screens", Bindings: []key.Binding{k.Next, k.Prev, k.Screen}},
+	}, help.Group{Title: "Tables", Bindings: []key.Binding{k.Escape}}
+}
+
+// mergeHelp adds g to groups: into the group of the same title, leaving out
+// bindings it already lists (the host screens share their table's keys), or
+// as a new group at the end.
+func mergeHelp(groups []help.Group, g help.Group) []help.Group {
+	for i := range groups {
+		if groups[i].Title != g.Title {
+			continue
+		}
+		for _, b := range g.Bindings {
+			if !hasBinding(groups[i].Bindings, b) {
+				groups[i].Bindings = append(groups[i].Bindings, b)
+			}
+		}
+		return groups
 	}
+	return append(groups, help.Group{Title: g.Title, Bindings: append([]key.Binding(nil), g.Bindings...)})
+}
+
+func hasBinding(bs []key.Binding, b key.Binding) bool {
+	for _, c := range bs {
+		if c.Help() == b.Help() {
+			return true
+		}
+	}
+	return false
 }

@@ -1,6 +1,9 @@
-// Package tui is perftop's Bubble Tea v2 dashboard: the root model owns the
-// layout, the global keys and the redraw cycle, and delegates drawing to the
-// component packages (chart, gauge, table, panel, statusbar, help).
+// Package tui is perftop's Bubble Tea v2 dashboard. The root model owns the
+// layout, the global keys, the tab bar, the status bar and the redraw
+// cycle; each screen is a Component that draws itself with the widget
+// packages (chart, gauge, table, panel) and handles its own keys. Modes
+// (local, remote viewer, read-only, replay) are data the components are
+// built with, not branches in the root.
 //
 // The model reads data only through metrics.Store snapshots, taken when the
 // store signals a change, so sources never touch the model and the model is
@@ -10,7 +13,6 @@ package tui
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -20,10 +22,7 @@ import (
 	"github.com/perftop/perftop/internal/metrics"
 	"github.com/perftop/perftop/internal/themes"
 	"github.com/perftop/perftop/internal/tui/cells"
-	"github.com/perftop/perftop/internal/tui/help"
 	"github.com/perftop/perftop/internal/tui/panel"
-	"github.com/perftop/perftop/internal/tui/table"
-	"github.com/perftop/perftop/internal/units"
 )
 
 // Minimum terminal size; below it the dashboard says so instead of drawing a
@@ -32,12 +31,6 @@ const (
 	MinWidth  = 60
 	MinHeight = 15
 )
-
-// Intervals are the refresh intervals +/- step through.
-var Intervals = []time.Duration{
-	100 * time.Millisecond, 250 * time.Millisecond, 500 * time.Millisecond,
-	time.Second, 2 * time.Second, 5 * time.Second, 10 * time.Second,
-}
 
 // Options configure a dashboard.
 type Options struct {
@@ -86,41 +79,25 @@ type LoadControl interface {
 // Model is the root dashboard model. Create it with New; it is used by one
 // Bubble Tea program at a time.
 type Model struct {
-	o        Options
-	ctx      context.Context
-	keys     KeyMap
-	themes   themes.Set
-	st       themes.Styles
-	interval time.Duration
+	sh      *shared
+	store   *metrics.Store
+	ctx     context.Context
+	themes  themes.Set
+	viewers func() []string
 
-	snap    metrics.Snapshot
-	host    hostView
-	load    loadView
-	prom    promView
-	screens []screen
-	active  int
+	screens  []screen
+	active   int
+	display  *displayControls // the display's pause and interval; not among the controls during a load test
+	controls []controller     // keys for every screen, before the root's: the controls, the target switch
+	data     []dataSetter     // refreshed from each snapshot
+	short    []key.Binding    // the root's key line hints
 
-	w, h      int
-	paused    bool
-	showHelp  bool
-	filtering bool
-	filter    string
-
-	cursor int // replay: the timeline entry shown
+	w, h     int
+	showHelp bool
 
 	frame     string // the last rendered frame, reused until something changes
 	dirty     bool
 	frameSize int // bytes of the last frame written whole, to size the next
-}
-
-// screen is one page of the dashboard, drawn by view, or written straight
-// into the frame by draw. table, when set, is what the table keys and the
-// filter act on.
-type screen struct {
-	title string
-	view  func(m *Model, w, h int) string
-	draw  func(m *Model, b *strings.Builder, w, h int)
-	table *table.Model
 }
 
 // dataMsg says the store has new data.
@@ -128,67 +105,55 @@ type dataMsg struct{}
 
 // New returns a dashboard over o.Store.
 func New(o Options) *Model {
-	m := &Model{o: o, keys: DefaultKeyMap(), themes: o.Themes, interval: o.Interval, dirty: true}
-	if len(m.themes) == 0 {
-		m.themes = themes.DefaultSet()
+	set := o.Themes
+	if len(set) == 0 {
+		set = themes.DefaultSet()
 	}
-	m.ctx = o.Context
+	th, ok := set.Find(o.Theme)
+	if !ok {
+		th = set[0]
+	}
+	m := &Model{store: o.Store, ctx: o.Context, themes: set, viewers: o.Viewers, dirty: true}
 	if m.ctx == nil {
 		m.ctx = context.Background()
 	}
-	th, ok := m.themes.Find(o.Theme)
-	if !ok {
-		th = m.themes[0]
-	}
-	m.st = themes.NewStyles(th)
-	m.host = newHostView()
-	m.prom = newPromView()
-	m.screens = []screen{
-		{title: "Overview", draw: (*Model).overview, table: &m.host.procs},
-		{title: "CPU", view: (*Model).cpuScreen},
-		{title: "Memory", view: (*Model).memScreen},
-		{title: "Disk", view: (*Model).diskScreen, table: &m.host.disks},
-		{title: "Network", view: (*Model).netScreen, table: &m.host.nets},
-		{title: "Processes", view: (*Model).procScreen, table: &m.host.procs},
-	}
-	if len(o.PromTargets) == 0 {
-		m.keys.Open.SetEnabled(false)
-		m.keys.Switch.SetEnabled(false)
-		m.keys.Pin.SetEnabled(false)
-	} else {
-		m.screens = append(m.screens, screen{title: "Prometheus", view: (*Model).promScreen, table: &m.prom.browser})
-	}
-	if o.PromQL {
-		m.screens = append(m.screens, screen{title: "PromQL", view: (*Model).queryScreen})
-	}
-	if o.Replay != nil {
-		m.screens = []screen{{title: "Replay", view: (*Model).loadScreen}}
-		m.cursor = len(o.Replay) - 1
-		m.host.limit = len(o.Replay)
-	}
-	if o.Load != nil {
-		m.screens = append([]screen{{title: "Load", view: (*Model).loadScreen}}, m.screens...)
-		m.keys = loadKeyMap(m.keys)
-	} else {
-		m.keys.Stop.SetEnabled(false)
-	}
-	if o.Remote {
-		m.keys.Quit.SetHelp("q/ctrl+c", "leave (the test goes on)")
-	}
-	if o.ReadOnly { // the help lists no controls, and the keys do nothing
-		for _, b := range []*key.Binding{&m.keys.Stop, &m.keys.Pause, &m.keys.Slower, &m.keys.Faster} {
-			b.SetEnabled(false)
-		}
-	}
-	if !m.keysEnabled() && o.Load == nil {
-		m.keys.Slower.SetEnabled(false)
-		m.keys.Faster.SetEnabled(false)
-	}
+	m.sh = &shared{st: themes.NewStyles(th), keys: newKeyMap(o), vals: map[string][]float64{}, promURLs: o.PromTargets}
+	k := &m.sh.keys
+	m.short = []key.Binding{shortHelp(k.Help, "?", "help"), shortHelp(k.Quit, "q", "quit"), shortHelp(k.Next, "tab", "screens")}
+	m.display = newDisplayControls(m.sh, o.Interval, o.SetInterval, m.refresh)
+	m.assemble(o)
 	m.refresh()
 	return m
 }
 
-func (m *Model) keysEnabled() bool { return m.o.SetInterval != nil }
+// assemble builds the screens o asks for, in tab order, and picks the
+// controls: the display's, or a load test's, whose screen comes first.
+func (m *Model) assemble(o Options) {
+	host := newHostView(m.sh)
+	pins := &pinBoard{}
+	m.data = []dataSetter{host}
+	m.screens = hostScreens(host, pins)
+	var targetSwitch []controller
+	if len(o.PromTargets) > 0 {
+		p := newPromPage(m.sh, pins, o.Watch)
+		m.screens = append(m.screens, screen{promScreen, p})
+		m.data = append(m.data, p)
+		targetSwitch = append(targetSwitch, p)
+	}
+	if o.PromQL {
+		m.screens = append(m.screens, screen{promQLScreen, &promQLPage{shared: m.sh}})
+	}
+	if o.Replay != nil {
+		m.screens = []screen{{replayScreen, newReplayPage(m.sh, o.Replay)}}
+	}
+	if o.Load != nil {
+		lp := newLoadPage(m.sh, o.Load, o.Remote, o.ReadOnly)
+		m.screens = append([]screen{{loadScreen, lp}}, m.screens...)
+		m.controls = append([]controller{lp}, targetSwitch...)
+	} else {
+		m.controls = append([]controller{m.display}, targetSwitch...)
+	}
+}
 
 // Init starts waiting for data.
 func (m *Model) Init() tea.Cmd { return m.wait() }
@@ -197,7 +162,7 @@ func (m *Model) Init() tea.Cmd { return m.wait() }
 // write. Sources publish each sample in one Store.Update, so one write is
 // one whole sample and one frame.
 func (m *Model) wait() tea.Cmd {
-	ch, ctx := m.o.Store.Changed(), m.ctx
+	ch, ctx := m.store.Changed(), m.ctx
 	return func() tea.Msg {
 		select {
 		case <-ch:
@@ -208,74 +173,56 @@ func (m *Model) wait() tea.Cmd {
 	}
 }
 
-// refresh takes a snapshot and hands it to the views.
+// refresh takes a snapshot and refreshes what every screen derives from it.
 func (m *Model) refresh() {
-	m.o.Store.Snapshot(&m.snap)
-	m.host.setData(&m.snap)
-	m.setPromData()
+	m.store.Snapshot(&m.sh.snap)
+	for _, d := range m.data {
+		d.setData()
+	}
 	m.dirty = true
 }
 
-// Update handles data, resizes and keys.
+// Update handles data, resizes and the global keys; the screen shown gets
+// every other key and message.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case dataMsg:
-		if !m.paused {
+		if !m.display.paused {
 			m.refresh()
 		}
 		return m, m.wait()
 	case tea.WindowSizeMsg:
-		m.w, m.h = msg.Width, msg.Height
-		m.dirty = true
+		m.SetSize(msg.Width, msg.Height)
+		return m, nil
 	case tea.KeyPressMsg:
 		return m, m.key(msg)
 	}
-	return m, nil
+	return m, m.screens[m.active].Update(msg)
 }
 
+// key routes a key press: to the screen's filter line while one is open,
+// then to the controls, then to the root's own keys; the rest, and esc
+// after it has closed the help, go to the screen shown.
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	m.dirty = true
-	if m.filtering {
-		m.filterKey(msg)
-		return nil
+	s := m.screens[m.active]
+	if m.typing() {
+		return s.Update(msg)
 	}
-	k := m.keys
+	for _, c := range m.controls {
+		if cmd, ok := c.control(msg); ok {
+			return cmd
+		}
+	}
+	k := &m.sh.keys
 	switch {
-	case m.o.Replay != nil && (msg.String() == "left" || msg.String() == "h"):
-		m.moveCursor(-1)
-	case m.o.Replay != nil && (msg.String() == "right" || msg.String() == "l"):
-		m.moveCursor(+1)
-	case m.o.Replay != nil && msg.String() == "home":
-		m.moveCursor(-len(m.o.Replay))
-	case m.o.Replay != nil && msg.String() == "end":
-		m.moveCursor(len(m.o.Replay))
 	case key.Matches(msg, k.Quit):
-		if m.o.Load != nil && !m.o.Remote {
-			m.o.Load.Stop()
-		}
 		return tea.Quit
-	case key.Matches(msg, k.Stop):
-		m.o.Load.Stop()
-		if m.o.Remote {
-			return nil // the controller stays to watch the end
-		}
-		return tea.Quit
-	case m.o.Load != nil && key.Matches(msg, k.Pause):
-		m.o.Load.TogglePause()
-	case m.o.Load != nil && key.Matches(msg, k.Slower):
-		m.o.Load.Scale(1.1)
-	case m.o.Load != nil && key.Matches(msg, k.Faster):
-		m.o.Load.Scale(1 / 1.1)
 	case key.Matches(msg, k.Help):
 		m.showHelp = !m.showHelp
 	case key.Matches(msg, k.Escape):
-		if m.screens[m.active].title == "Prometheus" && m.prom.watched != "" {
-			m.unwatch()
-		}
 		m.showHelp = false
-		if t := m.screens[m.active].table; t != nil && t.Filter() != "" {
-			t.SetFilter("")
-		}
+		return s.Update(msg)
 	case key.Matches(msg, k.Next):
 		m.active = (m.active + 1) % len(m.screens)
 	case key.Matches(msg, k.Prev):
@@ -284,95 +231,22 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		if i := int(msg.Code - '1'); i >= 0 && i < len(m.screens) {
 			m.active = i
 		}
-	case key.Matches(msg, k.Pause):
-		m.paused = !m.paused
-		if !m.paused {
-			m.refresh()
-		}
-	case key.Matches(msg, k.Slower):
-		m.stepInterval(+1)
-	case key.Matches(msg, k.Faster):
-		m.stepInterval(-1)
 	case key.Matches(msg, k.Theme):
-		m.st = themes.NewStyles(m.themes.Next(m.st.Theme.Name))
-	case m.screens[m.active].title == "Prometheus" && key.Matches(msg, k.Open):
-		m.watchSelected()
-	case m.screens[m.active].title == "Prometheus" && key.Matches(msg, k.Pin):
-		m.togglePin()
-	case key.Matches(msg, k.Switch):
-		if msg.String() == "]" {
-			m.prom.target++
-		} else if m.prom.target > 0 {
-			m.prom.target--
-		}
-		m.setPromData()
-	case key.Matches(msg, k.Filter):
-		if t := m.screens[m.active].table; t != nil {
-			m.filtering, m.filter = true, t.Filter()
-		}
+		m.sh.st = themes.NewStyles(m.themes.Next(m.sh.st.Theme.Name))
 	default:
-		if t := m.screens[m.active].table; t != nil {
-			*t, _ = t.Update(msg)
-		}
+		return s.Update(msg)
 	}
 	return nil
 }
 
-// moveCursor moves the replay through the timeline; the charts end at the
-// cursor, so moving left rewinds them.
-func (m *Model) moveCursor(d int) {
-	m.cursor = min(max(m.cursor+d, 0), len(m.o.Replay)-1)
-	m.host.limit = m.cursor + 1
-}
-
-// filterKey edits the filter line; the table follows as the user types.
-func (m *Model) filterKey(msg tea.KeyPressMsg) {
-	t := m.screens[m.active].table
-	switch msg.String() {
-	case "esc":
-		m.filtering, m.filter = false, ""
-	case "enter":
-		m.filtering = false
-	case "backspace":
-		if r := []rune(m.filter); len(r) > 0 {
-			m.filter = string(r[:len(r)-1])
-		}
-	case "ctrl+c":
-		m.filtering, m.filter = false, ""
-	default:
-		if msg.Text != "" {
-			m.filter += msg.Text
-		}
+// typing reports whether the screen shown has its filter line open.
+func (m *Model) typing() bool {
+	f, ok := m.screens[m.active].Component.(filterer)
+	if !ok {
+		return false
 	}
-	if t != nil {
-		t.SetFilter(m.filter)
-	}
-}
-
-// stepInterval moves to the next longer (dir > 0) or shorter interval in
-// Intervals, from wherever the current one is, listed or not.
-func (m *Model) stepInterval(dir int) {
-	if m.o.SetInterval == nil {
-		return
-	}
-	next := m.interval
-	if dir > 0 {
-		for _, d := range Intervals {
-			if d > m.interval {
-				next = d
-				break
-			}
-		}
-	} else {
-		for _, d := range slices.Backward(Intervals) {
-			if d < m.interval {
-				next = d
-				break
-			}
-		}
-	}
-	m.interval = next
-	m.o.SetInterval(m.interval)
+	_, editing := f.filterLine()
+	return editing
 }
 
 // View returns the cached frame, redrawing it only when something changed.
@@ -399,17 +273,17 @@ func (m *Model) render() string {
 		msg := fmt.Sprintf("terminal too small: need %dx%d, have %dx%d", MinWidth, MinHeight, m.w, m.h)
 		return panel.Block(cells.Fit(msg, m.w), m.w, m.h)
 	}
-	body := m.h - 2
-	// Screens draw exactly w x body cells (TestResizeKeepsFrameExact holds
+	// Screens draw exactly w x (h-2) cells (TestResizeKeepsFrameExact holds
 	// them to it), so the frame is joined without re-measuring every line.
 	top, bottom := m.topBar(), m.bottomBar()
 	s := m.screens[m.active]
-	if m.showHelp || s.draw == nil {
+	d, fast := s.Component.(drawer)
+	if m.showHelp || !fast {
 		var content string
 		if m.showHelp {
-			content = m.helpView(m.w, body)
+			content = m.helpView(m.w, m.h-2)
 		} else {
-			content = s.view(m, m.w, body)
+			content = s.View()
 		}
 		return top + "\n" + content + "\n" + bottom
 	}
@@ -417,31 +291,22 @@ func (m *Model) render() string {
 	b.Grow(m.frameSize + m.frameSize/8) // the frame's size changes little between frames
 	b.WriteString(top)
 	b.WriteByte('\n')
-	s.draw(m, &b, m.w, body)
+	d.Draw(&b)
 	b.WriteByte('\n')
 	b.WriteString(bottom)
 	m.frameSize = b.Len()
 	return b.String()
 }
 
-func (m *Model) helpView(w, h int) string {
-	st := help.Styles{Title: m.st.Title, Key: m.st.HelpKey, Desc: m.st.HelpDesc}
-	body := help.View(m.keys.groups(), st, w-4, h-2)
-	return panel.Render(m.panelStyles(), "Keys", "esc to close", body, w, h)
-}
-
-func (m *Model) panelStyles() panel.Styles {
-	return panel.Styles{Border: m.st.P.Border, Title: m.st.P.Title, Info: m.st.P.Muted}
-}
-
-// SetSize sets the terminal size without a WindowSizeMsg, for tests.
+// SetSize sets the terminal size, as a WindowSizeMsg does: every screen gets
+// the room between the tab bar and the status bar.
 func (m *Model) SetSize(w, h int) {
 	m.w, m.h = w, h
 	m.dirty = true
+	for _, s := range m.screens {
+		s.SetSize(w, max(h-2, 0))
+	}
 }
 
 // Interval returns the refresh interval currently shown.
-func (m *Model) Interval() time.Duration { return m.interval }
-
-// durationLabel is the interval as the status bar shows it.
-func (m *Model) durationLabel() string { return units.Duration(m.interval) }
+func (m *Model) Interval() time.Duration { return m.display.interval }

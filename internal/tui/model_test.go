@@ -48,6 +48,9 @@ func send(m *Model, keys ...string) tea.Cmd {
 
 func plainFrame(m *Model) string { return ansi.Strip(m.Frame()) }
 
+// hostOf is the host view m's host screens draw.
+func hostOf(m *Model) *hostView { return m.screens[0].Component.(*overviewPage).host }
+
 func TestScreenKeys(t *testing.T) {
 	tests := []struct {
 		keys []string
@@ -126,7 +129,7 @@ func TestThemeKeyCycles(t *testing.T) {
 	m := newTestModel(fakeStore(10), themes.Dark)
 	var seen []string
 	for i := 0; i < 5; i++ {
-		seen = append(seen, m.st.Theme.Name)
+		seen = append(seen, m.sh.st.Theme.Name)
 		send(m, "t")
 	}
 	if got := strings.Join(seen, ","); got != "dark,light,high-contrast,mono,dark" {
@@ -139,17 +142,17 @@ func TestPauseFreezesData(t *testing.T) {
 	m := newTestModel(st, themes.Dark)
 	m.SetSize(120, 40)
 	send(m, "p")
-	before := m.snap.Version
+	before := m.sh.snap.Version
 	st.SetHost(metrics.Host{Hostname: "changed"})
 	m.Update(dataMsg{})
-	if m.snap.Version != before {
+	if m.sh.snap.Version != before {
 		t.Fatal("paused model took a snapshot")
 	}
 	if !strings.Contains(plainFrame(m), "PAUSED") {
 		t.Error("no PAUSED marker")
 	}
 	send(m, "p")
-	if m.snap.Host.Hostname != "changed" {
+	if m.sh.snap.Host.Hostname != "changed" {
 		t.Fatal("resuming did not refresh")
 	}
 }
@@ -168,7 +171,7 @@ func TestDataMessageRefreshesAndRearms(t *testing.T) {
 		t.Fatalf("got %T, want dataMsg", msg)
 	}
 	_, next := m.Update(msg)
-	if m.snap.Host.Hostname != "fresh" {
+	if m.sh.snap.Host.Hostname != "fresh" {
 		t.Fatal("data message did not refresh the snapshot")
 	}
 	if next == nil {
@@ -184,7 +187,7 @@ func TestFilter(t *testing.T) {
 	m := newTestModel(fakeStore(10), themes.Dark)
 	m.SetSize(120, 40)
 	send(m, "6", "/", "n", "g")
-	if !m.filtering {
+	if !m.typing() {
 		t.Fatal("not filtering after /")
 	}
 	if !strings.Contains(plainFrame(m), "/ng█") {
@@ -195,20 +198,20 @@ func TestFilter(t *testing.T) {
 	if !strings.Contains(frame, "nginx") || strings.Contains(frame, "postgres") {
 		t.Errorf("filter 'ng' did not narrow the table:\n%s", frame)
 	}
-	if shown, _ := m.host.procs.Len(); shown != 1 {
+	if shown, _ := hostOf(m).procs.Len(); shown != 1 {
 		t.Errorf("%d rows shown, want 1", shown)
 	}
 	send(m, "q") // q is a key again once the filter is closed
 	send(m, "esc")
-	if shown, _ := m.host.procs.Len(); shown != 8 {
+	if shown, _ := hostOf(m).procs.Len(); shown != 8 {
 		t.Errorf("esc left %d rows, want 8", shown)
 	}
 	send(m, "/", "x", "backspace", "esc")
-	if m.filtering || m.host.procs.Filter() != "" {
+	if m.typing() || hostOf(m).procs.Filter() != "" {
 		t.Error("esc while typing did not clear the filter")
 	}
 	send(m, "2", "/")
-	if m.filtering {
+	if m.typing() {
 		t.Error("/ on a screen without a table started a filter")
 	}
 }
@@ -384,7 +387,7 @@ func TestReplay(t *testing.T) {
 	if !strings.Contains(frame, "28s of 30s") || !strings.Contains(frame, "128 req/s") {
 		t.Fatalf("left did not rewind:\n%s", frame)
 	}
-	if got := m.host.series(metrics.KeyLoadRPS); len(got) != 28 {
+	if got := m.sh.series(metrics.KeyLoadRPS); len(got) != 28 {
 		t.Fatalf("charts end at %d points, want 28", len(got))
 	}
 	send(m, "home")

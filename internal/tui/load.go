@@ -1,0 +1,337 @@
+package tui
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/perftop/perftop/internal/metrics"
+	"github.com/perftop/perftop/internal/tui/cells"
+	"github.com/perftop/perftop/internal/tui/chart"
+	"github.com/perftop/perftop/internal/tui/gauge"
+	"github.com/perftop/perftop/internal/tui/panel"
+	"github.com/perftop/perftop/internal/units"
+)
+
+// loadPage is the Load screen of a running test, and the test's controls:
+// p, + and - pause and scale the test from every screen, and s stops it.
+// Its mode is data: a remote viewer's q leaves the test running and its s
+// stays to watch the end; a read-only viewer's controls are disabled in the
+// key map and the key line says read-only.
+type loadPage struct {
+	loadView
+	size
+	noKeys
+	test     LoadControl
+	remote   bool
+	readOnly bool
+	short    []key.Binding
+}
+
+var (
+	_ Component  = (*loadPage)(nil)
+	_ controller = (*loadPage)(nil)
+)
+
+func newLoadPage(sh *shared, test LoadControl, remote, readOnly bool) *loadPage {
+	k := &sh.keys
+	return &loadPage{
+		loadView: loadView{shared: sh}, test: test, remote: remote, readOnly: readOnly,
+		short: []key.Binding{shortHelp(k.Stop, "s", "stop"), shortHelp(k.Pause, "p", "pause load"), shortHelp(k.Slower, "+/-", "load ±10%")},
+	}
+}
+
+func (p *loadPage) View() string { return p.view(p.w, p.h) }
+
+func (p *loadPage) control(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	k := &p.keys
+	switch {
+	case key.Matches(msg, k.Quit) && !p.remote: // the local dashboard ends the test it runs
+		p.test.Stop()
+		return tea.Quit, true
+	case key.Matches(msg, k.Stop):
+		p.test.Stop()
+		if p.remote {
+			return nil, true // the controller stays to watch the end
+		}
+		return tea.Quit, true
+	case key.Matches(msg, k.Pause):
+		p.test.TogglePause()
+	case key.Matches(msg, k.Slower):
+		p.test.Scale(1.1)
+	case key.Matches(msg, k.Faster):
+		p.test.Scale(1 / 1.1)
+	default:
+		return nil, false
+	}
+	return nil, true
+}
+
+func (p *loadPage) controlHints(line []string) []string {
+	if p.readOnly {
+		return append(line, p.st.P.Warn.S("read-only"))
+	}
+	return p.hints(line, p.short)
+}
+
+// loadView draws a load test, running or replayed: the Load and Replay
+// screens' common part.
+type loadView struct {
+	*shared
+	latency, rps, errs chart.Model
+	// replay, when set, is a finished run's timeline, and cursor the entry
+	// shown: a replay has no "now", the cursor's line says where it is.
+	replay []metrics.TimelinePoint
+	cursor int
+}
+
+// view: latency percentiles over time and the numbers of the moment
+// on top; throughput and errors; then the latency histogram, status codes
+// and error kinds, and the host beside the test.
+func (v *loadView) view(w, h int) string {
+	lt := v.snap.LoadTest
+	if lt == nil {
+		return v.box("Load test", "", v.st.Muted.Render("starting…"), w, h)
+	}
+	leftW := w * 62 / 100
+	if h < 20 { // a small terminal gets the percentiles and the numbers
+		return panel.Row(v.latencyPanel(lt, leftW, h), v.nowPanel(lt, w-leftW, h))
+	}
+	topH := max(h*9/20, 8)
+	midH := max((h-topH)/2, 5)
+	botH := h - topH - midH
+	top := panel.Row(v.latencyPanel(lt, leftW, topH), v.nowPanel(lt, w-leftW, topH))
+	half := w / 2
+	mid := panel.Row(v.rpsPanel(lt, half, midH), v.errorsPanel(lt, w-half, midH))
+	ws := panel.Split(w, 3)
+	bottom := panel.Row(v.histogramPanel(lt, ws[0], botH), v.statusPanel(lt, ws[1], botH), v.hostMiniPanel(ws[2], botH))
+	return top + "\n" + mid + "\n" + bottom
+}
+
+func (v *loadView) latencyPanel(lt *metrics.LoadTest, w, h int) string {
+	c := &v.latency
+	c.Fill = false
+	legend := v.st.Line(0).Render("p50") + " " + v.st.Line(1).Render("p90") + " " + v.st.Line(2).Render("p99") + " " + v.st.Line(3).Render("p99.9")
+	body := v.drawChart(c, w-2, h-3, secondsLabel,
+		chart.Series{Values: v.series(metrics.KeyLoadP50), Style: v.st.P.Line(0)},
+		chart.Series{Values: v.series(metrics.KeyLoadP90), Style: v.st.P.Line(1)},
+		chart.Series{Values: v.series(metrics.KeyLoadP99), Style: v.st.P.Line(2)},
+		chart.Series{Values: v.series(metrics.KeyLoadP999), Style: v.st.P.Line(3)})
+	info := "closed loop"
+	if lt.Mode == metrics.OpenLoop {
+		info = "from intended send"
+	}
+	return v.box("Latency", info, legend+"\n"+body, w, h)
+}
+
+// nowPanel: the state of the test and the numbers of the last interval.
+func (v *loadView) nowPanel(lt *metrics.LoadTest, w, h int) string {
+	iw := w - 2
+	label := v.label
+	lines := v.stateLines(lt)
+	progress := units.Duration(lt.Elapsed.Truncate(time.Second))
+	if lt.Planned > 0 {
+		pct := float64(lt.Elapsed) / float64(lt.Planned) * 100
+		progress += " / " + units.Duration(lt.Planned)
+		barW := iw - 10 - cells.Width(progress) - 2
+		if barW >= 4 {
+			progress = gauge.Bar(barW, pct, v.st.P.Accent, v.st.P.GaugeEmpty) + " " + progress
+		}
+	}
+	lines = append(lines, label("progress")+progress)
+	if lt.Stages > 0 {
+		lines = append(lines, label("stage")+fmt.Sprintf("%d of %d", lt.Stage+1, lt.Stages))
+	}
+	live := v.replay == nil // a replay has no "now": the cursor's line says it
+	if !live {
+	} else if lt.Mode == metrics.OpenLoop {
+		lines = append(lines, label("rate")+v.st.Text.Render(units.Count(lt.Window.RPS)+" req/s")+v.st.Muted.Render("  target "+units.Count(lt.Target)))
+	} else {
+		lines = append(lines, label("rate")+v.st.Text.Render(units.Count(lt.Window.RPS)+" req/s")+v.st.Muted.Render(fmt.Sprintf("  %d workers", lt.Workers)))
+	}
+	errStyle := v.st.Level(lt.Window.ErrorPercent, 1, 5)
+	lines = append(lines, label("errors")+errStyle.Render(fmt.Sprintf("%.2f%%", lt.Window.ErrorPercent))+v.st.Muted.Render(fmt.Sprintf("  %d of %d total", lt.Errors, lt.Requests)))
+	q := lt.Window.Latency
+	if live {
+		lines = append(lines, label("now")+fmt.Sprintf("p50 %s  p90 %s  p99 %s  max %s", units.Seconds(q.P50), units.Seconds(q.P90), units.Seconds(q.P99), units.Seconds(q.Max)))
+	}
+	r := lt.Latency
+	lines = append(lines, label("whole run")+fmt.Sprintf("p50 %s  p99 %s  p99.9 %s", units.Seconds(r.P50), units.Seconds(r.P99), units.Seconds(r.P999)))
+	conc := fmt.Sprintf("in flight %d  conns %d", lt.InFlight, lt.Conns)
+	if lt.Mode == metrics.OpenLoop {
+		conc += fmt.Sprintf("  late %d", lt.LateSends)
+	}
+	if live {
+		lines = append(lines, label("load")+conc)
+		lines = append(lines, label("perftop")+fmt.Sprintf("CPU %.0f%%", lt.GeneratorCPUPercent))
+	}
+	for i, o := range lt.Objectives {
+		name := ""
+		if i == 0 {
+			name = "slo"
+		}
+		mark, style := "✓", v.st.OK
+		if !o.Met {
+			mark, style = "✗ breached", v.st.Crit
+		}
+		lines = append(lines, label(name)+style.Render(fmt.Sprintf("%s %s", o.Text, mark))+v.st.Muted.Render("  "+o.Value))
+	}
+	if s, ok := v.serverLine(q.P99); ok {
+		lines = append(lines, label("server")+s)
+	}
+	return v.box("Now", string(lt.Mode)+" loop", strings.Join(lines, "\n"), w, h)
+}
+
+// label is a line's name in the Now panel.
+func (v *loadView) label(s string) string { return v.st.Muted.Render(fmt.Sprintf("%-10s", s)) }
+
+// stateLines say what the test is doing, or where a replay is.
+func (v *loadView) stateLines(lt *metrics.LoadTest) []string {
+	state := string(lt.State)
+	stStyle := v.st.OK
+	switch lt.State {
+	case metrics.TestPaused, metrics.TestStopping:
+		stStyle = v.st.Warn
+	case metrics.TestDone:
+		stStyle = v.st.Accent
+		state = "done: q to exit and print the summary"
+	}
+	if r := v.replay; r != nil && v.cursor < len(r) {
+		p := r[v.cursor]
+		state = fmt.Sprintf("replay: ← → move, %ds of %ds", int(p.Seconds), int(r[len(r)-1].Seconds))
+		return []string{v.label("state") + v.st.Accent.Render(state),
+			v.label("at") + fmt.Sprintf("%s req/s  p50 %s  p99 %s  errors %d  in flight %d",
+				units.Count(p.RPS), units.Seconds(p.P50), units.Seconds(p.P99), p.Errors, p.InFlight)}
+	}
+	return []string{v.label("state") + stStyle.Render(state)}
+}
+
+// serverLine is the target's own view, when it is scraped: client next to
+// server.
+func (v *loadView) serverLine(clientP99 float64) (string, bool) {
+	t := v.currentProm()
+	if t == nil || !t.Up || !t.RED.HasRequests {
+		return "", false
+	}
+	r := t.RED
+	s := fmt.Sprintf("%s req/s", units.Count(r.RequestRate))
+	if r.HasLatency {
+		s += fmt.Sprintf("  p99 %s (client %s)", units.Seconds(r.Latency.P99), units.Seconds(clientP99))
+	}
+	if r.HasProcess {
+		s += fmt.Sprintf("  CPU %.0f%%  RSS %s", r.CPUPercent, units.Bytes(r.RSSBytes))
+	}
+	return s, true
+}
+
+func (v *loadView) rpsPanel(lt *metrics.LoadTest, w, h int) string {
+	series := []chart.Series{{Values: v.series(metrics.KeyLoadRPS), Style: v.st.P.Line(1)}}
+	info := "req/s"
+	if lt.Mode == metrics.OpenLoop {
+		series = append(series, chart.Series{Values: v.series(metrics.KeyLoadTarget), Style: v.st.P.Muted})
+		info = "req/s and target"
+	}
+	c := &v.rps
+	c.Fill = false
+	return v.box("Throughput", info, v.drawChart(c, w-2, h-2, units.Count, series...), w, h)
+}
+
+func (v *loadView) errorsPanel(lt *metrics.LoadTest, w, h int) string {
+	c := &v.errs
+	c.Fill, c.Floor = true, 1
+	return v.box("Errors", fmt.Sprintf("%.2f%% now", lt.Window.ErrorPercent),
+		v.drawChart(c, w-2, h-2, percentLabel, chart.Series{Values: v.series(metrics.KeyLoadErrorPct), Style: v.st.P.Crit}), w, h)
+}
+
+// histogramPanel: the whole run's latency distribution as bars.
+func (v *loadView) histogramPanel(lt *metrics.LoadTest, w, h int) string {
+	iw, ih := w-2, h-2
+	bs := lt.Histogram
+	if len(bs) == 0 || ih < 1 {
+		return v.box("Histogram", "", v.st.Muted.Render("no answers yet"), w, h)
+	}
+	// Merge neighbouring buckets until they fit the panel's height.
+	per := (len(bs) + ih - 1) / ih
+	var rows []metrics.Bucket
+	for i := 0; i < len(bs); i += per {
+		b := metrics.Bucket{}
+		for j := i; j < min(i+per, len(bs)); j++ {
+			b.Count += bs[j].Count
+			b.UpperSeconds = bs[j].UpperSeconds
+		}
+		rows = append(rows, b)
+	}
+	var most int64
+	for _, b := range rows {
+		most = max(most, b.Count)
+	}
+	var lines []string
+	for _, b := range rows {
+		label := cells.PadLeft("≤"+units.Seconds(b.UpperSeconds), 8)
+		count := units.Count(float64(b.Count))
+		barW := max(iw-9-len(count)-1, 1)
+		pct := 0.0
+		if most > 0 {
+			pct = float64(b.Count) / float64(most) * 100
+		}
+		lines = append(lines, v.st.Muted.Render(label)+" "+gauge.Bar(barW, pct, v.st.P.Line(0), v.st.P.GaugeEmpty)+" "+count)
+	}
+	return v.box("Histogram", "whole run", strings.Join(lines, "\n"), w, h)
+}
+
+// statusPanel: status codes and failures by kind, most frequent first.
+func (v *loadView) statusPanel(lt *metrics.LoadTest, w, h int) string {
+	type row struct {
+		name  string
+		n     int64
+		error bool
+	}
+	var rows []row
+	for code, n := range lt.StatusCodes {
+		rows = append(rows, row{strconv.Itoa(code), n, code >= 400})
+	}
+	for kind, n := range lt.ErrorsByKind {
+		if kind != "status_4xx" && kind != "status_5xx" {
+			rows = append(rows, row{kind, n, true})
+		}
+	}
+	sort.Slice(rows, func(i, j int) bool {
+		return rows[i].n > rows[j].n || rows[i].n == rows[j].n && rows[i].name < rows[j].name
+	})
+	var lines []string
+	for _, r := range rows {
+		pct := 0.0
+		if lt.Requests > 0 {
+			pct = float64(r.n) / float64(lt.Requests) * 100
+		}
+		style := v.st.Text
+		if r.error {
+			style = v.st.Crit
+		}
+		lines = append(lines, style.Render(fmt.Sprintf("%-18s %10d %6.2f%%", cells.Fit(r.name, 18), r.n, pct)))
+	}
+	if len(lines) == 0 {
+		lines = append(lines, v.st.Muted.Render("no answers yet"))
+	}
+	return v.box("Responses", fmt.Sprintf("%d", lt.Requests), strings.Join(lines, "\n"), w, h)
+}
+
+// hostMiniPanel: the host's gauges beside the test, to see the generator
+// and the target compete for the same machine.
+func (v *loadView) hostMiniPanel(w, h int) string {
+	host := v.snap.Host
+	iw := w - 2
+	gs := v.gaugeStyles()
+	lines := []string{
+		gauge.Row(iw, 4, 6, "cpu", host.CPU.TotalPercent, units.Percent(host.CPU.TotalPercent), gauge.CPULevels, gs),
+		gauge.Row(iw, 4, 6, "mem", host.Memory.UsedPercent, units.Percent(host.Memory.UsedPercent), gauge.MemoryLevels, gs),
+		v.st.Muted.Render("net ") + "↓" + units.BytesRate(last(v.series(metrics.KeyNetRx))) + " ↑" + units.BytesRate(last(v.series(metrics.KeyNetTx))),
+		v.st.Muted.Render("load ") + fmt.Sprintf("%.2f %.2f %.2f", host.Load.Load1, host.Load.Load5, host.Load.Load15),
+	}
+	return v.box("Host", host.Hostname, strings.Join(lines, "\n"), w, h)
+}

@@ -1,0 +1,114 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/perftop/perftop/internal/metrics"
+	"github.com/perftop/perftop/internal/tui/cells"
+	"github.com/perftop/perftop/internal/tui/chart"
+	"github.com/perftop/perftop/internal/tui/panel"
+	"github.com/perftop/perftop/internal/units"
+)
+
+// healthLine says whether a target is up, in words.
+func (v *promPage) healthLine(t *metrics.PromTarget) string {
+	if t.Up {
+		return v.st.OK.Render("up") + v.st.Muted.Render(fmt.Sprintf("  %d series  scraped in %s  %s", t.Series, units.Seconds(t.ScrapeSeconds), t.Format))
+	}
+	retry := ""
+	if !t.NextRetry.IsZero() {
+		retry = fmt.Sprintf(", retrying in %s", units.Duration(max(time.Until(t.NextRetry), 0).Round(time.Second)))
+	}
+	return v.st.Crit.Render("down: "+t.Error) + v.st.Muted.Render(retry)
+}
+
+// redPanel lists the signals perftop recognised, and says which metric each
+// came from.
+func (v *promPage) redPanel(t *metrics.PromTarget, title, info string, w, h int) string {
+	r := t.RED
+	label := func(s string) string { return v.st.Muted.Render(fmt.Sprintf("%-11s", s)) }
+	lines := []string{v.healthLine(t)}
+	na := v.st.Muted.Render("not found")
+	add := func(name string, ok bool, value, from string) {
+		if !ok {
+			lines = append(lines, label(name)+na)
+			return
+		}
+		lines = append(lines, label(name)+value+v.st.Muted.Render("  "+from))
+	}
+	add("requests", r.HasRequests, units.Count(r.RequestRate)+"/s", r.RequestMetric)
+	add("errors", r.HasErrors, v.st.Level(r.ErrorRatio*100, 1, 5).Render(units.Percent(r.ErrorRatio*100)), "")
+	add("latency", r.HasLatency, fmt.Sprintf("p50 %s p90 %s p99 %s", units.Seconds(r.Latency.P50), units.Seconds(r.Latency.P90), units.Seconds(r.Latency.P99)), r.LatencyMetric)
+	add("in flight", r.HasInFlight, units.Count(r.InFlight), r.InFlightMetric)
+	add("process", r.HasProcess, fmt.Sprintf("CPU %.0f%%  RSS %s", r.CPUPercent, units.Bytes(r.RSSBytes)), "")
+	add("goroutines", r.HasGoroutines, units.Count(r.Goroutines), "")
+	for i := range lines {
+		lines[i] = cells.Fit(lines[i], w-2)
+	}
+	return v.box(title, info, strings.Join(lines, "\n"), w, h)
+}
+
+func (v *promPage) promChart(t *metrics.PromTarget, title string, c *chart.Model, key string, format func(float64) string, w, h int) string {
+	vals := v.series(metrics.PromKey(t.URL, key))
+	info := ""
+	if len(vals) > 0 {
+		info = format(vals[len(vals)-1])
+	}
+	c.Fill = false
+	return v.box(title, info, v.drawChart(c, w-2, h-2, format, chart.Series{Values: vals, Style: v.st.P.Line(0)}), w, h)
+}
+
+// watchPanel charts the family the browser opened.
+func (v *promPage) watchPanel(t *metrics.PromTarget, w, h int) string {
+	return v.familyChart(t, v.watched, &v.watch, "esc close, space pin", w, h)
+}
+
+// familyChart draws one watched family: counters as per-second rates,
+// gauges as values, histograms and summaries as p50 and p99.
+func (s *shared) familyChart(t *metrics.PromTarget, fam string, c *chart.Model, hint string, w, h int) string {
+	c.Fill = false
+	kind := t.Watched[fam]
+	if kind == "" {
+		return s.box(fam, hint, s.st.Muted.Render("waiting for the next scrape…"), w, h)
+	}
+	var body, info string
+	switch kind {
+	case "quantiles":
+		info = s.st.Line(0).Render("p50") + " " + s.st.Line(2).Render("p99")
+		body = s.drawChart(c, w-2, h-2, units.Count,
+			chart.Series{Values: s.series(metrics.PromWatchKey(t.URL, fam, "p50")), Style: s.st.P.Line(0)},
+			chart.Series{Values: s.series(metrics.PromWatchKey(t.URL, fam, "p99")), Style: s.st.P.Line(2)})
+	default:
+		vals := s.series(metrics.PromWatchKey(t.URL, fam, "value"))
+		info = "sum"
+		if kind == "rate" {
+			info = "sum of rates /s"
+		}
+		if len(vals) > 0 {
+			info += " " + units.Count(vals[len(vals)-1])
+		}
+		body = s.drawChart(c, w-2, h-2, units.Count, chart.Series{Values: vals, Style: s.st.P.Line(0)})
+	}
+	return s.box(cells.Fit(fam, w/2), info, body, w, h)
+}
+
+// row draws the families pinned to the overview side by side.
+func (b *pinBoard) row(s *shared, w, h int) string {
+	n := len(b.pins)
+	for len(b.charts) < n {
+		b.charts = append(b.charts, chart.Model{})
+	}
+	ws := panel.Split(w, n)
+	blocks := make([]string, n)
+	for i, p := range b.pins {
+		t := s.snap.Prom[p.url]
+		if t == nil {
+			blocks[i] = s.box(p.family, "", s.st.Muted.Render("no scrape yet"), ws[i], h)
+			continue
+		}
+		blocks[i] = s.familyChart(t, p.family, &b.charts[i], "", ws[i], h)
+	}
+	return panel.Row(blocks...)
+}

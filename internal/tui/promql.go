@@ -1,0 +1,122 @@
+package tui
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/perftop/perftop/internal/metrics"
+	"github.com/perftop/perftop/internal/tui/cells"
+	"github.com/perftop/perftop/internal/tui/chart"
+	"github.com/perftop/perftop/internal/tui/panel"
+	"github.com/perftop/perftop/internal/units"
+)
+
+// promQLPage is the PromQL screen: the results the PromQL source publishes
+// in the Store, one chart per query.
+type promQLPage struct {
+	*shared
+	size
+	noKeys
+	queries []chart.Model
+}
+
+var _ Component = (*promQLPage)(nil)
+
+// View: one chart per PromQL panel, a line per series.
+func (v *promQLPage) View() string {
+	w, h := v.w, v.h
+	results := v.snap.PromQL
+	if len(results) == 0 {
+		return v.box("PromQL", "", v.st.Muted.Render("waiting for the first query…"), w, h)
+	}
+	shown := min(len(results), max(h/6, 1))
+	for len(v.queries) < shown {
+		v.queries = append(v.queries, chart.Model{})
+	}
+	hs := panel.Split(h, shown)
+	var out []string
+	for i := 0; i < shown; i++ {
+		out = append(out, v.queryPanel(results[i], &v.queries[i], w, hs[i]))
+	}
+	return strings.Join(out, "\n")
+}
+
+func (v *promQLPage) queryPanel(r metrics.PromQLResult, c *chart.Model, w, h int) string {
+	var series []chart.Series
+	var legend []string
+	common := commonLabels(r.Series)
+	for i, s := range r.Series {
+		vals := make([]float64, len(s.Points))
+		for j, p := range s.Points {
+			vals[j] = p.V
+		}
+		series = append(series, chart.Series{Values: vals, Style: v.st.P.Line(i)})
+		last := "-"
+		if p, ok := s.Last(); ok {
+			last = units.Count(p.V)
+		}
+		legend = append(legend, v.st.Line(i).Render("━ ")+cells.Fit(distinctLabels(s, common), 40)+" "+last)
+	}
+	info := r.Expr
+	if r.Hidden > 0 {
+		legend = append(legend, v.st.Muted.Render(fmt.Sprintf("+%d more series not shown", r.Hidden)))
+	}
+	legendW := 0
+	for _, l := range legend {
+		legendW = max(legendW, cells.Width(l))
+	}
+	legendW = min(legendW+1, (w-2)/2)
+	var body string
+	if r.Err != "" && len(series) == 0 {
+		body = v.st.Crit.Render(r.Err)
+	} else {
+		c.Fill = false
+		chartW := w - 2 - legendW
+		body = panel.Row(panel.Block(v.drawChart(c, chartW, h-2, units.Count, series...), chartW, h-2),
+			panel.Block(strings.Join(legend, "\n"), legendW, h-2))
+		if r.Err != "" {
+			info = "error: " + r.Err
+		}
+	}
+	return v.box(r.Title, info, body, w, h)
+}
+
+// commonLabels are the labels every series shares (job, instance...),
+// left out of the legend so it shows what tells the lines apart.
+func commonLabels(series []metrics.PromQLSeries) map[string]string {
+	if len(series) < 2 {
+		return nil
+	}
+	common := map[string]string{}
+	for k, v := range series[0].Metric {
+		common[k] = v
+	}
+	for _, s := range series[1:] {
+		for k, v := range common {
+			if s.Metric[k] != v {
+				delete(common, k)
+			}
+		}
+	}
+	return common
+}
+
+func distinctLabels(s metrics.PromQLSeries, common map[string]string) string {
+	if len(common) == 0 {
+		return s.Labels
+	}
+	keys := make([]string, 0, len(s.Metric))
+	for k := range s.Metric {
+		if _, ok := common[k]; !ok && k != "__name__" {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + "=" + strconv.Quote(s.Metric[k])
+	}
+	return s.Metric["__name__"] + "{" + strings.Join(parts, ",") + "}"
+}
