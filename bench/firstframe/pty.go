@@ -91,34 +91,71 @@ func runOnce(t tool, cols, rows int, timeout time.Duration) (result, error) {
 	}
 	defer os.RemoveAll(home)
 
+	cmd, start, err := startTool(t, home, slave)
+	if err != nil {
+		return r, err
+	}
+	rd := readScreen(master, t.marker, start)
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+
+	r.firstFrame, r.exitedEarly = waitFirstFrame(rd.found, exited, timeout)
+	if !r.exitedEarly {
+		r.quit, r.killed = sendQuit(master, cmd, exited)
+	}
+	rd.finish(master)
+	r.out = rd.out
+	if r.firstFrame == 0 && !r.exitedEarly {
+		// The marker may have arrived just as the timer fired.
+		select {
+		case r.firstFrame = <-rd.found:
+		default:
+		}
+	}
+	r.queries = terminalQueries(rd.beforeMarker())
+	return r, r.check(t, timeout)
+}
+
+// startTool execs t with the pty's slave as its stdin, stdout and stderr and
+// as the controlling terminal of a session of its own, in home, and returns
+// the time just before the exec. It closes slave either way: the child has
+// its copies, and the master sees EIO once they close.
+func startTool(t tool, home string, slave *os.File) (*exec.Cmd, time.Time, error) {
+	defer slave.Close()
 	cmd := exec.Command(t.path, t.args...)
 	cmd.Env = childEnv(home)
 	cmd.Dir = home
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
-
-	found := make(chan time.Duration, 1)
-	readerDone := make(chan struct{})
-	var out []byte // owned by the reader until readerDone is closed
-	markerAt := -1 // len(out) when the marker was seen; reader-owned too
-
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
-		slave.Close()
-		return r, fmt.Errorf("start %s: %w", t.path, err)
+		return nil, start, fmt.Errorf("start %s: %w", t.path, err)
 	}
-	slave.Close() // the child has its copies; the master sees EIO once they close
+	return cmd, start, nil
+}
 
+// screenReader keeps everything the tool writes to the pty master, and
+// watches it for the marker.
+type screenReader struct {
+	found    chan time.Duration // the time from start to the marker, once
+	done     chan struct{}      // closed when the reader has stopped
+	out      []byte             // owned by the reader until done is closed
+	markerAt int                // len(out) when the marker was seen, else -1; reader-owned too
+}
+
+// readScreen reads master until it fails, in a goroutine of its own.
+func readScreen(master *os.File, marker string, start time.Time) *screenReader {
+	rd := &screenReader{found: make(chan time.Duration, 1), done: make(chan struct{}), markerAt: -1}
 	go func() {
-		defer close(readerDone)
+		defer close(rd.done)
 		buf := make([]byte, 64<<10)
 		for {
 			n, err := master.Read(buf)
 			if n > 0 {
-				out = append(out, buf[:n]...)
-				if markerAt < 0 {
-					if markerAt = markerIndex(out, t.marker); markerAt >= 0 {
-						found <- time.Since(start)
+				rd.out = append(rd.out, buf[:n]...)
+				if rd.markerAt < 0 {
+					if rd.markerAt = markerIndex(rd.out, marker); rd.markerAt >= 0 {
+						rd.found <- time.Since(start)
 					}
 				}
 			}
@@ -127,58 +164,70 @@ func runOnce(t tool, cols, rows int, timeout time.Duration) (result, error) {
 			}
 		}
 	}()
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	return rd
+}
 
+// finish waits for the reader once the tool is gone: it drains what is
+// left, but does not wait for a stray grandchild that still holds the slave
+// open.
+func (rd *screenReader) finish(master *os.File) {
+	_ = master.SetReadDeadline(time.Now().Add(time.Second))
+	<-rd.done
+}
+
+// beforeMarker is what the tool wrote before the marker, or everything when
+// the marker never came. Only after finish.
+func (rd *screenReader) beforeMarker() []byte {
+	if rd.markerAt < 0 {
+		return rd.out
+	}
+	return rd.out[:rd.markerAt]
+}
+
+// waitFirstFrame waits for the marker, the tool's exit or the timeout,
+// whichever comes first; exitedEarly says the tool exited first.
+func waitFirstFrame(found <-chan time.Duration, exited <-chan error, timeout time.Duration) (firstFrame time.Duration, exitedEarly bool) {
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
-	done := false
 	select {
-	case r.firstFrame = <-found:
+	case firstFrame = <-found:
 	case <-exited:
-		r.exitedEarly, done = true, true
+		exitedEarly = true
 	case <-timer.C:
 	}
+	return firstFrame, exitedEarly
+}
 
-	if !done {
-		quitStart := time.Now()
-		_, _ = master.Write([]byte("q"))
-		select {
-		case <-exited:
-			r.quit = time.Since(quitStart)
-		case <-time.After(quitTimeout):
-			r.killed = true
-			_ = unix.Kill(-cmd.Process.Pid, unix.SIGKILL) // its whole session
-			<-exited
-		}
+// sendQuit sends "q" and waits for the exit, killing the tool's whole session
+// when it has not quit within quitTimeout.
+func sendQuit(master *os.File, cmd *exec.Cmd, exited <-chan error) (took time.Duration, killed bool) {
+	quitStart := time.Now()
+	_, _ = master.Write([]byte("q"))
+	select {
+	case <-exited:
+		return time.Since(quitStart), false
+	case <-time.After(quitTimeout):
+		_ = unix.Kill(-cmd.Process.Pid, unix.SIGKILL) // its whole session
+		<-exited
+		return 0, true
 	}
-	// The tool is gone; drain what is left, but do not wait for a stray
-	// grandchild that still holds the slave open.
-	_ = master.SetReadDeadline(time.Now().Add(time.Second))
-	<-readerDone
-	r.out = out
-	if r.firstFrame == 0 && !r.exitedEarly {
-		// The marker may have arrived just as the timer fired.
-		select {
-		case r.firstFrame = <-found:
-		default:
-		}
+}
+
+// check says why a run has no first-frame time: the tool exited first, or
+// the marker did not come in time (naming the terminal queries the tool
+// sent, which may be what it waits on).
+func (r result) check(t tool, timeout time.Duration) error {
+	if r.firstFrame != 0 {
+		return nil
 	}
-	if markerAt < 0 {
-		markerAt = len(out)
+	if r.exitedEarly {
+		return errors.New("exited before the marker appeared")
 	}
-	r.queries = terminalQueries(out[:markerAt])
-	if r.firstFrame == 0 {
-		if r.exitedEarly {
-			return r, errors.New("exited before the marker appeared")
-		}
-		if len(r.queries) > 0 {
-			return r, fmt.Errorf("marker %q not seen within %s; it sent %s, which this harness never answers: is it waiting for a reply?",
-				t.marker, timeout, strings.Join(r.queries, ", "))
-		}
-		return r, fmt.Errorf("marker %q not seen within %s", t.marker, timeout)
+	if len(r.queries) > 0 {
+		return fmt.Errorf("marker %q not seen within %s; it sent %s, which this harness never answers: is it waiting for a reply?",
+			t.marker, timeout, strings.Join(r.queries, ", "))
 	}
-	return r, nil
+	return fmt.Errorf("marker %q not seen within %s", t.marker, timeout)
 }
 
 // childEnv is the same environment for every tool: a fresh HOME and config

@@ -289,45 +289,6 @@ func TestResizeKeepsFrameExact(t *testing.T) {
 	}
 }
 
-// TestPinnedFamilies: a family pinned from the metric browser is charted on
-// the overview, and every size still draws an exact frame.
-func TestPinnedFamilies(t *testing.T) {
-	const url = "http://svc:9090/metrics"
-	st := fakeStore(60)
-	st.Update(func(tx metrics.Tx) {
-		tx.SetPromTarget(&metrics.PromTarget{URL: url, Up: true, Series: 3,
-			Families: []metrics.FamilyInfo{{Name: "http_requests_total", Type: "counter", Series: 2}},
-			Watched:  map[string]string{"http_requests_total": "rate"}})
-		tx.Write(&metrics.Batch{T: fakeT0, Keys: []string{metrics.PromWatchKey(url, "http_requests_total", "value")}, Values: []float64{42}})
-	})
-	var watched []string
-	m := New(Options{Store: st, Interval: time.Second, PromTargets: []string{url}, Watch: func(_ string, f []string) { watched = f }})
-	m.SetSize(120, 40)
-	send(m, "7", " ")
-	if len(watched) != 1 || watched[0] != "http_requests_total" {
-		t.Fatalf("watched %v after space", watched)
-	}
-	send(m, "1")
-	frame := plainFrame(m)
-	if !strings.Contains(frame, "╭─ http_requests_total") || !strings.Contains(frame, "sum of rates /s 42") {
-		t.Fatalf("overview without the pin:\n%s", frame)
-	}
-	for w := MinWidth; w <= 200; w += 13 {
-		for h := MinHeight; h <= 60; h += 7 {
-			m.SetSize(w, h)
-			for i := range m.screens { // the Prometheus screen included
-				m.active = i
-				checkFrame(t, m.Frame(), w, h)
-			}
-		}
-	}
-	m.active = 0
-	send(m, "7", " ")
-	if len(watched) != 0 {
-		t.Fatalf("still watching %v after unpinning", watched)
-	}
-}
-
 type fakeLoad struct{ paused, stopped int }
 
 func (f *fakeLoad) TogglePause()  { f.paused++ }
@@ -395,27 +356,4 @@ func TestReplay(t *testing.T) {
 		t.Fatal("home did not go to the start")
 	}
 	checkFrame(t, m.Frame(), 120, 40)
-}
-
-// TestPromQLScreenReadsTheStore: the PromQL screen draws the results the
-// PromQL source published in the Store, like every other screen.
-func TestPromQLScreenReadsTheStore(t *testing.T) {
-	st := fakeStore(60)
-	pts := []metrics.Point{{T: fakeT0, V: 1}, {T: fakeT0.Add(time.Second), V: 3}}
-	st.Update(func(tx metrics.Tx) {
-		tx.SetPromQL([]metrics.PromQLResult{{
-			Title: "req/s", Expr: "sum(rate(http_requests_total[1m]))",
-			Series: []metrics.PromQLSeries{{Labels: `{job="api"}`, Metric: map[string]string{"job": "api"}, Points: pts}},
-			At:     fakeT0,
-		}})
-	})
-	m := New(Options{Store: st, PromQL: true})
-	m.SetSize(120, 40)
-	send(m, "7")
-	frame := plainFrame(m)
-	for _, want := range []string{"req/s", "sum(rate(http_requests_total[1m]))"} {
-		if !strings.Contains(frame, want) {
-			t.Errorf("PromQL screen lacks %q:\n%s", want, frame)
-		}
-	}
 }

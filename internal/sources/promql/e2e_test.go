@@ -125,57 +125,11 @@ func TestBeyondOneMachine(t *testing.T) {
 	prom := promtest.StartPrometheusConfig(t, promtest.Config{Targets: []promtest.Target{
 		{URL: addrs[0], Job: "perftop"}, {URL: addrs[1], Job: "perftop"},
 	}})
-	src, err := New(Options{
-		ClientOptions: ClientOptions{Server: prom.URL},
-		Panels: []Panel{
-			{Title: "runners", Expr: `count(up{job="perftop"} == 1)`},
-			{Title: "req/s", Expr: sumExpr},
-		},
-		Window: 30 * time.Second,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := metrics.NewStore(10)
-	start(t, src, st)
+	src, st := startSumPanels(t, prom.URL)
 
 	runStart := time.Now()
 	runners := []*runner{startRunner(t, bin, addrs[0], target.URL+"/"), startRunner(t, bin, addrs[1], target.URL+"/")}
-
-	// Sample the panel while both runners run: from a full rate window
-	// after Prometheus first saw both up, until 2s before their end.
-	var (
-		bothUp  time.Time
-		samples = map[time.Time]float64{}
-		last    = runStart.Add(runnerDuration - 2*time.Second)
-	)
-	deadline := time.NewTimer(runnerDuration + time.Minute)
-	defer deadline.Stop()
-	for collecting := true; collecting; {
-		changed := st.Changed()
-		res := src.Results()
-		if len(res[0].Series) == 1 && bothUp.IsZero() {
-			if p, _ := res[0].Series[0].Last(); p.V == 2 {
-				bothUp = time.Now()
-			}
-		}
-		if !bothUp.IsZero() && len(res[1].Series) == 1 {
-			for _, p := range res[1].Series[0].Points {
-				if !p.T.Before(bothUp.Add(6*time.Second)) && !p.T.After(last) && !math.IsNaN(p.V) {
-					samples[p.T] = p.V
-				}
-			}
-		}
-		select {
-		case <-changed:
-		case <-runners[0].done:
-			collecting = false
-		case <-runners[1].done:
-			collecting = false
-		case <-deadline.C:
-			t.Fatalf("runners did not finish; results %+v", res)
-		}
-	}
+	bothUp, samples := sampleSum(t, src, st, runners, runStart)
 	var want float64
 	for _, r := range runners {
 		want += r.throughput(t)
@@ -197,5 +151,62 @@ func TestBeyondOneMachine(t *testing.T) {
 	}
 	if math.Abs(want-2*runnerRate) > tolerance*2*runnerRate {
 		t.Errorf("runners achieved %.1f req/s together, want about %d", want, 2*runnerRate)
+	}
+}
+
+// startSumPanels starts a PromQL source on the Prometheus at server with
+// the two panels TestBeyondOneMachine reads: the runners up, and sumExpr.
+func startSumPanels(t *testing.T, server string) (*Source, *metrics.Store) {
+	t.Helper()
+	src, err := New(Options{
+		ClientOptions: ClientOptions{Server: server},
+		Panels: []Panel{
+			{Title: "runners", Expr: `count(up{job="perftop"} == 1)`},
+			{Title: "req/s", Expr: sumExpr},
+		},
+		Window: 30 * time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := metrics.NewStore(10)
+	start(t, src, st)
+	return src, st
+}
+
+// sampleSum samples the sum panel while both runners run: from a full rate
+// window after Prometheus first saw both up, until 2s before their end. It
+// returns when the first runner exits, with the time both were first seen
+// up (zero if never) and the samples by their time.
+func sampleSum(t *testing.T, src *Source, st *metrics.Store, runners []*runner, runStart time.Time) (bothUp time.Time, samples map[time.Time]float64) {
+	t.Helper()
+	samples = map[time.Time]float64{}
+	last := runStart.Add(runnerDuration - 2*time.Second)
+	deadline := time.NewTimer(runnerDuration + time.Minute)
+	defer deadline.Stop()
+	for {
+		changed := st.Changed()
+		res := src.Results()
+		if len(res[0].Series) == 1 && bothUp.IsZero() {
+			if p, _ := res[0].Series[0].Last(); p.V == 2 {
+				bothUp = time.Now()
+			}
+		}
+		if !bothUp.IsZero() && len(res[1].Series) == 1 {
+			for _, p := range res[1].Series[0].Points {
+				if !p.T.Before(bothUp.Add(6*time.Second)) && !p.T.After(last) && !math.IsNaN(p.V) {
+					samples[p.T] = p.V
+				}
+			}
+		}
+		select {
+		case <-changed:
+		case <-runners[0].done:
+			return bothUp, samples
+		case <-runners[1].done:
+			return bothUp, samples
+		case <-deadline.C:
+			t.Fatalf("runners did not finish; results %+v", res)
+		}
 	}
 }
