@@ -17,6 +17,7 @@ import (
 
 	"github.com/perftop/perftop/internal/metrics"
 	"github.com/perftop/perftop/internal/printable"
+	"github.com/perftop/perftop/internal/session"
 	"github.com/perftop/perftop/internal/sources/promql"
 	"github.com/perftop/perftop/internal/sources/system"
 	"github.com/perftop/perftop/internal/themes"
@@ -39,7 +40,7 @@ type config struct {
 	fps        int
 	procfs     string // --procfs: where the host's proc filesystem is mounted
 	prom       *promSetup
-	ssh        *sshSetup // nil without --serve-ssh
+	ssh        *session.SSH // nil without --serve-ssh
 
 	dir    string     // the config directory, for user themes
 	themes themes.Set // built-ins plus the user's theme files
@@ -137,7 +138,7 @@ func (f *configFlags) load(cmd *cobra.Command, getenv func(string) string) (conf
 	if err != nil {
 		return cfg, err
 	}
-	cfg.ssh, err = f.ssh.setup(cfg, getenv)
+	cfg.ssh, err = f.ssh.setup(cfg)
 	return cfg, err
 }
 

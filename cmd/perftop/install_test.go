@@ -51,71 +51,11 @@ func TestInstall(t *testing.T) {
 
 	// A pseudo-version, as go install ...@master would resolve to; the
 	// revision is not a real commit, and nothing checks it.
-	modTime := time.Now().UTC().Truncate(time.Second)
-	ver := module.PseudoVersion("v0", "", modTime, "000000000000")
-	mod := module.Version{Path: modulePath, Version: ver}
-
-	// The proxy: github.com/perftop/perftop/@v/{list,VER.info,VER.mod,VER.zip}.
-	proxy := t.TempDir()
-	escaped, err := module.EscapePath(modulePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	vdir := filepath.Join(proxy, filepath.FromSlash(escaped), "@v")
-	if err := os.MkdirAll(vdir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	info, err := json.Marshal(struct {
-		Version string
-		Time    time.Time
-	}{ver, modTime})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var zipBuf bytes.Buffer
-	if err := modzip.CreateFromDir(&zipBuf, mod, root); err != nil {
-		t.Fatalf("module zip of %s: %v", root, err)
-	}
-	for name, data := range map[string][]byte{
-		"list":        []byte(ver + "\n"),
-		ver + ".info": info,
-		ver + ".mod":  gomod,
-		ver + ".zip":  zipBuf.Bytes(),
-	} {
-		if err := os.WriteFile(filepath.Join(vdir, name), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	ver := module.PseudoVersion("v0", "", time.Now().UTC().Truncate(time.Second), "000000000000")
+	proxy := moduleProxy(t, root, ver, gomod)
 
 	gobin := t.TempDir()
-	modcache := t.TempDir()
-	env := installEnv(map[string]string{
-		// The user's go env file (go env -w) would otherwise still apply:
-		// an empty variable in the environment does not override it, so
-		// GOFLAGS= alone would leave e.g. a -mod or -buildvcs flag set there.
-		"GOENV":   "off",
-		"GOFLAGS": "",
-		"GOBIN":   gobin,
-		"GOPROXY": fileURL(proxy) + "," + fileURL(filepath.Join(genv["GOMODCACHE"], "cache", "download")),
-		// A module cache of its own, so the user's gains nothing from
-		// this test; the build cache is shared (GOENV=off would lose a
-		// GOCACHE set with go env -w, so it is passed on).
-		"GOMODCACHE": modcache,
-		"GOCACHE":    genv["GOCACHE"],
-		// Neither file proxy can serve the checksum database, so with
-		// checking on the go command asks sum.golang.org itself, which
-		// needs the network and does not know perftop at a made-up
-		// pseudo-version. GONOSUMDB=github.com/perftop/perftop is not
-		// enough: go install pkg@version has no main module, so it checks
-		// every dependency against the database, not against perftop's
-		// go.sum. The dependencies come from the user's module cache,
-		// which checked them when it downloaded them.
-		"GOSUMDB":   "off",
-		"GONOSUMDB": "", "GONOPROXY": "", "GOPRIVATE": "", "GOINSECURE": "",
-		"GOWORK":      "off",
-		"GOTOOLCHAIN": "local",
-		"GOOS":        "", "GOARCH": "",
-	})
+	env := offlineEnv(t, genv, proxy, gobin)
 	// Module cache files are read-only; go clean -modcache removes them
 	// (this runs before t.TempDir's own removal of the directory).
 	t.Cleanup(func() {
@@ -304,4 +244,81 @@ func fileURL(p string) string {
 		s = "/" + s // C:/x is file:///C:/x
 	}
 	return "file://" + s
+}
+
+// moduleProxy lays out a file:// module proxy in a temporary directory
+// that serves the checkout at root as perftop's version ver, and returns it.
+func moduleProxy(t *testing.T, root, ver string, gomod []byte) string {
+	mod := module.Version{Path: modulePath, Version: ver}
+	modTime, err := module.PseudoVersionTime(ver)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The proxy: github.com/perftop/perftop/@v/{list,VER.info,VER.mod,VER.zip}.
+	proxy := t.TempDir()
+	escaped, err := module.EscapePath(modulePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vdir := filepath.Join(proxy, filepath.FromSlash(escaped), "@v")
+	if err := os.MkdirAll(vdir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	info, err := json.Marshal(struct {
+		Version string
+		Time    time.Time
+	}{ver, modTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var zipBuf bytes.Buffer
+	if err := modzip.CreateFromDir(&zipBuf, mod, root); err != nil {
+		t.Fatalf("module zip of %s: %v", root, err)
+	}
+	for name, data := range map[string][]byte{
+		"list":        []byte(ver + "\n"),
+		ver + ".info": info,
+		ver + ".mod":  gomod,
+		ver + ".zip":  zipBuf.Bytes(),
+	} {
+		if err := os.WriteFile(filepath.Join(vdir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return proxy
+}
+
+// offlineEnv is the go command's environment for installing from proxy
+// and the module cache's download directory alone, into gobin, with the
+// user's go env file and GOFLAGS out of the way.
+func offlineEnv(t *testing.T, genv map[string]string, proxy, gobin string) []string {
+	modcache := t.TempDir()
+	return installEnv(map[string]string{
+		// The user's go env file (go env -w) would otherwise still apply:
+		// an empty variable in the environment does not override it, so
+		// GOFLAGS= alone would leave e.g. a -mod or -buildvcs flag set there.
+		"GOENV":   "off",
+		"GOFLAGS": "",
+		"GOBIN":   gobin,
+		"GOPROXY": fileURL(proxy) + "," + fileURL(filepath.Join(genv["GOMODCACHE"], "cache", "download")),
+		// A module cache of its own, so the user's gains nothing from
+		// this test; the build cache is shared (GOENV=off would lose a
+		// GOCACHE set with go env -w, so it is passed on).
+		"GOMODCACHE": modcache,
+		"GOCACHE":    genv["GOCACHE"],
+		// Neither file proxy can serve the checksum database, so with
+		// checking on the go command asks sum.golang.org itself, which
+		// needs the network and does not know perftop at a made-up
+		// pseudo-version. GONOSUMDB=github.com/perftop/perftop is not
+		// enough: go install pkg@version has no main module, so it checks
+		// every dependency against the database, not against perftop's
+		// go.sum. The dependencies come from the user's module cache,
+		// which checked them when it downloaded them.
+		"GOSUMDB":   "off",
+		"GONOSUMDB": "", "GONOPROXY": "", "GOPRIVATE": "", "GOINSECURE": "",
+		"GOWORK":      "off",
+		"GOTOOLCHAIN": "local",
+		"GOOS":        "", "GOARCH": "",
+	})
 }

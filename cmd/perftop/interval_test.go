@@ -75,7 +75,7 @@ func TestIntervalReachesEverySource(t *testing.T) {
 	defer front.Close()
 
 	tm := newTerm(t, 120, 40, []string{"TERM=xterm-256color", "PERFTOP_CONFIG_DIR=" + t.TempDir()},
-		binary(t)+" --interval 1s --prom "+target.URL+"/metrics --prom-server "+front.URL+" --query one=vector(1)")
+		binary(t)+" --interval 1s --prom "+target.URL+"/metrics --prom-server "+front.URL+" --query 'one=vector(1)'")
 	tm.waitText("+/- 1s")
 	waitUntil(t, "a scrape and a query at the 1 s interval", func() bool {
 		return len(rec.scraped()) >= 2 && rec.lastStep() == "1"

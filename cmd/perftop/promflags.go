@@ -56,11 +56,11 @@ type promServer struct {
 	HTTPClient *promconfig.HTTPClientConfig `yaml:"http_client_config"`
 }
 
-// promSetup is the validated Prometheus part of the config.
+// promSetup is the validated Prometheus part of the config: what to scrape
+// and what to query, as options; nothing is started.
 type promSetup struct {
-	scrapers []*prom.Scraper
-	targets  []prom.Options
-	server   *promql.Options
+	targets []prom.Options
+	server  *promql.Options
 }
 
 // httpConfig builds the client config the flags describe, checking that
@@ -114,9 +114,7 @@ func (f *promFlags) setup(cfg config, interval time.Duration) (*promSetup, error
 		if err != nil {
 			return nil, usagef("--prom %s: %v", t.URL, err)
 		}
-		o := prom.Options{URL: t.URL, Interval: interval, Client: client, Config: t.RED, SeriesLimit: f.seriesLimit}
-		s.targets = append(s.targets, o)
-		s.scrapers = append(s.scrapers, prom.New(o))
+		s.targets = append(s.targets, prom.Options{URL: t.URL, Interval: interval, Client: client, Config: t.RED, SeriesLimit: f.seriesLimit})
 	}
 	server := cfg.PromServer
 	if f.server != "" {
@@ -146,41 +144,4 @@ func (f *promFlags) setup(cfg config, interval time.Duration) (*promSetup, error
 		s.server = &promql.Options{ClientOptions: promql.ClientOptions{Server: server.URL, HTTPConfig: c}, Panels: panels, Interval: interval}
 	}
 	return &s, nil
-}
-
-// sources returns the runnable sources of the setup, and the PromQL source
-// for the dashboard to read (nil without one).
-func (s *promSetup) sources() ([]source, *promql.Source, error) {
-	var out []source
-	for _, sc := range s.scrapers {
-		out = append(out, sc)
-	}
-	if s.server == nil {
-		return out, nil, nil
-	}
-	q, err := promql.New(*s.server)
-	if err != nil {
-		return nil, nil, usagef("--prom-server: %v", err)
-	}
-	return append(out, q), q, nil
-}
-
-var _ source = (*prom.Scraper)(nil)
-
-// urls lists the scraped targets in the order given.
-func (s *promSetup) urls() []string {
-	out := make([]string, len(s.targets))
-	for i, t := range s.targets {
-		out[i] = t.URL
-	}
-	return out
-}
-
-// watch forwards the families the dashboard charts to the target's scraper.
-func (s *promSetup) watch(url string, families []string) {
-	for _, sc := range s.scrapers {
-		if sc.URL() == url {
-			sc.Watch(families)
-		}
-	}
 }

@@ -11,8 +11,8 @@ import (
 
 	"github.com/perftop/perftop/internal/metrics"
 	"github.com/perftop/perftop/internal/results"
+	"github.com/perftop/perftop/internal/session"
 	"github.com/perftop/perftop/internal/sources/load"
-	"github.com/perftop/perftop/internal/tui"
 )
 
 func newReportCmd(e *env, cf *configFlags) *cobra.Command {
@@ -49,7 +49,7 @@ spectrum from the stored HdrHistogram instead.`,
 				if err != nil {
 					return err
 				}
-				return replayRun(cmd.Context(), cfg, f)
+				return replayRun(cmd.Context(), cfg, f, e)
 			}
 			switch format {
 			case "markdown":
@@ -74,23 +74,8 @@ spectrum from the stored HdrHistogram instead.`,
 
 // replayRun shows a finished run on the load screen: the timeline as the
 // charts' series, the totals and the histogram as the final state.
-func replayRun(ctx context.Context, cfg config, f *results.File) error {
+func replayRun(ctx context.Context, cfg config, f *results.File, e *env) error {
 	r := f.Result
-	st := metrics.NewStore(max(len(r.Timeline), metrics.DefaultRingCapacity))
-	var b metrics.Batch
-	for _, p := range r.Timeline {
-		b.Reset(f.StartedAt.Add(time.Duration(p.Seconds * float64(time.Second))))
-		b.Add(metrics.KeyLoadRPS, p.RPS)
-		b.Add(metrics.KeyLoadP50, p.P50)
-		b.Add(metrics.KeyLoadP99, p.P99)
-		b.Add(metrics.KeyLoadInFlight, float64(p.InFlight))
-		errPct := 0.0
-		if p.Requests > 0 {
-			errPct = float64(p.Errors) / float64(p.Requests) * 100
-		}
-		b.Add(metrics.KeyLoadErrorPct, errPct)
-		st.Write(&b)
-	}
 	lt := &metrics.LoadTest{
 		Mode: metrics.LoopMode(f.Settings.Mode), State: metrics.TestDone, Started: f.StartedAt, Elapsed: time.Duration(r.DurationSeconds * float64(time.Second)),
 		Planned: time.Duration(r.DurationSeconds * float64(time.Second)), Target: f.Settings.Rate, Workers: f.Settings.Concurrency,
@@ -107,12 +92,16 @@ func replayRun(ctx context.Context, cfg config, f *results.File) error {
 	if h, err := f.Histogram(); err == nil && h != nil {
 		lt.Histogram = load.Buckets(h, 24)
 	}
-	st.SetLoadTest(lt)
-	replay := make([]metrics.TimelinePoint, len(r.Timeline))
+	timeline := make([]metrics.TimelinePoint, len(r.Timeline))
 	for i, p := range r.Timeline {
-		replay[i] = metrics.TimelinePoint(p)
+		timeline[i] = metrics.TimelinePoint(p)
 	}
-	themeName, opts := displayOptions(cfg)
-	model := tui.New(tui.Options{Store: st, Themes: cfg.themes, Theme: themeName, Interval: time.Second, Context: ctx, Replay: replay})
-	return runProgram(ctx, model, opts...)
+	sc := sessionConfig(cfg, e)
+	sc.Prom, sc.PromQL, sc.SSH = nil, nil, nil // a replay shows the file, nothing live
+	sc.History = len(timeline)
+	sess, err := session.New(sc)
+	if err != nil {
+		return err
+	}
+	return sess.Replay(ctx, lt, timeline)
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"net"
 	"net/http"
 	"os"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/perftop/perftop/internal/results"
 	"github.com/perftop/perftop/internal/sources/load"
@@ -77,6 +77,10 @@ rate (or workers) by 10%, s stops it, q quits; the summary is printed on
 exit. --headless prints one progress line a second on stderr instead, and
 the summary on stdout. -o writes every number as JSON (seconds as the unit).
 
+On Linux the closed loop of plain HTTP/1.1 keep-alive requests runs on
+epoll event loops, as wrk does; everything else (and every other system)
+runs on goroutine workers.
+
 Profiles (L is --rate, --concurrency, or 10 requests/s):
   baseline   L for -d (default 1m)
   stress     L, 2L ... 10L, 30s each (or -d/10); stops where the error rate
@@ -109,7 +113,12 @@ Profiles (L is --rate, --concurrency, or 10 requests/s):
 			return runTest(cmd.Context(), cfg, spec, e)
 		},
 	}
-	fl := cmd.Flags()
+	f.register(cmd.Flags())
+	return cmd
+}
+
+// register defines run's flags on fl.
+func (f *runFlags) register(fl *pflag.FlagSet) {
 	fl.IntVarP(&f.concurrency, "concurrency", "c", load.DefaultConcurrency, "closed loop: `workers` sending requests back to back")
 	fl.Float64VarP(&f.rate, "rate", "r", 0, "open loop: `requests` per second, whatever the target does")
 	fl.IntVar(&f.maxInFlight, "max-inflight", load.DefaultMaxInFlight, "open loop: most requests in flight at once")
@@ -140,7 +149,6 @@ Profiles (L is --rate, --concurrency, or 10 requests/s):
 	_ = fl.MarkHidden("net-http")
 	fl.BoolVar(&f.noEventLoop, "no-event-loop", false, "run closed-loop workers as goroutines, not on event loops")
 	_ = fl.MarkHidden("no-event-loop")
-	return cmd
 }
 
 // testSpec is a validated test: the engine's options and what to report.
@@ -165,46 +173,9 @@ func (f *runFlags) spec(cmd *cobra.Command, args []string, e *env) (*testSpec, e
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case fl.Changed("rate") && f.rate <= 0:
-		return nil, usagef("invalid --rate %v: must be more than 0 requests per second", f.rate)
-	case f.concurrency < 1:
-		return nil, usagef("invalid --concurrency %d: must be 1 or more", f.concurrency)
-	case f.maxInFlight < 1:
-		return nil, usagef("invalid --max-inflight %d: must be 1 or more", f.maxInFlight)
-	case f.duration < 0:
-		return nil, usagef("invalid --duration %s: must be positive", f.duration)
-	case f.requests < 0:
-		return nil, usagef("invalid --requests %d: must be positive", f.requests)
-	case f.timeout <= 0:
-		return nil, usagef("invalid --timeout %s: must be positive", f.timeout)
-	case f.maxRedirects < 0:
-		return nil, usagef("invalid --max-redirects %d: must be 0 or more", f.maxRedirects)
-	case f.stagesOf != "rate" && f.stagesOf != "concurrency":
-		return nil, usagef("invalid --stages-of %q: want rate or concurrency", f.stagesOf)
-	case f.stages != "" && f.profile != "":
-		return nil, usagef("--stages and --profile both set the test's shape: give one")
-	case f.rate > 0 && fl.Changed("concurrency") && f.stages == "" && f.profile == "":
-		return nil, usagef("--rate (open loop) and --concurrency (closed loop) exclude each other; for open loop, --max-inflight caps concurrency")
+	if err := f.check(fl); err != nil {
+		return nil, err
 	}
-	if f.unixSocket != "" {
-		if st, err := os.Stat(f.unixSocket); err != nil {
-			return nil, usagef("--unix-socket: %v", err)
-		} else if st.Mode()&os.ModeSocket == 0 {
-			return nil, usagef("--unix-socket %s: not a socket", f.unixSocket)
-		}
-	}
-	if f.out != "" {
-		if err := checkWritable(f.out); err != nil {
-			return nil, usagef("-o %s: %v", f.out, err)
-		}
-	}
-	if f.metricsAddr != "" {
-		if _, _, err := net.SplitHostPort(f.metricsAddr); err != nil {
-			return nil, usagef("invalid --metrics-addr %q: want host:port or :port", f.metricsAddr)
-		}
-	}
-
 	o := load.Options{
 		Requests: reqs, Concurrency: f.concurrency, Rate: f.rate, MaxInFlight: f.maxInFlight,
 		Duration: f.duration, MaxRequests: f.requests,
@@ -215,26 +186,92 @@ func (f *runFlags) spec(cmd *cobra.Command, args []string, e *env) (*testSpec, e
 		},
 	}
 	spec := &testSpec{headless: f.headless, out: f.out, metricsAddr: f.metricsAddr, abortOnSLO: f.abortOnSLO, sloGrace: f.sloGrace}
-	if f.slo != "" {
-		slos, err := results.ParseSLOs(f.slo)
-		if err != nil {
-			return nil, usagef("invalid --slo: %v", err)
-		}
-		spec.slos = slos
-	} else if f.abortOnSLO {
-		return nil, usagef("--abort-on-slo needs --slo")
+	if spec.slos, err = f.objectives(); err != nil {
+		return nil, err
 	}
+	if err := f.shape(fl, &o, spec); err != nil {
+		return nil, err
+	}
+	spec.opts = o
+	spec.settings = settingsOf(f, o)
+	spec.targets = strings.Join(args, " ")
+	if f.scenario != "" {
+		spec.targets = "scenario " + f.scenario
+	}
+	return spec, nil
+}
+
+// check refuses flag values and combinations that make no test.
+func (f *runFlags) check(fl *pflag.FlagSet) error {
+	switch {
+	case fl.Changed("rate") && f.rate <= 0:
+		return usagef("invalid --rate %v: must be more than 0 requests per second", f.rate)
+	case f.concurrency < 1:
+		return usagef("invalid --concurrency %d: must be 1 or more", f.concurrency)
+	case f.maxInFlight < 1:
+		return usagef("invalid --max-inflight %d: must be 1 or more", f.maxInFlight)
+	case f.duration < 0:
+		return usagef("invalid --duration %s: must be positive", f.duration)
+	case f.requests < 0:
+		return usagef("invalid --requests %d: must be positive", f.requests)
+	case f.timeout <= 0:
+		return usagef("invalid --timeout %s: must be positive", f.timeout)
+	case f.maxRedirects < 0:
+		return usagef("invalid --max-redirects %d: must be 0 or more", f.maxRedirects)
+	case f.stagesOf != "rate" && f.stagesOf != "concurrency":
+		return usagef("invalid --stages-of %q: want rate or concurrency", f.stagesOf)
+	case f.stages != "" && f.profile != "":
+		return usagef("--stages and --profile both set the test's shape: give one")
+	case f.rate > 0 && fl.Changed("concurrency") && f.stages == "" && f.profile == "":
+		return usagef("--rate (open loop) and --concurrency (closed loop) exclude each other; for open loop, --max-inflight caps concurrency")
+	case f.abortOnSLO && f.slo == "":
+		return usagef("--abort-on-slo needs --slo")
+	}
+	if f.unixSocket != "" {
+		if st, err := os.Stat(f.unixSocket); err != nil {
+			return usagef("--unix-socket: %v", err)
+		} else if st.Mode()&os.ModeSocket == 0 {
+			return usagef("--unix-socket %s: not a socket", f.unixSocket)
+		}
+	}
+	if f.out != "" {
+		if err := checkWritable(f.out); err != nil {
+			return usagef("-o %s: %v", f.out, err)
+		}
+	}
+	if f.metricsAddr != "" {
+		if _, _, err := net.SplitHostPort(f.metricsAddr); err != nil {
+			return usagef("invalid --metrics-addr %q: want host:port or :port", f.metricsAddr)
+		}
+	}
+	return nil
+}
+
+// objectives parses --slo (or the config file's slo).
+func (f *runFlags) objectives() ([]results.SLO, error) {
+	if f.slo == "" {
+		return nil, nil
+	}
+	slos, err := results.ParseSLOs(f.slo)
+	if err != nil {
+		return nil, usagef("invalid --slo: %v", err)
+	}
+	return slos, nil
+}
+
+// shape sets the test's stages, profile and length in o.
+func (f *runFlags) shape(fl *pflag.FlagSet, o *load.Options, spec *testSpec) error {
 	if f.stages != "" {
 		st, err := load.ParseStages(f.stages)
 		if err != nil {
-			return nil, usagef("invalid --stages: %v", err)
+			return usagef("invalid --stages: %v", err)
 		}
 		o.Stages = st
 		// Stages ramp from --rate or -c when given, else from nothing.
 		if f.stagesOf == "rate" {
 			o.Open = true
 		} else if fl.Changed("rate") {
-			return nil, usagef("--stages-of concurrency ramps workers: drop --rate")
+			return usagef("--stages-of concurrency ramps workers: drop --rate")
 		} else if !fl.Changed("concurrency") {
 			o.Concurrency = 0
 		}
@@ -248,7 +285,7 @@ func (f *runFlags) spec(cmd *cobra.Command, args []string, e *env) (*testSpec, e
 		}
 		p, err := load.ExpandProfile(f.profile, level, f.duration)
 		if err != nil {
-			return nil, usagef("invalid --profile: %v", err)
+			return usagef("invalid --profile: %v", err)
 		}
 		o.Stages, o.Duration = p.Stages, p.Duration
 		if p.Distinct {
@@ -259,13 +296,7 @@ func (f *runFlags) spec(cmd *cobra.Command, args []string, e *env) (*testSpec, e
 	if o.Duration == 0 && o.MaxRequests == 0 && len(o.Stages) == 0 {
 		o.Duration = defaultDuration
 	}
-	spec.opts = o
-	spec.settings = settingsOf(f, o)
-	spec.targets = strings.Join(args, " ")
-	if f.scenario != "" {
-		spec.targets = "scenario " + f.scenario
-	}
-	return spec, nil
+	return nil
 }
 
 // requestsFrom builds the request mix from URL arguments or a scenario.
@@ -328,63 +359,4 @@ func (f *runFlags) requestsFrom(args []string) ([]load.Request, error) {
 		reqs = append(reqs, load.Request{Method: method, URL: u, Header: header, Body: body, Weight: w})
 	}
 	return reqs, nil
-}
-
-// checkWritable makes sure the results file can be written before the test
-// runs, rather than losing the results at the end.
-func checkWritable(path string) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".perftop-check-*")
-	if err != nil {
-		return errors.Unwrap(err)
-	}
-	tmp.Close()
-	return os.Remove(tmp.Name())
-}
-
-// settingsOf records the settings for the results file, without secrets.
-func settingsOf(f *runFlags, o load.Options) results.Settings {
-	s := results.Settings{
-		Mode: "closed", Concurrency: o.Concurrency, MaxInFlight: o.MaxInFlight,
-		DurationSeconds: o.Duration.Seconds(), Requests: o.MaxRequests, Stages: resultsStages(o.Stages), Profile: f.profile,
-		TimeoutSeconds: o.Client.Timeout.Seconds(), HTTP2: f.http2, Insecure: f.insecure, KeepAlive: !f.noKeepAlive,
-		MaxRedirects: f.maxRedirects, UnixSocket: f.unixSocket, Host: f.host,
-	}
-	if o.Rate > 0 || o.Open {
-		s.Mode, s.Rate, s.Concurrency = "open", o.Rate, 0
-	} else {
-		s.MaxInFlight = 0
-	}
-	if len(o.Stages) > 0 {
-		s.StagesOf = f.stagesOf
-	}
-	seen := 0
-	for _, r := range o.Requests {
-		if seen >= 16 { // the volume profile's 1024 variants need not all be listed
-			break
-		}
-		seen++
-		t := results.Target{Name: r.Name, Method: r.Method, URL: redact(r.URL.String()), Weight: r.Weight,
-			BodyBytes: len(r.Body), ThinkSeconds: r.Think.Seconds()}
-		for k := range r.Header {
-			t.HeaderNames = append(t.HeaderNames, k)
-		}
-		s.Targets = append(s.Targets, t)
-	}
-	return s
-}
-
-// redact drops a URL's password, which has no place in a results file.
-func redact(raw string) string {
-	if i := strings.Index(raw, "://"); i >= 0 {
-		rest := raw[i+3:]
-		if at := strings.IndexByte(rest, '@'); at >= 0 && at < strings.IndexAny(rest+"/", "/?#") {
-			user := rest[:at]
-			if c := strings.IndexByte(user, ':'); c >= 0 {
-				user = user[:c] + ":xxxxx"
-			}
-			return raw[:i+3] + user + rest[at:]
-		}
-	}
-	return raw
 }

@@ -4,13 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -18,10 +15,9 @@ import (
 
 	"github.com/perftop/perftop/internal/metrics"
 	"github.com/perftop/perftop/internal/results"
+	"github.com/perftop/perftop/internal/session"
 	"github.com/perftop/perftop/internal/sources/load"
 	"github.com/perftop/perftop/internal/sources/load/exporter"
-	"github.com/perftop/perftop/internal/sources/system"
-	"github.com/perftop/perftop/internal/tui"
 )
 
 // runTest runs a load test, with the dashboard or headless, then prints
@@ -74,8 +70,10 @@ func runTest(ctx context.Context, cfg config, spec *testSpec, e *env) error {
 		}
 		return stop
 	})
-	st := metrics.NewStore(metrics.DefaultRingCapacity)
-
+	sess, err := newSession(cfg, e)
+	if err != nil {
+		return err
+	}
 	if spec.metricsAddr != "" {
 		stop, err := serveMetrics(spec.metricsAddr, eng)
 		if err != nil {
@@ -85,12 +83,7 @@ func runTest(ctx context.Context, cfg config, spec *testSpec, e *env) error {
 	}
 
 	started := time.Now()
-	var res *load.Result
-	if spec.headless {
-		res, err = runHeadlessServing(ctx, cfg, eng, st, e)
-	} else {
-		res, err = runDashboardTest(ctx, cfg, eng, st)
-	}
+	res, err := sess.LoadTest(ctx, session.Test{Engine: eng, Headless: spec.headless, Progress: e.stderr})
 	if err != nil {
 		return err
 	}
@@ -198,89 +191,6 @@ func abortOnBreach(grace time.Duration) func(*metrics.LoadTest) bool {
 		}
 		return false
 	}
-}
-
-// runHeadless runs the test with a progress line a second on w, until it
-// ends or SIGINT/SIGTERM stops it.
-func runHeadless(ctx context.Context, eng *load.Engine, st *metrics.Store, w io.Writer) (*load.Result, error) {
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	done := make(chan struct{})
-	var res *load.Result
-	var err error
-	go func() {
-		res, err = eng.Run(ctx, st)
-		close(done)
-	}()
-	for {
-		ch := st.Changed()
-		select {
-		case <-done:
-			return res, err
-		case <-ch:
-			var sn metrics.Snapshot
-			st.Snapshot(&sn)
-			if lt := sn.LoadTest; lt != nil && lt.State.Live() {
-				fmt.Fprintln(w, progressLine(lt))
-			}
-		}
-	}
-}
-
-// runHeadlessServing runs a headless test, served over SSH when
-// --serve-ssh asks, so that a headless runner can be watched.
-func runHeadlessServing(ctx context.Context, cfg config, eng *load.Engine, st *metrics.Store, e *env) (*load.Result, error) {
-	sctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	_, waitSSH, err := serveAlongside(sctx, cfg, st, eng, false)
-	if err != nil {
-		return nil, err
-	}
-	defer func() { cancel(); waitSSH() }()
-	return runHeadless(ctx, eng, st, e.stderr)
-}
-
-// runDashboardTest runs the test under the dashboard, with the host source
-// beside it. Quitting the dashboard stops the test.
-func runDashboardTest(ctx context.Context, cfg config, eng *load.Engine, st *metrics.Store) (*load.Result, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	host := system.New(system.Options{Interval: cfg.Interval, ProcFS: cfg.procfs})
-	promSrcs, promQL, err := cfg.prom.sources()
-	if err != nil {
-		return nil, err
-	}
-	wg := startSources(ctx, st, append([]source{host}, promSrcs...)...)
-	defer wg.Wait()
-
-	done := make(chan struct{})
-	var res *load.Result
-	var runErr error
-	go func() {
-		res, runErr = eng.Run(ctx, st)
-		close(done)
-	}()
-
-	viewers, waitSSH, err := serveAlongside(ctx, cfg, st, eng, promQL != nil)
-	if err != nil {
-		return nil, err
-	}
-	defer func() { cancel(); waitSSH() }() // the server stops with ctx
-	themeName, opts := displayOptions(cfg)
-	model := tui.New(tui.Options{
-		Viewers: viewers,
-		Store:   st, Themes: cfg.themes, Theme: themeName, Interval: cfg.Interval,
-		Context: ctx, Load: eng, PromQL: promQL != nil, PromTargets: cfg.prom.urls(),
-		Watch: cfg.prom.watch,
-	})
-	err = runProgram(ctx, model, opts...)
-	eng.Stop()
-	<-done
-	cancel()
-	if err != nil {
-		return res, err
-	}
-	return res, runErr
 }
 
 // serveMetrics serves the engine's metrics on addr until stop is called.

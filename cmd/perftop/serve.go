@@ -2,22 +2,14 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"net"
 	"os"
-	"os/signal"
 	"path/filepath"
-	"strings"
-	"syscall"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
 
-	"github.com/perftop/perftop/internal/metrics"
-	"github.com/perftop/perftop/internal/sources/system"
-	"github.com/perftop/perftop/internal/tui"
+	"github.com/perftop/perftop/internal/session"
 	"github.com/perftop/perftop/internal/tui/serve"
 )
 
@@ -41,15 +33,11 @@ func (f *sshFlags) register(cmd *cobra.Command, addrFlag string) {
 	fl.DurationVar(&f.idleTimeout, "ssh-idle-timeout", serve.DefaultIdleTimeout, "disconnect a viewer after this long without traffic")
 }
 
-// sshSetup is a validated SSH server, listening, not yet serving.
-type sshSetup struct {
-	opts serve.Options
-	srv  *serve.Server
-}
-
-// setup checks the flags and opens the address, so that every mistake is
-// reported before anything is drawn.
-func (f *sshFlags) setup(cfg config, getenv func(string) string) (*sshSetup, error) {
+// setup checks the flags, reads the keys and checks the host key's
+// permissions, so that every mistake is reported before anything starts.
+// It opens nothing: the session listens and makes the host key when it
+// starts. It returns nil without an address.
+func (f *sshFlags) setup(cfg config) (*session.SSH, error) {
 	if f.addr == "" {
 		return nil, nil
 	}
@@ -60,7 +48,7 @@ func (f *sshFlags) setup(cfg config, getenv func(string) string) (*sshSetup, err
 	if f.allowAnyKey && !loopback(host) {
 		return nil, usagef("--ssh-allow-any-key is refused on %s: only on a loopback address (127.0.0.1, ::1, localhost)", f.addr)
 	}
-	o := serve.Options{AllowAnyKey: f.allowAnyKey, MaxSessions: f.maxSessions, IdleTimeout: f.idleTimeout, FPS: cfg.fps}
+	o := serve.Options{AllowAnyKey: f.allowAnyKey, MaxSessions: f.maxSessions, IdleTimeout: f.idleTimeout}
 	if !f.allowAnyKey {
 		path := f.authorizedKeys
 		if path == "" {
@@ -80,13 +68,11 @@ func (f *sshFlags) setup(cfg config, getenv func(string) string) (*sshSetup, err
 	if dir == "" {
 		dir = os.TempDir()
 	}
-	if o.HostKeyPEM, err = serve.HostKey(filepath.Join(dir, "ssh_host_ed25519_key")); err != nil {
+	ssh := &session.SSH{Addr: f.addr, Server: o, HostKey: filepath.Join(dir, "ssh_host_ed25519_key"), LogFile: filepath.Join(dir, "ssh.log")}
+	if err := serve.CheckHostKey(ssh.HostKey); err != nil {
 		return nil, usageError{err}
 	}
-	if o.Listener, err = serve.Listen(f.addr); err != nil {
-		return nil, err
-	}
-	return &sshSetup{opts: o}, nil
+	return ssh, nil
 }
 
 func loopback(host string) bool {
@@ -95,51 +81,6 @@ func loopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-// start serves viewers until ctx ends. Each viewer's model comes from
-// newModel, given the viewer; log receives logins and denials.
-func (s *sshSetup) start(ctx context.Context, log io.Writer, newModel func(ctx context.Context, v serve.Viewer) tea.Model) (wait func(), err error) {
-	s.opts.Log = log
-	s.opts.NewModel = newModel
-	if s.srv, err = serve.New(s.opts); err != nil {
-		return nil, err
-	}
-	done := make(chan struct{})
-	go func() {
-		_ = s.srv.Serve(ctx)
-		close(done)
-	}()
-	return func() { <-done }, nil
-}
-
-// viewerList is the local status bar's list of who watches.
-func (s *sshSetup) viewerList() []string {
-	if s == nil || s.srv == nil {
-		return nil
-	}
-	var out []string
-	for _, v := range s.srv.Viewers() {
-		fp := strings.TrimPrefix(v.Fingerprint, "SHA256:")
-		if len(fp) > 8 {
-			fp = fp[:8]
-		}
-		out = append(out, v.User+"@"+fp)
-	}
-	return out
-}
-
-// sshLog is where logins go while the local dashboard owns the terminal: a
-// file in the config directory.
-func sshLog(cfg config) (io.WriteCloser, error) {
-	dir := cfg.dir
-	if dir == "" {
-		dir = os.TempDir()
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, err
-	}
-	return os.OpenFile(filepath.Join(dir, "ssh.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 }
 
 func newServeCmd(e *env, cf *configFlags) *cobra.Command {
@@ -164,7 +105,7 @@ denials are logged on stderr with the key's fingerprint.`,
 			if cfg.ssh == nil {
 				return usagef("serve needs --ssh ADDR, e.g. --ssh 127.0.0.1:2222")
 			}
-			return runServe(cmd.Context(), cfg, cfg.ssh, e)
+			return runServe(cmd.Context(), cfg, e)
 		},
 	}
 	cmd.Flags().StringVar(&cf.ssh.addr, "ssh", "", "serve on `addr`, e.g. 127.0.0.1:2222")
@@ -172,48 +113,10 @@ denials are logged on stderr with the key's fingerprint.`,
 }
 
 // runServe runs the sources and the SSH server until SIGINT or SIGTERM.
-func runServe(ctx context.Context, cfg config, ss *sshSetup, e *env) error {
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	promSrcs, promQL, err := cfg.prom.sources()
+func runServe(ctx context.Context, cfg config, e *env) error {
+	sess, err := newSession(cfg, e)
 	if err != nil {
 		return err
 	}
-	st := metrics.NewStore(metrics.DefaultRingCapacity)
-	host := system.New(system.Options{Interval: cfg.Interval, ProcFS: cfg.procfs})
-	wg := startSources(ctx, st, append([]source{host}, promSrcs...)...)
-	defer wg.Wait()
-	wait, err := ss.start(ctx, e.stderr, func(vctx context.Context, v serve.Viewer) tea.Model {
-		return tui.New(tui.Options{Store: st, Themes: cfg.themes, Theme: cfg.Theme, Interval: cfg.Interval, Context: vctx,
-			Remote: true, PromQL: promQL != nil, PromTargets: cfg.prom.urls()})
-	})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stderr, "perftop: serving the dashboard on ssh://%s\n", ss.opts.Listener.Addr())
-	wait()
-	return nil
-}
-
-// serveAlongside serves the dashboard over SSH beside the local one, when
-// --serve-ssh asks; load, when set, is the running test viewers watch (and
-// control keys steer). It returns the local status bar's viewer list and a
-// function that waits for the server to stop after ctx ends.
-func serveAlongside(ctx context.Context, cfg config, st *metrics.Store, load tui.LoadControl, promQL bool) (viewers func() []string, wait func(), err error) {
-	if cfg.ssh == nil {
-		return nil, func() {}, nil
-	}
-	logf, err := sshLog(cfg)
-	if err != nil {
-		return nil, nil, fmt.Errorf("ssh log: %w", err)
-	}
-	w, err := cfg.ssh.start(ctx, logf, func(vctx context.Context, v serve.Viewer) tea.Model {
-		return tui.New(tui.Options{Store: st, Themes: cfg.themes, Theme: cfg.Theme, Interval: cfg.Interval, Context: vctx,
-			Remote: true, Load: load, ReadOnly: !v.Control, PromQL: promQL, PromTargets: cfg.prom.urls()})
-	})
-	if err != nil {
-		logf.Close()
-		return nil, nil, err
-	}
-	return cfg.ssh.viewerList, func() { w(); logf.Close() }, nil
+	return sess.Serve(ctx)
 }

@@ -61,12 +61,13 @@ func (s *Session) model(ctx context.Context, v viewer, load tui.LoadControl) *tu
 // runProgram runs a dashboard model on the terminal until the user quits or
 // ctx ends, and turns its end into perftop's error: quitting and signals are
 // not errors; a panic is, after Bubble Tea has restored the terminal.
-func (s *Session) runProgram(ctx context.Context, m tea.Model) error {
+// Tests pass extra options (input, output, window size).
+func (s *Session) runProgram(ctx context.Context, m tea.Model, extra ...tea.ProgramOption) error {
 	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(s.cfg.Display.FPS)}
 	if s.cfg.Display.Colorless {
 		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
 	}
-	_, err := tea.NewProgram(m, opts...).Run()
+	_, err := tea.NewProgram(m, append(opts, extra...)...).Run()
 	switch {
 	case err == nil, errors.Is(err, tea.ErrInterrupted), errors.Is(err, context.Canceled):
 		return nil

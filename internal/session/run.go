@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/perftop/perftop/internal/metrics"
 	"github.com/perftop/perftop/internal/sources/load"
@@ -20,7 +21,7 @@ func (s *Session) Dashboard(ctx context.Context) error {
 	defer cancel()
 	waitSources := s.startSources(ctx)
 	defer waitSources() // after the server: cancel runs first
-	srv, err := s.startSSH(ctx, nil, true)
+	srv, err := s.startSSH(ctx, nil, false)
 	if err != nil {
 		return err
 	}
@@ -37,7 +38,7 @@ func (s *Session) Serve(ctx context.Context) error {
 	defer stop()
 	waitSources := s.startSources(ctx)
 	defer waitSources()
-	srv, err := s.startSSH(ctx, nil, false)
+	srv, err := s.startSSH(ctx, nil, true)
 	if err != nil {
 		stop()
 		return err
@@ -68,6 +69,12 @@ func (s *Session) LoadTest(ctx context.Context, t Test) (*load.Result, error) {
 	defer cancel()
 	waitSources := s.startSources(ctx)
 	defer waitSources()
+	srv, err := s.startSSH(ctx, t.Engine, false)
+	if err != nil {
+		return nil, err
+	}
+	defer srv.wait()
+	defer cancel()
 	done := make(chan struct{})
 	var res *load.Result
 	var runErr error
@@ -75,14 +82,6 @@ func (s *Session) LoadTest(ctx context.Context, t Test) (*load.Result, error) {
 		defer close(done)
 		res, runErr = t.Engine.Run(ctx, s.st)
 	}()
-	srv, err := s.startSSH(ctx, t.Engine, true)
-	if err != nil {
-		t.Engine.Stop()
-		<-done
-		return nil, err
-	}
-	defer srv.wait()
-	defer cancel()
 	err = s.runProgram(ctx, s.model(ctx, viewer{ssh: srv}, t.Engine))
 	t.Engine.Stop()
 	<-done
@@ -128,11 +127,28 @@ func (s *Session) headless(ctx context.Context, t Test) (*load.Result, error) {
 	}
 }
 
-// Replay shows a finished run's timeline on the load screen, left and
-// right moving through it, until the user quits. lt is the run as a whole;
-// the series of the timeline must be in the Store already.
+// Replay shows a finished run on the load screen until the user quits: its
+// timeline (one point a second from lt.Started) as the charts' series, left
+// and right moving through it, and lt, the run as a whole, as the final
+// state. Config.History should hold the whole timeline.
 func (s *Session) Replay(ctx context.Context, lt *metrics.LoadTest, timeline []metrics.TimelinePoint) error {
-	s.st.SetLoadTest(lt)
+	s.st.Update(func(tx metrics.Tx) {
+		var b metrics.Batch
+		for _, p := range timeline {
+			b.Reset(lt.Started.Add(time.Duration(p.Seconds * float64(time.Second))))
+			b.Add(metrics.KeyLoadRPS, p.RPS)
+			b.Add(metrics.KeyLoadP50, p.P50)
+			b.Add(metrics.KeyLoadP99, p.P99)
+			b.Add(metrics.KeyLoadInFlight, float64(p.InFlight))
+			errPct := 0.0
+			if p.Requests > 0 {
+				errPct = float64(p.Errors) / float64(p.Requests) * 100
+			}
+			b.Add(metrics.KeyLoadErrorPct, errPct)
+			tx.Write(&b)
+		}
+		tx.SetLoadTest(lt)
+	})
 	if timeline == nil {
 		timeline = []metrics.TimelinePoint{}
 	}

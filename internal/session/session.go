@@ -46,6 +46,10 @@ type Config struct {
 	// Log receives what a headless session reports (the SSH address,
 	// logins while no dashboard owns the terminal); nil means io.Discard.
 	Log io.Writer
+	// History is how many points each series keeps: at least
+	// metrics.DefaultRingCapacity (ten minutes at 1 s); a replay needs its
+	// whole timeline.
+	History int
 }
 
 // Display is how the dashboard draws.
@@ -99,7 +103,7 @@ func New(cfg Config) (*Session, error) {
 	if cfg.Display.FPS <= 0 {
 		cfg.Display.FPS = DefaultFPS
 	}
-	s := &Session{cfg: cfg, st: metrics.NewStore(metrics.DefaultRingCapacity)}
+	s := &Session{cfg: cfg, st: metrics.NewStore(max(cfg.History, metrics.DefaultRingCapacity))}
 	s.interval.Store(int64(max(cfg.Interval, metrics.MinInterval)))
 	s.host = system.New(system.Options{Interval: cfg.Interval, ProcFS: cfg.ProcFS})
 	for _, o := range cfg.Prom {

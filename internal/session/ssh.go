@@ -23,10 +23,10 @@ type sshServer struct {
 
 // startSSH opens the address, makes or reads the host key and serves
 // viewers until ctx ends; load, when set, is the running test that viewers
-// with control keys may steer. local says a local dashboard owns the
-// terminal, so logins go to the log file. It returns nil without
-// Config.SSH.
-func (s *Session) startSSH(ctx context.Context, load tui.LoadControl, local bool) (*sshServer, error) {
+// with control keys may steer. Logins go to SSH.LogFile, or, when only
+// serves (perftop serve), to Config.Log, with the address the server
+// listens on. It returns nil without Config.SSH.
+func (s *Session) startSSH(ctx context.Context, load tui.LoadControl, only bool) (*sshServer, error) {
 	c := s.cfg.SSH
 	if c == nil {
 		return nil, nil
@@ -38,7 +38,7 @@ func (s *Session) startSSH(ctx context.Context, load tui.LoadControl, local bool
 	}
 	out := &sshServer{done: make(chan struct{})}
 	o.Log = s.cfg.Log
-	if local && c.LogFile != "" {
+	if !only && c.LogFile != "" {
 		f, err := openLog(c.LogFile)
 		if err != nil {
 			return nil, fmt.Errorf("ssh log: %w", err)
@@ -62,7 +62,7 @@ func (s *Session) startSSH(ctx context.Context, load tui.LoadControl, local bool
 		defer close(out.done)
 		_ = out.srv.Serve(ctx)
 	}()
-	if !local {
+	if only {
 		fmt.Fprintf(s.cfg.Log, "perftop: serving the dashboard on ssh://%s\n", o.Listener.Addr())
 	}
 	return out, nil

@@ -201,7 +201,7 @@ func (v *loadView) stateLines(lt *metrics.LoadTest) []string {
 		stStyle = v.st.Accent
 		state = "done: q to exit and print the summary"
 	}
-	if r := v.replay; r != nil && v.cursor < len(r) {
+	if r := v.replay; r != nil && v.cursor >= 0 && v.cursor < len(r) {
 		p := r[v.cursor]
 		state = fmt.Sprintf("replay: ← → move, %ds of %ds", int(p.Seconds), int(r[len(r)-1].Seconds))
 		return []string{v.label("state") + v.st.Accent.Render(state),

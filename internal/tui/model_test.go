@@ -357,3 +357,16 @@ func TestReplay(t *testing.T) {
 	}
 	checkFrame(t, m.Frame(), 120, 40)
 }
+
+// TestReplayEmptyTimeline: a run with no timeline (stopped in its first
+// second) replays without a cursor, and the keys that move it do nothing.
+func TestReplayEmptyTimeline(t *testing.T) {
+	st := metrics.NewStore(0)
+	st.SetLoadTest(&metrics.LoadTest{Mode: metrics.ClosedLoop, State: metrics.TestDone, Requests: 3})
+	m := New(Options{Store: st, Replay: []metrics.TimelinePoint{}})
+	m.SetSize(120, 40)
+	send(m, "left", "right", "home", "end")
+	if frame := plainFrame(m); !strings.Contains(frame, "done") {
+		t.Errorf("an empty replay does not show the finished run:\n%s", frame)
+	}
+}

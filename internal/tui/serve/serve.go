@@ -261,8 +261,9 @@ func HostKey(path string) ([]byte, error) {
 		return data, nil
 	case err != nil:
 		return nil, fmt.Errorf("host key: %w", err)
-	case st.Mode().Perm()&0o077 != 0:
-		return nil, fmt.Errorf("host key %s has permissions %04o: must be 0600 (chmod 600 %s)", path, st.Mode().Perm(), path)
+	}
+	if err := checkHostKeyMode(path, st); err != nil {
+		return nil, err
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -272,6 +273,27 @@ func HostKey(path string) ([]byte, error) {
 		return nil, fmt.Errorf("host key %s: %w", path, err)
 	}
 	return data, nil
+}
+
+// CheckHostKey reports the mistakes HostKey would refuse a host key at path
+// for, without making one: a key that exists but is readable by others, or
+// a path that cannot be read. A key that does not exist yet is fine.
+func CheckHostKey(path string) error {
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("host key: %w", err)
+	}
+	return checkHostKeyMode(path, st)
+}
+
+func checkHostKeyMode(path string, st fs.FileInfo) error {
+	if st.Mode().Perm()&0o077 != 0 {
+		return fmt.Errorf("host key %s has permissions %04o: must be 0600 (chmod 600 %s)", path, st.Mode().Perm(), path)
+	}
+	return nil
 }
 
 // LoadKeys reads an authorized_keys file. A file without any key is an

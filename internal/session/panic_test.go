@@ -1,4 +1,4 @@
-package main
+package session
 
 import (
 	"bytes"
@@ -63,20 +63,24 @@ func (w *watchWriter) String() string {
 // error, and the bytes written after the first frame leave the alternate
 // screen and show the cursor again.
 func TestPanicRestoresTerminal(t *testing.T) {
-	st := metrics.NewStore(0)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	boom := &atomic.Bool{}
-	model := panicky{Model: tui.New(tui.Options{Store: st, Interval: time.Second, Context: ctx}), boom: boom}
+	sess, err := New(Config{Interval: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := sess.Store()
+	model := panicky{Model: sess.model(ctx, viewer{}, nil), boom: boom}
 	out := &watchWriter{want: "\x1b[?1049h", seen: make(chan struct{})}
 	done := make(chan error, 1)
 	go func() {
-		done <- runProgram(ctx, model, tea.WithInput(nil), tea.WithOutput(out), tea.WithWindowSize(100, 30), tea.WithoutSignalHandler())
+		done <- sess.runProgram(ctx, model, tea.WithInput(nil), tea.WithOutput(out), tea.WithWindowSize(100, 30), tea.WithoutSignalHandler())
 	}()
 	<-out.seen // the dashboard is on the alternate screen
 	boom.Store(true)
 	st.SetHost(metrics.Host{Hostname: "x"}) // new data: the next frame panics
-	err := <-done
+	err = <-done
 	if err == nil || !strings.Contains(err.Error(), "terminal restored") {
 		t.Fatalf("err = %v", err)
 	}
