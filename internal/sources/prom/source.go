@@ -37,8 +37,7 @@ type Scraper struct {
 	lim      limits // the timeout is the one of the moment: see timeout
 	d        *deriver
 	watch    atomic.Pointer[[]string] // set by the dashboard, read by Run
-	interval atomic.Int64             // nanoseconds between scrapes
-	wake     chan struct{}            // capacity 1: the interval changed
+	interval *metrics.Interval
 }
 
 // Watch sets the families to chart from the next scrape on: the metric
@@ -53,18 +52,12 @@ func (s *Scraper) Watch(families []string) {
 func (s *Scraper) URL() string { return s.o.URL }
 
 // Interval returns the time between scrapes.
-func (s *Scraper) Interval() time.Duration { return time.Duration(s.interval.Load()) }
+func (s *Scraper) Interval() time.Duration { return s.interval.Get() }
 
 // SetInterval changes the time between scrapes, from the next one on; d is
 // raised to metrics.MinInterval. The running Scraper picks it up without
 // waiting for the old interval to end.
-func (s *Scraper) SetInterval(d time.Duration) {
-	s.interval.Store(int64(max(d, metrics.MinInterval)))
-	select {
-	case s.wake <- struct{}{}:
-	default: // a wake-up is pending already
-	}
-}
+func (s *Scraper) SetInterval(d time.Duration) { s.interval.Set(d) }
 
 // timeout bounds the next scrape: Options.Timeout, or the smaller of the
 // interval and DefaultTimeout.
@@ -92,8 +85,7 @@ func New(o Options) *Scraper {
 	if o.MaxBackoff <= 0 {
 		o.MaxBackoff = 30 * time.Second
 	}
-	s := &Scraper{o: o, lim: limits{body: o.BodyLimit, series: o.SeriesLimit}, d: newDeriver(o.Config), wake: make(chan struct{}, 1)}
-	s.interval.Store(int64(max(o.Interval, metrics.MinInterval)))
+	s := &Scraper{o: o, lim: limits{body: o.BodyLimit, series: o.SeriesLimit}, d: newDeriver(o.Config), interval: metrics.NewInterval(o.Interval, time.Second)}
 	return s
 }
 
@@ -113,7 +105,7 @@ func (s *Scraper) Run(ctx context.Context, st *metrics.Store) error {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-s.wake:
+		case <-s.interval.Changed():
 			if failures == 0 && !start.IsZero() { // due an interval after the last scrape
 				timer.Reset(time.Until(start.Add(s.Interval())))
 			}

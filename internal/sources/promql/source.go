@@ -70,9 +70,8 @@ type Options struct {
 type Source struct {
 	client     *Client
 	panels     []Panel
-	interval   atomic.Int64  // nanoseconds: the refresh interval and the step
-	wake       chan struct{} // capacity 1: the interval changed
-	window     time.Duration // as asked for; Window fits it to the interval
+	interval   *metrics.Interval // the refresh interval and the step
+	window     time.Duration     // as asked for; Window fits it to the interval
 	maxSeries  int
 	minBackoff time.Duration // 0: DefaultMinBackoff, but at least the interval
 	maxBackoff time.Duration
@@ -100,17 +99,12 @@ func New(opts Options) (*Source, error) {
 	s := &Source{
 		client:     c,
 		panels:     append([]Panel(nil), opts.Panels...),
-		wake:       make(chan struct{}, 1),
+		interval:   metrics.NewInterval(opts.Interval, DefaultInterval),
 		window:     opts.Window,
 		maxSeries:  opts.MaxSeries,
 		minBackoff: opts.MinBackoff,
 		maxBackoff: opts.MaxBackoff,
 	}
-	iv := opts.Interval
-	if iv == 0 {
-		iv = DefaultInterval
-	}
-	s.interval.Store(int64(max(iv, metrics.MinInterval)))
 	if s.window == 0 {
 		s.window = DefaultWindow
 	}
@@ -135,18 +129,12 @@ func (s *Source) Name() string { return Name }
 func (s *Source) Panels() []Panel { return append([]Panel(nil), s.panels...) }
 
 // Interval returns the refresh interval, which is also the queries' step.
-func (s *Source) Interval() time.Duration { return time.Duration(s.interval.Load()) }
+func (s *Source) Interval() time.Duration { return s.interval.Get() }
 
 // SetInterval changes the refresh interval and the queries' step from the
 // next round on; d is raised to metrics.MinInterval. The running Source
 // picks it up without waiting for the old interval to end.
-func (s *Source) SetInterval(d time.Duration) {
-	s.interval.Store(int64(max(d, metrics.MinInterval)))
-	select {
-	case s.wake <- struct{}{}:
-	default: // a wake-up is pending already
-	}
-}
+func (s *Source) SetInterval(d time.Duration) { s.interval.Set(d) }
 
 // Window returns the time range each panel shows: the one asked for, at
 // least one interval and at most MaxPoints of them.
@@ -200,7 +188,7 @@ func (s *Source) Run(ctx context.Context, st *metrics.Store) error {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-s.wake:
+		case <-s.interval.Changed():
 			if failures == 0 && !start.IsZero() { // due an interval after the last round
 				timer.Reset(time.Until(start.Add(s.Interval())))
 			}

@@ -15,12 +15,11 @@ import (
 // ProcReader reads the local host from /proc itself, with one pread(2) per
 // file on descriptors kept open between reads, because every system call
 // counts when a tick must cost a few hundred microseconds: gopsutil opens,
-// reads, rereads and closes each file, takes twice as long for /proc/stat,
-// /proc/meminfo, /proc/loadavg and /proc/net/dev in a benchmark loop and five
-// times as long at one reading a second, looks up udev serial numbers and
-// labels for every block device, and its process API takes 50 times as long
-// as one read of /proc/[pid]/stat per process (BenchmarkReaders prints
-// both). gopsutil still lists the mounted filesystems.
+// reads, rereads and closes each file, looks up udev serial numbers and
+// labels for every block device, and its process API reads several files
+// per process where one read of /proc/[pid]/stat does (BenchmarkReaders
+// compares the two; the README's Performance section has the figures).
+// gopsutil still lists the mounted filesystems.
 //
 // Its system calls are the ordinary, scheduler-aware ones of x/sys/unix: a
 // read of a process's /proc files can block while that process holds its

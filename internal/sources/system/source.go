@@ -74,8 +74,7 @@ type Source struct {
 	procEvery time.Duration
 	fsEvery   time.Duration
 	topN      int
-	interval  atomic.Int64  // nanoseconds
-	wake      chan struct{} // capacity 1: the interval changed
+	interval  *metrics.Interval
 	running   atomic.Bool
 	sampler   // owned by the goroutine in Run
 }
@@ -88,7 +87,6 @@ func New(opts Options) *Source {
 		procEvery: opts.ProcessInterval,
 		fsEvery:   opts.FSInterval,
 		topN:      opts.TopN,
-		wake:      make(chan struct{}, 1),
 	}
 	if s.reader == nil {
 		s.reader = NewLocalReader(opts.ProcFS)
@@ -106,11 +104,7 @@ func New(opts Options) *Source {
 	if s.topN < 1 {
 		s.topN = DefaultTopN
 	}
-	iv := opts.Interval
-	if iv == 0 {
-		iv = DefaultInterval
-	}
-	s.interval.Store(int64(max(iv, metrics.MinInterval)))
+	s.interval = metrics.NewInterval(opts.Interval, DefaultInterval)
 	return s
 }
 
@@ -118,18 +112,12 @@ func New(opts Options) *Source {
 func (s *Source) Name() string { return sourceName }
 
 // Interval returns the time between samples.
-func (s *Source) Interval() time.Duration { return time.Duration(s.interval.Load()) }
+func (s *Source) Interval() time.Duration { return s.interval.Get() }
 
 // SetInterval changes the time between samples, from the next one on; d is
 // raised to metrics.MinInterval. It is safe to call from any goroutine, and the
 // running sampler picks it up without waiting for the old interval to end.
-func (s *Source) SetInterval(d time.Duration) {
-	s.interval.Store(int64(max(d, metrics.MinInterval)))
-	select {
-	case s.wake <- struct{}{}:
-	default: // a wake-up is pending already
-	}
-}
+func (s *Source) SetInterval(d time.Duration) { s.interval.Set(d) }
 
 // stopWait bounds how long Run waits, once ctx is done, for a reading in
 // progress: a /proc read can block in the kernel (see ProcReader), and
@@ -188,7 +176,7 @@ func (s *Source) loop(ctx context.Context, st *metrics.Store) {
 			select {
 			case <-ctx.Done():
 				return
-			case <-s.wake:
+			case <-s.interval.Changed():
 				timer.Reset(time.Until(start.Add(s.Interval())))
 			case <-timer.C:
 				waiting = false

@@ -39,7 +39,7 @@ func (f *fakeReader) Read(ctx context.Context, parts Parts, dst *Raw) {
 // fast makes s sample every millisecond, below metrics.MinInterval, to keep the
 // tests quick; they synchronise on the fake reader, never on the clock.
 func fast(s *Source) *Source {
-	s.interval.Store(int64(time.Millisecond))
+	s.interval = metrics.NewIntervalFloor(time.Millisecond, time.Millisecond)
 	return s
 }
 

@@ -2,10 +2,10 @@
 // terminal cell holds 2x4 dots, so a 40-column chart shows 80 samples.
 //
 // It is hand-written rather than built on ntcharts: the benchmark in this
-// package (BenchmarkChart) renders the same chart both ways, and ntcharts'
-// per-cell Lip Gloss rendering costs about 0.75 ms and 430 KB per small chart,
-// which alone would spend the dashboard's whole CPU budget at rest. This
-// renderer styles runs of cells with one escape sequence each.
+// package (BenchmarkChart) renders the same chart both ways, and ntcharts
+// styles every cell with its own Lip Gloss call, over a hundred times the
+// cost (the README's Performance section has the figures). This renderer
+// styles runs of cells with one escape sequence each.
 package chart
 
 import (
