@@ -75,20 +75,32 @@ func (s *Session) LoadTest(ctx context.Context, t Test) (*load.Result, error) {
 	}
 	defer srv.wait()
 	defer cancel()
-	done := make(chan struct{})
-	var res *load.Result
-	var runErr error
-	go func() {
-		defer close(done)
-		res, runErr = t.Engine.Run(ctx, s.st)
-	}()
+	run := s.startEngine(ctx, t.Engine)
 	err = s.runProgram(ctx, s.model(ctx, viewer{ssh: srv}, t.Engine))
 	t.Engine.Stop()
-	<-done
+	<-run.done
 	if err != nil {
-		return res, err
+		return run.res, err
 	}
-	return res, runErr
+	return run.res, run.err
+}
+
+// engineRun is a load engine running in its own goroutine: res and err are
+// its result once done is closed.
+type engineRun struct {
+	done chan struct{}
+	res  *load.Result
+	err  error
+}
+
+// startEngine runs eng into the session's Store until it ends or ctx does.
+func (s *Session) startEngine(ctx context.Context, eng *load.Engine) *engineRun {
+	r := &engineRun{done: make(chan struct{})}
+	go func() {
+		defer close(r.done)
+		r.res, r.err = eng.Run(ctx, s.st)
+	}()
+	return r
 }
 
 // headless runs t with a progress line a second, served over SSH when
@@ -105,19 +117,13 @@ func (s *Session) headless(ctx context.Context, t Test) (*load.Result, error) {
 	defer cancel()
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	done := make(chan struct{})
-	var res *load.Result
-	var err2 error
-	go func() {
-		defer close(done)
-		res, err2 = t.Engine.Run(ctx, s.st)
-	}()
+	run := s.startEngine(ctx, t.Engine)
 	var sn metrics.Snapshot
 	for {
 		ch := s.st.Changed()
 		select {
-		case <-done:
-			return res, err2
+		case <-run.done:
+			return run.res, run.err
 		case <-ch:
 			s.st.Snapshot(&sn)
 			if lt := sn.LoadTest; lt != nil && lt.State.Live() && t.Progress != nil {
