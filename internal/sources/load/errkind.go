@@ -26,15 +26,20 @@ const (
 	KindClosed         // the server closed the connection mid-answer (EOF)
 	KindTLS            // handshake or certificate failure
 	KindDNS            // the host name did not resolve
-	KindProtocol       // the answer was not valid HTTP
+	KindProtocol       // the answer was not valid HTTP (or a 101 switch the test cannot follow)
+	KindRedirects      // --max-redirects redirects followed, and still a redirect
 	KindOther          // anything else, counted rather than lost
+	// KindInterrupted: still in flight when the run stopped, and cut off
+	// after the grace period. Counted as a failure: the request was sent
+	// and never answered.
+	KindInterrupted
 	numKinds
 )
 
 var kindNames = [numKinds]string{
 	KindNone: "none", KindStatus4xx: "status_4xx", KindStatus5xx: "status_5xx", KindTimeout: "timeout",
 	KindRefused: "connection_refused", KindReset: "connection_reset", KindClosed: "connection_closed",
-	KindTLS: "tls", KindDNS: "dns", KindProtocol: "protocol", KindOther: "other",
+	KindTLS: "tls", KindDNS: "dns", KindProtocol: "protocol", KindRedirects: "redirects", KindOther: "other", KindInterrupted: "interrupted",
 }
 
 // String returns the kind's name as results files and summaries use it.
