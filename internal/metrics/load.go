@@ -25,6 +25,9 @@ type LoadTest struct {
 	Conns        int64 // connections open
 	StatusCodes  map[int]int64
 	ErrorsByKind map[string]int64
+	// ErrorMessages are the distinct failure messages so far, a few per
+	// kind, most frequent first, with how often each was seen.
+	ErrorMessages []ErrorMessage
 	Latency      Quantiles // whole run
 	Histogram    []Bucket  // whole run, log-spaced
 
@@ -75,6 +78,15 @@ type TimelinePoint struct {
 	P50      float64
 	P99      float64
 	InFlight int64
+}
+
+// ErrorMessage is one distinct failure message of a kind, with its count:
+// "tls", "x509: certificate signed by unknown authority", 1964. The message
+// is printable on one line (control characters removed).
+type ErrorMessage struct {
+	Kind    string
+	Message string
+	Count   int64
 }
 
 // Objective is one SLO as the load screen shows it.
