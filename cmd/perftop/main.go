@@ -111,6 +111,9 @@ t theme, / filter tables, arrows or j/k to move.`,
 			if err != nil {
 				return err
 			}
+			if s := noTerminal(e.stdout); s != "" {
+				return usagef("the dashboard needs a terminal, and %s is not one; try perftop snapshot (or perftop serve --ssh ADDR)", s)
+			}
 			return runDashboard(cmd.Context(), cfg, e)
 		},
 	}

@@ -49,6 +49,9 @@ spectrum from the stored HdrHistogram instead.`,
 				if err != nil {
 					return err
 				}
+				if s := noTerminal(e.stdout); s != "" {
+					return usagef("report --tui needs a terminal, and %s is not one; try perftop report %s", s, args[0])
+				}
 				return replayRun(cmd.Context(), cfg, f, e)
 			}
 			switch format {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -109,6 +110,11 @@ Profiles (L is --rate, --concurrency, or 10 requests/s):
 			spec, err := f.spec(cmd, args, e)
 			if err != nil {
 				return err
+			}
+			if s := noTerminal(e.stdout); s != "" && !spec.headless {
+				// A pipe, a file or CI: the dashboard would draw into it.
+				spec.headless = true
+				fmt.Fprintf(e.stderr, "perftop: %s is not a terminal: running headless (progress on stderr, the summary on stdout)\n", s)
 			}
 			return runTest(cmd.Context(), cfg, spec, e)
 		},

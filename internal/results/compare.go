@@ -38,6 +38,14 @@ func Compare(before, after *File) []Delta {
 		if x != 0 {
 			d.Rel = y/x - 1
 		}
+		switch {
+		case noLatency(x) && noLatency(y):
+			d.Abs = 0
+		case noLatency(y): // every answer lost: worse than any latency
+			d.Abs, d.Rel = math.Inf(1), math.Inf(1)
+		case noLatency(x): // answers again: better than none
+			d.Abs, d.Rel = math.Inf(-1), math.Inf(-1)
+		}
 		// Changes under 1% are noise, neither better nor worse.
 		moved := math.Abs(d.Abs) > 1e-12 && (math.IsNaN(d.Rel) || math.Abs(d.Rel) >= 0.01)
 		if moved {
@@ -49,6 +57,9 @@ func Compare(before, after *File) []Delta {
 	}
 	return out
 }
+
+// noLatency reports a latency of a run without answers.
+func noLatency(v float64) bool { return math.IsNaN(v) }
 
 // Gate is a regression limit for CI: p99>+10% fails when p99 grew by more
 // than 10%, throughput<-5% when throughput fell by more than 5%.

@@ -9,7 +9,7 @@ import (
 
 func run(rps float64, reqs, errs int64, p99 float64) *File {
 	return &File{SchemaVersion: SchemaVersion, Settings: Settings{Mode: "open", Rate: 100},
-		Result: &Result{Requests: reqs, Errors: errs, ThroughputRPS: rps, Latency: LatencySummary{P50: p99 / 4, P99: p99, Max: p99 * 2, Mean: p99 / 3, P90: p99 / 2, P95: p99 / 1.5, P999: p99 * 1.5}}}
+		Result: &Result{Requests: reqs, Errors: errs, ThroughputRPS: rps, Latency: LatencySummary{Count: reqs, P50: p99 / 4, P99: p99, Max: p99 * 2, Mean: p99 / 3, P90: p99 / 2, P95: p99 / 1.5, P999: p99 * 1.5}}}
 }
 
 func TestCompare(t *testing.T) {
@@ -102,4 +102,46 @@ func TestWriteComparison(t *testing.T) {
 	WriteComparison(&md, before, after, Compare(before, after), true, Painter{})
 	golden(t, "compare.txt", text.String())
 	golden(t, "compare.md", md.String())
+}
+
+// TestCompareNoAnswers: a run whose requests all went unanswered has no
+// latency; against a run with answers every latency is worse (not "-100%,
+// better"), the error rate rose, and the gates on either fail.
+func TestCompareNoAnswers(t *testing.T) {
+	ok := run(100, 500, 0, 0.02)
+	silent := &File{SchemaVersion: SchemaVersion, Settings: ok.Settings,
+		Result: &Result{Requests: 500, Errors: 500, ErrorsByKind: map[string]int64{"interrupted": 20, "timeout": 480}}}
+	ds := Compare(ok, silent)
+	for _, d := range ds {
+		switch d.Name {
+		case "throughput":
+			if !d.Worse {
+				t.Errorf("throughput %+v: want worse", d)
+			}
+		default:
+			if !d.Worse || d.Better {
+				t.Errorf("%s %+v: want worse", d.Name, d)
+			}
+		}
+	}
+	gates, err := ParseGates("p99>+10%,error_rate>+1%")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if failed := Failed(gates, ds); len(failed) != 2 {
+		t.Errorf("failed gates %v, want both", failed)
+	}
+	var out bytes.Buffer
+	WriteComparison(&out, ok, silent, ds, false, Painter{})
+	if !strings.Contains(out.String(), "no answers") || strings.Contains(out.String(), "better") {
+		t.Errorf("comparison:\n%s", out.String())
+	}
+	if back := Compare(silent, ok); !back[2].Better {
+		t.Errorf("answers again after none: %+v, want better", back[2])
+	}
+	for _, v := range Judge([]SLO{{Metric: "p99", Op: "<", Threshold: 0.2}}, silent.Measured()) {
+		if v.Met {
+			t.Error("p99<200ms met by a run without answers")
+		}
+	}
 }

@@ -3,6 +3,7 @@ package results
 import (
 	"fmt"
 	"io"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -118,6 +119,9 @@ func joinCounts(counts map[string]int64, kv, sep string) string {
 
 // FormatValue formats an SLO's measured value in its unit.
 func FormatValue(metric string, v float64) string {
+	if math.IsNaN(v) {
+		return "no answers"
+	}
 	switch metric {
 	case "error_rate":
 		return units.Percent(v * 100)

@@ -103,11 +103,20 @@ type Measured struct {
 
 // Measured is what a finished run's SLOs are judged on, and what Compare
 // puts side by side: the whole run's latency, error rate and throughput.
+//
+// A run without a single answer has no latency: its latencies are NaN, which
+// meets no latency SLO, prints as "no answers" and compares as worse than
+// any latency, never as a fall to zero.
 func (r *Result) Measured() Measured {
 	l := r.Latency
 	m := Measured{
 		Latency:    map[string]float64{"p50": l.P50, "p90": l.P90, "p95": l.P95, "p99": l.P99, "p999": l.P999, "max": l.Max, "mean": l.Mean},
 		Throughput: r.ThroughputRPS,
+	}
+	if l.Count == 0 {
+		for k := range m.Latency {
+			m.Latency[k] = math.NaN()
+		}
 	}
 	if r.Requests > 0 {
 		m.ErrorRate = float64(r.Errors) / float64(r.Requests)

@@ -67,7 +67,16 @@ func (s *Session) runProgram(ctx context.Context, m tea.Model, extra ...tea.Prog
 	if s.cfg.Display.Colorless {
 		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
 	}
-	_, err := tea.NewProgram(m, append(opts, extra...)...).Run()
+	p := tea.NewProgram(m, append(opts, extra...)...)
+	sctx, stop := context.WithCancel(ctx)
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		watchSignals(sctx, p)
+	}()
+	_, err := p.Run()
+	stop()
+	<-watched
 	switch {
 	case err == nil, errors.Is(err, tea.ErrInterrupted), errors.Is(err, context.Canceled):
 		return nil

@@ -3,9 +3,7 @@ package session
 import (
 	"context"
 	"io"
-	"os"
 	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/perftop/perftop/internal/metrics"
@@ -34,7 +32,7 @@ func (s *Session) Dashboard(ctx context.Context) error {
 // Serve samples headless and serves the dashboard over SSH until ctx ends
 // or SIGINT or SIGTERM arrives. It needs Config.SSH.
 func (s *Session) Serve(ctx context.Context) error {
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(ctx, hangupSignals...)
 	defer stop()
 	waitSources := s.startSources(ctx)
 	defer waitSources()
@@ -115,7 +113,7 @@ func (s *Session) headless(ctx context.Context, t Test) (*load.Result, error) {
 	}
 	defer srv.wait()
 	defer cancel()
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(ctx, hangupSignals...)
 	defer stop()
 	run := s.startEngine(ctx, t.Engine)
 	var sn metrics.Snapshot

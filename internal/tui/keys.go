@@ -12,10 +12,10 @@ import (
 // and the same bindings drive the help view, so what `?` shows is what the
 // keys do.
 type KeyMap struct {
-	Quit, Help, Next, Prev, Screen, Pause, Slower, Faster, Theme, Filter, Escape, Stop key.Binding
-	Open, Switch, Pin                                                                  key.Binding
-	Table                                                                              table.KeyMap
-	Replay                                                                             ReplayKeyMap
+	Quit, Suspend, Help, Next, Prev, Screen, Pause, Slower, Faster, Theme, Filter, Escape, Stop key.Binding
+	Open, Switch, Pin                                                                           key.Binding
+	Table                                                                                       table.KeyMap
+	Replay                                                                                      ReplayKeyMap
 }
 
 // ReplayKeyMap moves through a finished run's timeline.
@@ -26,22 +26,25 @@ type ReplayKeyMap struct {
 // DefaultKeyMap returns the bindings documented in the README.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Quit:   key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q/ctrl+c", "quit")),
-		Help:   key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "show/hide this help")),
-		Next:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next screen")),
-		Prev:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous screen")),
-		Screen: key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "go to screen")),
-		Pause:  key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause/resume the display")),
-		Slower: key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "longer refresh interval")),
-		Faster: key.NewBinding(key.WithKeys("-", "_"), key.WithHelp("-", "shorter refresh interval")),
-		Theme:  key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "next theme")),
-		Filter: key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter the table")),
-		Escape: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close help, clear filter")),
-		Stop:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "stop the test, print the summary")),
-		Open:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "chart the metric family (Prometheus)")),
-		Switch: key.NewBinding(key.WithKeys("[", "]"), key.WithHelp("[ ]", "previous/next Prometheus target")),
-		Pin:    key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "pin/unpin the family to the overview")),
-		Table:  table.DefaultKeyMap(),
+		Quit: key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q/ctrl+c", "quit")),
+		// ctrl+z in raw mode is a key, not the terminal's SIGTSTP: suspend
+		// as the shell would, the terminal restored until fg.
+		Suspend: key.NewBinding(key.WithKeys("ctrl+z"), key.WithHelp("ctrl+z", "suspend (fg resumes)")),
+		Help:    key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "show/hide this help")),
+		Next:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next screen")),
+		Prev:    key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous screen")),
+		Screen:  key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "go to screen")),
+		Pause:   key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause/resume the display")),
+		Slower:  key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "longer refresh interval")),
+		Faster:  key.NewBinding(key.WithKeys("-", "_"), key.WithHelp("-", "shorter refresh interval")),
+		Theme:   key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "next theme")),
+		Filter:  key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter the table")),
+		Escape:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close help, clear filter")),
+		Stop:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "stop the test, print the summary")),
+		Open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "chart the metric family (Prometheus)")),
+		Switch:  key.NewBinding(key.WithKeys("[", "]"), key.WithHelp("[ ]", "previous/next Prometheus target")),
+		Pin:     key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "pin/unpin the family to the overview")),
+		Table:   table.DefaultKeyMap(),
 		Replay: ReplayKeyMap{
 			Back:    key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "back one sample")),
 			Forward: key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "forward one sample")),
@@ -78,6 +81,7 @@ func newKeyMap(o Options) KeyMap {
 	}
 	if o.Remote {
 		k.Quit.SetHelp("q/ctrl+c", "leave (the test goes on)")
+		k.Suspend.SetEnabled(false) // it would stop the server, not the viewer
 	}
 	if o.ReadOnly { // the help lists no controls, and the keys do nothing
 		for _, b := range []*key.Binding{&k.Stop, &k.Pause, &k.Slower, &k.Faster} {
@@ -103,7 +107,7 @@ func (k *KeyMap) tableHelp() []help.Group {
 // and esc, which closes the help and reaches the screen shown, last.
 func (k *KeyMap) rootHelp() (head []help.Group, tail help.Group) {
 	return []help.Group{
-		{Title: "General", Bindings: []key.Binding{k.Quit, k.Stop, k.Help, k.Pause, k.Slower, k.Faster, k.Theme}},
+		{Title: "General", Bindings: []key.Binding{k.Quit, k.Suspend, k.Stop, k.Help, k.Pause, k.Slower, k.Faster, k.Theme}},
 		{Title: "Screens", Bindings: []key.Binding{k.Next, k.Prev, k.Screen}},
 	}, help.Group{Title: "Tables", Bindings: []key.Binding{k.Escape}}
 }

@@ -1,0 +1,27 @@
+package main
+
+import (
+	"io"
+	"os"
+
+	xterm "github.com/charmbracelet/x/term"
+)
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	return ok && xterm.IsTerminal(f.Fd())
+}
+
+// noTerminal names the standard stream that is not a terminal, stdin or
+// the stdout perftop was given, or returns "" when both are: the
+// dashboard reads keys from the one and draws on the other.
+func noTerminal(stdout io.Writer) string {
+	switch {
+	case !isTerminal(stdout):
+		return "stdout"
+	case !isTerminal(os.Stdin):
+		return "stdin"
+	}
+	return ""
+}
