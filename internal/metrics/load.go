@@ -28,8 +28,8 @@ type LoadTest struct {
 	// ErrorMessages are the distinct failure messages so far, a few per
 	// kind, most frequent first, with how often each was seen.
 	ErrorMessages []ErrorMessage
-	Latency      Quantiles // whole run
-	Histogram    []Bucket  // whole run, log-spaced
+	Latency       Quantiles // whole run
+	Histogram     []Bucket  // whole run, log-spaced
 
 	GeneratorCPUPercent float64 // perftop's own CPU, 100 = one core
 	// LateAfter is how late an open-loop send must start to count among
