@@ -303,6 +303,10 @@ func (v *loadView) statusPanel(lt *metrics.LoadTest, w, h int) string {
 	sort.Slice(rows, func(i, j int) bool {
 		return rows[i].n > rows[j].n || rows[i].n == rows[j].n && rows[i].name < rows[j].name
 	})
+	byKind := map[string][]metrics.ErrorMessage{}
+	for _, e := range lt.ErrorMessages {
+		byKind[e.Kind] = append(byKind[e.Kind], e)
+	}
 	var lines []string
 	for _, r := range rows {
 		pct := 0.0
@@ -314,6 +318,16 @@ func (v *loadView) statusPanel(lt *metrics.LoadTest, w, h int) string {
 			style = v.st.Crit
 		}
 		lines = append(lines, style.Render(fmt.Sprintf("%-18s %10d %6.2f%%", cells.Fit(r.name, 18), r.n, pct)))
+		// Under a failure kind, what the errors said, like oha's error
+		// distribution: the two most frequent messages.
+		for i, e := range byKind[r.name] {
+			if i == 2 {
+				break
+			}
+			count := fmt.Sprintf(" %d", e.Count)
+			msgW := max(w-4-cells.Width(count), 4)
+			lines = append(lines, v.st.Muted.Render("  "+cells.Fit(e.Message, msgW)+count))
+		}
 	}
 	if len(lines) == 0 {
 		lines = append(lines, v.st.Muted.Render("no answers yet"))

@@ -370,3 +370,21 @@ func TestReplayEmptyTimeline(t *testing.T) {
 		t.Errorf("an empty replay does not show the finished run:\n%s", frame)
 	}
 }
+
+// TestFailureMessages: the Responses panel says what the failures were,
+// under their kind.
+func TestFailureMessages(t *testing.T) {
+	st := fakeStore(60)
+	st.SetLoadTest(&metrics.LoadTest{
+		Mode: metrics.ClosedLoop, State: metrics.TestRunning, Requests: 2000, Errors: 1964, Workers: 50,
+		StatusCodes:   map[int]int64{200: 36},
+		ErrorsByKind:  map[string]int64{"tls": 1964},
+		ErrorMessages: []metrics.ErrorMessage{{Kind: "tls", Message: "x509: certificate signed by unknown authority", Count: 1964}},
+	})
+	m := New(Options{Store: st, Load: &fakeLoad{}})
+	m.SetSize(200, 60)
+	frame := plainFrame(m)
+	if !strings.Contains(frame, "x509: certificate signed by unknown authority 1964") {
+		t.Errorf("the Responses panel lacks the TLS failure's message:\n%s", frame)
+	}
+}
