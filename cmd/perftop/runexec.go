@@ -110,7 +110,8 @@ func runInfoOf(spec *testSpec, eng *load.Engine, started time.Time, aborted bool
 }
 
 // reportRun prints a finished run's summary and writes its results file
-// when -o asks; a breached SLO is then a gate error.
+// when -o asks; a breached SLO is then a gate error, and a run most of
+// whose requests got no answer a runtime error (exit 1).
 func reportRun(f *results.File, spec *testSpec, e *env) error {
 	results.WriteText(e.stdout, f, spec.targets)
 	if spec.out != "" {
@@ -127,6 +128,11 @@ func reportRun(f *results.File, spec *testSpec, e *env) error {
 			}
 		}
 		return gateError{"SLO breached: " + strings.Join(missed, ", ")}
+	}
+	if v := f.Verdict(); v != "" {
+		// Most requests got no answer: the run measured the network, not
+		// the service, and a script must not take it for a pass.
+		return errors.New(v)
 	}
 	return nil
 }

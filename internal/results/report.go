@@ -31,6 +31,9 @@ func WriteText(w io.Writer, f *File, targets string) {
 		shape += ", profile " + s.Profile
 	}
 	fmt.Fprintf(w, "\nperftop run %s (%s, %s)\n", targets, shape, f.Stopped)
+	if v := r.Verdict(); v != "" {
+		fmt.Fprintln(w, v)
+	}
 	errPct := 0.0
 	if r.Requests > 0 {
 		errPct = float64(r.Errors) / float64(r.Requests) * 100
