@@ -126,12 +126,12 @@ func TestRunHeadless(t *testing.T) {
 	}
 }
 
-// TestRunSignals stops a headless run of the real binary with SIGINT and
-// SIGTERM mid-test: the summary is printed, the results file is complete
-// and valid, and no temporary file is left.
+// TestRunSignals stops a headless run of the real binary with SIGINT,
+// SIGTERM or SIGHUP mid-test: the summary is printed, the results file is
+// complete and valid, and no temporary file is left.
 func TestRunSignals(t *testing.T) {
 	srv := testTarget(t)
-	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
 		t.Run(sig.String(), func(t *testing.T) {
 			dir := t.TempDir()
 			out := filepath.Join(dir, "run.json")

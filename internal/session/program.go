@@ -67,12 +67,14 @@ func (s *Session) runProgram(ctx context.Context, m tea.Model, extra ...tea.Prog
 	if s.cfg.Display.Colorless {
 		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
 	}
-	p := tea.NewProgram(m, append(opts, extra...)...)
+	jc := newJobControl()
+	p := tea.NewProgram(m, append(append(opts, tea.WithFilter(jc.filter)), extra...)...)
+	jc.p = p
 	sctx, stop := context.WithCancel(ctx)
 	watched := make(chan struct{})
 	go func() {
 		defer close(watched)
-		watchSignals(sctx, p)
+		jc.run(sctx)
 	}()
 	_, err := p.Run()
 	stop()

@@ -16,43 +16,68 @@ import (
 // and the results must still be written.
 var hangupSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
 
-// watchSignals handles, for the dashboard program p until ctx ends, the
-// signals Bubble Tea leaves to the default action: SIGHUP quits the
-// program (so a run still stops cleanly and writes its results), and
-// SIGTSTP (kill -TSTP; the key ctrl+z is the dashboard's own) suspends it
-// the way ctrl+z does, the terminal restored first, and SIGCONT redraws it
-// in raw mode, as htop and vim do.
-func watchSignals(ctx context.Context, p *tea.Program) {
-	hup := make(chan os.Signal, 1)
-	tstp := make(chan os.Signal, 1)
+// jobControl handles, for one dashboard program, the signals Bubble Tea
+// leaves to their default action: SIGHUP quits the program (so a run still
+// stops cleanly and writes its results), and SIGTSTP (kill -TSTP, or the
+// dashboard's own ctrl+z, which arrives as tea.SuspendMsg) suspends it with
+// the terminal restored first; after fg it redraws in raw mode, as htop
+// and vim do.
+//
+// Bubble Tea's own suspend stops the process by sending SIGTSTP to it, which
+// works only while nobody handles SIGTSTP; perftop handles it (to restore
+// the terminal when the signal comes from outside), and once os/signal has
+// caught a signal, signal.Reset leaves the runtime's handler in place, which
+// ignores it. So perftop suspends through the program's filter instead, and
+// stops with SIGSTOP, which nothing catches: the shell sees the job stopped
+// as after ctrl+z ("Stopped (signal)"), and fg continues it.
+type jobControl struct {
+	p    *tea.Program
+	hup  chan os.Signal
+	tstp chan os.Signal
+}
+
+func newJobControl() *jobControl {
+	j := &jobControl{hup: make(chan os.Signal, 1), tstp: make(chan os.Signal, 1)}
+	signal.Notify(j.hup, syscall.SIGHUP)
+	signal.Notify(j.tstp, syscall.SIGTSTP)
+	return j
+}
+
+// filter is the program's message filter: it runs a suspend itself.
+func (j *jobControl) filter(_ tea.Model, msg tea.Msg) tea.Msg {
+	if _, ok := msg.(tea.SuspendMsg); ok {
+		j.suspend()
+		return nil
+	}
+	return msg
+}
+
+// suspend gives the terminal back, stops the process group as the shell's
+// ctrl+z would, and once continued takes the terminal again and repaints
+// it whole. It runs on the program's event loop, which waits meanwhile.
+func (j *jobControl) suspend() {
 	cont := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	signal.Notify(tstp, syscall.SIGTSTP)
 	signal.Notify(cont, syscall.SIGCONT)
-	defer signal.Stop(hup)
-	defer signal.Stop(tstp)
 	defer signal.Stop(cont)
+	_ = j.p.ReleaseTerminal()
+	_ = syscall.Kill(0, syscall.SIGSTOP)
+	<-cont // fg, bg or kill -CONT
+	_ = j.p.RestoreTerminal()
+	go j.p.Send(tea.ClearScreen()) // the shell drew over the screen meanwhile
+}
+
+// run turns the signals into the program's messages until ctx ends.
+func (j *jobControl) run(ctx context.Context) {
+	defer signal.Stop(j.hup)
+	defer signal.Stop(j.tstp)
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-hup:
-			p.Quit()
-		case <-tstp:
-			// Bubble Tea suspends by releasing the terminal and sending
-			// SIGTSTP to the process group: let that one stop the process
-			// (the default action) rather than land here again.
-			signal.Reset(syscall.SIGTSTP)
-			for len(cont) > 0 {
-				<-cont
-			}
-			p.Send(tea.SuspendMsg{})
-			select {
-			case <-ctx.Done():
-				return
-			case <-cont:
-			}
-			signal.Notify(tstp, syscall.SIGTSTP)
+		case <-j.hup:
+			j.p.Quit()
+		case <-j.tstp:
+			j.p.Send(tea.SuspendMsg{})
 		}
 	}
 }
