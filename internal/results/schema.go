@@ -19,6 +19,10 @@ type Result struct {
 	Service      *LatencySummary  `json:"service_latency_seconds,omitempty"`
 	StatusCodes  map[string]int64 `json:"status_codes"`   // by code, "200"
 	ErrorsByKind map[string]int64 `json:"errors_by_kind"` // by kind, "timeout"
+	// ErrorMessages are what the failures said: a few distinct messages
+	// per kind, most frequent first, one line each and free of control
+	// characters. ("errors" is the failures' count.)
+	ErrorMessages []ErrorMessage `json:"error_messages,omitempty"`
 	// LateSends are open-loop sends that started more than LateAfter after
 	// their intended time.
 	LateSends     int64                     `json:"late_sends"`
@@ -26,6 +30,15 @@ type Result struct {
 	BytesReceived int64                     `json:"bytes_received"`
 	Phases        map[string]LatencySummary `json:"phases_seconds"` // dns, connect, tls, ttfb
 	Timeline      []TimelinePoint           `json:"timeline"`
+}
+
+// ErrorMessage is one distinct failure message of a kind and how often it
+// was seen: {"kind": "tls", "message": "x509: certificate signed by
+// unknown authority", "count": 1964}.
+type ErrorMessage struct {
+	Kind    string `json:"kind"`
+	Message string `json:"message"`
+	Count   int64  `json:"count"`
 }
 
 // LatencySummary is a latency distribution's summary in seconds; all zero
