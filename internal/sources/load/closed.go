@@ -65,12 +65,16 @@ func (e *Engine) updateTarget() int {
 }
 
 // closedWorker sends its next request as soon as the last is answered,
-// until the test stops or the worker is no longer wanted.
+// until the test stops or the worker is no longer wanted. After a refused
+// connect it backs off (outcome.go); the pause after a request is the
+// longer of that and the request's think time.
 func (e *Engine) closedWorker(id int) {
 	s := e.newSender()
 	defer s.close()
 	sh := e.shards[id%len(e.shards)]
 	ph := new(Phases)
+	var bo backoff
+	var p pause
 	seq := id
 	for {
 		if !e.waitResume() || int64(id) >= e.target.Load() || !e.takeBudget() {
@@ -79,37 +83,28 @@ func (e *Engine) closedWorker(id int) {
 		i := e.sched[seq%len(e.sched)]
 		seq++
 		start := time.Now()
-		if !e.send(s, sh, ph, i, start, start) {
+		kind := e.send(s, sh, ph, i, start, start)
+		if wait := max(bo.after(kind), e.o.Requests[i].Think); wait > 0 && !p.wait(wait, e.stopCh) {
 			return
-		}
-		if think := e.o.Requests[i].Think; think > 0 {
-			t := time.NewTimer(think)
-			select {
-			case <-t.C:
-			case <-e.stopCh:
-				t.Stop()
-				return
-			}
 		}
 	}
 }
 
-// send sends request i and records it, latency counted from intended. It
-// returns false when the request was abandoned by a hard stop, which is not
-// a result of the target's and is not recorded.
+// send sends request i and records its outcome, latency counted from
+// intended, and returns the outcome's kind. A request that fails once the
+// engine is cutting off what is in flight is interrupted, whatever the
+// error the cut caused.
 //
 // ph is the worker's own, reused for every request: a fresh one would
 // escape to the heap through the sender interface, one allocation per
 // request.
-func (e *Engine) send(s sender, sh *shard, ph *Phases, i int, intended, start time.Time) bool {
+func (e *Engine) send(s sender, sh *shard, ph *Phases, i int, intended, start time.Time) Kind {
 	*ph = Phases{}
-	sh.started.Add(1)
+	sh.sent()
 	status, n, err := s.send(e.hardCtx, i, start.Add(e.o.Client.Timeout), ph)
 	end := time.Now()
-	if err != nil && e.hardCtx.Err() != nil {
-		sh.started.Add(-1)
-		return false
+	if err != nil && e.cutting() {
+		err = errInterrupted
 	}
-	sh.record(end.Sub(intended), end.Sub(start), status, n, ph, err)
-	return true
+	return sh.record(end.Sub(intended), end.Sub(start), status, n, ph, err)
 }

@@ -16,6 +16,11 @@ type dialer struct {
 	port    string
 	tls     *tls.Config // nil for plain HTTP
 	resolve func(ctx context.Context, host string) ([]net.IPAddr, error)
+	// live, when set, tracks the connections dial returns, so that the
+	// engine's cut reaches reads blocked on them (stop.go). The event
+	// loops call connect: they own their descriptors and cut them off
+	// themselves.
+	live *liveConns
 }
 
 // newDialer returns the fast path's dialer for u: TCP to its host and port
@@ -46,8 +51,19 @@ func newDialer(u *url.URL, unixSocket string, tlsCfg *tls.Config) *dialer {
 	return d
 }
 
-// dial connects and reports the phases it went through.
+// dial connects and reports the phases it went through; the connection is
+// tracked in d.live when set.
 func (d *dialer) dial(ctx context.Context, ph *Phases) (net.Conn, error) {
+	nc, err := d.connect(ctx, ph)
+	if err != nil || d.live == nil {
+		return nc, err
+	}
+	return d.live.track(nc), nil
+}
+
+// connect opens a connection (TCP and TLS, or a Unix socket) and reports
+// the phases it went through.
+func (d *dialer) connect(ctx context.Context, ph *Phases) (net.Conn, error) {
 	addr := d.host
 	if d.network == "tcp" {
 		ip := net.ParseIP(d.host)

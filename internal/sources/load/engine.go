@@ -17,7 +17,9 @@ const (
 	DefaultConcurrency = 50
 	DefaultMaxInFlight = 10000
 	DefaultTimeout     = 10 * time.Second
-	DefaultGrace       = 3 * time.Second
+	// DefaultGrace is how long stopping waits for requests in flight: the
+	// README's promise of a stop within 3 s.
+	DefaultGrace = 3 * time.Second
 	// LateAfter is how far behind its intended time a request may start
 	// before it counts as a late send.
 	LateAfter = 10 * time.Millisecond
@@ -39,7 +41,8 @@ type Options struct {
 	// the starting level; when set, they define the test's length.
 	Stages []Stage
 	Client ClientOptions
-	// Grace is how long stopping waits for requests in flight.
+	// Grace is how long stopping waits for the requests in flight before
+	// it cuts them off and counts them interrupted; 0 means DefaultGrace.
 	Grace time.Duration
 	// Interval is how often the collector publishes to the Store.
 	Interval time.Duration
@@ -52,7 +55,8 @@ type Options struct {
 }
 
 // Engine runs one test. Create it with New, run it once with Run; Pause,
-// Resume, Scale and Stop may be called from any goroutine while it runs.
+// Resume, Scale, Stop and Abort may be called from any goroutine while it
+// runs.
 type Engine struct {
 	o      Options
 	open   bool
@@ -79,8 +83,9 @@ type Engine struct {
 
 	stopCh   chan struct{} // closed when sending stops
 	stopOnce sync.Once
-	hardCtx  context.Context // cancelled when the grace period ends
+	hardCtx  context.Context // cancelled by the cut: the grace period is over, or Abort
 	hardStop context.CancelFunc
+	live     liveConns      // the fast path's blocking connections, for the cut
 	ticks    chan time.Time // open loop: intended send times
 
 	col          *collector
@@ -142,6 +147,9 @@ func New(o Options) (*Engine, error) {
 	e.ticks = make(chan time.Time)
 	if useFastPath(o.Requests, o.Client) {
 		e.fast = newFastShared(o.Requests, o.Client, &e.conns)
+		for _, d := range e.fast.dialers {
+			d.live = &e.live
+		}
 	} else {
 		e.std = newStdShared(o.Requests, o.Client, max(o.Concurrency, 64), &e.conns)
 	}
@@ -223,38 +231,10 @@ func (e *Engine) Scale(f float64) {
 	}
 }
 
-// Stop ends sending; Run then waits for requests in flight up to the grace
-// period and returns. It is safe to call more than once.
-func (e *Engine) Stop() {
-	if !e.stopping.Load() { // a test that already ended is not stopped early
-		e.stoppedEarly.Store(true)
-	}
-	e.end()
-}
-
-// Stopped reports whether the test was stopped (Stop, or Run's context)
-// before its duration, request budget or stages ran out.
-func (e *Engine) Stopped() bool { return e.stoppedEarly.Load() }
-
 // Watch sets a function the collector calls with every interval's state;
 // when it returns true the test ends, as a stress test does at its breaking
 // point. Set it before Run.
 func (e *Engine) Watch(f func(*metrics.LoadTest) bool) { e.watch = f }
-
-// end stops sending: the test is over, by Stop or by its own limits.
-func (e *Engine) end() {
-	e.stopOnce.Do(func() {
-		e.stopping.Store(true)
-		close(e.stopCh)
-		e.mu.Lock()
-		if e.paused.Load() {
-			e.paused.Store(false)
-			e.pausedFor += time.Since(e.pausedAt)
-			close(e.resume)
-		}
-		e.mu.Unlock()
-	})
-}
 
 // elapsed is the test's running time, pauses excluded.
 func (e *Engine) elapsed(now time.Time) time.Duration {
@@ -301,10 +281,12 @@ func (e *Engine) takeBudget() bool {
 	return true
 }
 
-// Run sends requests until the duration, the request budget, Stop or ctx
-// ends the test, publishing to st every interval. It then waits for the
-// requests in flight (up to the grace period), publishes the final state
-// and returns the run's result. Cancelling ctx is a normal stop.
+// Run sends requests until the duration, the request budget, Stop, Abort
+// or ctx ends the test, publishing to st every interval. It then waits for
+// the requests in flight up to the grace period, cuts off what is left
+// (counted interrupted), publishes the final state and returns the run's
+// result, in which every request sent has its outcome. Cancelling ctx is a
+// normal stop.
 func (e *Engine) Run(ctx context.Context, st *metrics.Store) (*Result, error) {
 	e.mu.Lock()
 	e.start = time.Now()
@@ -322,16 +304,28 @@ func (e *Engine) Run(ctx context.Context, st *metrics.Store) (*Result, error) {
 
 	ticker := time.NewTicker(e.o.Interval)
 	defer ticker.Stop()
+	var deadline *time.Timer // the end of the duration, pauses excluded
+	var due <-chan time.Time
+	if d := e.o.Duration; d > 0 {
+		deadline = time.NewTimer(d)
+		defer deadline.Stop()
+		due = deadline.C
+	}
 	for running := true; running; {
 		select {
 		case <-ctx.Done():
 			e.Stop()
 		case <-e.stopCh:
 			running = false
-		case now := <-ticker.C:
-			if d := e.o.Duration; d > 0 && e.elapsed(now) >= d {
+		case now := <-due:
+			if left := e.o.Duration - e.elapsed(now); left > 0 {
+				// Paused for part of it: the time left, looked at no
+				// more often than every 10ms while still paused.
+				deadline.Reset(max(left, 10*time.Millisecond))
+			} else {
 				e.end()
 			}
+		case now := <-ticker.C:
 			if lt := e.col.collect(now, st, metrics.TestRunning); e.watch != nil && e.watch(lt) {
 				e.end()
 			}
@@ -344,11 +338,13 @@ func (e *Engine) Run(ctx context.Context, st *metrics.Store) (*Result, error) {
 	grace := time.NewTimer(e.o.Grace)
 	select {
 	case <-done:
-		grace.Stop()
+	case <-e.hardCtx.Done(): // Abort
+		<-done
 	case <-grace.C:
-		e.hardStop() // abandon what is still in flight
+		e.interrupt()
 		<-done
 	}
+	grace.Stop()
 	e.hardStop()
 	e.closeIdle()
 	end := time.Now()

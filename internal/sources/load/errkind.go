@@ -7,7 +7,9 @@ import (
 	"errors"
 	"io"
 	"net"
+	"net/textproto"
 	"os"
+	"strings"
 	"syscall"
 )
 
@@ -62,6 +64,11 @@ func Kinds() []Kind {
 // errProtocol marks a response that is not valid HTTP/1.1.
 var errProtocol = errors.New("malformed HTTP response")
 
+// errInterrupted is the failure of a request the engine cut off: in flight
+// when the test stopped and still unanswered when the grace period ended,
+// or at once by Abort.
+var errInterrupted = errors.New("in flight when the test stopped")
+
 // Classify returns the kind of a transport error; nil is KindNone.
 func Classify(err error) Kind {
 	if err == nil {
@@ -76,6 +83,8 @@ func Classify(err error) Kind {
 	var alert tls.AlertError
 	var netErr net.Error
 	switch {
+	case errors.Is(err, errInterrupted):
+		return KindInterrupted
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded):
 		return KindTimeout
 	case errors.As(err, &dnsErr):
@@ -96,8 +105,44 @@ func Classify(err error) Kind {
 		return KindClosed
 	case errors.As(err, &netErr) && netErr.Timeout():
 		return KindTimeout
+	case errors.As(err, new(textproto.ProtocolError)):
+		return KindProtocol
+	}
+	if k := netHTTPKind(err.Error()); k != KindNone {
+		return k
 	}
 	return KindOther
+}
+
+// netHTTPKinds are texts of net/http's errors that have no type to match,
+// with their kinds: answers that are not valid HTTP (HTTP/1.1's malformed
+// status lines and headers, HTTP/2's frame and protocol errors) and
+// HTTP/2 connections the server closed.
+var netHTTPKinds = []struct {
+	text string
+	kind Kind
+}{
+	{"malformed HTTP", KindProtocol},
+	{"PROTOCOL_ERROR", KindProtocol},
+	{"FRAME_SIZE_ERROR", KindProtocol},
+	{"COMPRESSION_ERROR", KindProtocol},
+	{"http2: frame too large", KindProtocol},
+	{"http2: client conn could not be established", KindClosed},
+	{"http2: client connection lost", KindClosed},
+	{"http2: server sent GOAWAY and closed the connection", KindClosed},
+	// A connection that failed under one stream is closed under the others.
+	{"http2: client connection force closed", KindClosed},
+}
+
+// netHTTPKind is the kind of a net/http error by its text, KindNone when
+// it is none of netHTTPKinds.
+func netHTTPKind(msg string) Kind {
+	for _, k := range netHTTPKinds {
+		if strings.Contains(msg, k.text) {
+			return k.kind
+		}
+	}
+	return KindNone
 }
 
 // statusKind returns the failure kind of an HTTP status: 4xx and 5xx are

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/textproto"
 	"os"
 	"syscall"
 	"testing"
@@ -33,6 +34,12 @@ func TestClassify(t *testing.T) {
 		{"unexpected eof", fmt.Errorf("body: %w", io.ErrUnexpectedEOF), KindClosed},
 		{"tls unknown authority", &tls509{x509.UnknownAuthorityError{}}, KindTLS},
 		{"protocol", fmt.Errorf("status line %q: %w", "garbage", errProtocol), KindProtocol},
+		{"net/http malformed", errors.New(`net/http: HTTP/1.x transport connection broken: malformed HTTP response "SSH-2.0"`), KindProtocol},
+		{"net/http malformed header", fmt.Errorf("read: %w", textproto.ProtocolError("malformed MIME header line: x")), KindProtocol},
+		{"http2 frame", errors.New("http2: frame too large"), KindProtocol},
+		{"http2 stream", errors.New("stream error: stream ID 1; PROTOCOL_ERROR; received from peer"), KindProtocol},
+		{"http2 closed", errors.New(`Get "https://h/": http2: client conn could not be established`), KindClosed},
+		{"interrupted", fmt.Errorf("send: %w", errInterrupted), KindInterrupted},
 		{"other", errors.New("something odd"), KindOther},
 	}
 	for _, tt := range tests {

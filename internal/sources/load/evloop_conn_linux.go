@@ -41,7 +41,7 @@ func (l *evLoop) dial(s *evSlot, h int) {
 		defer l.dials.Done()
 		r := dialDone{slot: idx, host: h, fd: -1}
 		dctx, cancel := context.WithDeadline(ctx, deadline)
-		nc, err := d.dial(dctx, &r.ph)
+		nc, err := d.connect(dctx, &r.ph)
 		cancel()
 		if err == nil {
 			r.fd, err = detach(nc)
@@ -189,7 +189,7 @@ func (l *evLoop) event(s *evSlot, h int, events uint32) {
 	if s.fds[h] < 0 {
 		return // closed earlier in this batch
 	}
-	if s.state == slotIdle || s.state == slotDialing || l.fs.target[s.req] != h {
+	if !s.state.busy() || s.state == slotDialing || l.fs.target[s.req] != h {
 		// An idle kept-alive connection: the server closed it, or sent
 		// what nobody asked for. Either way it is done.
 		l.closeConn(s, h)

@@ -44,7 +44,11 @@ const (
 	slotDialing                  // a goroutine is opening its connection
 	slotWriting                  // the request is partly written; waiting to write more
 	slotReading                  // written; waiting for the response
+	slotBackoff                  // no request out: waiting after a refused connect
 )
+
+// busy reports whether the slot has a request out.
+func (st slotState) busy() bool { return st == slotDialing || st == slotWriting || st == slotReading }
 
 // evSlot is one closed-loop worker on a loop.
 type evSlot struct {
@@ -61,6 +65,8 @@ type evSlot struct {
 	reused   bool // the request went out on a kept-alive connection
 	retried  bool // it was already retried once on a fresh one
 	wantOut  bool // the connection is registered for EPOLLOUT
+	bo       backoff
+	due      time.Time // slotBackoff: when the next request may go
 	ph       Phases
 	p        respParser
 }
@@ -81,8 +87,9 @@ type evLoop struct {
 	ep, wake int
 	slots    []*evSlot
 	evs      []unix.EpollEvent
-	buf      []byte // every connection of the loop reads into it
-	out      int    // requests out (dialing included)
+	buf      []byte    // every connection of the loop reads into it
+	out      int       // requests out (dialing included)
+	due      time.Time // the earliest due of the slots backing off; zero: none
 
 	mu     sync.Mutex // guards dialed and closed
 	dialed []dialDone
@@ -167,20 +174,20 @@ func (l *evLoop) run() {
 	lastTick := time.Time{}
 	for {
 		now := time.Now()
-		if now.Sub(lastTick) >= evTick {
+		if now.Sub(lastTick) >= evTick || (!l.due.IsZero() && !now.Before(l.due)) {
 			lastTick = now
 			if !l.tick(now) {
 				return
 			}
 		}
-		n, err := unix.EpollWait(l.ep, l.evs, int(evTick/time.Millisecond))
+		n, err := unix.EpollWait(l.ep, l.evs, l.waitMillis(now))
 		if err != nil && !errors.Is(err, unix.EINTR) {
 			// Not expected on a valid epoll set; stop this loop's
 			// workers rather than spin.
 			return
 		}
-		if e.hardCtx.Err() != nil {
-			return
+		if e.cutting() {
+			return // shutdown counts what is out as interrupted
 		}
 		for _, ev := range l.evs[:max(n, 0)] {
 			if ev.Fd == evWakeFd {
@@ -192,9 +199,20 @@ func (l *evLoop) run() {
 	}
 }
 
+// waitMillis is how long epoll_wait may sleep: until the next tick, or
+// sooner when a slot's backoff ends first (rounded up: a wait of 0 would
+// spin).
+func (l *evLoop) waitMillis(now time.Time) int {
+	wait := evTick
+	if !l.due.IsZero() {
+		wait = min(wait, max(l.due.Sub(now), 0))
+	}
+	return int((wait + time.Millisecond - 1) / time.Millisecond)
+}
+
 // tick starts and retires workers to the engine's wanted number, resumes
-// after a pause and fails requests past their deadline. It returns false
-// when the loop is done: sending stopped and nothing is out.
+// after a pause or a backoff and fails requests past their deadline. It
+// returns false when the loop is done: sending stopped and nothing is out.
 func (l *evLoop) tick(now time.Time) bool {
 	e := l.e
 	if e.paused.Load() && l.out == 0 {
@@ -209,10 +227,16 @@ func (l *evLoop) tick(now time.Time) bool {
 		}
 		l.slots = append(l.slots, s)
 	}
+	l.due = time.Time{}
 	for _, s := range l.slots {
 		switch {
 		case s.state == slotIdle:
 			l.next(s, now)
+		case s.state == slotBackoff && (!now.Before(s.due) || e.stopping.Load()):
+			s.state = slotIdle
+			l.next(s, now)
+		case s.state == slotBackoff:
+			l.backOff(s, s.due)
 		case (s.state == slotWriting || s.state == slotReading) && now.After(s.deadline):
 			l.closeConn(s, l.fs.target[s.req])
 			l.finish(s, 0, 0, os.ErrDeadlineExceeded)
@@ -247,13 +271,13 @@ func (l *evLoop) next(s *evSlot, now time.Time) {
 	s.seq++
 	s.req, s.start, s.deadline = i, now, now.Add(e.o.Client.Timeout)
 	s.ph, s.retried = Phases{}, false
-	e.shards[s.id%len(e.shards)].started.Add(1)
+	e.shards[s.id%len(e.shards)].sent()
 	l.out++
 	l.issue(s, now)
 }
 
-// finish records s's request and sends its next one at once: the closed
-// loop.
+// finish records the outcome of s's request and sends its next one at
+// once, the closed loop, or after a backoff when it was refused.
 func (l *evLoop) finish(s *evSlot, status int, n int64, err error) {
 	end := time.Now()
 	if err != nil {
@@ -262,13 +286,26 @@ func (l *evLoop) finish(s *evSlot, status int, n int64, err error) {
 	s.state = slotIdle
 	l.out--
 	d := end.Sub(s.start)
-	l.e.shards[s.id%len(l.e.shards)].record(d, d, status, n, &s.ph, err)
+	kind := l.e.shards[s.id%len(l.e.shards)].record(d, d, status, n, &s.ph, err)
+	if wait := s.bo.after(kind); wait > 0 {
+		s.state = slotBackoff
+		l.backOff(s, end.Add(wait))
+		return
+	}
 	l.next(s, end)
 }
 
-// shutdown abandons what is still out (the grace period is over: it is not
-// a result of the target's and is not recorded), closes every connection
-// and waits for dialing goroutines.
+// backOff notes that s, backing off, is due at t.
+func (l *evLoop) backOff(s *evSlot, t time.Time) {
+	s.due = t
+	if l.due.IsZero() || t.Before(l.due) {
+		l.due = t
+	}
+}
+
+// shutdown counts what is still out as interrupted (the test was cut off:
+// the grace period is over, or Abort), closes every connection and waits
+// for dialing goroutines.
 func (l *evLoop) shutdown() {
 	l.mu.Lock()
 	l.closed = true
@@ -280,10 +317,11 @@ func (l *evLoop) shutdown() {
 	l.dialed = nil
 	l.mu.Unlock()
 	for _, s := range l.slots {
-		if s.state != slotIdle {
-			l.e.shards[s.id%len(l.e.shards)].started.Add(-1)
-			s.state = slotIdle
+		if s.state.busy() {
+			l.e.shards[s.id%len(l.e.shards)].record(0, 0, 0, 0, &s.ph, errInterrupted)
+			l.out--
 		}
+		s.state = slotIdle
 		for h := range s.fds {
 			l.closeConn(s, h)
 		}

@@ -112,6 +112,7 @@ func TestClosedLoopConnectionEdges(t *testing.T) {
 		body     []byte
 		requests int64
 		timeout  time.Duration
+		duration time.Duration // instead of a request budget
 		check    func(t *testing.T, res *Result)
 	}{
 		{
@@ -198,6 +199,51 @@ func TestClosedLoopConnectionEdges(t *testing.T) {
 				}
 			},
 		},
+		{
+			// The second answer never comes, and the test stops before
+			// the 30s timeout: cut off after the grace period.
+			name: "silence until the stop is interrupted",
+			respond: func(n int) (string, bool) {
+				if n > 1 {
+					return "", false
+				}
+				return ok, false
+			},
+			duration: 300 * time.Millisecond,
+			timeout:  30 * time.Second,
+			check: func(t *testing.T, res *Result) {
+				if res.ErrorsByKind["interrupted"] != 2 || res.StatusCodes["200"] != 2 || res.Requests != 4 {
+					t.Fatalf("errors %v, status %v of %d", res.ErrorsByKind, res.StatusCodes, res.Requests)
+				}
+			},
+		},
+		{
+			// Each connection's answers stop after its fifth request.
+			name: "server closes instead of answering",
+			respond: func(n int) (string, bool) {
+				if n > 5 {
+					return "", true
+				}
+				return ok, false
+			},
+			check: func(t *testing.T, res *Result) {
+				// Five answers a connection, then its close is an
+				// idle close to the client, which retries once on a
+				// new connection, whose first request is answered.
+				if res.Errors != 0 || res.StatusCodes["200"] != res.Requests {
+					t.Fatalf("errors %v, status %v of %d", res.ErrorsByKind, res.StatusCodes, res.Requests)
+				}
+			},
+		},
+		{
+			name:    "server closes every connection unanswered",
+			respond: func(n int) (string, bool) { return "", true },
+			check: func(t *testing.T, res *Result) {
+				if res.ErrorsByKind["connection_closed"] != res.Requests {
+					t.Fatalf("errors %v, status %v of %d", res.ErrorsByKind, res.StatusCodes, res.Requests)
+				}
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -208,22 +254,20 @@ func TestClosedLoopConnectionEdges(t *testing.T) {
 					r.Method, r.Body = "POST", tt.body
 				}
 				n := tt.requests
-				if n == 0 {
+				if n == 0 && tt.duration == 0 {
 					n = 40
 				}
 				e, res, _ := runEngine(t, Options{
-					Requests: []Request{r}, Concurrency: 2, MaxRequests: n,
+					Requests: []Request{r}, Concurrency: 2, MaxRequests: n, Duration: tt.duration, Grace: 200 * time.Millisecond,
 					Client: ClientOptions{NoEventLoop: noLoop, Timeout: tt.timeout},
 				})
 				if e.EventLoop() == noLoop && runtime.GOOS == "linux" {
 					t.Fatalf("EventLoop() = %v", e.EventLoop())
 				}
-				if res.Requests != n {
+				if n > 0 && res.Requests != n {
 					t.Fatalf("%d requests, want %d", res.Requests, n)
 				}
-				if e.conns.Load() != 0 || e.workers.Load() != 0 {
-					t.Fatalf("after the run: %d connections, %d workers", e.conns.Load(), e.workers.Load())
-				}
+				checkAccounting(t, e, res)
 				tt.check(t, res)
 			})
 		})
@@ -257,46 +301,6 @@ func TestClosedLoopStepsAndHosts(t *testing.T) {
 			t.Fatalf("after the run: %d workers, %d connections", e.workers.Load(), e.conns.Load())
 		}
 	})
-}
-
-// lineReader reads HTTP request heads for scriptedServer.
-type lineReader struct {
-	c   net.Conn
-	buf []byte
-}
-
-func newLineReader(c net.Conn) *lineReader { return &lineReader{c: c} }
-
-func (r *lineReader) Read(p []byte) (int, error) {
-	if len(r.buf) > 0 {
-		n := copy(p, r.buf)
-		r.buf = r.buf[n:]
-		return n, nil
-	}
-	return r.c.Read(p)
-}
-
-// requestHead reads up to the empty line and returns the Content-Length.
-func (r *lineReader) requestHead() (int64, error) {
-	tmp := make([]byte, 4096)
-	for {
-		if i := bytes.Index(r.buf, []byte("\r\n\r\n")); i >= 0 {
-			head := string(r.buf[:i])
-			r.buf = r.buf[i+4:]
-			var length int64
-			for _, line := range strings.Split(head, "\r\n") {
-				if k, v, ok := strings.Cut(line, ":"); ok && strings.EqualFold(k, "content-length") {
-					fmt.Sscan(strings.TrimSpace(v), &length)
-				}
-			}
-			return length, nil
-		}
-		n, err := r.c.Read(tmp)
-		if err != nil {
-			return 0, err
-		}
-		r.buf = append(r.buf, tmp[:n]...)
-	}
 }
 
 // BenchmarkClosedLoop is a whole closed-loop run of b.N requests from 8

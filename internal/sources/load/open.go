@@ -81,7 +81,10 @@ func later(a, b time.Time) time.Time {
 	return b
 }
 
-// openWorker sends one request per intended time it is handed.
+// openWorker sends one request per intended time it is handed. It does not
+// back off after a refused connect as the closed loop's workers do: the
+// rate bounds the attempts, and the schedule is kept whatever the target
+// does.
 func (e *Engine) openWorker(id int, intended time.Time) {
 	s := e.newSender()
 	defer s.close()
@@ -95,9 +98,7 @@ func (e *Engine) openWorker(id int, intended time.Time) {
 		if start.Sub(intended) > LateAfter {
 			sh.late.Add(1)
 		}
-		if !e.send(s, sh, ph, i, intended, start) {
-			return
-		}
+		e.send(s, sh, ph, i, intended, start)
 		select {
 		case intended = <-e.ticks:
 		case <-e.stopCh:

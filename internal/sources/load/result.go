@@ -8,6 +8,12 @@ import (
 
 // Result is what a finished test measured. Its JSON form is the results
 // file's schema: seconds and bytes, stable field names.
+//
+// Requests counts every request sent, each by its one outcome: an answer,
+// counted in StatusCodes (4xx and 5xx also in ErrorsByKind, as failures),
+// or a failure without an answer, counted in ErrorsByKind: a transport
+// failure, or interrupted by the stop. Errors is the sum of ErrorsByKind.
+// Latency, Service, Phases and LatencyHistogram are over the answers only.
 type Result struct {
 	Requests        int64                     `json:"requests"`
 	Errors          int64                     `json:"errors"`
@@ -75,15 +81,14 @@ func (c *collector) result(end time.Time) *Result {
 	}
 	if elapsed > 0 {
 		// Throughput counts answers (any HTTP status); the request rate counts
-		// every attempt, refused connections and timeouts included, so a
-		// target that is down shows 0 throughput, not a flattering rate.
-		var transport int64
-		for _, k := range Kinds() {
-			if k != KindStatus4xx && k != KindStatus5xx {
-				transport += c.cur.kinds[k]
-			}
+		// every outcome, refused connections, timeouts and interruptions
+		// included, so a target that is down shows 0 throughput, not a
+		// flattering rate.
+		var answers int64
+		for _, n := range c.cur.status {
+			answers += n
 		}
-		r.ThroughputRPS = float64(r.Requests-transport) / elapsed.Seconds()
+		r.ThroughputRPS = float64(answers) / elapsed.Seconds()
 		r.RequestRateRPS = float64(r.Requests) / elapsed.Seconds()
 	}
 	if e.open {

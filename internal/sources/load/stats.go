@@ -3,7 +3,6 @@ package load
 import (
 	"runtime"
 	"sync/atomic"
-	"time"
 
 	"github.com/perftop/perftop/internal/metrics"
 )
@@ -43,37 +42,6 @@ func newShards() []*shard {
 		}
 	}
 	return out
-}
-
-// record counts one finished request. latency is from the intended send,
-// service from the actual send.
-func (s *shard) record(latency, service time.Duration, status int, n int64, ph *Phases, err error) {
-	s.latency.Record(latency)
-	s.service.Record(service)
-	if ph.NewConn {
-		if ph.DNS > 0 {
-			s.dns.Record(ph.DNS)
-		}
-		s.connect.Record(ph.Connect)
-		if ph.TLS > 0 {
-			s.tls.Record(ph.TLS)
-		}
-	}
-	if ph.TTFB > 0 {
-		s.ttfb.Record(ph.TTFB)
-	}
-	s.bytesIn.Add(n)
-	kind := statusKind(status)
-	if err != nil {
-		kind = Classify(err)
-	} else {
-		s.status[min(max(status, 0), maxStatus-1)].Add(1)
-	}
-	if kind != KindNone {
-		s.failed.Add(1)
-		s.kinds[kind].Add(1)
-	}
-	s.finished.Add(1)
 }
 
 // counters is a point-in-time sum of every shard's counters.
