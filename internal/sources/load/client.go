@@ -21,7 +21,7 @@ type ClientOptions struct {
 	HTTP2        bool
 	Insecure     bool // skip TLS verification
 	NoKeepAlive  bool
-	MaxRedirects int    // 0: a redirect is a response
+	MaxRedirects int    // 0: a redirect is the answer; N: N followed, then a failure (KindRedirects)
 	UnixSocket   string // dial this socket instead of the URL's host
 	Host         string // Host header override
 	UserAgent    string
@@ -31,6 +31,10 @@ type ClientOptions struct {
 	// loops apply: for comparison.
 	NoEventLoop bool
 }
+
+// errRedirects is --max-redirects redirects followed and the answer still a
+// redirect; Classify counts it as KindRedirects.
+var errRedirects = errors.New("too many redirects")
 
 // sender sends one request for one worker. Each worker owns its sender.
 type sender interface {
@@ -163,8 +167,13 @@ func newStdShared(reqs []Request, o ClientOptions, maxConns int, conns *atomic.I
 	client := &http.Client{
 		Transport: tr,
 		CheckRedirect: func(_ *http.Request, via []*http.Request) error {
-			if len(via) > o.MaxRedirects {
-				return http.ErrUseLastResponse
+			switch {
+			case o.MaxRedirects <= 0:
+				return http.ErrUseLastResponse // the redirect is the answer
+			case len(via) > o.MaxRedirects:
+				// The limit followed and still redirected: a failure, as
+				// curl's --max-redirs is (exit 47).
+				return fmt.Errorf("%w (limit %d)", errRedirects, o.MaxRedirects)
 			}
 			return nil
 		},
@@ -265,6 +274,12 @@ func (s *stdSender) send(ctx context.Context, i int, deadline time.Time, ph *Pha
 			return 0, 0, context.DeadlineExceeded
 		}
 		return 0, 0, err
+	}
+	if resp.StatusCode == http.StatusSwitchingProtocols {
+		// net/http hands over the connection as the body, which would be
+		// read to its close: refused as on the fast path (h1parse.go).
+		resp.Body.Close()
+		return 0, 0, fmt.Errorf("101 switching protocols: %w", errProtocol)
 	}
 	n, err := io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()

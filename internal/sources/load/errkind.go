@@ -101,6 +101,8 @@ func Classify(err error) Kind {
 		return KindTLS
 	case errors.Is(err, errProtocol):
 		return KindProtocol
+	case errors.Is(err, errRedirects):
+		return KindRedirects
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return KindClosed
 	case errors.As(err, &netErr) && netErr.Timeout():

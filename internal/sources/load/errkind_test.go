@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/textproto"
+	"net/url"
 	"os"
 	"syscall"
 	"testing"
@@ -34,6 +35,7 @@ func TestClassify(t *testing.T) {
 		{"unexpected eof", fmt.Errorf("body: %w", io.ErrUnexpectedEOF), KindClosed},
 		{"tls unknown authority", &tls509{x509.UnknownAuthorityError{}}, KindTLS},
 		{"protocol", fmt.Errorf("status line %q: %w", "garbage", errProtocol), KindProtocol},
+		{"redirects", &url.Error{Op: "Get", URL: "http://a/", Err: fmt.Errorf("%w (limit 2)", errRedirects)}, KindRedirects},
 		{"net/http malformed", errors.New(`net/http: HTTP/1.x transport connection broken: malformed HTTP response "SSH-2.0"`), KindProtocol},
 		{"net/http malformed header", fmt.Errorf("read: %w", textproto.ProtocolError("malformed MIME header line: x")), KindProtocol},
 		{"http2 frame", errors.New("http2: frame too large"), KindProtocol},

@@ -76,7 +76,12 @@ func (c *h1Conn) try(ctx context.Context, w *wireRequest, deadline time.Time, ph
 	}
 	ph.TTFB = time.Since(start)
 	status, n, keep, err := c.rr.readResponse(w.head)
-	if err != nil || !keep || !c.keepAlive {
+	// Bytes after the answer: the server sent what nobody asked for (a
+	// body longer than its Content-Length, say), as the start of no
+	// response the closed loop will ask for. The connection cannot be
+	// trusted with the next request; the event loops close it too, and
+	// net/http drops a connection with an unsolicited response.
+	if err != nil || !keep || !c.keepAlive || c.rr.buffered() > 0 {
 		c.Close()
 	}
 	return status, n, err
@@ -112,6 +117,9 @@ func (rr *respReader) reset(rd io.Reader) {
 	}
 	rr.rd, rr.r, rr.w, rr.err = rd, 0, 0, nil
 }
+
+// buffered is how many bytes are read and not yet parsed.
+func (rr *respReader) buffered() int { return rr.w - rr.r }
 
 // wait blocks until some byte of the response is buffered: the first
 // byte, whose arrival is the time to first byte.
