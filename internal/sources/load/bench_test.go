@@ -92,7 +92,7 @@ func rawServer(b testing.TB) string {
 
 // BenchmarkRecord is the per-request bookkeeping alone, from one worker.
 func BenchmarkRecord(b *testing.B) {
-	sh := newShards()[0]
+	sh := newShards(new(errorMessages))[0]
 	ph := Phases{TTFB: time.Millisecond}
 	b.ReportAllocs()
 	for b.Loop() {

@@ -44,6 +44,7 @@ type collector struct {
 	batch      metrics.Batch
 	cpuPrev    time.Duration
 	cpuPct     float64
+	messages   []ErrorMessage // as of the last drain
 	last       *metrics.LoadTest
 }
 
@@ -95,6 +96,9 @@ func (c *collector) drain(now time.Time) time.Duration {
 	c.total.tls.Merge(c.win.tls)
 	c.total.ttfb.Merge(c.win.ttfb)
 	c.prev = c.cur
+	// Messages before counters: end counts a failure's kind before its
+	// message, so no message is counted more often than its kind.
+	c.messages = e.msgs.snapshot()
 	c.cur.sum(e.shards)
 	e.exported.Store(foldBuckets(c.total.latency))
 
@@ -130,7 +134,8 @@ func (c *collector) loadTest(now time.Time, dt time.Duration, state metrics.Test
 		Stage: stage, Stages: len(e.o.Stages), Target: level, Workers: int(e.workers.Load()),
 		Window: w, Requests: c.cur.finished, Errors: c.cur.failed, LateSends: c.cur.late,
 		InFlight: inFlight, Conns: e.conns.Load(), StatusCodes: map[int]int64{}, ErrorsByKind: map[string]int64{},
-		Latency: quantiles(c.total.latency), Histogram: Buckets(c.total.latency, 24),
+		ErrorMessages: metricsMessages(c.messages),
+		Latency:       quantiles(c.total.latency), Histogram: Buckets(c.total.latency, 24),
 		GeneratorCPUPercent: c.cpuPct, LateAfter: LateAfter,
 	}
 	if e.open {

@@ -86,6 +86,7 @@ type Engine struct {
 	hardCtx  context.Context // cancelled by the cut: the grace period is over, or Abort
 	hardStop context.CancelFunc
 	live     liveConns      // the fast path's blocking connections, for the cut
+	msgs     errorMessages  // failures' messages, by kind
 	ticks    chan time.Time // open loop: intended send times
 
 	col          *collector
@@ -131,7 +132,8 @@ func New(o Options) (*Engine, error) {
 	if o.Interval <= 0 {
 		o.Interval = time.Second
 	}
-	e := &Engine{o: o, open: o.Rate > 0 || o.Open, sched: schedule(o.Requests), shards: newShards()}
+	e := &Engine{o: o, open: o.Rate > 0 || o.Open, sched: schedule(o.Requests)}
+	e.shards = newShards(&e.msgs)
 	e.plan = Plan{Start: float64(o.Concurrency), Stages: o.Stages}
 	if e.open {
 		e.plan.Start = o.Rate

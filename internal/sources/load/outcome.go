@@ -30,13 +30,16 @@ func (s *shard) sent() { s.started.Add(1) }
 // the actual send. It returns the outcome's kind, KindNone for an answer
 // below 400.
 //
-// An answer costs atomic adds only: no lock, no allocation.
+// An answer costs atomic adds only: no lock, no allocation. A failure's
+// message is counted in the engine's errorMessages, which allocates only
+// for a message it has not seen.
 func (s *shard) record(latency, service time.Duration, status int, n int64, ph *Phases, err error) Kind {
 	s.bytesIn.Add(n)
 	if err != nil {
 		kind := Classify(err)
 		s.kinds[kind].Add(1)
 		s.failed.Add(1)
+		s.msgs.add(kind, err)
 		s.finished.Add(1)
 		return kind
 	}

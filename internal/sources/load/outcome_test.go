@@ -56,7 +56,8 @@ func (p path) checkEngine(t *testing.T, e *Engine) {
 // checkAccounting holds a finished run to its outcomes: every request sent
 // was counted once, as an answer (a status) or a failure (a kind); errors
 // are the kinds' sum; latency is over the answers only; nothing is left in
-// flight, open or running.
+// flight, open or running; each kind's messages are within their caps and
+// their counts within the kind's.
 func checkAccounting(t *testing.T, e *Engine, res *Result) {
 	t.Helper()
 	var c counters
@@ -89,6 +90,33 @@ func checkAccounting(t *testing.T, e *Engine, res *Result) {
 	if e.FastPath() && e.conns.Load() != 0 {
 		t.Fatalf("%d connections open after the run", e.conns.Load())
 	}
+	perKind := map[string]int64{}
+	distinct := map[string]int{}
+	for i, m := range res.ErrorMessages {
+		perKind[m.Kind] += m.Count
+		distinct[m.Kind]++
+		if i > 0 && m.Count > res.ErrorMessages[i-1].Count {
+			t.Fatalf("messages not most frequent first: %+v", res.ErrorMessages)
+		}
+		if m.Message == "" || len(m.Message) > maxMessageLen || strings.ContainsAny(m.Message, "\r\n\x1b") {
+			t.Fatalf("message %q", m.Message)
+		}
+	}
+	for k, n := range perKind {
+		if n > res.ErrorsByKind[k] || distinct[k] > maxMessages {
+			t.Fatalf("%d messages counting %d %s failures of %d", distinct[k], n, k, res.ErrorsByKind[k])
+		}
+	}
+}
+
+// messageOf is the first message of kind k, or "".
+func messageOf(res *Result, k Kind) string {
+	for _, m := range res.ErrorMessages {
+		if m.Kind == k.String() {
+			return m.Message
+		}
+	}
+	return ""
 }
 
 // runOutcome runs o, set up for path p, with the engine's dialers'
@@ -113,7 +141,7 @@ func runOutcome(t *testing.T, p path, o Options, resolve func(context.Context, s
 	checkAccounting(t, e, res)
 	var sn metrics.Snapshot
 	st.Snapshot(&sn)
-	if lt := sn.LoadTest; lt == nil || lt.Requests != res.Requests || lt.Errors != res.Errors {
+	if lt := sn.LoadTest; lt == nil || lt.Requests != res.Requests || lt.Errors != res.Errors || len(lt.ErrorMessages) != len(res.ErrorMessages) {
 		t.Fatalf("the Store's load test %+v, result %+v", sn.LoadTest, res)
 	}
 	return res, st
@@ -121,7 +149,7 @@ func runOutcome(t *testing.T, p path, o Options, resolve func(context.Context, s
 
 // TestOutcomes: each outcome on each path. Every request of a run meets
 // the same target, so every one has the same outcome: an answer with its
-// status, or a failure of one kind. (Interrupted is
+// status, or a failure of one kind with its message. (Interrupted is
 // TestStopIsBounded's.)
 func TestOutcomes(t *testing.T) {
 	noSuchHost := func(_ context.Context, host string) ([]net.IPAddr, error) {
@@ -208,7 +236,10 @@ func TestOutcomes(t *testing.T) {
 						got += res.ErrorsByKind[tt.orOnHTTP2.String()]
 					}
 					if got != res.Requests {
-						t.Fatalf("errors %v, status %v, want all %v", res.ErrorsByKind, res.StatusCodes, tt.want)
+						t.Fatalf("errors %v (%v), status %v, want all %v", res.ErrorsByKind, res.ErrorMessages, res.StatusCodes, tt.want)
+					}
+					if messageOf(res, tt.want) == "" {
+						t.Fatalf("no message for %v: %+v", tt.want, res.ErrorMessages)
 					}
 				})
 			}
@@ -275,6 +306,9 @@ func TestStopIsBounded(t *testing.T) {
 						checkAccounting(t, e, res)
 						if res.Requests == 0 || res.ErrorsByKind[KindInterrupted.String()] != res.Requests || res.Errors != res.Requests {
 							t.Fatalf("%d requests, errors %v", res.Requests, res.ErrorsByKind)
+						}
+						if messageOf(res, KindInterrupted) != errInterrupted.Error() {
+							t.Fatalf("messages %+v", res.ErrorMessages)
 						}
 						if end.name != "duration" && !e.Stopped() {
 							t.Fatal("not reported as stopped")

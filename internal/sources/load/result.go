@@ -15,20 +15,23 @@ import (
 // failure, or interrupted by the stop. Errors is the sum of ErrorsByKind.
 // Latency, Service, Phases and LatencyHistogram are over the answers only.
 type Result struct {
-	Requests        int64                     `json:"requests"`
-	Errors          int64                     `json:"errors"`
-	DurationSeconds float64                   `json:"duration_seconds"`
-	ThroughputRPS   float64                   `json:"throughput_rps"`
-	RequestRateRPS  float64                   `json:"request_rate_rps"`
-	Latency         LatencySummary            `json:"latency_seconds"`
-	Service         *LatencySummary           `json:"service_latency_seconds,omitempty"`
-	StatusCodes     map[string]int64          `json:"status_codes"`
-	ErrorsByKind    map[string]int64          `json:"errors_by_kind"`
-	LateSends       int64                     `json:"late_sends"`
-	ClosedLoop      bool                      `json:"closed_loop"`
-	BytesReceived   int64                     `json:"bytes_received"`
-	Phases          map[string]LatencySummary `json:"phases_seconds"`
-	Timeline        []TimelinePoint           `json:"timeline"`
+	Requests        int64            `json:"requests"`
+	Errors          int64            `json:"errors"`
+	DurationSeconds float64          `json:"duration_seconds"`
+	ThroughputRPS   float64          `json:"throughput_rps"`
+	RequestRateRPS  float64          `json:"request_rate_rps"`
+	Latency         LatencySummary   `json:"latency_seconds"`
+	Service         *LatencySummary  `json:"service_latency_seconds,omitempty"`
+	StatusCodes     map[string]int64 `json:"status_codes"`
+	ErrorsByKind    map[string]int64 `json:"errors_by_kind"`
+	// ErrorMessages are the failures' distinct messages, a few per kind,
+	// most frequent first; empty when nothing failed but by status.
+	ErrorMessages []ErrorMessage            `json:"error_messages"`
+	LateSends     int64                     `json:"late_sends"`
+	ClosedLoop    bool                      `json:"closed_loop"`
+	BytesReceived int64                     `json:"bytes_received"`
+	Phases        map[string]LatencySummary `json:"phases_seconds"`
+	Timeline      []TimelinePoint           `json:"timeline"`
 
 	// LatencyHistogram is the whole run's latency, in microseconds, for
 	// reports that need more than the summary.
@@ -78,6 +81,7 @@ func (c *collector) result(end time.Time) *Result {
 		},
 		Timeline:         c.timeline,
 		LatencyHistogram: c.total.latency,
+		ErrorMessages:    c.messages,
 	}
 	if elapsed > 0 {
 		// Throughput counts answers (any HTTP status); the request rate counts
@@ -107,6 +111,9 @@ func (c *collector) result(end time.Time) *Result {
 	}
 	if r.Timeline == nil {
 		r.Timeline = []TimelinePoint{}
+	}
+	if r.ErrorMessages == nil {
+		r.ErrorMessages = []ErrorMessage{}
 	}
 	return r
 }

@@ -29,9 +29,11 @@ type shard struct {
 	bytesIn  atomic.Int64
 	kinds    [numKinds]atomic.Int64
 	status   [maxStatus]atomic.Int64
+	msgs     *errorMessages // the engine's, shared by every shard
 }
 
-func newShards() []*shard {
+// newShards makes the engine's shards, whose failures' messages go to msgs.
+func newShards(msgs *errorMessages) []*shard {
 	n := max(2, 2*runtime.GOMAXPROCS(0))
 	out := make([]*shard, n)
 	for i := range out {
@@ -39,6 +41,7 @@ func newShards() []*shard {
 			latency: metrics.NewRecorder(), service: metrics.NewRecorder(),
 			dns: metrics.NewRecorder(), connect: metrics.NewRecorder(),
 			tls: metrics.NewRecorder(), ttfb: metrics.NewRecorder(),
+			msgs: msgs,
 		}
 	}
 	return out
