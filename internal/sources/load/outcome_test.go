@@ -151,6 +151,9 @@ func runOutcome(t *testing.T, p path, o Options, resolve func(context.Context, s
 // the same target, so every one has the same outcome: an answer with its
 // status, or a failure of one kind with its message. (Interrupted is
 // TestStopIsBounded's.)
+//
+// It is longer than a function should be because most of it is the table
+// of outcomes, each a target and what every request meets there.
 func TestOutcomes(t *testing.T) {
 	noSuchHost := func(_ context.Context, host string) ([]net.IPAddr, error) {
 		return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
