@@ -91,6 +91,9 @@ func resultOf(res *load.Result) *results.Result {
 		s := latencySummaryOf(*res.Service)
 		r.Service = &s
 	}
+	for _, m := range res.ErrorMessages {
+		r.ErrorMessages = append(r.ErrorMessages, results.ErrorMessage{Kind: m.Kind, Message: m.Message, Count: m.Count})
+	}
 	if res.Phases != nil {
 		r.Phases = make(map[string]results.LatencySummary, len(res.Phases))
 		for name, l := range res.Phases {

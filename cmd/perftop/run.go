@@ -31,6 +31,7 @@ type runFlags struct {
 	body         string
 	bodyFile     string
 	timeout      time.Duration
+	grace        time.Duration
 	http2        bool
 	insecure     bool
 	noKeepAlive  bool
@@ -138,6 +139,7 @@ func (f *runFlags) register(fl *pflag.FlagSet) {
 	fl.StringVar(&f.body, "body", "", "request body")
 	fl.StringVar(&f.bodyFile, "body-file", "", "read the request body from `file`")
 	fl.DurationVar(&f.timeout, "timeout", load.DefaultTimeout, "per-request timeout")
+	fl.DurationVar(&f.grace, "grace", load.DefaultGrace, "at a stop, how long requests in flight may finish before they are cut off and counted interrupted (a second Ctrl-C cuts them off at once)")
 	fl.BoolVar(&f.http2, "http2", false, "use HTTP/2 (over TLS, or cleartext h2c for http://)")
 	fl.BoolVar(&f.insecure, "insecure", false, "skip TLS certificate verification")
 	fl.BoolVar(&f.noKeepAlive, "no-keepalive", false, "open a new connection for every request")
@@ -184,7 +186,7 @@ func (f *runFlags) spec(cmd *cobra.Command, args []string, e *env) (*testSpec, e
 	}
 	o := load.Options{
 		Requests: reqs, Concurrency: f.concurrency, Rate: f.rate, MaxInFlight: f.maxInFlight,
-		Duration: f.duration, MaxRequests: f.requests,
+		Duration: f.duration, MaxRequests: f.requests, Grace: f.grace,
 		Client: load.ClientOptions{
 			Timeout: f.timeout, HTTP2: f.http2, Insecure: f.insecure, NoKeepAlive: f.noKeepAlive,
 			MaxRedirects: f.maxRedirects, UnixSocket: f.unixSocket, Host: f.host,
@@ -222,6 +224,8 @@ func (f *runFlags) check(fl *pflag.FlagSet) error {
 		return usagef("invalid --requests %d: must be positive", f.requests)
 	case f.timeout <= 0:
 		return usagef("invalid --timeout %s: must be positive", f.timeout)
+	case f.grace <= 0:
+		return usagef("invalid --grace %s: must be positive", f.grace)
 	case f.maxRedirects < 0:
 		return usagef("invalid --max-redirects %d: must be 0 or more", f.maxRedirects)
 	case f.stagesOf != "rate" && f.stagesOf != "concurrency":

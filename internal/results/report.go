@@ -9,11 +9,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/perftop/perftop/internal/printable"
 	"github.com/perftop/perftop/internal/units"
 )
 
 // WriteText prints a run's numbers for people, as `perftop run` does at
-// its end; targets names what was tested.
+// its end; targets names what was tested. Text from the file (names,
+// reasons, SLOs) is printed on one line without control characters, as
+// everything from outside is (printable.Line): a results file can come
+// from anywhere.
 func WriteText(w io.Writer, f *File, targets string) {
 	r := f.Result
 	p := func(label, format string, args ...any) {
@@ -25,12 +29,12 @@ func WriteText(w io.Writer, f *File, targets string) {
 		shape = fmt.Sprintf("open loop, %s req/s", units.Count(s.Rate))
 	}
 	if len(s.Stages) > 0 {
-		shape += fmt.Sprintf(", %d stages of %s", len(s.Stages), s.StagesOf)
+		shape += fmt.Sprintf(", %d stages of %s", len(s.Stages), printable.Line(s.StagesOf))
 	}
 	if s.Profile != "" {
-		shape += ", profile " + s.Profile
+		shape += ", profile " + printable.Line(s.Profile)
 	}
-	fmt.Fprintf(w, "\nperftop run %s (%s, %s)\n", targets, shape, f.Stopped)
+	fmt.Fprintf(w, "\nperftop run %s (%s, %s)\n", printable.Line(targets), shape, printable.Line(f.Stopped))
 	if v := r.Verdict(); v != "" {
 		fmt.Fprintln(w, v)
 	}
@@ -43,6 +47,9 @@ func WriteText(w io.Writer, f *File, targets string) {
 		p("", "%s req/s attempted (connection failures and timeouts included)", units.Count(r.RequestRateRPS))
 	}
 	p("errors", "%d (%.2f%%)%s", r.Errors, errPct, kinds(r.ErrorsByKind))
+	for _, m := range r.ErrorMessages {
+		p("", "%-18s %s  %d", m.Kind, printable.Line(m.Message), m.Count)
+	}
 	p("latency", "%s", latencyLine(r.Latency))
 	if r.Service != nil {
 		p("  service", "%s (from the actual send)", latencyLine(*r.Service))
@@ -62,7 +69,7 @@ func WriteText(w io.Writer, f *File, targets string) {
 	}
 	if f.Stress != nil {
 		if f.Stress.BrokeAtLevel > 0 {
-			p("breaking", "held at %s, broke at %s: %s", units.Count(f.Stress.LastGoodLevel), units.Count(f.Stress.BrokeAtLevel), f.Stress.BrokeBecause)
+			p("breaking", "held at %s, broke at %s: %s", units.Count(f.Stress.LastGoodLevel), units.Count(f.Stress.BrokeAtLevel), printable.Line(f.Stress.BrokeBecause))
 		} else {
 			p("breaking", "did not break; held up to %s", units.Count(f.Stress.LastGoodLevel))
 		}
@@ -76,7 +83,7 @@ func WriteText(w io.Writer, f *File, targets string) {
 		if !v.Met {
 			verdict = "BREACHED"
 		}
-		p(label, "%-22s %-8s measured %s", v.Text, verdict, FormatValue(v.Metric, v.Value))
+		p(label, "%-22s %-8s measured %s", printable.Line(v.Text), verdict, FormatValue(v.Metric, v.Value))
 	}
 	if r.ClosedLoop {
 		p("note", "closed loop: each worker waits for its answer before sending again, so a slow\n            server is sent less and the tail is milder than users at a fixed rate would\n            see; use --rate for latency from the intended send time")
@@ -115,7 +122,7 @@ func joinCounts(counts map[string]int64, kv, sep string) string {
 	sort.Strings(keys)
 	parts := make([]string, len(keys))
 	for i, k := range keys {
-		parts[i] = k + kv + strconv.FormatInt(counts[k], 10)
+		parts[i] = printable.Line(k) + kv + strconv.FormatInt(counts[k], 10)
 	}
 	return strings.Join(parts, sep)
 }
@@ -134,11 +141,12 @@ func FormatValue(metric string, v float64) string {
 	return units.Seconds(v)
 }
 
-// Targets names what a run tested, for a report's first line.
+// Targets names what a run tested, for a report's first line: the URLs,
+// each on one line without control characters.
 func (f *File) Targets() string {
 	urls := make([]string, len(f.Settings.Targets))
 	for i, t := range f.Settings.Targets {
-		urls[i] = t.URL
+		urls[i] = printable.Line(t.URL)
 	}
 	return strings.Join(urls, " ")
 }

@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"io"
+	"os"
 	"os/signal"
 	"time"
 
@@ -75,12 +76,54 @@ func (s *Session) LoadTest(ctx context.Context, t Test) (*load.Result, error) {
 	defer cancel()
 	run := s.startEngine(ctx, t.Engine)
 	err = s.runProgram(ctx, s.model(ctx, viewer{ssh: srv}, t.Engine))
+	// The dashboard is gone and the terminal is the shell's again: the test
+	// stops within its grace period, and Ctrl-C (or SIGTERM, SIGHUP) now
+	// cuts off what is still in flight at once.
 	t.Engine.Stop()
-	<-run.done
+	s.waitEngine(ctx, run, t.Engine, true, nil)
 	if err != nil {
 		return run.res, err
 	}
 	return run.res, run.err
+}
+
+// waitEngine waits for run to end. A signal (SIGINT, SIGTERM, SIGHUP) or
+// ctx ending stops it, as the s key does, unless stopping says it was
+// stopped already; the next signal aborts it, cutting off the requests in
+// flight without waiting for their grace period, as a second Ctrl-C does in
+// k6. progress, when not nil, gets a line at each of the Store's changes
+// while the test is live.
+func (s *Session) waitEngine(ctx context.Context, run *engineRun, eng *load.Engine, stopping bool, progress io.Writer) {
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, hangupSignals...)
+	defer signal.Stop(sig)
+	done := ctx.Done()
+	var sn metrics.Snapshot
+	for {
+		ch := s.st.Changed()
+		select {
+		case <-run.done:
+			return
+		case <-done:
+			done = nil
+			if !stopping {
+				eng.Stop()
+				stopping = true
+			}
+		case <-sig:
+			if stopping {
+				eng.Abort()
+			} else {
+				eng.Stop()
+				stopping = true
+			}
+		case <-ch:
+			s.st.Snapshot(&sn)
+			if lt := sn.LoadTest; lt != nil && lt.State.Live() && progress != nil {
+				io.WriteString(progress, ProgressLine(lt)+"\n")
+			}
+		}
+	}
 }
 
 // engineRun is a load engine running in its own goroutine: res and err are
@@ -102,7 +145,8 @@ func (s *Session) startEngine(ctx context.Context, eng *load.Engine) *engineRun 
 }
 
 // headless runs t with a progress line a second, served over SSH when
-// Config.SSH asks, until the test ends or SIGINT or SIGTERM stops it. Only
+// Config.SSH asks, until the test ends or a signal stops it (SIGINT,
+// SIGTERM or SIGHUP; a second one aborts it). Only
 // the engine writes the Store: a headless run samples nothing else.
 func (s *Session) headless(ctx context.Context, t Test) (*load.Result, error) {
 	sctx, cancel := context.WithCancel(ctx)
@@ -113,22 +157,11 @@ func (s *Session) headless(ctx context.Context, t Test) (*load.Result, error) {
 	}
 	defer srv.wait()
 	defer cancel()
-	ctx, stop := signal.NotifyContext(ctx, hangupSignals...)
-	defer stop()
-	run := s.startEngine(ctx, t.Engine)
-	var sn metrics.Snapshot
-	for {
-		ch := s.st.Changed()
-		select {
-		case <-run.done:
-			return run.res, run.err
-		case <-ch:
-			s.st.Snapshot(&sn)
-			if lt := sn.LoadTest; lt != nil && lt.State.Live() && t.Progress != nil {
-				io.WriteString(t.Progress, ProgressLine(lt)+"\n")
-			}
-		}
-	}
+	// The engine's own context is not the signals': the first signal stops
+	// the test gracefully, a second aborts it (see waitEngine).
+	run := s.startEngine(context.WithoutCancel(ctx), t.Engine)
+	s.waitEngine(ctx, run, t.Engine, false, t.Progress)
+	return run.res, run.err
 }
 
 // Replay shows a finished run on the load screen until the user quits: its
