@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/perftop/perftop/internal/crash"
 	"github.com/perftop/perftop/internal/metrics"
 	"github.com/perftop/perftop/internal/results"
 	"github.com/perftop/perftop/internal/session"
@@ -211,6 +212,7 @@ func serveMetrics(addr string, eng *load.Engine) (stop func(), err error) {
 	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() {
+		defer crash.Recover()
 		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			fmt.Fprintln(os.Stderr, "perftop: metrics server:", err)
 		}

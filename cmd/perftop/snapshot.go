@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/perftop/perftop/internal/crash"
 	"github.com/perftop/perftop/internal/metrics"
 	"github.com/perftop/perftop/internal/sources/prom"
 	"github.com/perftop/perftop/internal/sources/promql"
@@ -87,6 +88,7 @@ func takeSnapshot(ctx context.Context, cfg config) (*snapshot, error) {
 	for i, o := range cfg.prom.targets {
 		wg.Add(1)
 		go func() {
+			defer crash.Recover()
 			defer wg.Done()
 			snap.Prom[i] = prom.Snapshot(ctx, o, cfg.Interval)
 		}()

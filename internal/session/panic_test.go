@@ -3,6 +3,8 @@ package session
 import (
 	"bytes"
 	"context"
+	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -11,6 +13,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/perftop/perftop/internal/crash"
 	"github.com/perftop/perftop/internal/metrics"
 	"github.com/perftop/perftop/internal/tui"
 )
@@ -92,4 +95,69 @@ func TestPanicRestoresTerminal(t *testing.T) {
 	if strings.LastIndex(all, "\x1b[?25h") < altOn {
 		t.Errorf("cursor not shown again after the panic")
 	}
+}
+
+// TestGoroutinePanicRestoresTerminal: a panic on a goroutine Bubble Tea did
+// not start (a worker, a source) restores the terminal before the process
+// ends: crash.Recover runs the program's Kill first.
+func TestGoroutinePanicRestoresTerminal(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sess, err := New(Config{Interval: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := &watchWriter{want: "\x1b[?1049h", seen: make(chan struct{})}
+	exited := make(chan int, 1)
+	crash.Exit = func(code int) { exited <- code; runtime.Goexit() }
+	defer func() { crash.Exit = os.Exit }()
+	done := make(chan error, 1)
+	go func() {
+		done <- sess.runProgram(ctx, sess.model(ctx, viewer{}, nil), tea.WithInput(nil), tea.WithOutput(out), tea.WithWindowSize(100, 30), tea.WithoutSignalHandler())
+	}()
+	<-out.seen
+	crash.Go(func() { panic("a bug in a worker") })
+	if code := <-exited; code != 2 {
+		t.Errorf("exit code %d, want 2", code)
+	}
+	<-done
+	all := out.String()
+	if strings.LastIndex(all, "\x1b[?1049l") < strings.LastIndex(all, "\x1b[?1049h") {
+		t.Error("the alternate screen was not left before the exit")
+	}
+}
+
+// panicky source panics every time it runs.
+type panickySource struct{ runs atomic.Int32 }
+
+func (*panickySource) Name() string { return "panicky" }
+func (p *panickySource) Run(context.Context, *metrics.Store) error {
+	p.runs.Add(1)
+	panic("a bug in a source")
+}
+
+// TestSourcePanicIsRetried: a source that panics is marked down with the
+// panic and run again after its backoff; the others go on.
+func TestSourcePanicIsRetried(t *testing.T) {
+	sess, err := New(Config{Interval: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := &panickySource{}
+	ctx, cancel := context.WithCancel(context.Background())
+	wait := sess.run(ctx, []source{src})
+	deadline := time.Now().Add(10 * time.Second)
+	for src.runs.Load() < 2 {
+		if time.Now().After(deadline) {
+			t.Fatal("the panicking source was not run again")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	var sn metrics.Snapshot
+	sess.Store().Snapshot(&sn)
+	if h := sn.Health["panicky"]; h.Up || !strings.Contains(h.LastError, "crashed: a bug in a source") || h.NextRetry.IsZero() {
+		t.Errorf("health %+v", h)
+	}
+	cancel()
+	wait()
 }

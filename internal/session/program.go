@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 
+	"github.com/perftop/perftop/internal/crash"
 	"github.com/perftop/perftop/internal/metrics"
 	"github.com/perftop/perftop/internal/themes"
 	"github.com/perftop/perftop/internal/tui"
@@ -70,9 +71,13 @@ func (s *Session) runProgram(ctx context.Context, m tea.Model, extra ...tea.Prog
 	jc := newJobControl()
 	p := tea.NewProgram(m, append(append(opts, tea.WithFilter(jc.filter)), extra...)...)
 	jc.p = p
+	// A panic on any of perftop's goroutines (crash.Recover) restores the
+	// terminal before the process ends; Bubble Tea covers its own.
+	defer crash.OnPanic(p.Kill)()
 	sctx, stop := context.WithCancel(ctx)
 	watched := make(chan struct{})
 	go func() {
+		defer crash.Recover()
 		defer close(watched)
 		jc.run(sctx)
 	}()

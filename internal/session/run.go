@@ -7,6 +7,7 @@ import (
 	"os/signal"
 	"time"
 
+	"github.com/perftop/perftop/internal/crash"
 	"github.com/perftop/perftop/internal/metrics"
 	"github.com/perftop/perftop/internal/sources/load"
 	"github.com/perftop/perftop/internal/tui"
@@ -138,6 +139,7 @@ type engineRun struct {
 func (s *Session) startEngine(ctx context.Context, eng *load.Engine) *engineRun {
 	r := &engineRun{done: make(chan struct{})}
 	go func() {
+		defer crash.Recover()
 		defer close(r.done)
 		r.res, r.err = eng.Run(ctx, s.st)
 	}()

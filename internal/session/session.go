@@ -168,23 +168,51 @@ func (s *Session) onlyHost() bool {
 }
 
 // startSources runs each source in its own goroutine until ctx ends, and
-// returns a function that waits for them. A source that panics is reported
-// as down in the store instead of taking the terminal with it.
+// returns a function that waits for them. A source that fails or panics
+// is marked down in the Store, with the error, and started again after a
+// backoff (1 s doubling to 30 s): a bug in one source costs its panel, not
+// the dashboard.
 func (s *Session) startSources(ctx context.Context) (wait func()) {
+	return s.run(ctx, s.sources())
+}
+
+// run runs srcs as startSources does.
+func (s *Session) run(ctx context.Context, srcs []source) (wait func()) {
 	var wg sync.WaitGroup
-	for _, src := range s.sources() {
+	for _, src := range srcs {
 		wg.Go(func() {
-			defer func() {
-				if r := recover(); r != nil {
-					s.st.SetHealth(src.Name(), metrics.Health{LastError: fmt.Sprintf("crashed: %v", r)})
+			for failures := 0; ; failures++ {
+				err := runSource(ctx, src, s.st)
+				if err == nil || ctx.Err() != nil {
+					return
 				}
-			}()
-			if err := src.Run(ctx, s.st); err != nil && !errors.Is(err, context.Canceled) {
-				s.st.SetHealth(src.Name(), metrics.Health{LastError: err.Error()})
+				retry := min(time.Second<<min(failures, 5), 30*time.Second)
+				s.st.SetHealth(src.Name(), metrics.Health{LastError: err.Error(), NextRetry: time.Now().Add(retry)})
+				t := time.NewTimer(retry)
+				select {
+				case <-ctx.Done():
+					t.Stop()
+					return
+				case <-t.C:
+				}
 			}
 		})
 	}
 	return wg.Wait
+}
+
+// runSource runs src until it returns, turning a panic into an error.
+func runSource(ctx context.Context, src source, st *metrics.Store) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("crashed: %v", r)
+		}
+	}()
+	err = src.Run(ctx, st)
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
 }
 
 // watch forwards the families the dashboard charts to the target's scraper.

@@ -10,6 +10,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/perftop/perftop/internal/crash"
 	"github.com/perftop/perftop/internal/tui"
 	"github.com/perftop/perftop/internal/tui/serve"
 )
@@ -59,6 +60,7 @@ func (s *Session) startSSH(ctx context.Context, load tui.LoadControl, only bool)
 		return nil, err
 	}
 	go func() {
+		defer crash.Recover()
 		defer close(out.done)
 		_ = out.srv.Serve(ctx)
 	}()

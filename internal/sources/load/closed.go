@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"sync"
 	"time"
+
+	"github.com/perftop/perftop/internal/crash"
 )
 
 // maxWorkers caps closed-loop workers however far + or a stage asks.
@@ -39,6 +41,7 @@ func (e *Engine) control(wg *sync.WaitGroup) {
 			e.workers.Add(1)
 			wg.Add(1)
 			go func() {
+				defer crash.Recover()
 				defer wg.Done()
 				e.closedWorker(id)
 				aliveMu.Lock()

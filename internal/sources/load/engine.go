@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/perftop/perftop/internal/crash"
 	"github.com/perftop/perftop/internal/metrics"
 )
 
@@ -298,10 +299,10 @@ func (e *Engine) Run(ctx context.Context, st *metrics.Store) (*Result, error) {
 	var wg sync.WaitGroup
 	if e.open {
 		wg.Add(1)
-		go func() { defer wg.Done(); e.pace(&wg) }()
+		go func() { defer wg.Done(); defer crash.Recover(); e.pace(&wg) }()
 	} else {
 		wg.Add(1)
-		go func() { defer wg.Done(); e.control(&wg) }()
+		go func() { defer wg.Done(); defer crash.Recover(); e.control(&wg) }()
 	}
 
 	ticker := time.NewTicker(e.o.Interval)

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/perftop/perftop/internal/crash"
 )
 
 // An event loop's connections: dialed by goroutines and adopted, requests
@@ -38,6 +40,7 @@ func (l *evLoop) dial(s *evSlot, h int) {
 	ctx := l.e.hardCtx
 	l.dials.Add(1)
 	go func() {
+		defer crash.Recover()
 		defer l.dials.Done()
 		r := dialDone{slot: idx, host: h, fd: -1}
 		dctx, cancel := context.WithDeadline(ctx, deadline)

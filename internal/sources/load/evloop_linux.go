@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/perftop/perftop/internal/crash"
 )
 
 // The event loop: the closed loop's fast path on Linux, built as wrk is.
@@ -133,7 +135,7 @@ func (e *Engine) startLoops(n int, wg *sync.WaitGroup) error {
 	}
 	for _, l := range loops {
 		wg.Add(1)
-		go func() { defer wg.Done(); l.run() }()
+		go func() { defer wg.Done(); defer crash.Recover(); l.run() }()
 	}
 	return nil
 }

@@ -3,6 +3,8 @@ package load
 import (
 	"sync"
 	"time"
+
+	"github.com/perftop/perftop/internal/crash"
 )
 
 // spinBelow is how close to its intended time a send goes out without the
@@ -58,6 +60,7 @@ func (e *Engine) pace(wg *sync.WaitGroup) {
 				e.workers.Add(1)
 				wg.Add(1)
 				go func() {
+					defer crash.Recover()
 					defer wg.Done()
 					defer e.workers.Add(-1)
 					e.openWorker(id, first)

@@ -126,7 +126,8 @@ const stopWait = time.Second
 
 // Run samples the host at once and then every interval, writing each sample
 // into st, until ctx is done; then it returns nil. It returns ErrRunning if
-// the Source is running already.
+// the Source is running already, and the panic as an error if the
+// sampling panicked.
 //
 // The sampling runs on a goroutine of its own. When ctx ends while a
 // reading is blocked, Run returns after stopWait and leaves that goroutine
@@ -140,21 +141,29 @@ func (s *Source) Run(ctx context.Context, st *metrics.Store) error {
 		return ErrRunning
 	}
 	done := make(chan struct{})
+	var crashed error // set before done closes
 	go func() {
 		defer close(done)
 		defer s.running.Store(false)
 		if s.owned != nil {
 			defer s.owned.Close()
 		}
+		defer func() {
+			if r := recover(); r != nil { // a bug in reading or deriving: the source is down, not perftop
+				crashed = fmt.Errorf("crashed: %v", r)
+			}
+		}()
 		s.loop(ctx, st)
 	}()
 	select {
 	case <-done:
+		return crashed
 	case <-ctx.Done():
 		t := time.NewTimer(stopWait)
 		defer t.Stop()
 		select {
 		case <-done:
+			return crashed
 		case <-t.C:
 		}
 	}
