@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/perftop/perftop/internal/metrics"
+	"github.com/perftop/perftop/internal/printable"
 	"github.com/perftop/perftop/internal/results"
 	"github.com/perftop/perftop/internal/session"
 	"github.com/perftop/perftop/internal/sources/load"
@@ -26,7 +28,12 @@ text is the summary; markdown a table ready for a pull request; json the
 file itself; csv the timeline, a row a second; html a single self-contained
 page (inline SVG, no scripts) with latency over time, throughput, error rate
 and the percentile distribution. --percentiles prints the whole percentile
-spectrum from the stored HdrHistogram instead.`,
+spectrum from the stored HdrHistogram instead.
+
+A results file is data from anywhere: one larger than 256 MiB is refused,
+text from it is printed on one line without control characters, and a
+latency histogram that cannot be decoded is reported as such, the rest of
+the file printed (--percentiles, which needs it, fails).`,
 		Example: `  perftop report results.json
   perftop report results.json --format markdown >> $GITHUB_STEP_SUMMARY
   perftop report results.json --format html > report.html
@@ -92,7 +99,9 @@ func replayRun(ctx context.Context, cfg config, f *results.File, e *env) error {
 			lt.StatusCodes[c] = n
 		}
 	}
-	if h, err := f.Histogram(); err == nil && h != nil {
+	if h, err := f.Histogram(); err != nil {
+		fmt.Fprintf(e.stderr, "perftop: unreadable %s; replaying without it\n", printable.Line(err.Error()))
+	} else if h != nil {
 		lt.Histogram = load.Buckets(h, 24)
 	}
 	timeline := make([]metrics.TimelinePoint, len(r.Timeline))

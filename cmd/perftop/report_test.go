@@ -1,8 +1,11 @@
 package main
 
 import (
+	"encoding/base64"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -80,4 +83,86 @@ func TestReportCommand(t *testing.T) {
 		}
 	}
 	_ = os.Remove(garbage)
+}
+
+// hostileResultsFile writes a results file whose every string carries
+// osc52, whose histogram is unreadable (a negative compressed length, which
+// made the HDR decoder panic) and whose SLO measured nothing (NaN).
+func hostileResultsFile(t *testing.T, dir string) string {
+	t.Helper()
+	h := func(s string) string { return s + osc52 + s }
+	hdr := base64.StdEncoding.EncodeToString([]byte{0x1c, 0x84, 0x93, 0x14, 0xff, 0xff, 0xff, 0xfb, 1, 2, 3})
+	f := &results.File{SchemaVersion: results.SchemaVersion, Tool: "perftop", Stopped: h("stopped"), LatencyHDR: hdr,
+		Settings: results.Settings{Mode: h("closed"), Concurrency: 10, Profile: h("stress"), Transport: h("net/http"),
+			Targets: []results.Target{{Name: h("api"), Method: h("GET"), URL: h("http://svc/<b>"), HeaderNames: []string{h("X-Token")}}}},
+		Stress: &results.Stress{LastGoodLevel: 1, BrokeAtLevel: 2, BrokeBecause: h("because")},
+		Result: &results.Result{Requests: 1000, Errors: 1000, DurationSeconds: 10,
+			StatusCodes: map[string]int64{h("200"): 1}, ErrorsByKind: map[string]int64{h("timeout"): 1000},
+			ErrorMessages: []results.ErrorMessage{{Kind: h("timeout"), Message: h("i/o timeout"), Count: 1000}},
+			Timeline:      []results.TimelinePoint{{Seconds: 1, Requests: 100, P50: math.NaN(), P99: math.NaN()}}}}
+	f.SLOs = results.Judge([]results.SLO{{Metric: "p99", Op: "<", Threshold: 0.1, Text: h("p99<100ms")}}, f.Measured())
+	path := filepath.Join(dir, "hostile.json")
+	if err := results.WriteFile(path, f); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestReportHostile: report and compare print a hostile results file in
+// every format with no control characters (the JSON keeps the raw data,
+// escaped), say its histogram is unreadable where they can do without it,
+// and fail where they cannot.
+func TestReportHostile(t *testing.T) {
+	dir := t.TempDir()
+	path := hostileResultsFile(t, dir)
+	base := resultsFile(t, dir, "base.json", 1000, 0.010)
+	for _, args := range [][]string{
+		{"report", path}, {"report", path, "--format", "markdown"}, {"report", path, "--format", "csv"},
+		{"report", path, "--format", "html"}, {"report", path, "--format", "json"},
+		{"compare", base, path}, {"compare", path, base, "--format", "markdown"},
+	} {
+		code, stdout, stderr := runCLI(t, nil, args...)
+		if code != exitOK {
+			t.Errorf("%v: exit %d\n%s", args, code, stderr)
+		}
+		if strings.Contains(stdout+stderr, "\x1b") {
+			t.Errorf("%v: an ESC byte in the output:\n%s%s", args, stdout, stderr)
+		}
+		if !slices.Contains(args, "json") {
+			noControls(t, strings.Join(args[1:], " "), stdout+stderr)
+		}
+	}
+	_, stdout, _ := runCLI(t, nil, "report", path)
+	if !strings.Contains(stdout, "BREACHED measured no answers") || !strings.Contains(stdout, "i/o timeout ]52;c;") {
+		t.Errorf("text:\n%s", stdout)
+	}
+	_, stdout, _ = runCLI(t, nil, "report", path, "--format", "html")
+	if !strings.Contains(stdout, "<p>unreadable latency histogram: compressed length -5") || strings.Contains(stdout, "<b>") {
+		t.Errorf("html:\n%s", stdout)
+	}
+	_, stdout, _ = runCLI(t, nil, "report", path, "--format", "json")
+	if !strings.Contains(stdout, `"value": "NaN"`) || !strings.Contains(stdout, `"p50": "NaN"`) || !strings.Contains(stdout, `\u001b]52`) {
+		t.Errorf("json:\n%s", stdout)
+	}
+	code, _, stderr := runCLI(t, nil, "report", path, "--percentiles")
+	if code != exitFailure || stderr != "perftop: latency histogram: compressed length -5, but 3 bytes follow the header\n" {
+		t.Errorf("--percentiles: exit %d, %q", code, stderr)
+	}
+}
+
+// TestReportTooLarge: a file over 256 MiB is refused without being read.
+func TestReportTooLarge(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "big.json")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(results.MaxFileSize + 1); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	code, _, stderr := runCLI(t, nil, "report", path)
+	if code != exitUsage || !strings.Contains(stderr, "larger than 256 MiB, too large for a results file") {
+		t.Errorf("exit %d, %q", code, stderr)
+	}
 }

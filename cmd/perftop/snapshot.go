@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -15,7 +14,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/perftop/perftop/internal/crash"
+	"github.com/perftop/perftop/internal/jsonfloat"
 	"github.com/perftop/perftop/internal/metrics"
+	"github.com/perftop/perftop/internal/printable"
 	"github.com/perftop/perftop/internal/sources/prom"
 	"github.com/perftop/perftop/internal/sources/promql"
 	"github.com/perftop/perftop/internal/sources/system"
@@ -37,7 +38,9 @@ read_bytes_per_sec, write_bytes_per_sec, ...), filesystems[] (mount,
 total_bytes, used_bytes, ...), network[] (name, rx_bytes_per_sec,
 tx_bytes_per_sec, ...), processes.top[]. Rates are per second, sizes in
 bytes. A part the system would not give has an "error" (or
-"<part>_error") field with the reason; the other parts are still valid.`,
+"<part>_error") field with the reason; the other parts are still valid.
+A number that is not one (NaN) or is infinite is the string "NaN", "+Inf"
+or "-Inf", as in Prometheus's HTTP API.`,
 		Example: `  perftop snapshot
   perftop snapshot --json | jq '.memory.available_bytes'
   perftop snapshot --json --interval 250ms --top 5`,
@@ -56,9 +59,7 @@ bytes. A part the system would not give has an "error" (or
 			}
 			snap.Processes.Top = snap.Processes.Top[:min(top, len(snap.Processes.Top))]
 			if asJSON {
-				enc := json.NewEncoder(e.stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(snap)
+				return writeSnapshotJSON(e.stdout, snap)
 			}
 			if err := writeSnapshotText(e.stdout, snap.Host, cfg.Interval); err != nil {
 				return err
@@ -78,6 +79,15 @@ type snapshot struct {
 	metrics.Host
 	Prom    []*metrics.PromTarget `json:"prom,omitempty"`
 	Queries []promql.Snapshot     `json:"queries,omitempty"`
+}
+
+// writeSnapshotJSON prints snap as indented JSON: the raw data, strings
+// JSON-escaped, and a non-finite float as "NaN", "+Inf" or "-Inf" rather
+// than an error that prints nothing (encoding/json's).
+func writeSnapshotJSON(w io.Writer, snap *snapshot) error {
+	enc := jsonfloat.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(snap)
 }
 
 // takeSnapshot samples the host and scrapes every --prom target over the
@@ -118,36 +128,39 @@ func takeSnapshot(ctx context.Context, cfg config) (*snapshot, error) {
 	return snap, nil
 }
 
-// writePromText prints the targets and queries of a snapshot as text.
+// writePromText prints the targets and queries of a snapshot as text;
+// what the targets and the server said is printed on one line without
+// control characters (printable.Line).
 func writePromText(w io.Writer, snap *snapshot) {
+	line := printable.Line
 	for _, t := range snap.Prom {
-		fmt.Fprintf(w, "\nPROM %s\n", t.URL)
+		fmt.Fprintf(w, "\nPROM %s\n", line(t.URL))
 		if !t.Up {
-			fmt.Fprintf(w, "down: %s\n", t.Error)
+			fmt.Fprintf(w, "down: %s\n", line(t.Error))
 			continue
 		}
 		r := t.RED
-		fmt.Fprintf(w, "up  %d series  scraped in %s  %s\n", t.Series, units.Seconds(t.ScrapeSeconds), t.Format)
+		fmt.Fprintf(w, "up  %d series  scraped in %s  %s\n", t.Series, units.Seconds(t.ScrapeSeconds), line(t.Format))
 		if r.HasRequests {
-			fmt.Fprintf(w, "requests  %s/s  errors %s  (%s)\n", units.Count(r.RequestRate), units.Percent(r.ErrorRatio*100), r.RequestMetric)
+			fmt.Fprintf(w, "requests  %s/s  errors %s  (%s)\n", units.Count(r.RequestRate), units.Percent(r.ErrorRatio*100), line(r.RequestMetric))
 		}
 		if r.HasLatency {
-			fmt.Fprintf(w, "latency   p50 %s  p90 %s  p99 %s  (%s)\n", units.Seconds(r.Latency.P50), units.Seconds(r.Latency.P90), units.Seconds(r.Latency.P99), r.LatencyMetric)
+			fmt.Fprintf(w, "latency   p50 %s  p90 %s  p99 %s  (%s)\n", units.Seconds(r.Latency.P50), units.Seconds(r.Latency.P90), units.Seconds(r.Latency.P99), line(r.LatencyMetric))
 		}
 		if r.HasInFlight {
-			fmt.Fprintf(w, "in flight %s  (%s)\n", units.Count(r.InFlight), r.InFlightMetric)
+			fmt.Fprintf(w, "in flight %s  (%s)\n", units.Count(r.InFlight), line(r.InFlightMetric))
 		}
 		if r.HasProcess {
 			fmt.Fprintf(w, "process   CPU %.1f%%  RSS %s\n", r.CPUPercent, units.Bytes(r.RSSBytes))
 		}
 	}
 	for _, q := range snap.Queries {
-		fmt.Fprintf(w, "\nQUERY %s: %s\n", q.Title, q.Expr)
+		fmt.Fprintf(w, "\nQUERY %s: %s\n", line(q.Title), line(q.Expr))
 		if q.Error != "" {
-			fmt.Fprintf(w, "error: %s\n", q.Error)
+			fmt.Fprintf(w, "error: %s\n", line(q.Error))
 		}
 		for _, s := range q.Series {
-			fmt.Fprintf(w, "%v  %s\n", float64(s.Value), s.Name+labelsText(s.Labels))
+			fmt.Fprintf(w, "%v  %s\n", float64(s.Value), line(s.Name)+labelsText(s.Labels))
 		}
 	}
 }
@@ -163,18 +176,22 @@ func labelsText(l map[string]string) string {
 	sort.Strings(keys)
 	parts := make([]string, len(keys))
 	for i, k := range keys {
-		parts[i] = k + "=" + strconv.Quote(l[k])
+		parts[i] = printable.Line(k) + "=" + strconv.Quote(l[k])
 	}
 	return "{" + strings.Join(parts, ",") + "}"
 }
 
-// writeSnapshotText prints h as aligned sections, one table per part.
+// writeSnapshotText prints h as aligned sections, one table per part. The
+// host's own names (processes, devices, mounts) and errors are printed on
+// one line without control characters or tabs (printable.Line): a process
+// can name itself anything.
 func writeSnapshotText(w io.Writer, h metrics.Host, interval time.Duration) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	p := func(format string, args ...any) { fmt.Fprintf(tw, format, args...) }
-	na := func(err string) string { return "n/a: " + err }
+	line := printable.Line
+	na := func(err string) string { return "n/a: " + line(err) }
 
-	p("host\t%s\t%s\tinterval %s\n", h.Hostname, h.Time.Format(time.RFC3339), interval)
+	p("host\t%s\t%s\tinterval %s\n", line(h.Hostname), h.Time.Format(time.RFC3339), interval)
 	if h.CPU.Error != "" {
 		p("cpu\t%s\n", na(h.CPU.Error))
 	} else {
@@ -220,25 +237,25 @@ func writeSnapshotText(w io.Writer, h metrics.Host, interval time.Duration) erro
 	}
 	section("DISK\tREAD/s\tWRITE/s\tR IOPS\tW IOPS\tBUSY", h.DisksError, func() {
 		for _, d := range h.Disks {
-			p("%s\t%s\t%s\t%s\t%s\t%s\n", d.Name, units.BytesRate(d.ReadBytesPerSec), units.BytesRate(d.WriteBytesPerSec),
+			p("%s\t%s\t%s\t%s\t%s\t%s\n", line(d.Name), units.BytesRate(d.ReadBytesPerSec), units.BytesRate(d.WriteBytesPerSec),
 				units.Count(d.ReadIOPS), units.Count(d.WriteIOPS), units.Percent(d.BusyPercent))
 		}
 	})
 	section("FILESYSTEM\tTYPE\tSIZE\tUSED\tUSE%\tDEVICE", h.FSError, func() {
 		for _, f := range h.Filesystems {
-			p("%s\t%s\t%s\t%s\t%s\t%s\n", f.Mount, f.Type, units.Bytes(float64(f.TotalBytes)),
-				units.Bytes(float64(f.UsedBytes)), units.Percent(f.UsedPercent), f.Device)
+			p("%s\t%s\t%s\t%s\t%s\t%s\n", line(f.Mount), line(f.Type), units.Bytes(float64(f.TotalBytes)),
+				units.Bytes(float64(f.UsedBytes)), units.Percent(f.UsedPercent), line(f.Device))
 		}
 	})
 	section("INTERFACE\tRX/s\tTX/s\tRX pkt/s\tTX pkt/s\tERRORS\tDROPS", h.NetError, func() {
 		for _, n := range h.Network {
-			p("%s\t%s\t%s\t%s\t%s\t%d\t%d\n", n.Name, units.BytesRate(n.RxBytesPerSec), units.BytesRate(n.TxBytesPerSec),
+			p("%s\t%s\t%s\t%s\t%s\t%d\t%d\n", line(n.Name), units.BytesRate(n.RxBytesPerSec), units.BytesRate(n.TxBytesPerSec),
 				units.Count(n.RxPacketsPerSec), units.Count(n.TxPacketsPerSec), n.RxErrors+n.TxErrors, n.RxDrops+n.TxDrops)
 		}
 	})
 	section(fmt.Sprintf("PID\tNAME\tSTATE\tTHREADS\tCPU%%\tMEM%%\tRSS\t(%d processes)", h.Processes.Total), h.Processes.Error, func() {
 		for _, pr := range h.Processes.Top {
-			p("%d\t%s\t%s\t%d\t%.1f\t%.1f\t%s\t\n", pr.PID, pr.Name, pr.State, pr.Threads, pr.CPUPercent, pr.MemPercent, units.Bytes(float64(pr.RSSBytes)))
+			p("%d\t%s\t%s\t%d\t%.1f\t%.1f\t%s\t\n", pr.PID, line(pr.Name), line(pr.State), pr.Threads, pr.CPUPercent, pr.MemPercent, units.Bytes(float64(pr.RSSBytes)))
 		}
 	})
 	return nil

@@ -7,6 +7,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/perftop/perftop/internal/printable"
 )
 
 // compared are the numbers compare puts side by side, in order, and
@@ -127,12 +129,13 @@ func Failed(gates []Gate, deltas []Delta) []Gate {
 }
 
 // SettingsDiff lists the settings that differ between two runs, so that a
-// comparison of unlike runs says so.
+// comparison of unlike runs says so; each on one line without control
+// characters.
 func SettingsDiff(a, b Settings) []string {
 	var out []string
 	diff := func(name string, x, y any) {
 		if fmt.Sprint(x) != fmt.Sprint(y) {
-			out = append(out, fmt.Sprintf("%s: %v → %v", name, x, y))
+			out = append(out, printable.Line(fmt.Sprintf("%s: %v → %v", name, x, y)))
 		}
 	}
 	diff("mode", a.Mode, b.Mode)
@@ -162,7 +165,8 @@ func SettingsDiff(a, b Settings) []string {
 type Painter struct{ Better, Worse func(string) string }
 
 // WriteComparison prints the deltas as an aligned table (or markdown),
-// with the settings that differ.
+// with the settings that differ. Text from the files is cleaned as
+// WriteText cleans it.
 func WriteComparison(w io.Writer, before, after *File, deltas []Delta, markdown bool, paint Painter) {
 	val := func(name string, v float64) string { return FormatValue(name, v) }
 	rel := func(d Delta) string {
@@ -182,7 +186,7 @@ func WriteComparison(w io.Writer, before, after *File, deltas []Delta, markdown 
 		return "+" + s
 	}
 	if markdown {
-		fmt.Fprintf(w, "### perftop compare\n\nbefore: %s (%s)  \nafter: %s (%s)\n\n", before.Targets(), before.StartedAt.Format("2006-01-02 15:04"), after.Targets(), after.StartedAt.Format("2006-01-02 15:04"))
+		fmt.Fprintf(w, "### perftop compare\n\nbefore: %s (%s)  \nafter: %s (%s)\n\n", mdText(before.Targets()), before.StartedAt.Format("2006-01-02 15:04"), mdText(after.Targets()), after.StartedAt.Format("2006-01-02 15:04"))
 		fmt.Fprintln(w, "| | before | after | change | |")
 		fmt.Fprintln(w, "| --- | ---: | ---: | ---: | --- |")
 		for _, d := range deltas {
@@ -213,6 +217,10 @@ func WriteComparison(w io.Writer, before, after *File, deltas []Delta, markdown 
 		}
 	}
 	if diffs := SettingsDiff(before.Settings, after.Settings); len(diffs) > 0 {
-		fmt.Fprintf(w, "\nwarning: the runs differ in settings, compare with care: %s\n", strings.Join(diffs, "; "))
+		text := strings.Join(diffs, "; ")
+		if markdown {
+			text = mdText(text)
+		}
+		fmt.Fprintf(w, "\nwarning: the runs differ in settings, compare with care: %s\n", text)
 	}
 }

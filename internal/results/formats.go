@@ -2,23 +2,27 @@ package results
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/perftop/perftop/internal/jsonfloat"
+	"github.com/perftop/perftop/internal/printable"
 	"github.com/perftop/perftop/internal/units"
 )
 
 // Formats are the report formats `perftop report --format` takes.
 var Formats = []string{"text", "markdown", "json", "csv", "html"}
 
-// WriteMarkdown prints a run as tables ready for a pull request.
+// WriteMarkdown prints a run as tables ready for a pull request. Text from
+// the file is on one line without control characters, and cannot end a
+// table cell or a code span early or open raw HTML.
 func WriteMarkdown(w io.Writer, f *File) {
 	r := f.Result
-	fmt.Fprintf(w, "### perftop run: %s\n\n", f.Targets())
-	fmt.Fprintf(w, "%s, %s, %s, %s\n\n", f.Settings.Mode+" loop", units.Duration(secondsDuration(r.DurationSeconds)), f.Stopped, f.StartedAt.Format("2006-01-02 15:04 MST"))
+	fmt.Fprintf(w, "### perftop run: %s\n\n", mdText(f.Targets()))
+	fmt.Fprintf(w, "%s, %s, %s, %s\n\n", mdText(printable.Line(f.Settings.Mode))+" loop", units.Duration(secondsDuration(r.DurationSeconds)), mdText(printable.Line(f.Stopped)), f.StartedAt.Format("2006-01-02 15:04 MST"))
 	fmt.Fprintln(w, "| requests | throughput | errors | p50 | p90 | p99 | p99.9 | max |")
 	fmt.Fprintln(w, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 	l := r.Latency
@@ -32,19 +36,48 @@ func WriteMarkdown(w io.Writer, f *File) {
 			if !v.Met {
 				mark = "❌ breached"
 			}
-			fmt.Fprintf(w, "| `%s` | %s | %s |\n", v.Text, FormatValue(v.Metric, v.Value), mark)
+			fmt.Fprintf(w, "| %s | %s | %s |\n", codeCell(v.Text), FormatValue(v.Metric, v.Value), mark)
 		}
 	}
 	if len(r.StatusCodes) > 0 || len(r.ErrorsByKind) > 0 {
-		fmt.Fprintf(w, "\nstatus: %s", statusLine(r.StatusCodes))
+		fmt.Fprintf(w, "\nstatus: %s", mdText(statusLine(r.StatusCodes)))
 		if len(r.ErrorsByKind) > 0 {
-			fmt.Fprintf(w, "; failures%s", kinds(r.ErrorsByKind))
+			fmt.Fprintf(w, "; failures%s", mdText(kinds(r.ErrorsByKind)))
 		}
 		fmt.Fprintln(w)
 	}
 }
 
-// WriteCSV prints the timeline, one row a second.
+// codeCell is s as a code span in a table cell: one clean line, fenced by
+// more backticks than it holds in a row, its pipes escaped (GitHub ends a
+// cell at a pipe even in a code span).
+func codeCell(s string) string {
+	s = printable.Line(s)
+	longest, run := 0, 0
+	for i := range len(s) {
+		if s[i] != '`' {
+			run = 0
+			continue
+		}
+		run++
+		longest = max(longest, run)
+	}
+	fence := strings.Repeat("`", longest+1)
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		s = " " + s + " "
+	}
+	return fence + strings.ReplaceAll(s, "|", `\|`) + fence
+}
+
+// mdText is text already clean (one line, no control characters) as
+// markdown text: its pipes escaped, so that it cannot end a table cell,
+// and its less-than signs, so that it cannot open raw HTML.
+func mdText(s string) string { return mdEscaper.Replace(s) }
+
+var mdEscaper = strings.NewReplacer("|", `\|`, "<", "&lt;")
+
+// WriteCSV prints the timeline, one row a second: numbers only, nothing
+// from the file's text.
 func WriteCSV(w io.Writer, f *File) error {
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"t_seconds", "requests", "errors", "rps", "p50_seconds", "p99_seconds", "in_flight"})
@@ -57,9 +90,10 @@ func WriteCSV(w io.Writer, f *File) error {
 	return cw.Error()
 }
 
-// WriteJSON prints the results file as it is.
+// WriteJSON prints the results file as it is, as WriteFile writes it:
+// strings JSON-escaped, non-finite floats as "NaN", "+Inf" or "-Inf".
 func WriteJSON(w io.Writer, f *File) error {
-	enc := json.NewEncoder(w)
+	enc := jsonfloat.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(f)
 }

@@ -12,7 +12,10 @@ import (
 
 // WriteHTML writes a single self-contained page: inline SVG charts of
 // latency over time, throughput and error rate, and the percentile
-// distribution; no scripts, no external assets.
+// distribution; no scripts, no external assets. Text from the file is
+// cleaned as WriteText cleans it, then HTML-escaped by html/template. A
+// histogram that cannot be decoded leaves its chart empty, with the
+// reason under it.
 func WriteHTML(w io.Writer, f *File) error {
 	r := f.Result
 	var p50, p99, rps, errPct, t []float64
@@ -28,7 +31,11 @@ func WriteHTML(w io.Writer, f *File) error {
 		errPct = append(errPct, e)
 	}
 	var dq, dv []float64
-	if h, err := f.Histogram(); err == nil && h != nil {
+	var note string
+	h, err := f.Histogram()
+	if err != nil {
+		note = "unreadable " + err.Error()
+	} else if h != nil {
 		for _, b := range h.CumulativeDistributionWithTicks(5) {
 			if b.Quantile >= 100 {
 				break
@@ -40,7 +47,7 @@ func WriteHTML(w io.Writer, f *File) error {
 	var text strings.Builder
 	WriteText(&text, f, f.Targets())
 	page := struct {
-		Title, Summary                          string
+		Title, Summary, Note                    string
 		Latency, Throughput, Errors, Percentile template.HTML
 	}{
 		Title:      "perftop run: " + f.Targets(),
@@ -48,6 +55,7 @@ func WriteHTML(w io.Writer, f *File) error {
 		Latency:    svgChart("latency over time (ms)", "s", t, []series{{"p50", "#1f77b4", p50}, {"p99", "#d62728", p99}}),
 		Throughput: svgChart("throughput (req/s)", "s", t, []series{{"req/s", "#2ca02c", rps}}),
 		Errors:     svgChart("error rate (%)", "s", t, []series{{"errors", "#d62728", errPct}}),
+		Note:       note,
 		Percentile: svgChart("latency by percentile (ms); x: 1/(1-p), log scale: 1=90%, 2=99%, 3=99.9%", "", dq, []series{{"latency", "#9467bd", dv}}),
 	}
 	return htmlPage.Execute(w, page)
@@ -113,6 +121,6 @@ var htmlPage = template.Must(template.New("report").Parse(`<!DOCTYPE html>
 {{.Latency}}
 {{.Throughput}}
 {{.Errors}}
-{{.Percentile}}
+{{.Percentile}}{{with .Note}}<p>{{.}}</p>{{end}}
 </body></html>
 `))

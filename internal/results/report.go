@@ -48,7 +48,7 @@ func WriteText(w io.Writer, f *File, targets string) {
 	}
 	p("errors", "%d (%.2f%%)%s", r.Errors, errPct, kinds(r.ErrorsByKind))
 	for _, m := range r.ErrorMessages {
-		p("", "%-18s %s  %d", m.Kind, printable.Line(m.Message), m.Count)
+		p("", "%-18s %s  %d", printable.Line(m.Kind), printable.Line(m.Message), m.Count)
 	}
 	p("latency", "%s", latencyLine(r.Latency))
 	if r.Service != nil {

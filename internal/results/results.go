@@ -4,14 +4,19 @@
 package results
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
+
+	"github.com/perftop/perftop/internal/jsonfloat"
 )
 
 // SchemaVersion is the version of the results file this perftop writes.
@@ -25,9 +30,17 @@ const SchemaVersion = 1
 // equal). A perftop that makes it configurable must add it to Settings.
 const LateAfter = 10 * time.Millisecond
 
+// MaxFileSize bounds the results files ReadFile reads: a file is data from
+// outside. An hour's run at 1 s intervals is about 1 MB; a larger file is
+// refused rather than read.
+const MaxFileSize = 256 << 20
+
 // File is a results file: the run's Result, when and how it ran. Units are
 // seconds and bytes throughout. Its JSON form is the file's schema: field
-// names, order and encoding are part of SchemaVersion.
+// names, order and encoding are part of SchemaVersion. A float that is not
+// a number (an SLO's value when nothing was answered) or is infinite is
+// written as the string "NaN", "+Inf" or "-Inf", as Prometheus's HTTP API
+// writes it (package jsonfloat).
 type File struct {
 	SchemaVersion int       `json:"schema_version"`
 	Tool          string    `json:"tool"`
@@ -65,33 +78,72 @@ func (f *File) EncodeHistogram(h *hdrhistogram.Histogram) error {
 	return nil
 }
 
-// Histogram decodes the stored latency histogram; nil when the file has
-// none.
-func (f *File) Histogram() (*hdrhistogram.Histogram, error) {
-	if f.LatencyHDR == "" {
-		return nil, nil
-	}
-	h, err := hdrhistogram.Decode([]byte(f.LatencyHDR))
-	if err != nil {
-		return nil, fmt.Errorf("latency histogram: %w", err)
-	}
-	return h, nil
-}
-
 // WriteFile writes f to path atomically: to a temporary file in the same
 // directory, synced, then renamed over path. Readers see the old file or
-// the new one, never a part.
+// the new one, never a part. An existing file keeps its permissions; a new
+// one is 0644 less the umask. A symbolic link at path is refused, see
+// checkTarget.
 func WriteFile(path string, f *File) error {
-	data, err := json.MarshalIndent(f, "", "  ")
+	data, err := encodeFile(f)
 	if err != nil {
-		return fmt.Errorf("encode results: %w", err)
+		return err
 	}
-	return writeAtomic(path, append(data, '\n'))
+	return writeAtomic(path, data)
+}
+
+// encodeFile is a results file's bytes.
+func encodeFile(f *File) ([]byte, error) {
+	data, err := jsonfloat.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode results: %w", err)
+	}
+	return append(data, '\n'), nil
+}
+
+// checkTarget says how to write a results file (or its timeline) at path:
+// with the permissions of the regular file there, or 0644 (less the umask)
+// when there is none. It refuses a symbolic link: writing through it would
+// replace whatever it points at (a latest.json link, yesterday's run), and
+// resolving it in perftop to keep the rename atomic would bypass the
+// kernel's protected_symlinks check in shared directories such as /tmp;
+// replacing the link, as perftop once did, silently broke it. Anything else
+// that is not a regular file (a directory, a device) is refused too.
+func checkTarget(path string) (perm fs.FileMode, exists bool, err error) {
+	fi, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return 0o644, false, nil
+	case err != nil:
+		return 0, false, fmt.Errorf("write results: %w", err)
+	case fi.Mode()&fs.ModeSymlink != 0:
+		to, _ := os.Readlink(path)
+		return 0, false, fmt.Errorf("write results: %s is a symbolic link (to %s): perftop writes only to a file's own path, so give that", path, to)
+	case !fi.Mode().IsRegular():
+		return 0, false, fmt.Errorf("write results: %s is not a regular file", path)
+	}
+	return fi.Mode().Perm(), true, nil
+}
+
+// createFile creates a new file in dir named prefix and a random suffix,
+// with permissions perm less the umask, as os.CreateTemp does with 0600.
+func createFile(dir, prefix string, perm fs.FileMode) (*os.File, error) {
+	for range 1000 {
+		name := filepath.Join(dir, prefix+strconv.FormatUint(rand.Uint64(), 36))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
+		if !errors.Is(err, fs.ErrExist) {
+			return f, err
+		}
+	}
+	return nil, fmt.Errorf("create a temporary file in %s: too many attempts", dir)
 }
 
 func writeAtomic(path string, data []byte) (err error) {
+	perm, exists, err := checkTarget(path)
+	if err != nil {
+		return err
+	}
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	tmp, err := createFile(dir, "."+filepath.Base(path)+".tmp-", perm)
 	if err != nil {
 		return fmt.Errorf("write results: %w", err)
 	}
@@ -101,6 +153,11 @@ func writeAtomic(path string, data []byte) (err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
+	if exists { // exactly the old file's permissions, whatever the umask
+		if err = tmp.Chmod(perm); err != nil {
+			return fmt.Errorf("write results: %w", err)
+		}
+	}
 	if _, err = tmp.Write(data); err != nil {
 		return fmt.Errorf("write results: %w", err)
 	}
@@ -120,15 +177,20 @@ func writeAtomic(path string, data []byte) (err error) {
 	return nil
 }
 
-// ReadFile reads a results file, refusing versions newer than this perftop
-// knows.
+// ReadFile reads a results file of at most MaxFileSize bytes, refusing
+// versions newer than this perftop knows.
 func ReadFile(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := readLimited(path, MaxFileSize)
 	if err != nil {
 		return nil, err
 	}
+	return parseFile(path, data)
+}
+
+// parseFile is ReadFile after the reading: path names the file in errors.
+func parseFile(path string, data []byte) (*File, error) {
 	var f File
-	if err := json.Unmarshal(data, &f); err != nil {
+	if err := jsonfloat.Unmarshal(data, &f); err != nil {
 		return nil, fmt.Errorf("%s: not a perftop results file: %w", path, err)
 	}
 	switch {
@@ -141,4 +203,27 @@ func ReadFile(path string) (*File, error) {
 		return nil, errors.New(path + ": results file has no results")
 	}
 	return &f, nil
+}
+
+// readLimited reads the file at path, refusing one of more than limit
+// bytes, by its size or, for one that grows or has none (a pipe), by what
+// it gives.
+func readLimited(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	tooBig := fmt.Errorf("%s: larger than %d MiB, too large for a results file", path, limit>>20)
+	if fi, err := f.Stat(); err == nil && fi.Size() > limit {
+		return nil, tooBig
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, tooBig
+	}
+	return data, nil
 }
