@@ -3,7 +3,6 @@ package prom
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"runtime"
 	"strings"
@@ -25,18 +24,14 @@ func nodeExporter(b testing.TB) []byte {
 	return data
 }
 
+// decode reads data as a scrape does, within the default limits.
 func decode(b testing.TB, data []byte, format expfmt.Format) []*dto.MetricFamily {
-	dec := expfmt.NewDecoder(bytes.NewReader(data), format)
-	var out []*dto.MetricFamily
-	for {
-		mf := &dto.MetricFamily{}
-		if err := dec.Decode(mf); err == io.EOF {
-			return out
-		} else if err != nil {
-			b.Fatal(err)
-		}
-		out = append(out, mf)
+	lim := limits{body: DefaultBodyLimit, series: DefaultSeriesLimit, labels: DefaultLabelLimit}
+	exp, err := readExposition(bytes.NewReader(data), format, int64(len(data)), lim)
+	if err != nil {
+		b.Fatal(err)
 	}
+	return exp.Families
 }
 
 // BenchmarkNodeExporter compares, in one run, expfmt's TextParser alone

@@ -7,6 +7,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/perftop/perftop/internal/metrics"
+	"github.com/perftop/perftop/internal/printable"
 )
 
 // Config names the metrics to read when auto-detection picks the wrong
@@ -43,6 +44,7 @@ type deriver struct {
 	prevT     time.Time
 	prev, cur map[uint64]float64
 	buckets   []metrics.BucketCount
+	bucketAt  map[float64]int // index of buckets by bound, once there are many
 }
 
 func newDeriver(cfg Config) *deriver {
@@ -74,16 +76,16 @@ func (d *deriver) derive(t time.Time, fams []*dto.MetricFamily) (metrics.RED, []
 	}
 	var rows []metrics.BreakdownRow
 	if f := d.pick(byName, d.cfg.RequestMetric, requestNames, "_requests_total", dto.MetricType_COUNTER); f != nil {
-		red.HasRequests, red.RequestMetric = true, f.GetName()
+		red.HasRequests, red.RequestMetric = true, printable.Line(f.GetName())
 		rows = d.requests(f, &red, rate)
 	}
 	if f := d.pick(byName, d.cfg.LatencyMetric, latencyNames, "_request_duration_seconds", dto.MetricType_HISTOGRAM); f != nil {
 		if d.latency(f, &red, rate) {
-			red.HasLatency, red.LatencyMetric = true, f.GetName()
+			red.HasLatency, red.LatencyMetric = true, printable.Line(f.GetName())
 		}
 		if !red.HasRequests {
 			// The histogram counts requests too.
-			red.HasRequests, red.RequestMetric = true, f.GetName()+"_count"
+			red.HasRequests, red.RequestMetric = true, printable.Line(f.GetName())+"_count"
 			for _, m := range f.GetMetric() {
 				if d.matches(m) {
 					red.RequestRate += rate(seriesKey(f.GetName()+"_count", m), float64(m.GetHistogram().GetSampleCount()))
@@ -92,7 +94,7 @@ func (d *deriver) derive(t time.Time, fams []*dto.MetricFamily) (metrics.RED, []
 		}
 	}
 	if f := d.inFlight(byName); f != nil {
-		red.HasInFlight, red.InFlightMetric = true, f.GetName()
+		red.HasInFlight, red.InFlightMetric = true, printable.Line(f.GetName())
 		for _, m := range f.GetMetric() {
 			if d.matches(m) {
 				red.InFlight += value(m)
@@ -113,7 +115,7 @@ func (d *deriver) derive(t time.Time, fams []*dto.MetricFamily) (metrics.RED, []
 	}
 	clear(d.watched)
 	for _, name := range d.watch {
-		if f := byName[name]; f != nil {
+		if f := watched(byName, fams, name); f != nil {
 			if d.watched == nil {
 				d.watched = map[string]watch{}
 			}
@@ -123,6 +125,20 @@ func (d *deriver) derive(t time.Time, fams []*dto.MetricFamily) (metrics.RED, []
 	d.prev, d.cur = d.cur, d.prev
 	d.prevT = t
 	return red, rows
+}
+
+// watched finds the family the dashboard asked for by the name it was shown,
+// which printable.Line may have changed.
+func watched(byName map[string]*dto.MetricFamily, fams []*dto.MetricFamily, name string) *dto.MetricFamily {
+	if f := byName[name]; f != nil {
+		return f
+	}
+	for _, f := range fams {
+		if printable.Line(f.GetName()) == name {
+			return f
+		}
+	}
+	return nil
 }
 
 // pick returns the family named by the config, else the first of names

@@ -143,7 +143,7 @@ func serve(t *testing.T, h http.HandlerFunc) string {
 }
 
 func TestFetchErrors(t *testing.T) {
-	lim := limits{body: 1024, series: 5, timeout: 200 * time.Millisecond}
+	lim := limits{body: 1024, series: 5, labels: DefaultLabelLimit, timeout: 200 * time.Millisecond}
 	closed, _ := net.Listen("tcp", "127.0.0.1:0")
 	closedURL := "http://" + closed.Addr().String() + "/metrics"
 	closed.Close()
@@ -203,7 +203,7 @@ func TestNativeHistogram(t *testing.T) {
 	})
 	reg.MustRegister(h)
 	url := serve(t, promhttp.HandlerFor(reg, promhttp.HandlerOpts{}).ServeHTTP)
-	lim := limits{body: DefaultBodyLimit, series: DefaultSeriesLimit, timeout: 5 * time.Second}
+	lim := limits{body: DefaultBodyLimit, series: DefaultSeriesLimit, labels: DefaultLabelLimit, timeout: 5 * time.Second}
 	d := newDeriver(Config{})
 	exp, err := fetch(context.Background(), &http.Client{}, url, lim)
 	if err != nil {
@@ -281,24 +281,22 @@ func TestBackoff(t *testing.T) {
 	}
 }
 
-// FuzzScrapeDerive feeds malformed expositions through the parser and the
-// derivation: errors are fine, panics and NaN or negative rates are not.
+// FuzzScrapeDerive feeds malformed expositions through the guarded parser
+// and the derivation: errors are fine, panics and NaN or negative rates are
+// not.
 func FuzzScrapeDerive(f *testing.F) {
 	f.Add(exposition(1, 2, 3, 4, 5, [4]int{1, 2, 3, 4}), exposition(0, 0, 0, 0, 0, [4]int{4, 3, 2, 1}))
 	f.Add("a 1\n", "a NaN\n")
 	f.Add("# TYPE h histogram\nh_bucket{le=\"1\"} 5\nh_bucket{le=\"+Inf\"} 2\nh_count 2\n", "# TYPE h histogram\nh_bucket{le=\"+Inf\"} 9\n")
 	f.Fuzz(func(t *testing.T, a, b string) {
-		p := expfmt.NewTextParser(model.UTF8Validation)
 		d := newDeriver(Config{})
 		for i, text := range []string{a, b} {
-			m, err := p.TextToMetricFamilies(strings.NewReader(text))
+			exp, err := readExposition(strings.NewReader(text), expfmt.NewFormat(expfmt.TypeTextPlain), -1, fuzzLimits)
 			if err != nil {
+				checkPrintable(t, "error", err.Error())
 				continue
 			}
-			var fams []*dto.MetricFamily
-			for _, f := range m {
-				fams = append(fams, f)
-			}
+			fams := exp.Families
 			red, _ := d.derive(t0.Add(time.Duration(i)*time.Second), fams)
 			for _, v := range []float64{red.RequestRate, red.ErrorRatio, red.Latency.P50, red.Latency.P99} {
 				if v < 0 && !math.IsNaN(v) {

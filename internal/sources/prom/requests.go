@@ -8,6 +8,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/perftop/perftop/internal/metrics"
+	"github.com/perftop/perftop/internal/printable"
 )
 
 // requests sums the request counter's rates, its errors, and the breakdown.
@@ -44,7 +45,7 @@ func (d *deriver) requests(f *dto.MetricFamily, red *metrics.RED, rate func(uint
 			errs += r
 		}
 		if group != "" {
-			v := labelValue(m, group)
+			v := printable.Line(labelValue(m, group))
 			row := groups[v]
 			if row == nil {
 				row = &metrics.BreakdownRow{Label: group, Value: v}
@@ -112,15 +113,38 @@ func (d *deriver) latency(f *dto.MetricFamily, red *metrics.RED, rate func(uint6
 	return true
 }
 
+// fewBuckets is how many bounds addBucket searches one by one. Series of a
+// family share their bounds, so there are few; a target that gives each
+// series bounds of its own gets an index instead of a quadratic search.
+const fewBuckets = 32
+
 // addBucket adds n to the bucket with this bound, keeping one entry per
-// bound (series of a family share their bounds, so this stays short).
+// bound.
 func (d *deriver) addBucket(upper, n float64) {
-	for i := range d.buckets {
-		if d.buckets[i].UpperBound == upper {
-			d.buckets[i].Count += n
-			return
+	if len(d.buckets) <= fewBuckets {
+		for i := range d.buckets {
+			if d.buckets[i].UpperBound == upper {
+				d.buckets[i].Count += n
+				return
+			}
 		}
+		d.buckets = append(d.buckets, metrics.BucketCount{UpperBound: upper, Count: n})
+		if len(d.buckets) > fewBuckets {
+			if d.bucketAt == nil {
+				d.bucketAt = map[float64]int{}
+			}
+			clear(d.bucketAt)
+			for i, b := range d.buckets {
+				d.bucketAt[b.UpperBound] = i
+			}
+		}
+		return
 	}
+	if i, ok := d.bucketAt[upper]; ok {
+		d.buckets[i].Count += n
+		return
+	}
+	d.bucketAt[upper] = len(d.buckets)
 	d.buckets = append(d.buckets, metrics.BucketCount{UpperBound: upper, Count: n})
 }
 

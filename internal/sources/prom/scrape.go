@@ -14,8 +14,10 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"strconv"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
@@ -44,12 +46,6 @@ type Exposition struct {
 	Bytes    int64
 }
 
-// limits bound one scrape.
-type limits struct {
-	body, series int64
-	timeout      time.Duration
-}
-
 // fetch scrapes url once within lim. Every error is one line a panel can
 // show as is.
 func fetch(ctx context.Context, c *http.Client, url string, lim limits) (*Exposition, error) {
@@ -71,7 +67,7 @@ func fetch(ctx context.Context, c *http.Client, url string, lim limits) (*Exposi
 	case resp.StatusCode == http.StatusForbidden:
 		return nil, errors.New("403 forbidden: check the credentials")
 	case resp.StatusCode != http.StatusOK:
-		return nil, fmt.Errorf("HTTP %s", resp.Status)
+		return nil, fmt.Errorf("HTTP %s", printable.Line(shorten(resp.Status, maxErrorLen)))
 	}
 	ctype := resp.Header.Get("Content-Type")
 	mediaType, _, _ := mime.ParseMediaType(ctype)
@@ -89,45 +85,44 @@ func fetch(ctx context.Context, c *http.Client, url string, lim limits) (*Exposi
 	case expfmt.TypeUnknown:
 		format = expfmt.NewFormat(expfmt.TypeTextPlain) // text/plain without a version, or none
 	}
-	body := &countingReader{r: io.LimitReader(resp.Body, lim.body+1)}
-	dec := expfmt.NewDecoder(body, format)
-	exp := &Exposition{Format: name}
-	for {
-		mf := &dto.MetricFamily{}
-		err := dec.Decode(mf)
-		if errors.Is(err, io.EOF) {
-			break
+	exp, err := readExposition(resp.Body, format, resp.ContentLength, lim)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, describe(ctx.Err(), lim.timeout)
 		}
-		if body.n > lim.body {
-			return nil, fmt.Errorf("body larger than %s limit", sizeLabel(lim.body))
-		}
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, describe(ctx.Err(), lim.timeout)
-			}
-			return nil, parseError(err)
-		}
-		exp.Series += len(mf.GetMetric())
-		if int64(exp.Series) > lim.series {
-			return nil, fmt.Errorf("more than %d series: raise the series limit or scrape a smaller target", lim.series)
-		}
-		exp.Families = append(exp.Families, mf)
+		return nil, err
 	}
-	if body.n > lim.body {
-		return nil, fmt.Errorf("body larger than %s limit", sizeLabel(lim.body))
-	}
-	exp.Bytes = body.n
+	exp.Format = name
 	return exp, nil
 }
 
-// parseError keeps a parser's message on one line, with its line number.
+// parseError keeps a parser's message on one line, with its line number,
+// and short: expfmt quotes the offending token, which may be megabytes.
 func parseError(err error) error {
 	var pe expfmt.ParseError
 	if errors.As(err, &pe) {
-		return fmt.Errorf("parse error at line %d: %s", pe.Line, printable.Line(pe.Msg))
+		return fmt.Errorf("parse error at line %d: %s", pe.Line, printable.Line(shorten(pe.Msg, maxErrorLen)))
 	}
-	return fmt.Errorf("parse error: %s", printable.Line(err.Error()))
+	return fmt.Errorf("parse error: %s", printable.Line(shorten(err.Error(), maxErrorLen)))
 }
+
+// maxErrorLen is the most bytes of a target's words that an error repeats.
+const maxErrorLen = 200
+
+// shorten cuts s to at most n bytes, on a rune boundary, marking the cut.
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i := n
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
+}
+
+// quoteShort quotes the start of s for an error message.
+func quoteShort(s string) string { return strconv.Quote(shorten(s, maxErrorLen/4)) }
 
 // describe turns a transport error into the words a panel shows.
 func describe(err error, timeout time.Duration) error {
@@ -140,7 +135,7 @@ func describe(err error, timeout time.Duration) error {
 	case errors.Is(err, syscall.ECONNRESET):
 		return errors.New("connection reset")
 	case errors.As(err, &dnsErr):
-		return fmt.Errorf("no such host %s", dnsErr.Name)
+		return fmt.Errorf("no such host %s", printable.Line(dnsErr.Name))
 	case errors.Is(err, context.Canceled):
 		return err
 	}
@@ -148,7 +143,7 @@ func describe(err error, timeout time.Duration) error {
 	if errors.As(err, &ne) && ne.Timeout() {
 		return fmt.Errorf("timeout after %s", timeout)
 	}
-	return errors.New(printable.Line(err.Error()))
+	return errors.New(printable.Line(shorten(err.Error(), maxErrorLen)))
 }
 
 type countingReader struct {

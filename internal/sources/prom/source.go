@@ -2,12 +2,15 @@ package prom
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"sync/atomic"
 	"time"
 
 	"github.com/perftop/perftop/internal/metrics"
+	"github.com/perftop/perftop/internal/printable"
 )
 
 // Options configure a Scraper. Only URL is required.
@@ -18,9 +21,14 @@ type Options struct {
 	Interval time.Duration
 	// Timeout bounds a scrape: default the smaller of the interval and 10s,
 	// following the interval when it changes.
-	Timeout     time.Duration
-	BodyLimit   int64 // default 10 MiB
+	Timeout time.Duration
+	// BodyLimit bounds a scrape's body, after decompression: default 10
+	// MiB. It also bounds what the body may decode to (16 times as much),
+	// and every protobuf message in it.
+	BodyLimit   int64
 	SeriesLimit int64 // default 100,000
+	// LabelLimit is the most labels a series may have: default 128.
+	LabelLimit int64
 	// Client carries auth and TLS (prometheus/common/config builds one);
 	// nil means http.DefaultClient's transport with no auth.
 	Client *http.Client
@@ -79,14 +87,17 @@ func New(o Options) *Scraper {
 	if o.SeriesLimit <= 0 {
 		o.SeriesLimit = DefaultSeriesLimit
 	}
+	if o.LabelLimit <= 0 {
+		o.LabelLimit = DefaultLabelLimit
+	}
 	if o.Client == nil {
 		o.Client = &http.Client{}
 	}
 	if o.MaxBackoff <= 0 {
 		o.MaxBackoff = 30 * time.Second
 	}
-	s := &Scraper{o: o, lim: limits{body: o.BodyLimit, series: o.SeriesLimit}, d: newDeriver(o.Config), interval: metrics.NewInterval(o.Interval, time.Second)}
-	return s
+	lim := limits{body: o.BodyLimit, series: o.SeriesLimit, labels: o.LabelLimit}
+	return &Scraper{o: o, lim: lim, d: newDeriver(o.Config), interval: metrics.NewInterval(o.Interval, time.Second)}
 }
 
 // Name is the scraper's name in the Store's health map.
@@ -94,7 +105,8 @@ func (s *Scraper) Name() string { return "prom " + s.o.URL }
 
 // Run scrapes until ctx ends. A failed scrape is published as the target
 // being down, with the error in words, and retried after an exponential
-// backoff with jitter, capped at MaxBackoff.
+// backoff with jitter, capped at MaxBackoff. A scrape that panics fails
+// the same way, with "crashed: " and the panic's value.
 func (s *Scraper) Run(ctx context.Context, st *metrics.Store) error {
 	failures := 0
 	timer := time.NewTimer(0)
@@ -145,8 +157,19 @@ func backoff(interval, max time.Duration, failures int) time.Duration {
 	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
 }
 
-// scrape fetches and derives once.
-func (s *Scraper) scrape(ctx context.Context, now time.Time) (*metrics.PromTarget, error) {
+// scrape fetches and derives once. A panic on the way, the target's fault
+// or perftop's, is an error: the target is down and retried, not left up
+// with stale data and never scraped again, and the deriver starts afresh,
+// since the panic may have left it half updated.
+func (s *Scraper) scrape(ctx context.Context, now time.Time) (t *metrics.PromTarget, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			t, err = nil, crashed(r)
+			d := newDeriver(s.o.Config)
+			d.watch = s.d.watch
+			s.d = d
+		}
+	}()
 	start := time.Now()
 	lim := s.lim
 	lim.timeout = s.timeout()
@@ -229,6 +252,11 @@ func Snapshot(ctx context.Context, o Options, interval time.Duration) *metrics.P
 		return &metrics.PromTarget{URL: o.URL, Error: err.Error()}
 	}
 	return t
+}
+
+// crashed describes a recovered panic on one line.
+func crashed(r any) error {
+	return errors.New("crashed: " + printable.Line(shorten(fmt.Sprint(r), maxErrorLen)))
 }
 
 func watchedKinds(w map[string]watch) map[string]string {

@@ -7,6 +7,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/perftop/perftop/internal/metrics"
+	"github.com/perftop/perftop/internal/printable"
 )
 
 // watch is the metric browser's chart of one family, reduced to a value or
@@ -56,11 +57,19 @@ func (d *deriver) watchFamily(f *dto.MetricFamily, rate func(uint64, float64) fl
 	return w
 }
 
-// families lists a scrape's families for the metric browser.
+// maxHelpLen is the most of a family's HELP text kept for the browser,
+// which shows one line of it.
+const maxHelpLen = 1024
+
+// families lists a scrape's families for the metric browser, their names
+// and help text made printable on one line.
 func families(fams []*dto.MetricFamily) []metrics.FamilyInfo {
 	out := make([]metrics.FamilyInfo, len(fams))
 	for i, f := range fams {
-		out[i] = metrics.FamilyInfo{Name: f.GetName(), Type: strings.ToLower(f.GetType().String()), Help: f.GetHelp(), Series: len(f.GetMetric())}
+		out[i] = metrics.FamilyInfo{
+			Name: printable.Line(f.GetName()), Type: strings.ToLower(f.GetType().String()),
+			Help: printable.Line(shorten(f.GetHelp(), maxHelpLen)), Series: len(f.GetMetric()),
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out

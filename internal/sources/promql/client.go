@@ -35,6 +35,11 @@ type ClientOptions struct {
 	// Timeout bounds each query, on the server and on the wire:
 	// DefaultTimeout when zero.
 	Timeout time.Duration
+	// BodyLimit bounds the body of each answer, after decompression:
+	// DefaultBodyLimit when zero or negative. A larger answer fails its
+	// panel with "answer larger than 16 MiB limit". Decoding an answer
+	// takes up to 8 times its size for a moment.
+	BodyLimit int64
 }
 
 // Client asks one Prometheus server's HTTP API. It is safe for concurrent
@@ -74,6 +79,11 @@ func NewClient(o ClientOptions) (*Client, error) {
 			return nil, fmt.Errorf("prometheus http client: %w", err)
 		}
 	}
+	limit := o.BodyLimit
+	if limit <= 0 {
+		limit = DefaultBodyLimit
+	}
+	hc = limitClient(hc, limit)
 	ac, err := api.NewClient(api.Config{Address: u.String(), Client: hc})
 	if err != nil {
 		return nil, fmt.Errorf("prometheus client: %w", err)
@@ -97,6 +107,9 @@ func (c *Client) queryRange(ctx context.Context, expr string, r v1.Range) (model
 	if err != nil {
 		return nil, warns, c.explain(err)
 	}
+	if v == nil {
+		return nil, warns, c.noData()
+	}
 	m, ok := v.(model.Matrix)
 	if !ok {
 		return nil, warns, &Error{Msg: fmt.Sprintf("range query returned a %s, want a matrix", v.Type())}
@@ -112,7 +125,16 @@ func (c *Client) query(ctx context.Context, expr string, at time.Time) (model.Va
 	if err != nil {
 		return nil, warns, c.explain(err)
 	}
+	if v == nil {
+		return nil, warns, c.noData()
+	}
 	return v, warns, nil
+}
+
+// noData is a success answer without a result, e.g. {"status":"success"}
+// or {}: client_golang returns no value and no error for it.
+func (c *Client) noData() *Error {
+	return &Error{Down: true, Msg: fmt.Sprintf("%s did not answer like a Prometheus API: no result", c.host)}
 }
 
 // Statuses that the API package reports only as "client error: 401":

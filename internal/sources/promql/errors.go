@@ -9,8 +9,11 @@ import (
 	"net/url"
 	"strings"
 	"syscall"
+	"unicode/utf8"
 
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
+
+	"github.com/perftop/perftop/internal/printable"
 )
 
 // Error is a failed query, in words a panel can show.
@@ -32,17 +35,49 @@ func (e *Error) Error() string { return e.Msg }
 // Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
+// maxErrorLen is the most bytes of an error message: a server's own words
+// are kept, but not a megabyte of them.
+const maxErrorLen = 300
+
 // explain turns an error of the API package into an *Error. Prometheus's
-// own messages (a PromQL parse error says where and what) pass through;
-// transport errors lose the request URL, which says nothing new.
+// own messages (a PromQL parse error says where and what) pass through,
+// made one printable line, since a server's words may carry terminal
+// escapes; transport errors lose the request URL, which says nothing new.
 func (c *Client) explain(err error) *Error {
 	var e *Error
 	if errors.As(err, &e) {
 		return e
 	}
+	e = c.explainRaw(err)
+	e.Msg = printable.Line(shorten(e.Msg, maxErrorLen))
+	return e
+}
+
+// crashed is a recovered panic as an *Error: the source is marked down and
+// retried, as when the server cannot be reached.
+func crashed(r any) *Error {
+	return &Error{Down: true, Msg: "crashed: " + printable.Line(shorten(fmt.Sprint(r), maxErrorLen)), Err: fmt.Errorf("panic: %v", r)}
+}
+
+// shorten cuts s to at most n bytes, on a rune boundary, marking the cut.
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i := n
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
+}
+
+func (c *Client) explainRaw(err error) *Error {
 	down := func(msg string) *Error { return &Error{Down: true, Msg: msg, Err: err} }
 	var apiErr *v1.Error
+	var tooLarge *BodyLimitError
 	switch {
+	case errors.As(err, &tooLarge):
+		return &Error{Msg: tooLarge.Error(), Err: err} // this query's answer: other panels may be fine
 	case errors.Is(err, ErrUnauthorized):
 		return down(ErrUnauthorized.Error())
 	case errors.Is(err, ErrForbidden):

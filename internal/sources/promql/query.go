@@ -3,6 +3,7 @@ package promql
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -11,6 +12,8 @@ import (
 	"time"
 
 	"github.com/prometheus/common/model"
+
+	"github.com/perftop/perftop/internal/printable"
 )
 
 // Snapshot is one panel's value at one moment, as `perftop snapshot`
@@ -84,28 +87,53 @@ func Query(ctx context.Context, c *Client, panels []Panel, at time.Time) ([]Snap
 			out[i].Error = down.Msg
 			continue
 		}
-		v, warns, err := c.query(ctx, p.Expr, at)
-		out[i].Warnings = warns
+		err := c.snapshot(ctx, p, at, &out[i])
 		if err != nil {
 			if ctx.Err() != nil {
 				return out, fmt.Errorf("query %s: %w", c.host, ctx.Err())
 			}
-			e := c.explain(err)
-			if e.Down {
-				down = e
+			if err.Down {
+				down = err
 			}
-			out[i].Error = e.Msg
-			continue
-		}
-		out[i].Series, err = samples(v)
-		if err != nil {
-			out[i].Error = err.Error()
+			out[i].Error = err.Msg
 		}
 	}
 	if down != nil {
 		return out, down
 	}
 	return out, nil
+}
+
+// snapshot runs one panel's instant query into snap. A panic on the way is
+// an error that marks the server down.
+func (c *Client) snapshot(ctx context.Context, p Panel, at time.Time, snap *Snapshot) (e *Error) {
+	defer func() {
+		if r := recover(); r != nil {
+			e = crashed(r)
+		}
+	}()
+	v, warns, err := c.query(ctx, p.Expr, at)
+	snap.Warnings = warnings(warns)
+	if err != nil {
+		return c.explain(err)
+	}
+	snap.Series, err = samples(v)
+	if err != nil {
+		return &Error{Msg: err.Error(), Err: err}
+	}
+	return nil
+}
+
+// warnings returns a server's warnings made printable, each on one line.
+func warnings(w []string) []string {
+	if len(w) == 0 {
+		return nil
+	}
+	out := make([]string, len(w))
+	for i, s := range w {
+		out[i] = printable.Line(shorten(s, maxErrorLen))
+	}
+	return out
 }
 
 // samples converts an instant query's value: a vector's samples, a
@@ -129,6 +157,8 @@ func samples(v model.Value) ([]Sample, error) {
 			p := ss.Values[len(ss.Values)-1]
 			out = append(out, Sample{Name: formatMetric(ss.Metric), Labels: labelMap(ss.Metric), Value: Value(p.Value), Time: p.Timestamp.Time()})
 		}
+	case nil:
+		return []Sample{}, errors.New("the query returned nothing")
 	default:
 		return []Sample{}, fmt.Errorf("the query returned a %s, not series", v.Type())
 	}

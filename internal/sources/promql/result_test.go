@@ -72,7 +72,7 @@ func TestFromMatrix(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, hidden := fromMatrix(tt.m, tt.max)
+			got, hidden := fromMatrix(tt.m, tt.max, 0)
 			if tt.want == nil {
 				if len(got) != len(tt.m) || hidden != 0 {
 					t.Errorf("got %d series, %d hidden; want all %d", len(got), hidden, len(tt.m))
@@ -91,7 +91,7 @@ func TestFromMatrixPoints(t *testing.T) {
 		Metric: model.Metric{"__name__": "x", "a": "b"},
 		Values: []model.SamplePair{{Timestamp: 1500, Value: 1}, {Timestamp: 2500, Value: 2.5}},
 	}}
-	got, _ := fromMatrix(m, 10)
+	got, _ := fromMatrix(m, 10, 0)
 	want := []metrics.PromQLSeries{{
 		Labels: `x{a="b"}`,
 		Metric: map[string]string{"__name__": "x", "a": "b"},

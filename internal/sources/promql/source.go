@@ -230,24 +230,23 @@ func (s *Source) round(ctx context.Context, now time.Time) (*Error, bool) {
 	prev := s.Results()
 	results := make([]metrics.PromQLResult, len(s.panels))
 	var down *Error
+	maxPoints := int(r.End.Sub(r.Start)/r.Step) + 1
 	for i, p := range s.panels {
 		res := metrics.PromQLResult{Title: p.Title, Expr: p.Expr}
 		if down == nil {
-			m, warns, err := s.client.queryRange(ctx, p.Expr, r)
+			err := s.panel(ctx, p, r, maxPoints, &res)
 			if ctx.Err() != nil {
 				return nil, false
 			}
 			if err == nil {
-				res.Series, res.Hidden = fromMatrix(m, s.maxSeries)
-				res.Warnings, res.At = warns, now
+				res.At = now
 				results[i] = res
 				continue
 			}
-			e := s.client.explain(err)
-			if e.Down {
-				down = e // the others would fail alike: do not wait for them
+			if err.Down {
+				down = err // the others would fail alike: do not wait for them
 			}
-			res.Err = e.Msg
+			res.Err = err.Msg
 		} else {
 			res.Err = down.Msg
 		}
@@ -258,6 +257,24 @@ func (s *Source) round(ctx context.Context, now time.Time) (*Error, bool) {
 	s.results = results
 	s.mu.Unlock()
 	return down, true
+}
+
+// panel queries one panel over r and fills res with its series and
+// warnings. A panic on the way, the server's answer's fault or perftop's,
+// is an error that marks the server down, so it is retried with backoff.
+func (s *Source) panel(ctx context.Context, p Panel, r v1.Range, maxPoints int, res *metrics.PromQLResult) (e *Error) {
+	defer func() {
+		if x := recover(); x != nil {
+			e = crashed(x)
+		}
+	}()
+	m, warns, err := s.client.queryRange(ctx, p.Expr, r)
+	if err != nil {
+		return s.client.explain(err)
+	}
+	res.Series, res.Hidden = fromMatrix(m, s.maxSeries, maxPoints)
+	res.Warnings = warnings(warns)
+	return nil
 }
 
 // align rounds t down to a multiple of step since the Unix epoch, so that
