@@ -21,6 +21,8 @@ type sshFlags struct {
 	allowAnyKey    bool
 	maxSessions    int
 	idleTimeout    time.Duration
+	loginGrace     time.Duration
+	maxStartups    int
 }
 
 func (f *sshFlags) register(cmd *cobra.Command, addrFlag string) {
@@ -31,6 +33,8 @@ func (f *sshFlags) register(cmd *cobra.Command, addrFlag string) {
 	fl.BoolVar(&f.allowAnyKey, "ssh-allow-any-key", false, "let any public key watch (loopback addresses only)")
 	fl.IntVar(&f.maxSessions, "ssh-max-sessions", serve.DefaultMaxSessions, "most viewers at once")
 	fl.DurationVar(&f.idleTimeout, "ssh-idle-timeout", serve.DefaultIdleTimeout, "disconnect a viewer after this long without traffic")
+	fl.DurationVar(&f.loginGrace, "ssh-login-grace", serve.DefaultLoginGrace, "close a connection that has not logged in after this long (sshd's LoginGraceTime)")
+	fl.IntVar(&f.maxStartups, "ssh-max-startups", serve.DefaultMaxStartups, "most connections logging in at once; more are closed (sshd's MaxStartups)")
 }
 
 // setup checks the flags, reads the keys and checks the host key's
@@ -48,7 +52,17 @@ func (f *sshFlags) setup(cfg config) (*session.SSH, error) {
 	if f.allowAnyKey && !loopback(host) {
 		return nil, usagef("--ssh-allow-any-key is refused on %s: only on a loopback address (127.0.0.1, ::1, localhost)", f.addr)
 	}
-	o := serve.Options{AllowAnyKey: f.allowAnyKey, MaxSessions: f.maxSessions, IdleTimeout: f.idleTimeout}
+	if f.maxSessions < 1 {
+		return nil, usagef("--ssh-max-sessions %d: want 1 or more", f.maxSessions)
+	}
+	if f.maxStartups < 1 {
+		return nil, usagef("--ssh-max-startups %d: want 1 or more", f.maxStartups)
+	}
+	if f.loginGrace <= 0 || f.idleTimeout <= 0 {
+		return nil, usagef("--ssh-login-grace and --ssh-idle-timeout want a positive duration, e.g. 30s")
+	}
+	o := serve.Options{AllowAnyKey: f.allowAnyKey, MaxSessions: f.maxSessions, IdleTimeout: f.idleTimeout,
+		LoginGrace: f.loginGrace, MaxStartups: f.maxStartups}
 	if !f.allowAnyKey {
 		path := f.authorizedKeys
 		if path == "" {

@@ -1,45 +1,54 @@
 // Package serve serves the dashboard over SSH to several viewers at once,
 // with Wish: one Bubble Tea program per session, built by the same model
 // constructor as the local dashboard and fed from the one shared Store.
-// Viewers authenticate with public keys only; only control keys may steer a
-// load test. A viewer that stops reading only stalls its own session: the
-// sources and the other viewers never wait on a viewer's output.
+// Viewers authenticate with public keys only, under the authorized_keys
+// options sshd would apply (from=, expiry-time=, no-pty, restrict); only
+// control keys may steer a load test. A viewer that stops reading only
+// stalls its own session: the sources and the other viewers never wait on
+// a viewer's output. Hostile clients are bounded: a viewer's terminal is
+// drawn at most MaxWidth x MaxHeight, connections that have not logged in
+// are held at most LoginGrace and at most MaxStartups at once.
 package serve
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net"
-	"os"
-	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
 	"charm.land/wish/v2"
-	"charm.land/wish/v2/activeterm"
-	bm "charm.land/wish/v2/bubbletea"
 	"charm.land/wish/v2/ratelimiter"
 	wishrecover "charm.land/wish/v2/recover"
 	gossh "golang.org/x/crypto/ssh"
 	"golang.org/x/time/rate"
+
+	"github.com/perftop/perftop/internal/printable"
 )
 
 // Defaults of Options.
 const (
 	DefaultMaxSessions = 16
 	DefaultIdleTimeout = 15 * time.Minute
+	// DefaultLoginGrace is how long a connection may take to log in, as
+	// sshd's LoginGraceTime (2 minutes there; a dashboard's viewers log in
+	// with keys, in well under a second).
+	DefaultLoginGrace = 30 * time.Second
+	// DefaultMaxStartups is how many connections may be logging in at
+	// once, as sshd's MaxStartups (10:30:100 there); more are closed as
+	// they arrive.
+	DefaultMaxStartups = 10
 )
 
-// Viewer is one connected session.
+// Viewer is one connected session. Its strings came from the client and
+// are made printable (one line, no control characters).
 type Viewer struct {
 	ID          int
 	User        string
@@ -56,13 +65,20 @@ type Options struct {
 	Listener net.Listener
 	// HostKeyPEM is the server's private host key (HostKey makes one).
 	HostKeyPEM []byte
-	// Authorized may view; Control may also steer. AllowAnyKey lets any
-	// key view (only for loopback addresses; the caller checks).
-	Authorized, Control []gossh.PublicKey
+	// Authorized may view; Control may also steer (LoadKeys reads them).
+	// A key may log in through the first of its lines whose options
+	// allow it. AllowAnyKey lets any key view (only for loopback
+	// addresses; the caller checks).
+	Authorized, Control []AuthorizedKey
 	AllowAnyKey         bool
 	MaxSessions         int
 	IdleTimeout         time.Duration
-	// Log receives one line per login, denial and logout.
+	// LoginGrace closes a connection that has not authenticated after it
+	// (0 means DefaultLoginGrace); MaxStartups is how many may be logging
+	// in at once (0 means DefaultMaxStartups).
+	LoginGrace  time.Duration
+	MaxStartups int
+	// Log receives one line per login, denial, refusal and logout.
 	Log io.Writer
 	// NewModel builds a viewer's program model; ctx ends with the session.
 	NewModel func(ctx context.Context, v Viewer) tea.Model
@@ -72,13 +88,15 @@ type Options struct {
 
 // Server is a running SSH server. Viewers may be read from any goroutine.
 type Server struct {
-	o   Options
-	srv *ssh.Server
+	o    Options
+	srv  *ssh.Server
+	gate *gate
 
-	mu      sync.Mutex // guards viewers and next
-	viewers map[int]Viewer
-	next    int
-	logMu   sync.Mutex // serialises log lines
+	mu       sync.Mutex // guards viewers, next and sessions
+	viewers  map[int]Viewer
+	next     int
+	sessions int        // sessions admitted, viewers or about to be
+	logMu    sync.Mutex // serialises log lines
 }
 
 // Listen opens addr, saying plainly when it is taken.
@@ -94,7 +112,7 @@ func Listen(addr string) (net.Listener, error) {
 	return l, nil
 }
 
-// New prepares a Server over o.Listener.
+// New prepares a Server over o.Listener and logs the keys it refuses.
 func New(o Options) (*Server, error) {
 	if o.MaxSessions <= 0 {
 		o.MaxSessions = DefaultMaxSessions
@@ -102,20 +120,23 @@ func New(o Options) (*Server, error) {
 	if o.IdleTimeout <= 0 {
 		o.IdleTimeout = DefaultIdleTimeout
 	}
+	if o.LoginGrace <= 0 {
+		o.LoginGrace = DefaultLoginGrace
+	}
+	if o.MaxStartups <= 0 {
+		o.MaxStartups = DefaultMaxStartups
+	}
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
 	s := &Server{o: o, viewers: map[int]Viewer{}}
+	s.gate = &gate{max: o.MaxStartups, grace: o.LoginGrace, logf: s.logf, pending: map[*startConn]struct{}{}}
 	srv, err := wish.NewServer(
 		wish.WithHostKeyPEM(o.HostKeyPEM),
 		wish.WithPublicKeyAuth(s.allow),
 		wish.WithIdleTimeout(o.IdleTimeout),
 		wish.WithMiddleware(
-			wishrecover.Middleware(
-				bm.MiddlewareWithProgramHandler(s.program),
-				activeterm.Middleware(), // a dashboard needs a terminal: no pty, no session
-				s.limit,
-			),
+			wishrecover.Middleware(s.session),
 			// A source address may connect once a second, after a burst
 			// big enough for a whole team behind one NAT to join at once.
 			ratelimiter.Middleware(ratelimiter.NewRateLimiter(rate.Every(time.Second), o.MaxSessions+4, 1000)),
@@ -124,27 +145,59 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ssh server: %w", err)
 	}
+	srv.ConnCallback = s.gate.admit
+	srv.ServerConfigCallback = s.gate.config
 	s.srv = srv
+	for _, k := range append(append([]AuthorizedKey(nil), o.Authorized...), o.Control...) {
+		switch {
+		case k.Key == nil:
+			s.logf("%s: skipped: %s", k.Source, k.Refused)
+		case k.Refused != "":
+			s.logf("%s: key %s refused: %s", k.Source, gossh.FingerprintSHA256(k.Key), k.Refused)
+		}
+	}
 	return s, nil
 }
 
-// Serve serves until ctx ends, then closes every session.
+// Serve serves until ctx ends, then closes every session and every
+// connection still logging in.
 func (s *Server) Serve(ctx context.Context) error {
 	done := make(chan error, 1)
 	go func() { done <- s.srv.Serve(s.o.Listener) }()
 	select {
 	case err := <-done:
+		s.gate.close()
 		if errors.Is(err, ssh.ErrServerClosed) {
 			return nil
 		}
 		return err
 	case <-ctx.Done():
+		s.gate.close()
 		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		_ = s.srv.Shutdown(sctx)
 		_ = s.srv.Close()
 		<-done
+		s.waitSessions(sctx)
 		return nil
+	}
+}
+
+// waitSessions waits, until ctx ends, for the sessions' programs to end
+// after their connections were closed.
+func (s *Server) waitSessions(ctx context.Context) {
+	for {
+		s.mu.Lock()
+		n := s.sessions
+		s.mu.Unlock()
+		if n == 0 {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(5 * time.Millisecond):
+		}
 	}
 }
 
@@ -160,160 +213,105 @@ func (s *Server) Viewers() []Viewer {
 	return out
 }
 
+// logf writes one log line. The whole line is made printable: the names,
+// terminals and addresses in it came from clients.
 func (s *Server) logf(format string, args ...any) {
+	line := printable.Line(fmt.Sprintf(format, args...))
 	s.logMu.Lock()
 	defer s.logMu.Unlock()
-	fmt.Fprintf(s.o.Log, "%s perftop ssh: %s\n", time.Now().Format(time.RFC3339), fmt.Sprintf(format, args...))
+	fmt.Fprintf(s.o.Log, "%s perftop ssh: %s\n", time.Now().Format(time.RFC3339), line)
 }
 
-// allow is the public-key check: listed keys, or any key when allowed.
-// Passwords and keyboard-interactive are never offered.
+// maxClientText bounds a client's string (a user or terminal name) in a
+// log line or the viewer list.
+const maxClientText = 64
+
+// clean makes a client's string printable on one line, cut to
+// maxClientText bytes.
+func clean(s string) string {
+	s = printable.Line(s)
+	if len(s) <= maxClientText {
+		return s
+	}
+	cut := maxClientText
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+// Permission extensions the public key check hands to the session.
+const (
+	extRole          = "perftop-role" // "control" or "view"
+	extControlDenied = "perftop-control-denied"
+	extNoTouch       = "no-touch-required" // x/crypto/ssh's own
+)
+
+// allow is the public-key check (Passwords and keyboard-interactive are
+// never offered). It runs for each key a client offers, before the client
+// proves it holds the key; what it grants is kept with that key's
+// permissions, so that it reaches only a session of the key that logged in.
 func (s *Server) allow(ctx ssh.Context, key ssh.PublicKey) bool {
 	fp := gossh.FingerprintSHA256(key)
-	if s.o.AllowAnyKey || contains(s.o.Authorized, key) || contains(s.o.Control, key) {
-		return true
-	}
-	s.logf("denied %s@%s key %s: not in the authorized keys", ctx.User(), ctx.RemoteAddr(), fp)
-	return false
-}
-
-func contains(keys []gossh.PublicKey, k ssh.PublicKey) bool {
-	for _, a := range keys {
-		if ssh.KeysEqual(a, k) {
-			return true
-		}
-	}
-	return false
-}
-
-// limit turns sessions away above MaxSessions.
-func (s *Server) limit(next ssh.Handler) ssh.Handler {
-	return func(sess ssh.Session) {
-		s.mu.Lock()
-		full := len(s.viewers) >= s.o.MaxSessions
-		s.mu.Unlock()
-		if full {
-			s.logf("refused %s@%s: %d sessions already", sess.User(), sess.RemoteAddr(), s.o.MaxSessions)
-			wish.Fatalln(sess, "perftop: too many viewers, try again later")
-			return
-		}
-		next(sess)
-	}
-}
-
-// program builds a viewer's program and registers the viewer for its
-// lifetime.
-func (s *Server) program(sess ssh.Session) *tea.Program {
-	key := sess.PublicKey()
-	v := Viewer{User: sess.User(), Addr: sess.RemoteAddr().String(), Since: time.Now()}
-	if key != nil {
-		v.Fingerprint = gossh.FingerprintSHA256(key)
-		v.Control = contains(s.o.Control, key)
-	}
-	s.mu.Lock()
-	s.next++
-	v.ID = s.next
-	s.viewers[v.ID] = v
-	s.mu.Unlock()
-	role := "viewer (read-only)"
-	if v.Control {
-		role = "controller"
-	}
-	s.logf("login %s@%s key %s as %s", v.User, v.Addr, v.Fingerprint, role)
-	go func() {
-		<-sess.Context().Done()
-		s.mu.Lock()
-		delete(s.viewers, v.ID)
-		s.mu.Unlock()
-		s.logf("logout %s@%s key %s", v.User, v.Addr, v.Fingerprint)
-	}()
-	m := s.o.NewModel(sess.Context(), v)
-	fps := s.o.FPS
-	if fps <= 0 {
-		fps = 20
-	}
-	opts := append(bm.MakeOptions(sess), tea.WithFPS(fps))
-	return tea.NewProgram(m, opts...)
-}
-
-// HostKey returns the PEM host key kept at path, making an ed25519 one
-// (mode 0600) on first use, so that clients can pin it. A key readable by
-// others is refused.
-func HostKey(path string) ([]byte, error) {
-	st, err := os.Stat(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		_, priv, err := ed25519.GenerateKey(rand.Reader)
-		if err != nil {
-			return nil, fmt.Errorf("host key: %w", err)
-		}
-		block, err := gossh.MarshalPrivateKey(priv, "perftop ssh host key")
-		if err != nil {
-			return nil, fmt.Errorf("host key: %w", err)
-		}
-		data := pem.EncodeToMemory(block)
-		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-			return nil, fmt.Errorf("host key: %w", err)
-		}
-		if err := os.WriteFile(path, data, 0o600); err != nil {
-			return nil, fmt.Errorf("host key: %w", err)
-		}
-		return data, nil
-	case err != nil:
-		return nil, fmt.Errorf("host key: %w", err)
-	}
-	if err := checkHostKeyMode(path, st); err != nil {
-		return nil, err
-	}
-	data, err := os.ReadFile(path)
+	who := clean(ctx.User()) + "@" + clean(ctx.RemoteAddr().String())
+	g, err := s.authorize(key, ctx.RemoteAddr(), time.Now())
 	if err != nil {
-		return nil, fmt.Errorf("host key: %w", err)
+		s.logf("denied %s key %s: %v", who, fp, err)
+		return false
 	}
-	if _, err := gossh.ParsePrivateKey(data); err != nil {
-		return nil, fmt.Errorf("host key %s: %w", path, err)
+	perms := ctx.Permissions()
+	if perms.Extensions == nil {
+		perms.Extensions = map[string]string{}
 	}
-	return data, nil
+	perms.Extensions[extRole] = g.role
+	if g.controlDenied != "" {
+		perms.Extensions[extControlDenied] = g.controlDenied
+	}
+	if g.noTouch {
+		perms.Extensions[extNoTouch] = ""
+	}
+	return true
 }
 
-// CheckHostKey reports the mistakes HostKey would refuse a host key at path
-// for, without making one: a key that exists but is readable by others, or
-// a path that cannot be read. A key that does not exist yet is fine.
-func CheckHostKey(path string) error {
-	st, err := os.Stat(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return nil
-	case err != nil:
-		return fmt.Errorf("host key: %w", err)
-	}
-	return checkHostKeyMode(path, st)
+// grant is what a key may do.
+type grant struct {
+	role          string // "control" or "view"
+	controlDenied string // why the key's control lines did not apply
+	noTouch       bool
 }
 
-func checkHostKeyMode(path string, st fs.FileInfo) error {
-	if st.Mode().Perm()&0o077 != 0 {
-		return fmt.Errorf("host key %s has permissions %04o: must be 0600 (chmod 600 %s)", path, st.Mode().Perm(), path)
+// authorize decides what key may do from addr at now: the first of its
+// control lines that allows it makes a controller, else the first of its
+// authorized lines a viewer.
+func (s *Server) authorize(key gossh.PublicKey, addr net.Addr, now time.Time) (grant, error) {
+	if _, ok := key.(*gossh.Certificate); ok && !s.o.AllowAnyKey {
+		return grant{}, errors.New("a certificate: perftop accepts plain keys only")
 	}
-	return nil
-}
-
-// LoadKeys reads an authorized_keys file. A file without any key is an
-// error: it would lock everyone out.
-func LoadKeys(path string) ([]gossh.PublicKey, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var keys []gossh.PublicKey
-	for len(data) > 0 {
-		k, _, _, rest, err := gossh.ParseAuthorizedKey(data)
-		if err != nil {
-			break // no more keys (comments and blank lines are skipped by the parser)
+	var denied []string
+	ctrlDenied := ""
+	for _, l := range []struct {
+		role string
+		keys []AuthorizedKey
+	}{{"control", s.o.Control}, {"view", s.o.Authorized}} {
+		for _, k := range l.keys {
+			if k.Key == nil || !ssh.KeysEqual(k.Key, key) {
+				continue
+			}
+			if err := k.Check(addr, now); err != nil {
+				denied = append(denied, err.Error())
+				continue
+			}
+			return grant{role: l.role, controlDenied: ctrlDenied, noTouch: k.NoTouchRequired}, nil
 		}
-		keys = append(keys, k)
-		data = rest
+		if l.role == "control" {
+			ctrlDenied = strings.Join(denied, "; ")
+		}
 	}
-	if len(keys) == 0 {
-		return nil, fmt.Errorf("%s has no public keys", path)
+	if s.o.AllowAnyKey {
+		return grant{role: "view", controlDenied: ctrlDenied}, nil
 	}
-	return keys, nil
+	if len(denied) > 0 {
+		return grant{}, errors.New(strings.Join(denied, "; "))
+	}
+	return grant{}, errors.New("not in the authorized keys")
 }

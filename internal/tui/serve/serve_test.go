@@ -30,6 +30,15 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
+// plain is an authorized_keys list of keys without options.
+func plain(keys ...gossh.PublicKey) []AuthorizedKey {
+	out := make([]AuthorizedKey, len(keys))
+	for i, k := range keys {
+		out[i] = AuthorizedKey{Key: k, Source: fmt.Sprintf("test:%d", i+1)}
+	}
+	return out
+}
+
 func newSigner(t testing.TB) gossh.Signer {
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -52,6 +61,14 @@ func (f *fakeLoad) Stop()         { f.stops.Add(1) }
 // server starts a Server on loopback over a store with a little data.
 func server(t *testing.T, o Options, load tui.LoadControl) (addr string, st *metrics.Store, srv *Server) {
 	t.Helper()
+	addr, st, srv, _ = startServer(t, o, load)
+	return addr, st, srv
+}
+
+// startServer is server with a stop that ends Serve and waits for it.
+// Without o.NewModel, viewers get the dashboard over the store.
+func startServer(t *testing.T, o Options, load tui.LoadControl) (addr string, st *metrics.Store, srv *Server, stop func()) {
+	t.Helper()
 	st = metrics.NewStore(0)
 	st.SetHost(metrics.Host{Hostname: "box", Time: time.Unix(0, 0)})
 	st.SetLoadTest(&metrics.LoadTest{Mode: "closed", State: "running", Workers: 4})
@@ -64,8 +81,8 @@ func server(t *testing.T, o Options, load tui.LoadControl) (addr string, st *met
 		t.Fatal(err)
 	}
 	o.Listener, o.HostKeyPEM = l, key
-	o.NewModel = func(ctx context.Context, v Viewer) tea.Model {
-		return tui.New(tui.Options{Store: st, Interval: time.Second, Context: ctx, Remote: true, Load: load, ReadOnly: !v.Control})
+	if o.NewModel == nil {
+		o.NewModel = dashboard(st, load)
 	}
 	srv, err = New(o)
 	if err != nil {
@@ -74,8 +91,17 @@ func server(t *testing.T, o Options, load tui.LoadControl) (addr string, st *met
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { _ = srv.Serve(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
-	return l.Addr().String(), st, srv
+	var once sync.Once
+	stop = func() { once.Do(func() { cancel(); <-done }) }
+	t.Cleanup(stop)
+	return l.Addr().String(), st, srv, stop
+}
+
+// dashboard is the viewers' model: the dashboard over st.
+func dashboard(st *metrics.Store, load tui.LoadControl) func(ctx context.Context, v Viewer) tea.Model {
+	return func(ctx context.Context, v Viewer) tea.Model {
+		return tui.New(tui.Options{Store: st, Interval: time.Second, Context: ctx, Remote: true, Load: load, ReadOnly: !v.Control})
+	}
 }
 
 // viewer is an SSH client with a pty whose screen output is collected.
@@ -185,7 +211,7 @@ func (v *viewer) keys(s string) {
 
 func TestAuthorizedViewerSeesDashboard(t *testing.T) {
 	key := newSigner(t)
-	addr, _, srv := server(t, Options{Authorized: []gossh.PublicKey{key.PublicKey()}}, &fakeLoad{})
+	addr, _, srv := server(t, Options{Authorized: plain(key.PublicKey())}, &fakeLoad{})
 	v, err := connect(t, addr, gossh.PublicKeys(key), 100, 30, true)
 	if err != nil {
 		t.Fatal(err)
@@ -207,7 +233,7 @@ func TestRefusals(t *testing.T) {
 	known, unknown := newSigner(t), newSigner(t)
 	var log strings.Builder
 	var logMu sync.Mutex
-	addr, _, _ := server(t, Options{Authorized: []gossh.PublicKey{known.PublicKey()}, Log: lockedWriter{&logMu, &log}}, nil)
+	addr, _, _ := server(t, Options{Authorized: plain(known.PublicKey()), Log: lockedWriter{&logMu, &log}}, nil)
 	if _, err := connect(t, addr, gossh.PublicKeys(unknown), 80, 24, true); err == nil {
 		t.Fatal("an unknown key got in")
 	}
@@ -237,7 +263,7 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 func TestControlKeys(t *testing.T) {
 	viewerKey, controlKey := newSigner(t), newSigner(t)
 	load := &fakeLoad{}
-	addr, _, _ := server(t, Options{Authorized: []gossh.PublicKey{viewerKey.PublicKey()}, Control: []gossh.PublicKey{controlKey.PublicKey()}}, load)
+	addr, _, _ := server(t, Options{Authorized: plain(viewerKey.PublicKey()), Control: plain(controlKey.PublicKey())}, load)
 
 	ro, err := connect(t, addr, gossh.PublicKeys(viewerKey), 100, 30, true)
 	if err != nil {
@@ -266,7 +292,7 @@ func TestControlKeys(t *testing.T) {
 // as data arrives, and the test's requests go on.
 func TestManyViewersAndASlowOne(t *testing.T) {
 	key := newSigner(t)
-	addr, st, srv := server(t, Options{Authorized: []gossh.PublicKey{key.PublicKey()}}, nil)
+	addr, st, srv := server(t, Options{Authorized: plain(key.PublicKey())}, nil)
 	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "ok") }))
 	defer target.Close()
 	u, _ := url.Parse(target.URL)
@@ -327,7 +353,7 @@ func TestManyViewersAndASlowOne(t *testing.T) {
 
 func TestMaxSessions(t *testing.T) {
 	key := newSigner(t)
-	addr, _, _ := server(t, Options{Authorized: []gossh.PublicKey{key.PublicKey()}, MaxSessions: 1}, nil)
+	addr, _, _ := server(t, Options{Authorized: plain(key.PublicKey()), MaxSessions: 1}, nil)
 	first, err := connect(t, addr, gossh.PublicKeys(key), 80, 24, true)
 	if err != nil {
 		t.Fatal(err)

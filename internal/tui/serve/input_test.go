@@ -1,0 +1,197 @@
+package serve
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// limited is in read through limitInput in reads of at most chunk bytes.
+func limited(t *testing.T, in string, chunk int) string {
+	t.Helper()
+	out, err := io.ReadAll(limitInput(&chunked{s: in, n: chunk}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
+}
+
+type chunked struct {
+	s string
+	n int
+}
+
+func (c *chunked) Read(b []byte) (int, error) {
+	if c.s == "" {
+		return 0, io.EOF
+	}
+	n := copy(b[:min(len(b), c.n)], c.s)
+	c.s = c.s[n:]
+	return n, nil
+}
+
+// decodeAll runs Ultraviolet's decoder, with a parser, over b: the call
+// that panicked on 32 parameters.
+func decodeAll(b []byte) (tokens int) {
+	p := ansi.GetParser()
+	defer ansi.PutParser(p)
+	var state byte
+	for len(b) > 0 {
+		_, _, n, st := ansi.DecodeSequence(b, state, p)
+		state = st
+		b = b[n:]
+		tokens++
+	}
+	return tokens
+}
+
+// TestLimitInputPassesTerminalInput: what terminals send (keys, mouse
+// reports, kitty key reports, focus, a short paste, UTF-8) passes
+// unchanged, in any chunking.
+func TestLimitInputPassesTerminalInput(t *testing.T) {
+	in := "q?\x1b[1;5A\x1b[<0;120;40M\x1b[97;5:1u\x1b[I\x1b[200~ls -l\n\x1b[201~" +
+		"héllo ⛄\x1bOP\x1b]11;rgb:0000/0000/0000\x07\x1bP>|tmux 3.4\x1b\\\x1b[8;40;120t\x1b"
+	for _, chunk := range []int{1, 3, 4096} {
+		if got := limited(t, in, chunk); got != in {
+			t.Errorf("chunks of %d: got %q, want %q", chunk, got, in)
+		}
+	}
+}
+
+// TestLimitInputBoundsParameters: a CSI or DCS sequence with more
+// parameters than the decoder keeps is passed with maxSeps separators, so
+// that decoding it cannot index past the parser's parameters; it still ends
+// where it did.
+func TestLimitInputBoundsParameters(t *testing.T) {
+	many := strings.Repeat("1;", 40) + "1"
+	for _, intro := range []string{"\x1b[", "\x1b[?", "\x9b", "\x1bP", "\x90", "\xc0\x9b"} {
+		in := "a" + intro + many + "m" + "b"
+		out := limited(t, in, 7)
+		if n := strings.Count(out, ";"); n != maxSeps {
+			t.Errorf("%q: %d separators passed; want %d", intro, n, maxSeps)
+		}
+		if !strings.HasPrefix(out, "a"+intro) || !strings.HasSuffix(out, "1m"+"b") {
+			t.Errorf("%q: got %q", intro, out)
+		}
+		decodeAll([]byte(out))
+	}
+	// A second sequence starts counting again.
+	in := "\x1b[" + many + "m\x1b[1;2;3m"
+	if out := limited(t, in, 4096); !strings.HasSuffix(out, "m\x1b[1;2;3m") {
+		t.Errorf("the sequence after a trimmed one: got %q", out)
+	}
+}
+
+// TestDecoderPanicsWithoutTheLimit keeps the reason for maxSeps checked:
+// if a newer decoder stops panicking, the limit can go.
+func TestDecoderPanicsWithoutTheLimit(t *testing.T) {
+	in := []byte("\x1b[" + strings.Repeat("1;", 33) + "1m")
+	panicked := func() (p bool) {
+		defer func() { p = recover() != nil }()
+		decodeAll(in)
+		return false
+	}()
+	if !panicked {
+		t.Log("charmbracelet/x/ansi no longer panics on 33 parameters; maxSeps is kept as a bound all the same")
+	}
+	decodeAll([]byte(limited(t, string(in), 4096)))
+}
+
+func FuzzLimitInput(f *testing.F) {
+	for _, s := range []string{"\x1b[1;5A", "\x1b[" + strings.Repeat("1;", 40) + "m", "\x90" + strings.Repeat(":1", 40) + "q",
+		"\x1b[200~" + strings.Repeat("x", 100) + "\x1b[201~", "\x1b]" + strings.Repeat("a", 5000), "\xc0\x9b1;1;1"} {
+		f.Add([]byte(s), 5)
+	}
+	f.Fuzz(func(t *testing.T, in []byte, chunk int) {
+		chunk = 1 + max(chunk, -chunk)%64
+		out, err := io.ReadAll(limitInput(&chunked{s: string(in), n: chunk}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		decodeAll(out)
+		// The limits add at most a CAN per 4 KiB and a paste end per paste.
+		if len(out) > len(in)+len(in)/maxSeq+len(pasteEnd)*(1+bytes.Count(in, []byte("\x1b[200~"))) {
+			t.Fatalf("%d bytes in, %d out", len(in), len(out))
+		}
+	})
+}
+
+// TestHostileInputFloods: a viewer that floods its input with endless
+// parameters, strings, or a paste (the first crashed the server; the
+// others cost a core and a growing heap) leaves the server up, its heap
+// bounded, and another viewer's keys answered while it floods.
+func TestHostileInputFloods(t *testing.T) {
+	floods := []struct{ start, chunk string }{
+		{"\x1b[", "1;"},
+		{"\x1bP", "1;"},
+		{"\x9b", ":1"},
+		{"\x1b[200~", "a"},
+		{"\x1b]", "a"},
+		{"\x1bP", "a"},
+		{"\x1b_", "a"},
+	}
+	key := newSigner(t)
+	addr, _, srv := server(t, Options{Authorized: plain(key.PublicKey())}, nil)
+	other, err := connect(t, addr, gossh.PublicKeys(key), 100, 30, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.close()
+	other.waitFor("Overview")
+	base := heap()
+	for _, fl := range floods {
+		t.Run(fmt.Sprintf("%q%q", fl.start, fl.chunk), func(t *testing.T) {
+			v, err := connect(t, addr, gossh.PublicKeys(key), 100, 30, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v.waitFor("Overview")
+			v.keys(fl.start)
+			chunk := []byte(strings.Repeat(fl.chunk, 16<<10))
+			var sent atomic.Int64
+			stop := make(chan struct{})
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					if _, err := v.stdin.Write(chunk); err != nil {
+						return
+					}
+					sent.Add(int64(len(chunk)))
+				}
+			}()
+			var peak uint64
+			for range 4 {
+				other.reset()
+				other.keys("?")
+				other.waitFor("show/hide this help")
+				other.keys("?")
+				peak = max(peak, heap())
+				time.Sleep(300 * time.Millisecond)
+			}
+			close(stop)
+			v.close()
+			<-done
+			t.Logf("%.1f MiB sent: heap at most %+.1f MiB", mib(uint64(sent.Load())), mib(peak)-mib(base))
+			if peak > base+heapBound {
+				t.Errorf("the heap grew by %.1f MiB; want under %d MiB", mib(peak)-mib(base), heapBound>>20)
+			}
+			waitUntil(t, "the flooding viewer gone", func() bool { return len(srv.Viewers()) == 1 })
+			var after uint64
+			waitUntil(t, "the heap back down", func() bool { after = heap(); return after < base+8<<20 })
+			t.Logf("heap %+.1f MiB after it left", mib(after)-mib(base))
+		})
+	}
+}
