@@ -188,3 +188,54 @@ func TestSnapshotPromAuth(t *testing.T) {
 		t.Fatalf("with a wrong token: exit %d\n%s", code, stdout)
 	}
 }
+
+// TestPromLimitFlags: --prom-body-limit and --query-body-limit move the
+// limits: a 2 MiB exposition is scraped under the default and refused,
+// with the limit named, under 1MiB; a PromQL answer likewise under 1KiB.
+func TestPromLimitFlags(t *testing.T) {
+	big := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
+		fmt.Fprintln(w, "# TYPE padding gauge")
+		for i := 0; i < 40_000; i++ {
+			fmt.Fprintf(w, "padding{i=\"%08d\",pad=\"%s\"} 1\n", i, strings.Repeat("x", 20))
+		}
+	}))
+	t.Cleanup(big.Close)
+	answer := `{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"job":"` + strings.Repeat("j", 2000) + `"},"values":[[1,"1"]]}]}}`
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, answer)
+	}))
+	t.Cleanup(server.Close)
+	type doc struct {
+		Prom []struct {
+			Up     bool   `json:"up"`
+			Series int    `json:"series"`
+			Error  string `json:"last_error"`
+		} `json:"prom"`
+		Queries []struct {
+			Error string `json:"error"`
+		} `json:"queries"`
+	}
+	snap := func(args ...string) doc {
+		t.Helper()
+		args = append([]string{"snapshot", "--json", "--interval", "2s", "--prom", big.URL + "/metrics",
+			"--prom-server", server.URL, "--query", "j=up"}, args...)
+		code, stdout, stderr := runCLI(t, nil, args...)
+		var d doc
+		if code != exitOK || json.Unmarshal([]byte(stdout), &d) != nil || len(d.Prom) != 1 || len(d.Queries) != 1 {
+			t.Fatalf("%v: exit %d: %s\n%s", args, code, stderr, stdout)
+		}
+		return d
+	}
+	if d := snap(); !d.Prom[0].Up || d.Prom[0].Series != 40_000 || d.Queries[0].Error != "" {
+		t.Errorf("default limits: %+v", d)
+	}
+	d := snap("--prom-body-limit", "1MiB", "--query-body-limit", "1KiB")
+	if d.Prom[0].Up || !strings.Contains(d.Prom[0].Error, "larger than 1 MiB limit") {
+		t.Errorf("--prom-body-limit 1MiB: %+v", d.Prom[0])
+	}
+	if !strings.Contains(d.Queries[0].Error, "limit") {
+		t.Errorf("--query-body-limit 1KiB: %+v", d.Queries[0])
+	}
+}

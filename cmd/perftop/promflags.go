@@ -25,6 +25,9 @@ type promFlags struct {
 	keyFile     string
 	insecure    bool
 	seriesLimit int64
+	bodyLimit   byteSize
+	queryLimit  byteSize
+	querySeries int
 }
 
 func (f *promFlags) register(cmd *cobra.Command) {
@@ -40,6 +43,10 @@ func (f *promFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.keyFile, "prom-key-file", "", "client key `file`")
 	fl.BoolVar(&f.insecure, "prom-insecure", false, "skip TLS verification of Prometheus endpoints")
 	fl.Int64Var(&f.seriesLimit, "prom-series-limit", prom.DefaultSeriesLimit, "most series a scrape may return")
+	f.bodyLimit, f.queryLimit = prom.DefaultBodyLimit, promql.DefaultBodyLimit
+	fl.Var(&f.bodyLimit, "prom-body-limit", "largest scrape body, after decompression, e.g. 32MiB")
+	fl.Var(&f.queryLimit, "query-body-limit", "largest PromQL answer, after decompression, e.g. 64MiB")
+	fl.IntVar(&f.querySeries, "query-max-series", promql.DefaultMaxSeries, "series drawn per --query panel (those with the highest newest values)")
 }
 
 // promTarget is a scrape target as the config file gives it, in the shape
@@ -97,6 +104,9 @@ func (f *promFlags) setup(cfg config, interval time.Duration) (*promSetup, error
 	if err != nil {
 		return nil, err
 	}
+	if f.seriesLimit < 1 || f.querySeries < 1 {
+		return nil, usagef("--prom-series-limit and --query-max-series want 1 or more")
+	}
 	var s promSetup
 	targets := append([]promTarget(nil), cfg.Prom...)
 	for _, u := range f.targets {
@@ -114,7 +124,8 @@ func (f *promFlags) setup(cfg config, interval time.Duration) (*promSetup, error
 		if err != nil {
 			return nil, usagef("--prom %s: %v", t.URL, err)
 		}
-		s.targets = append(s.targets, prom.Options{URL: t.URL, Interval: interval, Client: client, Config: t.RED, SeriesLimit: f.seriesLimit})
+		s.targets = append(s.targets, prom.Options{URL: t.URL, Interval: interval, Client: client, Config: t.RED, SeriesLimit: f.seriesLimit,
+			BodyLimit: int64(f.bodyLimit)})
 	}
 	server := cfg.PromServer
 	if f.server != "" {
@@ -141,7 +152,8 @@ func (f *promFlags) setup(cfg config, interval time.Duration) (*promSetup, error
 		if c == nil {
 			c = hc
 		}
-		s.server = &promql.Options{ClientOptions: promql.ClientOptions{Server: server.URL, HTTPConfig: c}, Panels: panels, Interval: interval}
+		s.server = &promql.Options{ClientOptions: promql.ClientOptions{Server: server.URL, HTTPConfig: c, BodyLimit: int64(f.queryLimit)},
+			Panels: panels, Interval: interval, MaxSeries: f.querySeries}
 	}
 	return &s, nil
 }

@@ -3,10 +3,13 @@
 package session
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 )
@@ -60,6 +63,7 @@ func (j *jobControl) suspend() {
 	signal.Notify(cont, syscall.SIGCONT)
 	defer signal.Stop(cont)
 	_ = j.p.ReleaseTerminal()
+	waitRendererStopped()
 	_ = syscall.Kill(0, syscall.SIGSTOP)
 	<-cont // fg, bg or kill -CONT
 	_ = j.p.RestoreTerminal()
@@ -79,5 +83,32 @@ func (j *jobControl) run(ctx context.Context) {
 		case <-j.tstp:
 			j.p.Send(tea.SuspendMsg{})
 		}
+	}
+}
+
+// rendererLoop is the frame loop Bubble Tea starts for each run of its
+// renderer, as it appears in a goroutine's stack.
+const rendererLoop = "bubbletea/v2.(*Program).startRenderer.func1"
+
+// waitRendererStopped waits, at most half a second, until the renderer's
+// frame loop that ReleaseTerminal stopped has returned. Bubble Tea v2.1.1's
+// loop stops the program's one ticker after it is told to stop; frozen by
+// SIGSTOP in between, it could run after RestoreTerminal had reset that
+// ticker for the new loop, which then never ticked: after fg the dashboard
+// stayed blank for good (1 suspend in 60 under load, in
+// TestSuspendResume). Reading the stacks costs a millisecond, once per
+// suspend.
+func waitRendererStopped() {
+	buf := make([]byte, 1<<20)
+	for deadline := time.Now().Add(500 * time.Millisecond); time.Now().Before(deadline); {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) && !bytes.Contains(buf[:n], []byte(rendererLoop)) {
+			return
+		}
+		if n == len(buf) {
+			buf = make([]byte, 2*len(buf))
+			continue
+		}
+		time.Sleep(time.Millisecond)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/perftop/perftop/internal/metrics"
+	"github.com/perftop/perftop/internal/printable"
 )
 
 // DefaultTopN is how many processes a host sample lists when not told.
@@ -28,7 +29,7 @@ func Derive(prev, cur Raw, topN int) metrics.Host {
 	was := func(p Parts, err error) bool { return prev.Parts.Has(p) && err == nil }
 	h := metrics.Host{Time: cur.Time}
 	if cur.Parts.Has(PartHostname) {
-		h.Hostname = cur.Hostname
+		h.Hostname = printable.Line(cur.Hostname)
 	}
 	if cur.Parts.Has(PartCPU) {
 		h.CPU = deriveCPU(prev.CPU, cur.CPU, was(PartCPU, prev.CPU.Err))
@@ -67,7 +68,7 @@ func errText(err error) string {
 	if err == nil {
 		return ""
 	}
-	return err.Error()
+	return printable.Line(err.Error())
 }
 
 // sub is the increase of a CPU time. It saturates at 0 rather than treating a
@@ -101,7 +102,7 @@ func busy(prev, cur CPUTimes) (total, user, system, iowait, steal float64) {
 
 func deriveCPU(prev, cur CPURaw, havePrev bool) metrics.CPU {
 	if cur.Err != nil {
-		return metrics.CPU{Error: cur.Err.Error()}
+		return metrics.CPU{Error: errText(cur.Err)}
 	}
 	var c metrics.CPU
 	c.PerCorePercent = make([]float64, len(cur.Cores))
@@ -121,7 +122,7 @@ func deriveCPU(prev, cur CPURaw, havePrev bool) metrics.CPU {
 // since procps 4: page cache and reclaimable slab are not "used".
 func deriveMemory(m MemoryRaw) metrics.Memory {
 	if m.Err != nil {
-		return metrics.Memory{Error: m.Err.Error()}
+		return metrics.Memory{Error: errText(m.Err)}
 	}
 	var used uint64
 	if m.Available <= m.Total {
@@ -140,7 +141,7 @@ func deriveMemory(m MemoryRaw) metrics.Memory {
 
 func deriveSwap(s SwapRaw) metrics.Swap {
 	if s.Err != nil {
-		return metrics.Swap{Error: s.Err.Error()}
+		return metrics.Swap{Error: errText(s.Err)}
 	}
 	var used uint64
 	if s.Free <= s.Total {
@@ -177,7 +178,7 @@ func netName(n *NetCounters) string   { return n.Name }
 
 func deriveDisks(prev, cur DisksRaw, havePrev bool) ([]metrics.DiskIO, string) {
 	if cur.Err != nil {
-		return nil, cur.Err.Error()
+		return nil, errText(cur.Err)
 	}
 	dt := cur.T.Sub(prev.T)
 	out := make([]metrics.DiskIO, 0, len(cur.Devices))
@@ -186,7 +187,7 @@ func deriveDisks(prev, cur DisksRaw, havePrev bool) ([]metrics.DiskIO, string) {
 		if !keepDisk(d.Name, cur.Devices) {
 			continue
 		}
-		io := metrics.DiskIO{Name: d.Name}
+		io := metrics.DiskIO{Name: printable.Line(d.Name)}
 		if p := find(prev.Devices, d.Name, i, diskName); havePrev && p != nil {
 			io.ReadBytesPerSec = rate(p.ReadBytes, d.ReadBytes, dt)
 			io.WriteBytesPerSec = rate(p.WriteBytes, d.WriteBytes, dt)
@@ -204,14 +205,14 @@ func deriveDisks(prev, cur DisksRaw, havePrev bool) ([]metrics.DiskIO, string) {
 // reserve left.
 func deriveFilesystems(cur FilesystemsRaw) ([]metrics.Filesystem, string) {
 	if cur.Err != nil {
-		return nil, cur.Err.Error()
+		return nil, errText(cur.Err)
 	}
 	out := make([]metrics.Filesystem, len(cur.List))
 	for i, f := range cur.List {
 		out[i] = metrics.Filesystem{
-			Mount:       f.Mount,
-			Device:      f.Device,
-			Type:        f.Type,
+			Mount:       printable.Line(f.Mount),
+			Device:      printable.Line(f.Device),
+			Type:        printable.Line(f.Type),
 			TotalBytes:  f.Total,
 			UsedBytes:   f.Used,
 			UsedPercent: pct(float64(f.Used), float64(f.Used+f.Avail)),
@@ -222,7 +223,7 @@ func deriveFilesystems(cur FilesystemsRaw) ([]metrics.Filesystem, string) {
 
 func deriveNetwork(prev, cur NetworkRaw, havePrev bool) ([]metrics.NetIO, string) {
 	if cur.Err != nil {
-		return nil, cur.Err.Error()
+		return nil, errText(cur.Err)
 	}
 	dt := cur.T.Sub(prev.T)
 	out := make([]metrics.NetIO, 0, len(cur.Interfaces))
@@ -235,7 +236,7 @@ func deriveNetwork(prev, cur NetworkRaw, havePrev bool) ([]metrics.NetIO, string
 				continue
 			}
 			io := metrics.NetIO{
-				Name:     n.Name,
+				Name:     printable.Line(n.Name),
 				RxErrors: n.RxErrors, TxErrors: n.TxErrors,
 				RxDrops: n.RxDrops, TxDrops: n.TxDrops,
 			}
@@ -262,7 +263,7 @@ type scoredProc struct {
 
 func deriveProcesses(prev, cur ProcessesRaw, havePrev bool, memTotal uint64, topN int) metrics.Processes {
 	if cur.Err != nil {
-		return metrics.Processes{Time: cur.T, Error: cur.Err.Error()}
+		return metrics.Processes{Time: cur.T, Error: errText(cur.Err)}
 	}
 	byPID := func(a, b ProcSample) int { return cmp.Compare(a.PID, b.PID) }
 	list, old := cur.List, prev.List
@@ -304,8 +305,8 @@ func deriveProcesses(prev, cur ProcessesRaw, havePrev bool, memTotal uint64, top
 		p := &list[scored[k].i]
 		top[k] = metrics.Process{
 			PID:        p.PID,
-			Name:       p.Name,
-			User:       p.User,
+			Name:       printable.Line(p.Name),
+			User:       printable.Line(p.User),
 			State:      stateText(p.State),
 			Threads:    p.Threads,
 			CPUPercent: scored[k].cpu,

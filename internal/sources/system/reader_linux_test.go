@@ -178,3 +178,51 @@ func TestProcReaderRealProcesses(t *testing.T) {
 		t.Error("child's stat file still open")
 	}
 }
+
+// TestHostileProcessName: a process's name is whatever its executable is
+// called (or what it sets with prctl): one named with escape sequences
+// reaches the dashboard as printable text, its controls turned to spaces.
+func TestHostileProcessName(t *testing.T) {
+	sleep, err := exec.LookPath("sleep")
+	if err != nil {
+		t.Skip("no sleep(1) to copy")
+	}
+	bin, err := os.ReadFile(sleep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "\x1b]0;pwn\x07\x1b[2J\r\n"
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	child := exec.Command(path, "60")
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { child.Process.Kill(); child.Wait() }()
+	r := NewProcReader("")
+	defer r.Close()
+	var raw Raw
+	raw.Parts = PartProcesses
+	r.Read(context.Background(), PartProcesses, &raw)
+	var got *ProcSample
+	for i := range raw.Processes.List {
+		if raw.Processes.List[i].PID == int32(child.Process.Pid) {
+			got = &raw.Processes.List[i]
+		}
+	}
+	if got == nil || got.Name != name {
+		t.Fatalf("the child as read: %+v; want the name %q", got, name)
+	}
+	h := Derive(Raw{}, raw, len(raw.Processes.List))
+	for _, p := range h.Processes.Top {
+		if p.PID == int32(child.Process.Pid) {
+			if p.Name != "]0;pwn [2J" {
+				t.Fatalf("the dashboard's name: %q; want %q", p.Name, "]0;pwn [2J")
+			}
+			return
+		}
+	}
+	t.Fatalf("the child is not among the %d processes derived", len(h.Processes.Top))
+}
