@@ -27,6 +27,9 @@ func TestPromUsageErrors(t *testing.T) {
 		{"bad target", []string{"snapshot", "--prom", "localhost:9100/metrics"}, "--prom: invalid URL"},
 		{"bad server", []string{"snapshot", "--prom-server", "ftp://x", "--query", "up"}, "--prom-server: invalid URL"},
 		{"missing token", []string{"snapshot", "--prom", "http://127.0.0.1:1/metrics", "--prom-bearer-token-file", filepath.Join(dir, "nope")}, "--prom-bearer-token-file: open"},
+		{"bad body limit", []string{"snapshot", "--prom-body-limit", "10zz"}, "want a size such as 10MiB"},
+		{"zero body limit", []string{"snapshot", "--query-body-limit", "0"}, "want a size such as 10MiB"},
+		{"no series", []string{"snapshot", "--query-max-series", "0"}, "--query-max-series want 1 or more"},
 		{"empty query", []string{"snapshot", "--prom-server", "http://127.0.0.1:9090", "--query", "p99="}, `--query "p99="`},
 	}
 	for _, tt := range tests {
