@@ -29,6 +29,10 @@ func TestUsageErrors(t *testing.T) {
 	dir := t.TempDir()
 	badConfig := filepath.Join(dir, "bad.yaml")
 	writeFile(t, badConfig, "intervall: 2s\n")
+	deepTypo := filepath.Join(dir, "deep.yaml")
+	writeFile(t, deepTypo, "prom:\n  - url: http://127.0.0.1:9/metrics\n    red:\n      request_metrc: x\n")
+	badDuration := filepath.Join(dir, "fast.yaml")
+	writeFile(t, badDuration, "theme: dark\ninterval: fast\n")
 	themeDir := t.TempDir()
 	writeFile(t, filepath.Join(themeDir, "themes", "neon.yaml"), "accent: nope\n")
 
@@ -44,7 +48,9 @@ func TestUsageErrors(t *testing.T) {
 		{"unknown theme", nil, []string{"--theme", "neon"}, `unknown theme "neon"`},
 		{"stray argument", nil, []string{"extra"}, `unknown command "extra"`},
 		{"missing config file", nil, []string{"--config", filepath.Join(dir, "nope.yaml")}, "config file: open"},
-		{"unknown config key", nil, []string{"--config", badConfig}, `line 1: unknown key "intervall" (known keys: interval, theme, no_color, prom, prom_server, queries, slo)`},
+		{"unknown config key", nil, []string{"--config", badConfig}, "bad.yaml:1: intervall: unknown key (did you mean interval?)"},
+		{"unknown key deep in the config", nil, []string{"--config", deepTypo}, "deep.yaml:4: prom[0].red.request_metrc: unknown key (did you mean request_metric?)"},
+		{"config duration", nil, []string{"--config", badDuration}, `fast.yaml:2: interval: "fast" is not a duration (e.g. 500ms, 2s)`},
 		{"bad env interval", map[string]string{"PERFTOP_INTERVAL": "soon"}, nil, `invalid PERFTOP_INTERVAL "soon"`},
 		{"bad theme file", map[string]string{"PERFTOP_CONFIG_DIR": themeDir}, nil, `neon.yaml: key "accent": invalid colour "nope"`},
 		{"snapshot bad top", nil, []string{"snapshot", "--top", "-1"}, "invalid --top -1"},
@@ -128,6 +134,10 @@ func TestVersion(t *testing.T) {
 	code, stdout, _ := runCLI(t, nil, "version")
 	if code != exitOK || !strings.Contains(stdout, "perftop dev") || !strings.Contains(stdout, "go1.") {
 		t.Fatalf("exit %d, output %q", code, stdout)
+	}
+	code, flag, _ := runCLI(t, nil, "--version")
+	if code != exitOK || flag != stdout {
+		t.Fatalf("--version: exit %d, %q; want what version prints, %q", code, flag, stdout)
 	}
 }
 

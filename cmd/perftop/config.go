@@ -1,26 +1,21 @@
 package main
 
 import (
-	"bytes"
 	"errors"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
-	"go.yaml.in/yaml/v3"
 
 	"github.com/perftop/perftop/internal/metrics"
-	"github.com/perftop/perftop/internal/printable"
 	"github.com/perftop/perftop/internal/session"
 	"github.com/perftop/perftop/internal/sources/promql"
 	"github.com/perftop/perftop/internal/sources/system"
 	"github.com/perftop/perftop/internal/themes"
+	"github.com/perftop/perftop/internal/yamlfile"
 )
 
 // config is perftop's configuration after every layer has been applied:
@@ -152,29 +147,11 @@ func (c *config) readFile(path string, explicit bool) error {
 	if err != nil {
 		return usagef("config file: %w", err)
 	}
-	var doc yaml.Node
-	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil // an empty file changes nothing
-		}
-		return usagef("config file %s: %s", path, printable.Line(err.Error()))
-	}
-	if root := doc.Content[0]; root.Kind == yaml.MappingNode {
-		for i := 0; i < len(root.Content); i += 2 {
-			k := root.Content[i]
-			if !slices.Contains(configKeys, k.Value) {
-				return usagef("config file %s: line %d: unknown key %q (known keys: %s)", path, k.Line, k.Value, strings.Join(configKeys, ", "))
-			}
-		}
-	}
-	if err := doc.Decode(c); err != nil {
-		return usagef("config file %s: %s", path, printable.Line(strings.TrimPrefix(err.Error(), "yaml: ")))
+	if err := yamlfile.Decode(path, data, c); err != nil {
+		return usageError{err}
 	}
 	return nil
 }
-
-// configKeys are the keys a config file may set.
-var configKeys = []string{"interval", "theme", "no_color", "prom", "prom_server", "queries", "slo"}
 
 // validate checks the merged config and loads the user's themes.
 func (c *config) validate() error {

@@ -11,12 +11,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/perftop/perftop/internal/printable"
+	"github.com/perftop/perftop/internal/yamlfile"
 )
 
 // Exit codes, the same for every subcommand.
@@ -62,7 +66,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return exitGate
 	}
 	var ue usageError
-	if errors.As(err, &ue) || isCobraUsage(err) {
+	if errors.As(err, &ue) || isCobraUsage(err) || isListenError(err) {
 		return exitUsage
 	}
 	return exitFailure
@@ -72,6 +76,37 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 type env struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
+}
+
+// flagError is a flag mistake as a usage error, with a hint where one
+// helps: the nearest flag for an unknown one, the unit for a duration
+// given without one.
+func flagError(cmd *cobra.Command, err error) error {
+	msg := err.Error()
+	if m := unknownFlagRE.FindStringSubmatch(msg); m != nil {
+		var names []string
+		cmd.Flags().VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
+		if near := yamlfile.Nearest(m[1], names); near != "" {
+			return usagef("%s (did you mean --%s?)", msg, near)
+		}
+	}
+	if m := unitlessRE.FindStringSubmatch(msg); m != nil {
+		return usagef("%s (did you mean %ss?)", msg, m[1])
+	}
+	return usageError{err}
+}
+
+var (
+	unknownFlagRE = regexp.MustCompile(`^unknown flag: --([A-Za-z0-9-]+)`)
+	unitlessRE    = regexp.MustCompile(`missing unit in duration "([0-9.]+)"`)
+)
+
+// isListenError reports a failure to listen on an address the user gave
+// (--metrics-addr, --ssh, --serve-ssh): taken, or not this machine's. It
+// comes before anything starts, and is a usage mistake.
+func isListenError(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "listen"
 }
 
 // isCobraUsage recognises the errors cobra itself returns for bad commands
@@ -117,7 +152,9 @@ t theme, / filter tables, arrows or j/k to move.`,
 			return runDashboard(cmd.Context(), cfg, e)
 		},
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(flagError)
+	root.Version = version
+	root.SetVersionTemplate(versionText())
 	cf.register(root)
 	root.AddCommand(newRunCmd(e, cf), newServeCmd(e, cf), newReportCmd(e, cf), newCompareCmd(e), newSnapshotCmd(e, cf), newThemesCmd(e, cf), newVersionCmd(e))
 	return root

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -220,8 +221,8 @@ func (f *runFlags) check(fl *pflag.FlagSet) error {
 		return usagef("invalid --max-inflight %d: must be 1 or more", f.maxInFlight)
 	case f.duration < 0:
 		return usagef("invalid --duration %s: must be positive", f.duration)
-	case f.requests < 0:
-		return usagef("invalid --requests %d: must be positive", f.requests)
+	case fl.Changed("requests") && f.requests < 1:
+		return usagef("invalid --requests %d: must be 1 or more (leave -n out for no limit)", f.requests)
 	case f.timeout <= 0:
 		return usagef("invalid --timeout %s: must be positive", f.timeout)
 	case f.grace <= 0:
@@ -250,8 +251,9 @@ func (f *runFlags) check(fl *pflag.FlagSet) error {
 		}
 	}
 	if f.metricsAddr != "" {
-		if _, _, err := net.SplitHostPort(f.metricsAddr); err != nil {
-			return usagef("invalid --metrics-addr %q: want host:port or :port", f.metricsAddr)
+		_, port, err := net.SplitHostPort(f.metricsAddr)
+		if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 0 || n > 65535 {
+			return usagef("invalid --metrics-addr %q: want host:port or :port, e.g. :9464", f.metricsAddr)
 		}
 	}
 	return nil
@@ -320,14 +322,14 @@ func (f *runFlags) requestsFrom(args []string) ([]load.Request, error) {
 			return nil, usagef("--scenario: %v", err)
 		}
 		dir := filepath.Dir(f.scenario)
-		reqs, err := load.ParseScenario(data, func(p string) ([]byte, error) {
+		reqs, err := load.ParseScenario(f.scenario, data, func(p string) ([]byte, error) {
 			if !filepath.IsAbs(p) {
 				p = filepath.Join(dir, p)
 			}
 			return os.ReadFile(p)
 		})
 		if err != nil {
-			return nil, usagef("%s: %v", f.scenario, err)
+			return nil, usageError{err}
 		}
 		return reqs, nil
 	}
@@ -346,6 +348,9 @@ func (f *runFlags) requestsFrom(args []string) ([]load.Request, error) {
 		body = b
 	}
 	method := strings.ToUpper(f.method)
+	if f.method != "" && !isToken(method) {
+		return nil, usagef("invalid --method %q: a method is one word, e.g. GET, POST, PUT, DELETE", f.method)
+	}
 	if method == "" {
 		method = http.MethodGet
 		if len(body) > 0 {
@@ -369,4 +374,19 @@ func (f *runFlags) requestsFrom(args []string) ([]load.Request, error) {
 		reqs = append(reqs, load.Request{Method: method, URL: u, Header: header, Body: body, Weight: w})
 	}
 	return reqs, nil
+}
+
+// isToken reports whether s is an HTTP token (RFC 9110 5.6.2), as a method
+// must be.
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -42,7 +42,7 @@ func TestRunUsageErrors(t *testing.T) {
 		want string
 	}{
 		{"no url", []string{"run"}, "no URL to test"},
-		{"no scheme", []string{"run", "localhost:8080"}, "no scheme (want http:// or https://)"},
+		{"no scheme", []string{"run", "localhost:8080"}, `no scheme: did you mean "http://localhost:8080"?`},
 		{"bad scheme", []string{"run", "ftp://host/"}, `scheme "ftp" is not http or https`},
 		{"zero rate", []string{"run", "-r", "0", "http://127.0.0.1/"}, "invalid --rate 0: must be more than 0"},
 		{"negative rate", []string{"run", "-r", "-5", "http://127.0.0.1/"}, "invalid --rate -5"},
@@ -63,6 +63,12 @@ func TestRunUsageErrors(t *testing.T) {
 		{"rate and workers", []string{"run", "-r", "10", "-c", "5", "http://127.0.0.1/"}, "exclude each other"},
 		{"bad duration", []string{"run", "-d", "soon", "http://127.0.0.1/"}, `invalid argument "soon"`},
 		{"weight", []string{"run", "http://127.0.0.1/@0"}, "weight 0"},
+		{"unitless duration", []string{"run", "-d", "10", "http://127.0.0.1/"}, `missing unit in duration "10" (did you mean 10s?)`},
+		{"flag typo", []string{"run", "--duraton", "10s", "http://127.0.0.1/"}, "unknown flag: --duraton (did you mean --duration?)"},
+		{"zero requests", []string{"run", "-n", "0", "http://127.0.0.1/"}, "invalid --requests 0: must be 1 or more (leave -n out for no limit)"},
+		{"method with a space", []string{"run", "-m", "GE T", "http://127.0.0.1/"}, `invalid --method "GE T": a method is one word`},
+		{"metrics port", []string{"run", "--metrics-addr", ":9464x", "http://127.0.0.1/"}, `invalid --metrics-addr ":9464x"`},
+		{"no scheme with a password", []string{"run", "bob:s3cret@127.0.0.1:8080/"}, `"http://bob:xxxxx@127.0.0.1:8080/"?`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -96,7 +96,12 @@ func TestServeUsageErrors(t *testing.T) {
 	l, _ := net.Listen("tcp", "127.0.0.1:0")
 	defer l.Close()
 	code, _, stderr := runCLI(t, nil, "serve", "--ssh", l.Addr().String(), "--authorized-keys", keys)
-	if code != exitFailure || !strings.Contains(stderr, "is already in use") {
-		t.Fatalf("address in use: exit %d %q", code, stderr)
+	if code != exitUsage || !strings.Contains(stderr, "is already in use") {
+		t.Fatalf("address in use: exit %d %q; want 2", code, stderr)
+	}
+	// --metrics-addr on a port in use is the same mistake.
+	code, _, stderr = runCLI(t, nil, "run", "--headless", "-n", "1", "--metrics-addr", l.Addr().String(), "http://"+l.Addr().String()+"/")
+	if code != exitUsage || !strings.Contains(stderr, "--metrics-addr") || !strings.Contains(stderr, "address already in use") {
+		t.Fatalf("--metrics-addr in use: exit %d %q; want 2", code, stderr)
 	}
 }

@@ -27,10 +27,15 @@ func newVersionCmd(e *env) *cobra.Command {
 		Short: "Print perftop's version, commit and Go version",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			fmt.Fprintf(e.stdout, "perftop %s\ncommit  %s\ngo      %s %s/%s\n", version, buildCommit(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			fmt.Fprint(e.stdout, versionText())
 			return nil
 		},
 	}
+}
+
+// versionText is what `perftop version` and `perftop --version` print.
+func versionText() string {
+	return fmt.Sprintf("perftop %s\ncommit  %s\ngo      %s %s/%s\n", version, buildCommit(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }
 
 // versionOf is the -ldflags version, else the module version that

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/perftop/perftop/internal/printable"
 )
 
 // Request is one request of the mix the test sends. Weight says how often
@@ -45,28 +47,54 @@ func ParseTarget(arg string) (*url.URL, int, error) {
 
 // ParseURL checks that raw is an absolute http or https URL with a host.
 func ParseURL(raw string) (*url.URL, error) {
+	shown := redactURL(raw)
+	if !strings.Contains(raw, "://") {
+		return nil, fmt.Errorf("invalid URL %q: no scheme: did you mean %q?", shown, "http://"+shown)
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return nil, fmt.Errorf("invalid URL %q: %v", raw, err)
+		return nil, fmt.Errorf("invalid URL %q: %v", shown, err)
 	}
 	switch {
-	case u.Scheme == "" || !strings.Contains(raw, "://"):
-		return nil, fmt.Errorf("invalid URL %q: no scheme (want http:// or https://)", raw)
 	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, fmt.Errorf("invalid URL %q: scheme %q is not http or https", raw, u.Scheme)
+		return nil, fmt.Errorf("invalid URL %q: scheme %q is not http or https", shown, u.Scheme)
 	case u.Host == "":
-		return nil, fmt.Errorf("invalid URL %q: no host", raw)
+		return nil, fmt.Errorf("invalid URL %q: no host", shown)
 	}
 	if p := u.Port(); p != "" {
 		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
-			return nil, fmt.Errorf("invalid URL %q: port %q is not 1-65535", raw, p)
+			return nil, fmt.Errorf("invalid URL %q: port %q is not 1-65535", shown, p)
 		}
 	}
 	return u, nil
+}
+
+// redactURL is raw with any password replaced by xxxxx, as url.Redacted
+// does, for error messages; raw need not have a scheme or parse.
+func redactURL(raw string) string {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		scheme, rest = "", raw
+	}
+	authority := rest
+	if end := strings.IndexAny(rest, "/?#"); end >= 0 {
+		authority = rest[:end]
+	}
+	at := strings.LastIndex(authority, "@")
+	if at < 0 {
+		return printable.Line(raw)
+	}
+	if user, _, hasPass := strings.Cut(rest[:at], ":"); hasPass {
+		rest = user + ":xxxxx" + rest[at:]
+	}
+	if ok {
+		rest = scheme + "://" + rest
+	}
+	return printable.Line(rest)
 }
 
 // ParseHeader reads a "Name: value" header argument.

@@ -1,18 +1,14 @@
 package load
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/perftop/perftop/internal/printable"
+	"github.com/perftop/perftop/internal/yamlfile"
 )
 
 // ScenarioRequest is one entry of a --scenario file:
@@ -45,8 +41,8 @@ type scenarioFile struct {
 // ParseScenario reads a scenario: a YAML list of requests, or a mapping
 // with a "requests" list. readFile loads body_file entries (relative paths
 // are the caller's business). Errors name the request and the field.
-func ParseScenario(data []byte, readFile func(string) ([]byte, error)) ([]Request, error) {
-	list, err := decodeScenario(data)
+func ParseScenario(name string, data []byte, readFile func(string) ([]byte, error)) ([]Request, error) {
+	list, err := decodeScenario(name, data)
 	if err != nil {
 		return nil, err
 	}
@@ -54,42 +50,36 @@ func ParseScenario(data []byte, readFile func(string) ([]byte, error)) ([]Reques
 	for i, sr := range list {
 		r, err := scenarioRequest(i, sr, readFile)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		out = append(out, r)
 	}
 	return out, nil
 }
 
-// decodeScenario decodes a scenario's requests, refusing an empty one.
-func decodeScenario(data []byte) ([]ScenarioRequest, error) {
+// decodeScenario decodes a scenario's requests, refusing an empty one: a
+// list of requests, or a mapping holding one under "requests", with
+// unknown keys refused, so that a typo is an error, not a default.
+func decodeScenario(name string, data []byte) ([]ScenarioRequest, error) {
 	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, fmt.Errorf("scenario: %s", printable.Line(err.Error()))
-	}
-	if len(root.Content) == 0 {
-		return nil, errors.New("scenario has no requests")
-	}
-	// A list of requests, or a mapping holding one under "requests": decode
-	// with unknown fields refused, so a typo is an error, not a default.
-	var list []ScenarioRequest
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	var err error
-	if root.Content[0].Kind == yaml.SequenceNode {
-		err = dec.Decode(&list)
+	if err := yaml.Unmarshal(data, &root); err == nil && len(root.Content) > 0 && root.Content[0].Kind == yaml.SequenceNode {
+		var list []ScenarioRequest
+		if err := yamlfile.Decode(name, data, &list); err != nil {
+			return nil, err
+		}
+		if len(list) > 0 {
+			return list, nil
+		}
 	} else {
 		var f scenarioFile
-		err = dec.Decode(&f)
-		list = f.Requests
+		if err := yamlfile.Decode(name, data, &f); err != nil {
+			return nil, err
+		}
+		if len(f.Requests) > 0 {
+			return f.Requests, nil
+		}
 	}
-	if err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("scenario: %s", printable.Line(strings.TrimPrefix(err.Error(), "yaml: ")))
-	}
-	if len(list) == 0 {
-		return nil, errors.New("scenario has no requests")
-	}
-	return list, nil
+	return nil, fmt.Errorf("%s: the scenario has no requests", name)
 }
 
 // scenarioRequest checks the scenario's request i and makes it a Request.

@@ -27,7 +27,7 @@ requests:
     body_file: item.json
     think: 100ms
 `
-	reqs, err := ParseScenario([]byte(good), read)
+	reqs, err := ParseScenario("s.yaml", []byte(good), read)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +37,7 @@ requests:
 	if reqs[1].Method != "POST" || string(reqs[1].Body) != `{"name":"x"}` || reqs[1].Think != 100*time.Millisecond || reqs[1].Weight != 1 {
 		t.Fatalf("second request %+v", reqs[1])
 	}
-	list, err := ParseScenario([]byte("- url: http://a/\n- url: http://b/\n"), read)
+	list, err := ParseScenario("s.yaml", []byte("- url: http://a/\n- url: http://b/\n"), read)
 	if err != nil || len(list) != 2 {
 		t.Fatalf("top-level list: %v %v", list, err)
 	}
@@ -45,18 +45,20 @@ requests:
 	tests := []struct{ name, yaml, want string }{
 		{"empty", "", "scenario has no requests"},
 		{"empty list", "requests: []\n", "scenario has no requests"},
-		{"bad url", "- name: x\n  url: localhost\n", "scenario request x: invalid URL"},
-		{"unknown field", "- url: http://a/\n  wieght: 2\n", "wieght"},
+		{"bad url", "- name: x\n  url: localhost\n", "s.yaml: scenario request x: invalid URL"},
+		{"unknown field", "- url: http://a/\n  wieght: 2\n", "s.yaml:2: [0].wieght: unknown key (did you mean weight?)"},
+		{"unknown field in a mapping", "requests:\n  - url: http://a/\n    mehtod: GET\n", "s.yaml:3: requests[0].mehtod: unknown key (did you mean method?)"},
+		{"wrong type", "- url: http://a/\n  weight: heavy\n", `s.yaml:2: [0].weight: "heavy" is not a whole number`},
 		{"both bodies", "- url: http://a/\n  body: a\n  body_file: item.json\n", "both body and body_file"},
 		{"missing body file", "- url: http://a/\n  body_file: nope.json\n", "body_file: open nope.json"},
 		{"bad think", "- url: http://a/\n  think: soon\n", `think "soon"`},
 		{"negative weight", "- url: http://a/\n  weight: -1\n", "weight -1"},
 		{"bad header", "- url: http://a/\n  headers: {\"bad name\": x}\n", "invalid header"},
-		{"not yaml", "{{{", "scenario:"},
+		{"not yaml", "{{{", "s.yaml:1: did not find expected node content"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseScenario([]byte(tt.yaml), read)
+			_, err := ParseScenario("s.yaml", []byte(tt.yaml), read)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want %q", err, tt.want)
 			}
@@ -78,7 +80,7 @@ func TestDistinct(t *testing.T) {
 func FuzzParseScenario(f *testing.F) {
 	f.Add([]byte("- url: http://a/\n  weight: 2\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		reqs, err := ParseScenario(data, func(string) ([]byte, error) { return nil, errors.New("no files") })
+		reqs, err := ParseScenario("s.yaml", data, func(string) ([]byte, error) { return nil, errors.New("no files") })
 		if err == nil && len(reqs) == 0 {
 			t.Fatal("no error and no requests")
 		}

@@ -105,12 +105,22 @@ func Listen(addr string) (net.Listener, error) {
 	if err != nil {
 		var op *net.OpError
 		if errors.As(err, &op) && errors.Is(op.Err, errAddrInUse) {
-			return nil, fmt.Errorf("ssh address %s is already in use", addr)
+			return nil, &listenError{msg: fmt.Sprintf("ssh address %s is already in use", addr), err: err}
 		}
 		return nil, fmt.Errorf("ssh address %s: %w", addr, err)
 	}
 	return l, nil
 }
+
+// listenError says a listen failure plainly and keeps the *net.OpError
+// under it, by which the CLI tells a usage mistake.
+type listenError struct {
+	msg string
+	err error
+}
+
+func (e *listenError) Error() string { return e.msg }
+func (e *listenError) Unwrap() error { return e.err }
 
 // New prepares a Server over o.Listener and logs the keys it refuses.
 func New(o Options) (*Server, error) {
