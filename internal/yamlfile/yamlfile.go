@@ -9,7 +9,7 @@
 //
 // yaml.v3's own KnownFields errors name the Go type (`field wieght not found
 // in type load.ScenarioRequest`) and its type errors the YAML tag
-// (“cannot unmarshal !!str `fast` into time.Duration“). The walk here
+// ("cannot unmarshal !!str `fast` into time.Duration"). The walk here
 // reads the yaml tags of the destination's structs the way yaml.v3 does
 // (name, "-", ",inline"); a type with its own UnmarshalYAML is left to
 // yaml.v3, which still refuses unknown fields inside it.
