@@ -71,9 +71,12 @@ func readExposition(r io.Reader, format expfmt.Format, size int64, lim limits) (
 	body := &countingReader{r: io.LimitReader(r, lim.body+1)}
 	var exp *Exposition
 	var err error
-	if format.FormatType() == expfmt.TypeProtoDelim {
+	switch format.FormatType() {
+	case expfmt.TypeProtoDelim:
 		exp, err = readProto(body, format, size, lim)
-	} else {
+	case expfmt.TypeOpenMetrics:
+		exp, err = readOpenMetrics(body, lim)
+	default:
 		exp, err = readText(body, format, lim)
 	}
 	if body.n > lim.body {
@@ -86,14 +89,11 @@ func readExposition(r io.Reader, format expfmt.Format, size int64, lim limits) (
 	return exp, nil
 }
 
-// readText decodes the text format or OpenMetrics with expfmt, which
-// parses the whole body at once; the textGuard in front stops it before it
-// allocates more than the limits allow.
+// readText decodes the text format with expfmt, which parses the whole
+// body at once; the textGuard in front stops it before it allocates more
+// than the limits allow.
 func readText(body io.Reader, format expfmt.Format, lim limits) (*Exposition, error) {
 	name := "text"
-	if format.FormatType() == expfmt.TypeOpenMetrics {
-		name = "openmetrics"
-	}
 	guard := &textGuard{r: body, maxLabels: lim.labels, budget: lim.decoded(), bodyLimit: lim.body}
 	dec := expfmt.NewDecoder(guard, format)
 	exp := &Exposition{Format: name}

@@ -77,12 +77,14 @@ func fetch(ctx context.Context, c *http.Client, url string, lim limits) (*Exposi
 	}
 	format := expfmt.ResponseFormat(resp.Header)
 	name := "text"
-	switch format.FormatType() {
-	case expfmt.TypeProtoDelim:
+	switch {
+	case mediaType == "application/openmetrics-text":
+		// expfmt.ResponseFormat does not know OpenMetrics, whatever the
+		// version: it is decoded by readOpenMetrics.
+		format, name = expfmt.NewFormat(expfmt.TypeOpenMetrics), "openmetrics"
+	case format.FormatType() == expfmt.TypeProtoDelim:
 		name = "protobuf"
-	case expfmt.TypeOpenMetrics:
-		name = "openmetrics"
-	case expfmt.TypeUnknown:
+	case format.FormatType() == expfmt.TypeUnknown:
 		format = expfmt.NewFormat(expfmt.TypeTextPlain) // text/plain without a version, or none
 	}
 	exp, err := readExposition(resp.Body, format, resp.ContentLength, lim)
