@@ -289,9 +289,9 @@ func (f *runFlags) shape(fl *pflag.FlagSet, o *load.Options, spec *testSpec) err
 		}
 	}
 	if f.profile != "" {
-		level := f.rate
+		level, isRate := f.rate, true
 		if level == 0 && fl.Changed("concurrency") {
-			level = float64(f.concurrency)
+			level, isRate = float64(f.concurrency), false
 		} else if level == 0 {
 			level, o.Rate = defaultProfileRate, defaultProfileRate
 		}
@@ -300,6 +300,9 @@ func (f *runFlags) shape(fl *pflag.FlagSet, o *load.Options, spec *testSpec) err
 			return usagef("invalid --profile: %v", err)
 		}
 		o.Stages, o.Duration = p.Stages, p.Duration
+		if p.Stress != nil {
+			p.Stress.Rate = isRate
+		}
 		if p.Distinct {
 			o.Requests = load.Distinct(o.Requests, 1024)
 		}

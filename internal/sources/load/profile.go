@@ -78,15 +78,20 @@ func or(d, def time.Duration) time.Duration {
 
 // StressWatch follows a stress test step by step and finds where it broke:
 // the first step whose error rate passes 5% or whose p99 passes 10x the
-// first step's. It is used by one goroutine (the engine's collector).
+// first step's, or, when the levels are request rates, that achieved under
+// 95% of its rate (a target that cannot keep up has not held, whatever its
+// latency). It is used by one goroutine (the engine's collector).
 type StressWatch struct {
 	Level float64
 	Step  time.Duration
+	// Rate says the levels are request rates (the open loop), not workers.
+	Rate bool
 	// Check, when set, replaces the default criteria: the run's SLOs judge
 	// each step, and a step breaks when any is breached.
 	Check func(StepStats) (broke bool, why string)
 
 	step      int // current step, 0-based
+	stepDur   time.Duration
 	stepReqs  int64
 	stepErrs  int64
 	stepP99   float64           // worst window p99 in the step
@@ -106,8 +111,9 @@ func (w *StressWatch) Observe(t time.Duration, win metrics.Window) bool {
 		if w.BrokeAt > 0 {
 			return true
 		}
-		w.step, w.stepReqs, w.stepErrs, w.stepP99, w.stepWorst = step, 0, 0, 0, metrics.Quantiles{}
+		w.step, w.stepDur, w.stepReqs, w.stepErrs, w.stepP99, w.stepWorst = step, 0, 0, 0, 0, metrics.Quantiles{}
 	}
+	w.stepDur += win.Duration
 	w.stepReqs += win.Requests
 	w.stepErrs += win.Errors
 	w.stepP99 = max(w.stepP99, win.Latency.P99)
@@ -127,6 +133,10 @@ func (w *StressWatch) finishStep() {
 	}
 	level := w.Level * float64(w.step+1)
 	errRate := float64(w.stepErrs) / float64(w.stepReqs)
+	if achieved := float64(w.stepReqs) / w.stepDur.Seconds(); w.Rate && w.stepDur > 0 && achieved < heldRate*level {
+		w.BrokeAt, w.BrokeWhy = level, fmt.Sprintf("achieved %.0f req/s, under %.0f%% of %.0f/s", achieved, heldRate*100, level)
+		return
+	}
 	if w.Check != nil {
 		st := StepStats{Level: level, ErrorRate: errRate, RPS: float64(w.stepReqs-w.stepErrs) / w.Step.Seconds(), Latency: w.stepWorst}
 		if broke, why := w.Check(st); broke {
@@ -148,6 +158,10 @@ func (w *StressWatch) finishStep() {
 		w.LastGood = level
 	}
 }
+
+// heldRate is the share of its rate a stress step must achieve to have
+// held.
+const heldRate = 0.95
 
 // StepStats is one stress step as SLOs judge it: its error rate and
 // throughput, and the worst of each latency quantile over its windows.

@@ -109,3 +109,36 @@ func TestStressWatchWithSLOs(t *testing.T) {
 		t.Fatalf("stopped %v, last good %v, broke at %v (%s)", stopped, w.LastGood, w.BrokeAt, w.BrokeWhy)
 	}
 }
+
+// TestStressWatchMissedRate: when the levels are rates, a step that
+// achieves under 95% of its rate has not held, with or without SLOs.
+func TestStressWatchMissedRate(t *testing.T) {
+	sec := func(reqs int64) metrics.Window {
+		w := win(reqs, 0, .01)
+		w.Duration = time.Second
+		return w
+	}
+	for _, check := range []func(StepStats) (bool, string){nil, func(StepStats) (bool, string) { return false, "" }} {
+		w := &StressWatch{Level: 100, Step: 2 * time.Second, Rate: true, Check: check}
+		wins := []metrics.Window{sec(100), sec(100), sec(190), sec(190), sec(250), sec(250), sec(1)}
+		stopped := false
+		for i, x := range wins {
+			if w.Observe(time.Duration(i)*time.Second, x) {
+				stopped = true
+				break
+			}
+		}
+		if !stopped || w.LastGood != 200 || w.BrokeAt != 300 || w.BrokeWhy != "achieved 250 req/s, under 95% of 300/s" {
+			t.Fatalf("SLOs %v: stopped %v, last good %v, broke at %v (%s)", check != nil, stopped, w.LastGood, w.BrokeAt, w.BrokeWhy)
+		}
+	}
+	// Workers as levels: the rate says nothing.
+	w := &StressWatch{Level: 100, Step: 2 * time.Second}
+	for i, x := range []metrics.Window{sec(10), sec(10), sec(10), sec(10)} {
+		w.Observe(time.Duration(i)*time.Second, x)
+	}
+	w.Finish()
+	if w.BrokeAt != 0 || w.LastGood != 200 {
+		t.Fatalf("concurrency levels: broke at %v, last good %v", w.BrokeAt, w.LastGood)
+	}
+}
