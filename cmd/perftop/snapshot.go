@@ -87,7 +87,58 @@ type snapshot struct {
 func writeSnapshotJSON(w io.Writer, snap *snapshot) error {
 	enc := jsonfloat.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(snap)
+	return enc.Encode(jsonView(snap))
+}
+
+// snapshotJSON is what snapshot --json prints.
+type snapshotJSON struct {
+	metrics.Host
+	Prom    []promJSON        `json:"prom,omitempty"`
+	Queries []promql.Snapshot `json:"queries,omitempty"`
+}
+
+func jsonView(snap *snapshot) snapshotJSON {
+	out := snapshotJSON{Host: snap.Host, Queries: snap.Queries}
+	for _, t := range snap.Prom {
+		out.Prom = append(out.Prom, promJSON{PromTarget: t, RED: redJSONOf(t.RED)})
+	}
+	return out
+}
+
+// promJSON is a target in snapshot --json: its RED signals are null where
+// the target has no such metric (the dashboard says "not found"), not 0.
+type promJSON struct {
+	*metrics.PromTarget
+	RED redJSON `json:"red"`
+}
+
+type redJSON struct {
+	RequestMetric  string           `json:"request_metric,omitempty"`
+	RequestRate    *float64         `json:"request_rate"`
+	ErrorRatio     *float64         `json:"error_ratio"`
+	LatencyMetric  string           `json:"latency_metric,omitempty"`
+	Latency        *metrics.Latency `json:"latency_seconds"`
+	InFlightMetric string           `json:"in_flight_metric,omitempty"`
+	InFlight       *float64         `json:"in_flight"`
+	CPUPercent     *float64         `json:"process_cpu_percent"`
+	RSSBytes       *float64         `json:"process_resident_memory_bytes"`
+	Goroutines     *float64         `json:"go_goroutines"`
+}
+
+func redJSONOf(r metrics.RED) redJSON {
+	if1 := func(ok bool, v float64) *float64 {
+		if !ok {
+			return nil
+		}
+		return &v
+	}
+	out := redJSON{RequestMetric: r.RequestMetric, LatencyMetric: r.LatencyMetric, InFlightMetric: r.InFlightMetric,
+		RequestRate: if1(r.HasRequests, r.RequestRate), ErrorRatio: if1(r.HasErrors, r.ErrorRatio), InFlight: if1(r.HasInFlight, r.InFlight),
+		CPUPercent: if1(r.HasProcess, r.CPUPercent), RSSBytes: if1(r.HasProcess, r.RSSBytes), Goroutines: if1(r.HasGoroutines, r.Goroutines)}
+	if r.HasLatency {
+		out.Latency = &r.Latency
+	}
+	return out
 }
 
 // takeSnapshot samples the host and scrapes every --prom target over the

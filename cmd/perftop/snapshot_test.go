@@ -91,14 +91,14 @@ func TestSnapshotJSONNonFinite(t *testing.T) {
 	var std bytes.Buffer
 	enc := json.NewEncoder(&std)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(hostileSnapshot(7.25)); err != nil {
+	if err := enc.Encode(jsonView(hostileSnapshot(7.25))); err != nil {
 		t.Fatal(err)
 	}
 	var same bytes.Buffer
 	if err := writeSnapshotJSON(&same, hostileSnapshot(7.25)); err != nil || same.String() != std.String() {
 		t.Fatalf("finite data differs from encoding/json: %v\n%s", err, same.String())
 	}
-	if err := json.NewEncoder(&bytes.Buffer{}).Encode(hostileSnapshot(math.NaN())); err == nil {
+	if err := json.NewEncoder(&bytes.Buffer{}).Encode(jsonView(hostileSnapshot(math.NaN()))); err == nil {
 		t.Fatal("encoding/json took a NaN: the test proves nothing")
 	}
 	for _, nf := range []struct {
@@ -114,6 +114,34 @@ func TestSnapshotJSONNonFinite(t *testing.T) {
 		}
 		if strings.Contains(b.String(), "\x1b") || !strings.Contains(b.String(), `evil\u001b]52`) {
 			t.Errorf("strings not JSON-escaped:\n%s", b.String())
+		}
+	}
+}
+
+// TestSnapshotJSONNotFound: a RED signal the target has no metric for is
+// null in snapshot --json, not a 0 that reads as "measured zero".
+func TestSnapshotJSONNotFound(t *testing.T) {
+	snap := &snapshot{Prom: []*metrics.PromTarget{{URL: "http://t/metrics", Up: true,
+		RED: metrics.RED{HasRequests: true, RequestRate: 5, RequestMetric: "http_requests_total"}}}}
+	var b bytes.Buffer
+	if err := writeSnapshotJSON(&b, snap); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Prom []struct {
+			RED map[string]any `json:"red"`
+		} `json:"prom"`
+	}
+	if err := json.Unmarshal(b.Bytes(), &doc); err != nil || len(doc.Prom) != 1 {
+		t.Fatalf("%v\n%s", err, b.String())
+	}
+	red := doc.Prom[0].RED
+	if red["request_rate"] != 5.0 {
+		t.Errorf("request_rate %v; want 5", red["request_rate"])
+	}
+	for _, k := range []string{"error_ratio", "latency_seconds", "in_flight", "process_cpu_percent", "process_resident_memory_bytes", "go_goroutines"} {
+		if v, ok := red[k]; !ok || v != nil {
+			t.Errorf("%s: %v (present %v); want null", k, v, ok)
 		}
 	}
 }
