@@ -47,6 +47,7 @@ func (v *promQLPage) queryPanel(r metrics.PromQLResult, c *chart.Model, w, h int
 	var series []chart.Series
 	var legend []string
 	common := commonLabels(r.Series)
+	format := unitOf(r.Expr)
 	for i, s := range r.Series {
 		vals := make([]float64, len(s.Points))
 		for j, p := range s.Points {
@@ -55,9 +56,16 @@ func (v *promQLPage) queryPanel(r metrics.PromQLResult, c *chart.Model, w, h int
 		series = append(series, chart.Series{Values: vals, Style: v.st.P.Line(i)})
 		last := "-"
 		if p, ok := s.Last(); ok {
-			last = units.Count(p.V)
+			last = format(p.V)
 		}
-		legend = append(legend, v.st.Line(i).Render("━ ")+cells.Fit(distinctLabels(s, common), 40)+" "+last)
+		name := distinctLabels(s, common)
+		if name == "{}" || name == "" {
+			name = r.Title // a series without labels: what the panel asks
+			if name == "" {
+				name = r.Expr
+			}
+		}
+		legend = append(legend, v.st.Line(i).Render("━ ")+cells.Fit(name, 40)+" "+last)
 	}
 	info := r.Expr
 	if r.Hidden > 0 {
@@ -74,13 +82,30 @@ func (v *promQLPage) queryPanel(r metrics.PromQLResult, c *chart.Model, w, h int
 	} else {
 		c.Fill = false
 		chartW := w - 2 - legendW
-		body = panel.Row(panel.Block(v.drawChart(c, chartW, h-2, units.Count, series...), chartW, h-2),
+		body = panel.Row(panel.Block(v.drawChart(c, chartW, h-2, format, series...), chartW, h-2),
 			panel.Block(strings.Join(legend, "\n"), legendW, h-2))
 		if r.Err != "" {
 			info = "error: " + r.Err
 		}
 	}
 	return v.box(r.Title, info, body, w, h)
+}
+
+// unitOf guesses a query's unit from the metric names in it, by
+// Prometheus's naming conventions: a quantile of a _seconds histogram is
+// in seconds, a _bytes metric in bytes, its rate in bytes a second;
+// anything else is a plain number.
+func unitOf(expr string) func(float64) string {
+	rate := strings.Contains(expr, "rate(") || strings.Contains(expr, "increase(") || strings.Contains(expr, "deriv(")
+	switch {
+	case strings.Contains(expr, "_bytes") && rate:
+		return units.BytesRate
+	case strings.Contains(expr, "_bytes"):
+		return units.Bytes
+	case strings.Contains(expr, "_seconds") && !strings.Contains(expr, "time_seconds") && (strings.Contains(expr, "histogram_quantile(") || !rate):
+		return units.Seconds
+	}
+	return units.Count
 }
 
 // commonLabels are the labels every series shares (job, instance...),
