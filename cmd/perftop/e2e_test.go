@@ -227,8 +227,15 @@ func TestNoColorInTerminal(t *testing.T) {
 			if esc := tm.screenEscaped(); sgrColour.MatchString(esc) {
 				t.Errorf("colour escape %q in a no-colour screen", sgrColour.FindString(esc))
 			}
-			if !strings.Contains(tm.screen(), "t mono") {
+			if !strings.Contains(tm.screen(), "mono (no colour)") {
 				t.Error("monochrome theme not selected")
+			}
+			// t does not cycle out of monochrome: the colours stay off.
+			tm.keys("t")
+			tm.keys("?")
+			tm.waitText("show/hide this help")
+			if esc := tm.screenEscaped(); sgrColour.MatchString(esc) || !strings.Contains(tm.screen(), "mono (no colour)") {
+				t.Errorf("after t: colour %q, or the theme changed:\n%s", sgrColour.FindString(esc), tm.screen())
 			}
 			tm.keys("q")
 			tm.waitText("perftop-exit=0")

@@ -47,7 +47,7 @@ func (s *Session) model(ctx context.Context, v viewer, load tui.LoadControl) *tu
 		o.SetInterval = s.SetInterval
 		o.Watch = s.watch
 		if s.cfg.Display.Colorless {
-			o.Theme = themes.Monochrome
+			o.Theme, o.NoColor = themes.Monochrome, true
 		}
 		if v.ssh != nil {
 			o.Viewers = v.ssh.viewers

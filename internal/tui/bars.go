@@ -62,7 +62,11 @@ func (m *Model) bottomBar() string {
 	for _, c := range m.controls {
 		left = c.controlHints(left)
 	}
-	left = append(left, m.sh.hint("t", st.Theme.Name))
+	if m.noColor {
+		left = append(left, st.P.Muted.S("mono (no colour)"))
+	} else {
+		left = append(left, m.sh.hint("t", st.Theme.Name))
+	}
 	left = m.sh.hints(left, s.ShortHelp())
 	if n, ok := s.(noter); ok {
 		if note := n.keyNote(); note != "" {

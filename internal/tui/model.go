@@ -37,6 +37,9 @@ type Options struct {
 	Store  *metrics.Store
 	Themes themes.Set // nil means the built-ins
 	Theme  string     // initial theme; "" means the set's first
+	// NoColor draws in the monochrome theme for good: t does not cycle
+	// (NO_COLOR, --no-color, TERM=dumb, a terminal without colours).
+	NoColor bool
 	// Interval is the refresh interval shown in the status bar.
 	Interval time.Duration
 	// SetInterval is called when the user changes the interval with +/-;
@@ -84,6 +87,7 @@ type Model struct {
 	ctx     context.Context
 	themes  themes.Set
 	viewers func() []string
+	noColor bool // the theme is monochrome for good
 
 	screens  []screen
 	active   int
@@ -113,12 +117,16 @@ func New(o Options) *Model {
 	if !ok {
 		th = set[0]
 	}
-	m := &Model{store: o.Store, ctx: o.Context, themes: set, viewers: o.Viewers, dirty: true}
+	if o.NoColor {
+		th, _ = themes.DefaultSet().Find(themes.Monochrome)
+	}
+	m := &Model{store: o.Store, ctx: o.Context, themes: set, viewers: o.Viewers, dirty: true, noColor: o.NoColor}
 	if m.ctx == nil {
 		m.ctx = context.Background()
 	}
 	m.sh = &shared{st: themes.NewStyles(th), keys: newKeyMap(o), vals: map[string][]float64{}, promURLs: o.PromTargets}
 	k := &m.sh.keys
+	k.Theme.SetEnabled(!o.NoColor)
 	m.short = []key.Binding{shortHelp(k.Help, "?", "help"), shortHelp(k.Quit, "q", "quit"), shortHelp(k.Next, "tab", "screens")}
 	m.display = newDisplayControls(m.sh, o.Interval, o.SetInterval, m.refresh)
 	m.assemble(o)
@@ -234,7 +242,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			m.active = i
 		}
 	case key.Matches(msg, k.Theme):
-		m.sh.st = themes.NewStyles(m.themes.Next(m.sh.st.Theme.Name))
+		if !m.noColor {
+			m.sh.st = themes.NewStyles(m.themes.Next(m.sh.st.Theme.Name))
+		}
 	default:
 		return s.Update(msg)
 	}

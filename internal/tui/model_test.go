@@ -388,3 +388,21 @@ func TestFailureMessages(t *testing.T) {
 		t.Errorf("the Responses panel lacks the TLS failure's message:\n%s", frame)
 	}
 }
+
+// TestNoColorKeepsMono: with NoColor the theme is monochrome and t does
+// not cycle it; the status bar says why instead of offering t.
+func TestNoColorKeepsMono(t *testing.T) {
+	m := New(Options{Store: fakeStore(10), Theme: "dark", NoColor: true})
+	m.SetSize(120, 40)
+	send(m, "t", "t")
+	frame := plainFrame(m)
+	if m.sh.st.Theme.Name != "mono" || !strings.Contains(frame, "mono (no colour)") || strings.Contains(frame, "t mono") {
+		t.Fatalf("theme %q after t; frame:\n%s", m.sh.st.Theme.Name, frame)
+	}
+	c := New(Options{Store: fakeStore(10), Theme: "dark"})
+	c.SetSize(120, 40)
+	send(c, "t")
+	if c.sh.st.Theme.Name == "dark" {
+		t.Fatal("t did not change the theme with colours on: the test proves nothing")
+	}
+}
