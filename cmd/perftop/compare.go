@@ -50,7 +50,7 @@ when throughput fell more than 5%.`,
 			if failed := results.Failed(gates, deltas); len(failed) > 0 {
 				names := make([]string, len(failed))
 				for i, g := range failed {
-					names[i] = g.Text
+					names[i] = g.String()
 				}
 				return gateError{"regression: " + strings.Join(names, ", ")}
 			}

@@ -38,7 +38,7 @@ func TestCompareCommand(t *testing.T) {
 		t.Fatalf("within limits: exit %d\n%s%s", code, stdout, stderr)
 	}
 	code, stdout, stderr = runCLI(t, nil, "compare", base, slow, "--fail-if", gate)
-	if code != exitGate || !strings.Contains(stderr, "regression: p99>+10%, throughput<-5%") || !strings.Contains(stdout, "worse") {
+	if code != exitGate || !strings.Contains(stderr, "regression: p99>+10% (p99 +100.0%: 10.0ms → 20.0ms), throughput<-5% (throughput -20.0%: 1000/s → 800/s)") || !strings.Contains(stdout, "worse") {
 		t.Fatalf("regression: exit %d\n%s%s", code, stdout, stderr)
 	}
 	code, stdout, _ = runCLI(t, nil, "compare", base, slow, "--format", "markdown")

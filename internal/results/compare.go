@@ -101,9 +101,26 @@ func ParseGates(s string) ([]Gate, error) {
 	return out, nil
 }
 
+// GateFailure is a gate a comparison broke, with the change measured.
+type GateFailure struct {
+	Gate
+	Delta Delta
+}
+
+// String says the gate and what was measured: "p99>+10% (p99 +23.9%:
+// 41.2ms → 51.0ms)".
+func (f GateFailure) String() string {
+	d := f.Delta
+	change := "new"
+	if !math.IsNaN(d.Rel) {
+		change = fmt.Sprintf("%+.1f%%", d.Rel*100)
+	}
+	return fmt.Sprintf("%s (%s %s: %s → %s)", f.Text, d.Name, change, FormatValue(d.Name, d.Before), FormatValue(d.Name, d.After))
+}
+
 // Failed returns the gates the deltas break.
-func Failed(gates []Gate, deltas []Delta) []Gate {
-	var out []Gate
+func Failed(gates []Gate, deltas []Delta) []GateFailure {
+	var out []GateFailure
 	for _, g := range gates {
 		for _, d := range deltas {
 			if d.Name != g.Metric {
@@ -121,7 +138,7 @@ func Failed(gates []Gate, deltas []Delta) []Gate {
 				}
 			}
 			if g.Op == ">" && rel > g.Rel || g.Op == "<" && rel < g.Rel {
-				out = append(out, g)
+				out = append(out, GateFailure{Gate: g, Delta: d})
 			}
 		}
 	}
@@ -149,7 +166,8 @@ func SettingsDiff(a, b Settings) []string {
 	diff("keepalive", a.KeepAlive, b.KeepAlive)
 	diff("timeout", a.TimeoutSeconds, b.TimeoutSeconds)
 	diff("transport", a.Transport, b.Transport)
-	diff("event_loop", a.EventLoop, b.EventLoop)
+	// event_loop is how the engine ran the same transport (epoll loops or
+	// goroutines): internal, and not a setting the user gave.
 	ta, tb := make([]string, len(a.Targets)), make([]string, len(b.Targets))
 	for i, t := range a.Targets {
 		ta[i] = t.Method + " " + t.URL
