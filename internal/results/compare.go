@@ -27,11 +27,21 @@ type Delta struct {
 	Before, After float64
 	Abs, Rel      float64 // after - before; after/before - 1 (NaN when before is 0)
 	Better, Worse bool
+	// Noise says why the change is neither better nor worse: "within
+	// noise (...)" when it is inside the runs' own spread (noise.go), "one
+	// request" for max. Judged says a noise test could be run.
+	Noise  string
+	Judged bool
 }
+
+// WithinNoise reports a change inside the runs' own spread.
+func (d Delta) WithinNoise() bool { return strings.HasPrefix(d.Noise, "within noise") }
 
 // Compare computes the deltas between two runs.
 func Compare(before, after *File) []Delta {
 	b, a := before.Measured(), after.Measured()
+	hb, _ := before.Histogram() // a bad histogram only loses its noise test
+	ha, _ := after.Histogram()
 	out := make([]Delta, 0, len(compared))
 	for _, c := range compared {
 		slo := SLO{Metric: c.name}
@@ -50,7 +60,10 @@ func Compare(before, after *File) []Delta {
 		}
 		// Changes under 1% are noise, neither better nor worse.
 		moved := math.Abs(d.Abs) > 1e-12 && (math.IsNaN(d.Rel) || math.Abs(d.Rel) >= 0.01)
-		if moved {
+		if moved && !math.IsInf(d.Rel, 0) {
+			judgeNoise(before, after, hb, ha, &d)
+		}
+		if moved && d.Noise == "" {
 			up := d.Abs > 0
 			d.Better = up == c.higherGood
 			d.Worse = !d.Better
@@ -123,7 +136,7 @@ func Failed(gates []Gate, deltas []Delta) []GateFailure {
 	var out []GateFailure
 	for _, g := range gates {
 		for _, d := range deltas {
-			if d.Name != g.Metric {
+			if d.Name != g.Metric || d.WithinNoise() {
 				continue
 			}
 			rel := d.Rel
@@ -210,6 +223,8 @@ func WriteComparison(w io.Writer, before, after *File, deltas []Delta, markdown 
 		for _, d := range deltas {
 			mark := ""
 			switch {
+			case d.Noise != "":
+				mark = "≈ " + d.Noise
 			case d.Better:
 				mark = "✅ better"
 			case d.Worse:
@@ -222,6 +237,8 @@ func WriteComparison(w io.Writer, before, after *File, deltas []Delta, markdown 
 		for _, d := range deltas {
 			line := fmt.Sprintf("%-11s %12s %12s %12s %9s", d.Name, val(d.Name, d.Before), val(d.Name, d.After), absText(d), rel(d))
 			switch {
+			case d.Noise != "":
+				line += "  " + d.Noise
 			case d.Better && paint.Better != nil:
 				line = paint.Better(line + "  better")
 			case d.Better:

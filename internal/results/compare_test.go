@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/perftop/perftop/internal/metrics"
 )
 
 func run(rps float64, reqs, errs int64, p99 float64) *File {
@@ -98,6 +100,9 @@ func TestSettingsDiff(t *testing.T) {
 func TestWriteComparison(t *testing.T) {
 	before, after := fixture(t), fixture(t)
 	after.ThroughputRPS, after.Latency.P99, after.Settings.Rate = 900, 0.0142, 1000
+	for i := range after.Timeline { // the change shows in every second
+		after.Timeline[i].RPS, after.Timeline[i].P99 = 900, 0.0142
+	}
 	var text, md bytes.Buffer
 	WriteComparison(&text, before, after, Compare(before, after), false, Painter{})
 	WriteComparison(&md, before, after, Compare(before, after), true, Painter{})
@@ -144,5 +149,112 @@ func TestCompareNoAnswers(t *testing.T) {
 		if v.Met {
 			t.Error("p99<200ms met by a run without answers")
 		}
+	}
+}
+
+// noisyRun is a run whose per-second p99 and throughput wander around p99
+// and rps, as real runs' do, with a given overall p99.
+func noisyRun(t *testing.T, p99, rps, overallP99 float64, seed int) *File {
+	f := fixture(t)
+	f.Latency.P99, f.ThroughputRPS = overallP99, rps
+	for i := range f.Timeline {
+		wobble := float64((i*7+seed*13)%11-5) / 20 // -25%..+25%
+		f.Timeline[i].P99 = p99 * (1 + wobble)
+		f.Timeline[i].RPS = rps * (1 + wobble/5)
+	}
+	return f
+}
+
+// TestCompareWithinNoise: two runs whose seconds overlap are within
+// noise even when their overall p99 differs by 24% (as two identical
+// back-to-back runs did), and break no gate; a shift that every second
+// shows is worse, and breaks it.
+func TestCompareWithinNoise(t *testing.T) {
+	gates, err := ParseGates("p99>+10%,throughput<-5%")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := noisyRun(t, 0.010, 500, 0.0100, 1), noisyRun(t, 0.010, 500, 0.0124, 2)
+	ds := Compare(a, b)
+	p99 := find(t, ds, "p99")
+	if !p99.WithinNoise() || p99.Worse || !strings.Contains(p99.Noise, "p=") {
+		t.Errorf("p99 +24%% over overlapping seconds: %+v; want within noise", p99)
+	}
+	if f := Failed(gates, ds); len(f) != 0 {
+		t.Errorf("gates failed on noise: %v", f)
+	}
+	slow := noisyRun(t, 0.015, 440, 0.0150, 2)
+	ds = Compare(a, slow)
+	if p99 := find(t, ds, "p99"); p99.WithinNoise() || !p99.Worse {
+		t.Errorf("p99 +50%% in every second: %+v; want worse", p99)
+	}
+	if thr := find(t, ds, "throughput"); thr.WithinNoise() || !thr.Worse {
+		t.Errorf("throughput -12%% in every second: %+v; want worse", thr)
+	}
+	if f := Failed(gates, ds); len(f) != 2 {
+		t.Errorf("gates failed: %v; want both", f)
+	}
+	// max is one request: never better or worse.
+	if m := find(t, ds, "max"); m.Better || m.Worse {
+		t.Errorf("max %+v", m)
+	}
+}
+
+// TestCompareNoiseFromHistograms: without per-second values (p999), the
+// runs' histograms decide: the same distribution's p999 moved by a few
+// samples is within noise; a shifted distribution is not.
+func TestCompareNoiseFromHistograms(t *testing.T) {
+	mk := func(shift int64, tail int64) *File {
+		f := fixture(t)
+		h := metrics.NewLatencyHistogram()
+		for i := int64(0); i < 2000; i++ {
+			_ = h.RecordValue(1000 + shift + i%1000)
+		}
+		for i := int64(0); i < 5; i++ {
+			_ = h.RecordValue(50000 + tail) // five slow requests set p999
+		}
+		if err := f.EncodeHistogram(h); err != nil {
+			t.Fatal(err)
+		}
+		q := func(p float64) float64 { return float64(h.ValueAtQuantile(p)) / 1e6 }
+		f.Latency.P50, f.Latency.P90, f.Latency.P95, f.Latency.P99, f.Latency.P999 = q(50), q(90), q(95), q(99), q(99.9)
+		f.Latency.Mean = h.Mean() / 1e6
+		f.Timeline = nil // no per-second values: the histograms decide
+		return f
+	}
+	a, b := mk(0, 0), mk(0, 30000)
+	if d := find(t, Compare(a, b), "p999"); !d.WithinNoise() || !strings.Contains(d.Noise, "intervals") {
+		t.Errorf("p999 from two slow requests: %+v; want within noise", d)
+	}
+	if d := find(t, Compare(a, mk(5000, 0)), "p90"); d.WithinNoise() || !d.Worse {
+		t.Errorf("p90 of a distribution shifted by 5ms: %+v; want worse", d)
+	}
+}
+
+func find(t *testing.T, ds []Delta, name string) Delta {
+	t.Helper()
+	for _, d := range ds {
+		if d.Name == name {
+			return d
+		}
+	}
+	t.Fatalf("no %s in %v", name, ds)
+	return Delta{}
+}
+
+func TestMannWhitney(t *testing.T) {
+	same := []float64{1, 2, 3, 4, 5, 6, 7, 8}
+	if p := mannWhitneyP(same, same); p < 0.9 {
+		t.Errorf("identical samples: p=%v", p)
+	}
+	if p := mannWhitneyP([]float64{1, 2, 3, 4, 5, 6, 7, 8}, []float64{11, 12, 13, 14, 15, 16, 17, 18}); p > 0.001 {
+		t.Errorf("separated samples: p=%v", p)
+	}
+	// Scipy: mannwhitneyu([1,2,3,4,5],[3,4,5,6,7], method="asymptotic") gives p=0.11 (with continuity).
+	if p := mannWhitneyP([]float64{1, 2, 3, 4, 5}, []float64{3, 4, 5, 6, 7}); math.Abs(p-0.1118) > 0.01 {
+		t.Errorf("p=%v; want 0.11", p)
+	}
+	if p := mannWhitneyP([]float64{2, 2, 2, 2, 2}, []float64{2, 2, 2, 2, 2}); p != 1 {
+		t.Errorf("all tied: p=%v", p)
 	}
 }
