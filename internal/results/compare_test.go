@@ -250,9 +250,11 @@ func TestMannWhitney(t *testing.T) {
 	if p := mannWhitneyP([]float64{1, 2, 3, 4, 5, 6, 7, 8}, []float64{11, 12, 13, 14, 15, 16, 17, 18}); p > 0.001 {
 		t.Errorf("separated samples: p=%v", p)
 	}
-	// Scipy: mannwhitneyu([1,2,3,4,5],[3,4,5,6,7], method="asymptotic") gives p=0.11 (with continuity).
-	if p := mannWhitneyP([]float64{1, 2, 3, 4, 5}, []float64{3, 4, 5, 6, 7}); math.Abs(p-0.1118) > 0.01 {
-		t.Errorf("p=%v; want 0.11", p)
+	// By hand: R1 = 1+2+3.5+5.5+7.5 = 19.5, U = 4.5 against a mean of
+	// 12.5; three pairs of ties, so sd = sqrt(25/12*(11-18/90)) = 4.743;
+	// z = (8-0.5)/4.743 = 1.581, p = erfc(z/sqrt 2) = 0.1138.
+	if p := mannWhitneyP([]float64{1, 2, 3, 4, 5}, []float64{3, 4, 5, 6, 7}); math.Abs(p-0.1138) > 0.001 {
+		t.Errorf("p=%v; want 0.1138", p)
 	}
 	if p := mannWhitneyP([]float64{2, 2, 2, 2, 2}, []float64{2, 2, 2, 2, 2}); p != 1 {
 		t.Errorf("all tied: p=%v", p)
