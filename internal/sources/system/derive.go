@@ -227,31 +227,49 @@ func deriveNetwork(prev, cur NetworkRaw, havePrev bool) ([]metrics.NetIO, string
 	}
 	dt := cur.T.Sub(prev.T)
 	out := make([]metrics.NetIO, 0, len(cur.Interfaces))
-	// Two passes put the busy interfaces first without a scratch slice.
-	for _, last := range []bool{false, true} {
-		start := len(out)
-		for i := range cur.Interfaces {
-			n := &cur.Interfaces[i]
-			if netLast(n) != last {
-				continue
-			}
-			io := metrics.NetIO{
-				Name:     printable.Line(n.Name),
-				RxErrors: n.RxErrors, TxErrors: n.TxErrors,
-				RxDrops: n.RxDrops, TxDrops: n.TxDrops,
-			}
-			if p := find(prev.Interfaces, n.Name, i, netName); havePrev && p != nil {
-				io.RxBytesPerSec = rate(p.RxBytes, n.RxBytes, dt)
-				io.TxBytesPerSec = rate(p.TxBytes, n.TxBytes, dt)
-				io.RxPacketsPerSec = rate(p.RxPackets, n.RxPackets, dt)
-				io.TxPacketsPerSec = rate(p.TxPackets, n.TxPackets, dt)
-				io.ErrorsDropsPerSec = rate(errsDrops(p), errsDrops(n), dt)
-			}
-			out = append(out, io)
+	idle := make([]bool, 0, len(cur.Interfaces)) // never moved a byte
+	for i := range cur.Interfaces {
+		n := &cur.Interfaces[i]
+		io := metrics.NetIO{
+			Name:     printable.Line(n.Name),
+			RxErrors: n.RxErrors, TxErrors: n.TxErrors,
+			RxDrops: n.RxDrops, TxDrops: n.TxDrops,
 		}
-		slices.SortFunc(out[start:], func(a, b metrics.NetIO) int { return cmp.Compare(a.Name, b.Name) })
+		if p := find(prev.Interfaces, n.Name, i, netName); havePrev && p != nil {
+			io.RxBytesPerSec = rate(p.RxBytes, n.RxBytes, dt)
+			io.TxBytesPerSec = rate(p.TxBytes, n.TxBytes, dt)
+			io.RxPacketsPerSec = rate(p.RxPackets, n.RxPackets, dt)
+			io.TxPacketsPerSec = rate(p.TxPackets, n.TxPackets, dt)
+			io.ErrorsDropsPerSec = rate(errsDrops(p), errsDrops(n), dt)
+		}
+		out = append(out, io)
+		idle = append(idle, netIdle(n))
 	}
-	return out, ""
+	// Busiest first, loopback included (the panel's total counts it, and a
+	// local load test's traffic is on it); interfaces that never moved a
+	// byte last; by name among equals.
+	order := make([]int, len(out))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		if idle[a] != idle[b] {
+			if idle[a] {
+				return 1
+			}
+			return -1
+		}
+		ta, tb := out[a].RxBytesPerSec+out[a].TxBytesPerSec, out[b].RxBytesPerSec+out[b].TxBytesPerSec
+		if c := cmp.Compare(tb, ta); c != 0 {
+			return c
+		}
+		return cmp.Compare(out[a].Name, out[b].Name)
+	})
+	sorted := make([]metrics.NetIO, len(out))
+	for i, j := range order {
+		sorted[i] = out[j]
+	}
+	return sorted, ""
 }
 
 func errsDrops(n *NetCounters) uint64 { return n.RxErrors + n.TxErrors + n.RxDrops + n.TxDrops }

@@ -111,10 +111,10 @@ func TestDeriveNetwork(t *testing.T) {
 			want: []metrics.NetIO{{Name: "eth0", RxErrors: 3, TxErrors: 1, RxDrops: 2, TxDrops: 1}},
 		},
 		{
-			name: "lo and idle interfaces last, others by name", prevParts: PartNetwork,
-			prev: NetworkRaw{T: t0, Interfaces: []NetCounters{lo0, {Name: "wlan0", RxBytes: 1}, {Name: "docker0"}, eth0}},
-			cur:  NetworkRaw{T: t1, Interfaces: []NetCounters{lo1, {Name: "wlan0", RxBytes: 1}, {Name: "docker0"}, eth1}},
-			want: []metrics.NetIO{ethRate, {Name: "wlan0"}, {Name: "docker0"}, loRate},
+			name: "busiest first, loopback by its traffic, idle interfaces last", prevParts: PartNetwork,
+			prev: NetworkRaw{T: t0, Interfaces: []NetCounters{lo0, {Name: "wlan0", RxBytes: 1}, {Name: "docker0"}, {Name: "eth9", RxBytes: 1}, eth0}},
+			cur:  NetworkRaw{T: t1, Interfaces: []NetCounters{lo1, {Name: "wlan0", RxBytes: 1}, {Name: "docker0"}, {Name: "eth9", RxBytes: 1}, eth1}},
+			want: []metrics.NetIO{ethRate, loRate, {Name: "eth9"}, {Name: "wlan0"}, {Name: "docker0"}},
 		},
 		{
 			name: "interface reset and new interface", prevParts: PartNetwork,

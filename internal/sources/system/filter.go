@@ -111,12 +111,8 @@ next:
 	return out
 }
 
-// netLast reports whether an interface goes to the end of the network panel:
-// loopback, which only matters for local load tests, and interfaces that
-// never moved a byte.
-func netLast(n *NetCounters) bool {
-	if n.Name == "lo" || n.Name == "lo0" {
-		return true
-	}
+// netIdle reports an interface that never moved a byte: it goes to the end
+// of the network panel.
+func netIdle(n *NetCounters) bool {
 	return n.RxBytes == 0 && n.TxBytes == 0 && n.RxPackets == 0 && n.TxPackets == 0
 }

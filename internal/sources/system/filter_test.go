@@ -85,13 +85,13 @@ func TestSelectMounts(t *testing.T) {
 	}
 }
 
-func TestNetLast(t *testing.T) {
+func TestNetIdle(t *testing.T) {
 	tests := []struct {
 		nic  NetCounters
 		want bool
 	}{
-		{NetCounters{Name: "lo", RxBytes: 10}, true},
-		{NetCounters{Name: "lo0", RxBytes: 10}, true},
+		{NetCounters{Name: "lo", RxBytes: 10}, false},
+		{NetCounters{Name: "lo0"}, true},
 		{NetCounters{Name: "eth0", RxBytes: 10}, false},
 		{NetCounters{Name: "eth1", TxPackets: 1}, false},
 		{NetCounters{Name: "ifb0"}, true},
@@ -99,8 +99,8 @@ func TestNetLast(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.nic.Name, func(t *testing.T) {
-			if got := netLast(&tc.nic); got != tc.want {
-				t.Errorf("netLast(%+v) = %v, want %v", tc.nic, got, tc.want)
+			if got := netIdle(&tc.nic); got != tc.want {
+				t.Errorf("netIdle(%+v) = %v, want %v", tc.nic, got, tc.want)
 			}
 		})
 	}
