@@ -156,7 +156,7 @@ func TestDashboardInTerminal(t *testing.T) {
 	tm.keys("Tab")
 	tm.waitText("╭─ Memory")
 	tm.keys("6")
-	tm.waitText("processes, top")
+	tm.waitText("processes by CPU")
 
 	tm.keys("?")
 	tm.waitText("show/hide this help")

@@ -105,7 +105,7 @@ func New(cfg Config) (*Session, error) {
 	}
 	s := &Session{cfg: cfg, st: metrics.NewStore(max(cfg.History, metrics.DefaultRingCapacity))}
 	s.interval.Store(int64(max(cfg.Interval, metrics.MinInterval)))
-	s.host = system.New(system.Options{Interval: cfg.Interval, ProcFS: cfg.ProcFS})
+	s.host = system.New(system.Options{Interval: cfg.Interval, ProcFS: cfg.ProcFS, TopN: system.AllProcesses})
 	for _, o := range cfg.Prom {
 		s.scrapers = append(s.scrapers, prom.New(o))
 	}

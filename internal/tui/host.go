@@ -1,7 +1,10 @@
 package tui
 
 import (
+	"cmp"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/perftop/perftop/internal/metrics"
 	"github.com/perftop/perftop/internal/tui/chart"
@@ -17,6 +20,8 @@ type hostView struct {
 	*shared
 	cpu, mem, net, disk chart.Model
 	procs, disks, nets  table.Model
+	memProcs            table.Model // the Memory screen's: by resident memory
+	procSort            int         // the processes table's order: an index into procOrders
 	fs                  table.Model
 
 	// The process and filesystem lists the tables were last filled from:
@@ -38,6 +43,12 @@ func newHostView(sh *shared) *hostView {
 			table.Column{Title: "THR", Width: 4, Right: true, HideBelow: 56},
 			table.Column{Title: "CPU%", Width: 6, Right: true},
 			table.Column{Title: "MEM%", Width: 5, Right: true, HideBelow: 48},
+			table.Column{Title: "RSS", Width: 9, Right: true},
+		),
+		memProcs: table.New(
+			table.Column{Title: "PID", Width: 7, Right: true},
+			table.Column{Title: "NAME"},
+			table.Column{Title: "MEM%", Width: 5, Right: true},
 			table.Column{Title: "RSS", Width: 9, Right: true},
 		),
 		disks: table.New(
@@ -73,15 +84,7 @@ func (h *hostView) setData() {
 
 	if !sameList(host.Processes.Top, h.lastProcs) {
 		h.lastProcs = host.Processes.Top
-		rows := make([][]string, 0, len(host.Processes.Top))
-		for _, p := range host.Processes.Top {
-			rows = append(rows, []string{
-				strconv.Itoa(int(p.PID)), p.Name, p.State, strconv.Itoa(int(p.Threads)),
-				strconv.FormatFloat(p.CPUPercent, 'f', 1, 64), strconv.FormatFloat(p.MemPercent, 'f', 1, 64),
-				units.Bytes(float64(p.RSSBytes)),
-			})
-		}
-		h.procs.SetRows(rows)
+		h.setProcRows()
 	}
 
 	rows := make([][]string, 0, len(host.Disks))
@@ -113,4 +116,57 @@ func (h *hostView) setData() {
 		})
 	}
 	h.nets.SetRows(rows)
+}
+
+// procOrders are the orders of the processes table, in the order < and >
+// go through them, as htop's sort column.
+var procOrders = []struct {
+	name string
+	less func(a, b *metrics.Process) int
+}{
+	{"CPU", func(a, b *metrics.Process) int {
+		return cmp.Or(cmp.Compare(b.CPUPercent, a.CPUPercent), cmp.Compare(b.RSSBytes, a.RSSBytes))
+	}},
+	{"memory", func(a, b *metrics.Process) int {
+		return cmp.Or(cmp.Compare(b.RSSBytes, a.RSSBytes), cmp.Compare(b.CPUPercent, a.CPUPercent))
+	}},
+	{"PID", func(a, b *metrics.Process) int { return cmp.Compare(a.PID, b.PID) }},
+	{"name", func(a, b *metrics.Process) int {
+		return cmp.Or(strings.Compare(a.Name, b.Name), cmp.Compare(a.PID, b.PID))
+	}},
+}
+
+// cycleSort moves the processes table to the next order, or the previous.
+func (h *hostView) cycleSort(back bool) {
+	step := 1
+	if back {
+		step = len(procOrders) - 1
+	}
+	h.procSort = (h.procSort + step) % len(procOrders)
+	h.setProcRows()
+}
+
+// setProcRows fills both process tables from the sample, every process
+// in it: the processes table in its order, the Memory screen's by memory.
+func (h *hostView) setProcRows() {
+	list := slices.Clone(h.snap.Host.Processes.Top)
+	byOrder := func(i int) {
+		slices.SortStableFunc(list, func(a, b metrics.Process) int { return procOrders[i].less(&a, &b) })
+	}
+	byOrder(h.procSort)
+	rows := make([][]string, 0, len(list))
+	for _, p := range list {
+		rows = append(rows, []string{
+			strconv.Itoa(int(p.PID)), p.Name, p.State, strconv.Itoa(int(p.Threads)),
+			strconv.FormatFloat(p.CPUPercent, 'f', 1, 64), strconv.FormatFloat(p.MemPercent, 'f', 1, 64),
+			units.Bytes(float64(p.RSSBytes)),
+		})
+	}
+	h.procs.SetRows(rows)
+	byOrder(1)
+	rows = make([][]string, 0, len(list))
+	for _, p := range list {
+		rows = append(rows, []string{strconv.Itoa(int(p.PID)), p.Name, strconv.FormatFloat(p.MemPercent, 'f', 1, 64), units.Bytes(float64(p.RSSBytes))})
+	}
+	h.memProcs.SetRows(rows)
 }

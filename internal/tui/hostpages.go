@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/perftop/perftop/internal/tui/panel"
@@ -32,6 +33,10 @@ var (
 
 func (p *hostPage) Update(msg tea.Msg) tea.Cmd {
 	if k, ok := msg.(tea.KeyPressMsg); ok {
+		if p.t == &p.host.procs && !p.editing && key.Matches(k, p.host.keys.Sort) {
+			p.host.cycleSort(k.String() == "<")
+			return nil
+		}
 		p.update(k)
 	}
 	return nil
@@ -110,7 +115,7 @@ func (p *memoryPage) View() string {
 	if w < 100 {
 		return v.memPanel(w, h)
 	}
-	return panel.Row(v.memPanel(w/2, h), v.procPanel(w-w/2, h))
+	return panel.Row(v.memPanel(w/2, h), v.memProcPanel(w-w/2, h))
 }
 
 // diskPage: the throughput chart, then the device and filesystem tables.

@@ -196,11 +196,21 @@ func (v *hostView) procPanel(w, h int) string {
 	t := &v.procs
 	t.SetSize(w-2, h-2)
 	shown, _ := t.Len()
-	info := fmt.Sprintf("%d processes, top %d by CPU", p.Total, shown)
+	info := fmt.Sprintf("%d processes by %s", p.Total, procOrders[v.procSort].name)
 	if f := t.Filter(); f != "" {
-		info = fmt.Sprintf("%d match /%s", shown, f)
+		info = fmt.Sprintf("%d of %d match /%s", shown, p.Total, f)
 	}
 	return v.box("Processes", info, t.View(v.tableStyles()), w, h)
+}
+
+// memProcPanel: the processes by resident memory, for the Memory screen.
+func (v *hostView) memProcPanel(w, h int) string {
+	p := v.snap.Host.Processes
+	if p.Error != "" {
+		return v.box("Processes", "", v.unavailable(p.Error), w, h)
+	}
+	v.memProcs.SetSize(w-2, h-2)
+	return v.box("Processes", fmt.Sprintf("%d processes by memory", p.Total), v.memProcs.View(v.tableStyles()), w, h)
 }
 
 // tablePanel draws one of the host tables in a box.

@@ -13,7 +13,7 @@ import (
 // keys do.
 type KeyMap struct {
 	Quit, Suspend, Help, Next, Prev, Screen, Pause, Slower, Faster, Theme, Filter, Escape, Stop key.Binding
-	Open, Switch, Pin                                                                           key.Binding
+	Open, Switch, Pin, Sort                                                                     key.Binding
 	Table                                                                                       table.KeyMap
 	Replay                                                                                      ReplayKeyMap
 }
@@ -39,6 +39,7 @@ func DefaultKeyMap() KeyMap {
 		Faster:  key.NewBinding(key.WithKeys("-", "_"), key.WithHelp("-", "shorter refresh interval")),
 		Theme:   key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "next theme")),
 		Filter:  key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter the table")),
+		Sort:    key.NewBinding(key.WithKeys(">", "<"), key.WithHelp("</>", "sort processes by the next/previous column")),
 		Escape:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close help, clear filter")),
 		Stop:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "stop the test, print the summary")),
 		Open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "chart the metric family (Prometheus)")),
@@ -99,7 +100,7 @@ func newKeyMap(o Options) KeyMap {
 // filters.
 func (k *KeyMap) tableHelp() []help.Group {
 	t := k.Table
-	return []help.Group{{Title: "Tables", Bindings: []key.Binding{t.Up, t.Down, t.PageUp, t.PageDown, t.Top, t.Bottom, k.Filter}}}
+	return []help.Group{{Title: "Tables", Bindings: []key.Binding{t.Up, t.Down, t.PageUp, t.PageDown, t.Top, t.Bottom, k.Filter, k.Sort}}}
 }
 
 // rootHelp is the root's part of the help view: its own keys and the

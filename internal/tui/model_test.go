@@ -406,3 +406,47 @@ func TestNoColorKeepsMono(t *testing.T) {
 		t.Fatal("t did not change the theme with colours on: the test proves nothing")
 	}
 }
+
+// TestProcessSortOrders: < and > move the processes table through CPU,
+// memory, PID and name (htop's sort column), the title says which, and
+// the Memory screen lists by memory whatever the table's order.
+func TestProcessSortOrders(t *testing.T) {
+	m := New(Options{Store: fakeStore(10)})
+	m.SetSize(120, 40)
+	send(m, "6")
+	// first is the first row under the table's header.
+	first := func() string {
+		lines := strings.Split(plainFrame(m), "\n")
+		for i, l := range lines {
+			if strings.Contains(l, "PID NAME") && i+1 < len(lines) {
+				row := lines[i+1]
+				if j := strings.LastIndex(row, "││"); j >= 0 { // the right of two panels
+					row = row[j:]
+				}
+				return strings.Join(strings.Fields(strings.Trim(row, "│ ")), " ")
+			}
+		}
+		t.Fatalf("no process table in\n%s", plainFrame(m))
+		return ""
+	}
+	byCPU := first()
+	for _, tt := range []struct{ key, title string }{{">", "by memory"}, {">", "by PID"}, {">", "by name"}, {">", "by CPU"}, {"<", "by name"}} {
+		send(m, tt.key)
+		if frame := plainFrame(m); !strings.Contains(frame, "processes "+tt.title) {
+			t.Fatalf("after %s: no %q in\n%s", tt.key, tt.title, frame)
+		}
+	}
+	send(m, ">")
+	if first() != byCPU {
+		t.Errorf("back to CPU: first row %q; want %q", first(), byCPU)
+	}
+	send(m, ">")
+	byMem := first()
+	send(m, "3")
+	if frame := plainFrame(m); !strings.Contains(frame, "processes by memory") {
+		t.Errorf("Memory screen:\n%s", frame)
+	}
+	if pid := strings.Fields(first())[0]; !strings.HasPrefix(byMem, pid+" ") {
+		t.Errorf("Memory screen's first process %s; want the memory order's first, %q", pid, byMem)
+	}
+}
