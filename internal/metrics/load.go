@@ -5,13 +5,14 @@ import "time"
 // LoadTest is the live state of a load test, as the load screen and the
 // headless progress line show it. Latencies are in seconds.
 type LoadTest struct {
-	Mode    LoopMode
-	State   TestState
-	Started time.Time
-	Elapsed time.Duration
-	Planned time.Duration // 0 when the test runs until stopped
-	Stage   int           // index of the current stage, when there are stages
-	Stages  int
+	Mode            LoopMode
+	State           TestState
+	Started         time.Time
+	Elapsed         time.Duration
+	Planned         time.Duration // 0 when the test runs until stopped
+	PlannedRequests int64         // -n: the run stops after this many requests; 0 without
+	Stage           int           // index of the current stage, when there are stages
+	Stages          int
 
 	Target  float64 // requests per second (open) or workers (closed) asked for now
 	Workers int     // workers running now

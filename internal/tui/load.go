@@ -144,18 +144,34 @@ func (v *loadView) nowPanel(lt *metrics.LoadTest, w, h int) string {
 		}
 	}
 	lines = append(lines, label("progress")+progress)
+	if lt.PlannedRequests > 0 {
+		lines = append(lines, label("requests")+fmt.Sprintf("%d of %d", lt.Requests, lt.PlannedRequests))
+	}
 	if lt.Stages > 0 {
 		lines = append(lines, label("stage")+fmt.Sprintf("%d of %d", lt.Stage+1, lt.Stages))
 	}
-	live := v.replay == nil // a replay has no "now": the cursor's line says it
-	if !live {
-	} else if lt.Mode == metrics.OpenLoop {
+	// A replay has no "now": the cursor's line says it; a finished test has
+	// none either: its rate is the whole run's.
+	live := v.replay == nil && lt.State != metrics.TestDone
+	switch {
+	case lt.State == metrics.TestDone && v.replay == nil:
+		rate := 0.0
+		if s := lt.Elapsed.Seconds(); s > 0 {
+			rate = float64(lt.Requests) / s
+		}
+		lines = append(lines, label("rate")+v.st.Text.Render(units.Count(rate)+" req/s")+v.st.Muted.Render("  whole run"))
+	case !live:
+	case lt.Mode == metrics.OpenLoop:
 		lines = append(lines, label("rate")+v.st.Text.Render(units.Count(lt.Window.RPS)+" req/s")+v.st.Muted.Render("  target "+units.Count(lt.Target)))
-	} else {
+	default:
 		lines = append(lines, label("rate")+v.st.Text.Render(units.Count(lt.Window.RPS)+" req/s")+v.st.Muted.Render(fmt.Sprintf("  %d workers", lt.Workers)))
 	}
-	errStyle := v.st.Level(lt.Window.ErrorPercent, 1, 5)
-	lines = append(lines, label("errors")+errStyle.Render(fmt.Sprintf("%.2f%%", lt.Window.ErrorPercent))+v.st.Muted.Render(fmt.Sprintf("  %d of %d total", lt.Errors, lt.Requests)))
+	errPct := lt.Window.ErrorPercent
+	if !live && lt.Requests > 0 {
+		errPct = float64(lt.Errors) / float64(lt.Requests) * 100
+	}
+	errStyle := v.st.Level(errPct, 1, 5)
+	lines = append(lines, label("errors")+errStyle.Render(fmt.Sprintf("%.2f%%", errPct))+v.st.Muted.Render(fmt.Sprintf("  %d of %d total", lt.Errors, lt.Requests)))
 	q := lt.Window.Latency
 	if live {
 		lines = append(lines, label("now")+fmt.Sprintf("p50 %s  p90 %s  p99 %s  max %s", units.Seconds(q.P50), units.Seconds(q.P90), units.Seconds(q.P99), units.Seconds(q.Max)))

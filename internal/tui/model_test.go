@@ -450,3 +450,29 @@ func TestProcessSortOrders(t *testing.T) {
 		t.Errorf("Memory screen's first process %s; want the memory order's first, %q", pid, byMem)
 	}
 }
+
+// TestLoadScreenWhenDone: a finished test's Now panel has no "now": its
+// rate and error rate are the whole run's, no workers or generator CPU
+// are claimed, and a -n run says how many of its requests were made.
+func TestLoadScreenWhenDone(t *testing.T) {
+	st := fakeStore(60)
+	st.SetLoadTest(&metrics.LoadTest{
+		Mode: metrics.ClosedLoop, State: metrics.TestDone, Elapsed: 10 * time.Second, PlannedRequests: 900,
+		Requests: 900, Errors: 9, Workers: 0, GeneratorCPUPercent: 106,
+		Window:  metrics.Window{RPS: 330},
+		Latency: metrics.Quantiles{P50: 0.002, P99: 0.02, P999: 0.05},
+	})
+	m := New(Options{Store: st, Interval: time.Second, Load: &fakeLoad{}})
+	m.SetSize(120, 40)
+	frame := plainFrame(m)
+	for _, want := range []string{"90 req/s  whole run", "1.00%  9 of 900 total", "requests  900 of 900", "whole run p50"} {
+		if !strings.Contains(frame, want) {
+			t.Errorf("done: no %q in\n%s", want, frame)
+		}
+	}
+	for _, gone := range []string{"now       p50", "0 workers", "CPU 106%", "330 req/s"} {
+		if strings.Contains(frame, gone) {
+			t.Errorf("done: %q still shown in\n%s", gone, frame)
+		}
+	}
+}

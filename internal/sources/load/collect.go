@@ -130,7 +130,7 @@ func (c *collector) loadTest(now time.Time, dt time.Duration, state metrics.Test
 	inFlight := max(c.cur.started-c.cur.finished, 0)
 
 	lt := &metrics.LoadTest{
-		Mode: metrics.ClosedLoop, State: state, Started: c.start, Elapsed: elapsed, Planned: e.o.Duration,
+		Mode: metrics.ClosedLoop, State: state, Started: c.start, Elapsed: elapsed, Planned: e.o.Duration, PlannedRequests: e.o.MaxRequests,
 		Stage: stage, Stages: len(e.o.Stages), Target: level, Workers: int(e.workers.Load()),
 		Window: w, Requests: c.cur.finished, Errors: c.cur.failed, LateSends: c.cur.late,
 		InFlight: inFlight, Conns: e.conns.Load(), StatusCodes: map[int]int64{}, ErrorsByKind: map[string]int64{},
