@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/perftop/perftop/internal/tui/cells"
 	"github.com/perftop/perftop/internal/tui/help"
 	"github.com/perftop/perftop/internal/tui/panel"
 	"github.com/perftop/perftop/internal/tui/statusbar"
@@ -13,15 +14,35 @@ import (
 // topBar shows the screens as tabs, and what is being watched.
 func (m *Model) topBar() string {
 	p := &m.sh.st.P
-	left := []string{p.Accent.S(" perftop")}
-	full := 9
-	for _, s := range m.screens {
-		full += len(s.id.String()) + 5
+	h := m.sh.snap.Host
+	// The tabs' names come first: the host, then the time, give way to
+	// them when the bar is short.
+	var right, names []string
+	var pad, fit bool
+	for _, show := range [][2]bool{{true, true}, {false, true}, {false, false}} {
+		right = right[:0]
+		if m.display.paused {
+			right = append(right, p.Warn.S("PAUSED"))
+		}
+		if h.Hostname != "" && show[0] {
+			right = append(right, p.Muted.S(h.Hostname))
+		}
+		if !h.Time.IsZero() && show[1] {
+			right = append(right, p.Text.S(h.Time.Format("15:04:05")+" "))
+		}
+		rw := 0
+		for _, r := range right {
+			rw += cells.Width(r) + 2 // statusbar joins items with two spaces
+		}
+		if names, pad, fit = m.tabNames(m.w - rw); fit {
+			break
+		}
 	}
-	for i, s := range m.screens {
-		label := " " + strconv.Itoa(i+1) + " " + s.id.String() + " "
-		if full > m.w-22 && i != m.active {
-			label = " " + strconv.Itoa(i+1) + " " // narrow: only the active tab is named
+	left := []string{p.Accent.S(" perftop")}
+	for i, name := range names {
+		label := strconv.Itoa(i+1) + " " + name
+		if pad {
+			label = " " + label + " "
 		}
 		if i == m.active {
 			left = append(left, p.TabActive.S(label))
@@ -29,18 +50,47 @@ func (m *Model) topBar() string {
 			left = append(left, p.TabInactive.S(label))
 		}
 	}
-	var right []string
-	if m.display.paused {
-		right = append(right, p.Warn.S("PAUSED"))
-	}
-	h := m.sh.snap.Host
-	if h.Hostname != "" {
-		right = append(right, p.Muted.S(h.Hostname))
-	}
-	if !h.Time.IsZero() {
-		right = append(right, p.Text.S(h.Time.Format("15:04:05")+" "))
-	}
 	return statusbar.Render(m.w, left, right, p.StatusBar)
+}
+
+// tabNames are the screens' titles in a tab bar of width w, and whether
+// the tabs are padded: the widest naming that fits, of every title whole
+// (padded), the active one whole and the others short, every title short;
+// where even that does not fit, the active title short and the others
+// their numbers alone.
+func (m *Model) tabNames(w int) (names []string, pad, fit bool) {
+	namings := []func(i int, s screen) string{
+		func(_ int, s screen) string { return s.id.String() },
+		func(i int, s screen) string {
+			if i == m.active {
+				return s.id.String()
+			}
+			return s.id.short()
+		},
+		func(_ int, s screen) string { return s.id.short() },
+		func(i int, s screen) string {
+			if i == m.active {
+				return s.id.short()
+			}
+			return ""
+		},
+	}
+	for k, name := range namings {
+		pad := k == 0
+		n := len(" perftop")
+		names = names[:0]
+		for i, s := range m.screens {
+			names = append(names, name(i, s))
+			n += 2 + len(strconv.Itoa(i+1)) + 1 + len(names[i]) // two spaces join the tabs
+			if pad {
+				n += 2
+			}
+		}
+		if n <= w {
+			return names, pad, k < len(namings)-1
+		}
+	}
+	return names, false, false
 }
 
 // bottomBar shows the filter being typed, or the key line and source

@@ -100,6 +100,24 @@ var screenTitles = [...]string{
 
 func (id screenID) String() string { return screenTitles[id] }
 
+// screenShort are the titles the tab bar uses when the whole ones do not
+// fit: at most four letters, and distinct.
+var screenShort = [...]string{
+	overviewScreen:  "Over",
+	cpuScreen:       "CPU",
+	memoryScreen:    "Mem",
+	diskScreen:      "Disk",
+	networkScreen:   "Net",
+	processesScreen: "Proc",
+	loadScreen:      "Load",
+	promScreen:      "Prom",
+	promQLScreen:    "PQL",
+	replayScreen:    "Rply",
+}
+
+// short is the screen's title in a narrow tab bar.
+func (id screenID) short() string { return screenShort[id] }
+
 // screen is a tab: its ID and its component.
 type screen struct {
 	id screenID

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -473,6 +474,34 @@ func TestLoadScreenWhenDone(t *testing.T) {
 	for _, gone := range []string{"now       p50", "0 workers", "CPU 106%", "330 req/s"} {
 		if strings.Contains(frame, gone) {
 			t.Errorf("done: %q still shown in\n%s", gone, frame)
+		}
+	}
+}
+
+// TestTabBarNamesEveryScreen: at 80 columns and up the tab bar names every
+// screen, whole or short, with the host and the time still on the right;
+// during a run with Prometheus too.
+func TestTabBarNamesEveryScreen(t *testing.T) {
+	for _, o := range []Options{
+		{Store: fakeStore(10)},
+		{Store: fakeStore(10), Load: &fakeLoad{}, PromTargets: []string{"http://a/metrics"}, PromQL: true},
+	} {
+		m := New(o)
+		for _, w := range []int{80, 100, 120, 160, 200} {
+			m.SetSize(w, 40)
+			for active := range m.screens {
+				m.active = active
+				bar := strings.Split(plainFrame(m), "\n")[0]
+				for i, s := range m.screens {
+					whole, short := fmt.Sprintf("%d %s", i+1, s.id), fmt.Sprintf("%d %s", i+1, s.id.short())
+					if !strings.Contains(bar, whole) && !strings.Contains(bar, short) {
+						t.Errorf("%d screens at %d columns: tab %d unnamed in %q", len(m.screens), w, i+1, bar)
+					}
+				}
+				if len(m.screens) == 6 && !strings.Contains(bar, "bench-01") {
+					t.Errorf("at %d columns the host is gone: %q", w, bar)
+				}
+			}
 		}
 	}
 }
