@@ -123,3 +123,56 @@ func TestGoldenColourProfiles(t *testing.T) {
 func sizeName(sz [2]int) string {
 	return strconv.Itoa(sz[0]) + "x" + strconv.Itoa(sz[1])
 }
+
+// cutAtBorder reports a value of vals that the frame shows cut short
+// against a box's border: its first half or more, then │.
+func cutAtBorder(frame string, vals []string) (string, bool) {
+	for _, v := range vals {
+		for k := len(v) / 2; k < len(v); k++ {
+			if strings.Contains(frame, v[:k]+"│") && !strings.Contains(frame, v+"│") {
+				return v, true
+			}
+		}
+	}
+	return "", false
+}
+
+// TestGoldenLoadScreen renders the load screen running and done at 80x24,
+// 120x40 and 200x60, and checks that every number it shows is whole.
+func TestGoldenLoadScreen(t *testing.T) {
+	running := &metrics.LoadTest{
+		Mode: metrics.OpenLoop, State: metrics.TestRunning, Elapsed: 12 * time.Second, Planned: time.Minute, Target: 500,
+		Window:   metrics.Window{RPS: 498, Requests: 498, Errors: 2, ErrorPercent: 0.4, Latency: metrics.Quantiles{P50: 0.0448, P90: 0.0491, P99: 0.0581, Max: 0.0759}},
+		Requests: 6000, Errors: 20, InFlight: 3, Conns: 12, StatusCodes: map[int]int64{200: 5980, 503: 20},
+		ErrorsByKind: map[string]int64{"status_5xx": 20, "timeout": 3},
+		Histogram:    []metrics.Bucket{{UpperSeconds: 0.001, Count: 10}, {UpperSeconds: 0.002, Count: 3000}, {UpperSeconds: 0.02, Count: 2990}},
+		Latency:      metrics.Quantiles{P50: 0.0321, P99: 0.0552, P999: 0.0759},
+		Objectives:   []metrics.Objective{{Text: "p99<200ms", Met: true, Value: "55.2ms"}},
+	}
+	done := *running
+	done.State, done.Elapsed = metrics.TestDone, time.Minute
+	vals := []string{"498 req/s", "target 500", "0.40%", "20 of 6000", "p50 44.8ms", "p99 58.1ms", "p90 49.1ms", "max 75.9ms",
+		"p50 32.1ms", "p99 55.2ms", "p99.9 75.9ms", "in flight 3", "conns 12", "5980", "p99<200ms ✓", "55.2ms",
+		"100 req/s", "q prints the summary", "99.67%", "0.33%", "0.05%"}
+	for _, tt := range []struct {
+		name string
+		lt   *metrics.LoadTest
+	}{{"load-running", running}, {"load-done", &done}} {
+		for _, sz := range [][2]int{{80, 24}, {120, 40}, {200, 60}} {
+			st := fakeStore(60)
+			st.SetLoadTest(tt.lt)
+			m := New(Options{Store: st, Theme: themes.Dark, Interval: time.Second, Load: &fakeLoad{}})
+			m.SetSize(sz[0], sz[1])
+			name := tt.name + "-" + sizeName(sz)
+			t.Run(name, func(t *testing.T) {
+				frame := m.Frame()
+				checkFrame(t, frame, sz[0], sz[1])
+				plain := ansi.Strip(frame)
+				if v, cut := cutAtBorder(plain, vals); cut {
+					t.Errorf("%q is cut at a border:\n%s", v, plain)
+				}
+				golden(t, name, plain)
+			})
+		}
+	}
+}

@@ -133,7 +133,7 @@ func (v *loadView) latencyPanel(lt *metrics.LoadTest, w, h int) string {
 func (v *loadView) nowPanel(lt *metrics.LoadTest, w, h int) string {
 	iw := w - 2
 	label := v.label
-	lines := v.stateLines(lt)
+	lines := v.stateLines(lt, iw)
 	progress := units.Duration(lt.Elapsed.Truncate(time.Second))
 	if lt.Planned > 0 {
 		pct := float64(lt.Elapsed) / float64(lt.Planned) * 100
@@ -159,32 +159,32 @@ func (v *loadView) nowPanel(lt *metrics.LoadTest, w, h int) string {
 		if s := lt.Elapsed.Seconds(); s > 0 {
 			rate = float64(lt.Requests) / s
 		}
-		lines = append(lines, label("rate")+v.st.Text.Render(units.Count(rate)+" req/s")+v.st.Muted.Render("  whole run"))
+		lines = append(lines, v.fields(iw, "rate", v.st.Text.Render(units.Count(rate)+" req/s"), v.st.Muted.Render("whole run")))
 	case !live:
 	case lt.Mode == metrics.OpenLoop:
-		lines = append(lines, label("rate")+v.st.Text.Render(units.Count(lt.Window.RPS)+" req/s")+v.st.Muted.Render("  target "+units.Count(lt.Target)))
+		lines = append(lines, v.fields(iw, "rate", v.st.Text.Render(units.Count(lt.Window.RPS)+" req/s"), v.st.Muted.Render("target "+units.Count(lt.Target))))
 	default:
-		lines = append(lines, label("rate")+v.st.Text.Render(units.Count(lt.Window.RPS)+" req/s")+v.st.Muted.Render(fmt.Sprintf("  %d workers", lt.Workers)))
+		lines = append(lines, v.fields(iw, "rate", v.st.Text.Render(units.Count(lt.Window.RPS)+" req/s"), v.st.Muted.Render(fmt.Sprintf("%d workers", lt.Workers))))
 	}
 	errPct := lt.Window.ErrorPercent
 	if !live && lt.Requests > 0 {
 		errPct = float64(lt.Errors) / float64(lt.Requests) * 100
 	}
 	errStyle := v.st.Level(errPct, 1, 5)
-	lines = append(lines, label("errors")+errStyle.Render(fmt.Sprintf("%.2f%%", errPct))+v.st.Muted.Render(fmt.Sprintf("  %d of %d total", lt.Errors, lt.Requests)))
+	lines = append(lines, v.fields(iw, "errors", errStyle.Render(fmt.Sprintf("%.2f%%", errPct)), v.st.Muted.Render(fmt.Sprintf("%d of %d", lt.Errors, lt.Requests))))
 	q := lt.Window.Latency
 	if live {
-		lines = append(lines, label("now")+fmt.Sprintf("p50 %s  p90 %s  p99 %s  max %s", units.Seconds(q.P50), units.Seconds(q.P90), units.Seconds(q.P99), units.Seconds(q.Max)))
+		lines = append(lines, v.fields(iw, "now", "p50 "+units.Seconds(q.P50), "p99 "+units.Seconds(q.P99), "p90 "+units.Seconds(q.P90), "max "+units.Seconds(q.Max)))
 	}
 	r := lt.Latency
-	lines = append(lines, label("whole run")+fmt.Sprintf("p50 %s  p99 %s  p99.9 %s", units.Seconds(r.P50), units.Seconds(r.P99), units.Seconds(r.P999)))
-	conc := fmt.Sprintf("in flight %d  conns %d", lt.InFlight, lt.Conns)
+	lines = append(lines, v.fields(iw, "whole run", "p50 "+units.Seconds(r.P50), "p99 "+units.Seconds(r.P99), "p99.9 "+units.Seconds(r.P999)))
+	conc := []string{fmt.Sprintf("in flight %d", lt.InFlight), fmt.Sprintf("conns %d", lt.Conns)}
 	if lt.Mode == metrics.OpenLoop {
-		conc += fmt.Sprintf("  late %d", lt.LateSends)
+		conc = append(conc, fmt.Sprintf("late %d", lt.LateSends))
 	}
 	if live {
-		lines = append(lines, label("load")+conc)
-		lines = append(lines, label("perftop")+fmt.Sprintf("CPU %.0f%%", lt.GeneratorCPUPercent))
+		lines = append(lines, v.fields(iw, "load", conc...))
+		lines = append(lines, v.fields(iw, "perftop", fmt.Sprintf("CPU %.0f%%", lt.GeneratorCPUPercent)))
 	}
 	for i, o := range lt.Objectives {
 		name := ""
@@ -195,54 +195,96 @@ func (v *loadView) nowPanel(lt *metrics.LoadTest, w, h int) string {
 		if !o.Met {
 			mark, style = "✗ breached", v.st.Crit
 		}
-		lines = append(lines, label(name)+style.Render(fmt.Sprintf("%s %s", o.Text, mark))+v.st.Muted.Render("  "+o.Value))
+		lines = append(lines, v.fields(iw, name, style.Render(fmt.Sprintf("%s %s", o.Text, mark)), v.st.Muted.Render(o.Value)))
 	}
-	if s, ok := v.serverLine(q.P99); ok {
-		lines = append(lines, label("server")+s)
+	if parts, ok := v.serverLine(q.P99); ok {
+		lines = append(lines, v.fields(iw, "server", parts...))
 	}
 	return v.box("Now", string(lt.Mode)+" loop", strings.Join(lines, "\n"), w, h)
+}
+
+// fields is a Now panel line of width w at most: the label, then as many
+// of parts, in order, as fit whole, two spaces apart. A number is never
+// cut: what does not fit is left out, the least important last in parts.
+func (v *loadView) fields(w int, label string, parts ...string) string {
+	line := v.label(label)
+	used := cells.Width(line)
+	for i, p := range parts {
+		sep := ""
+		if i > 0 {
+			sep = "  "
+		}
+		pw := cells.Width(sep) + cells.Width(p)
+		if used+pw > w {
+			break
+		}
+		line += sep + p
+		used += pw
+	}
+	return line
+}
+
+// whole joins parts with a space for a line of w cells at most, leaving
+// out the parts that do not fit whole, the last first.
+func whole(w int, parts ...string) string {
+	line, used := "", 0
+	for i, p := range parts {
+		pw := cells.Width(p)
+		if i > 0 {
+			pw++
+		}
+		if used+pw > w {
+			break
+		}
+		if i > 0 {
+			line += " "
+		}
+		line += p
+		used += pw
+	}
+	return line
 }
 
 // label is a line's name in the Now panel.
 func (v *loadView) label(s string) string { return v.st.Muted.Render(fmt.Sprintf("%-10s", s)) }
 
 // stateLines say what the test is doing, or where a replay is.
-func (v *loadView) stateLines(lt *metrics.LoadTest) []string {
-	state := string(lt.State)
+func (v *loadView) stateLines(lt *metrics.LoadTest, iw int) []string {
+	state, hint := string(lt.State), ""
 	stStyle := v.st.OK
 	switch lt.State {
 	case metrics.TestPaused, metrics.TestStopping:
 		stStyle = v.st.Warn
 	case metrics.TestDone:
 		stStyle = v.st.Accent
-		state = "done: q to exit and print the summary"
+		hint = "q prints the summary"
 	}
 	if r := v.replay; r != nil && v.cursor >= 0 && v.cursor < len(r) {
 		p := r[v.cursor]
 		state = fmt.Sprintf("replay: ← → move, %ds of %ds", int(p.Seconds), int(r[len(r)-1].Seconds))
-		return []string{v.label("state") + v.st.Accent.Render(state),
-			v.label("at") + fmt.Sprintf("%s req/s  p50 %s  p99 %s  errors %d  in flight %d",
-				units.Count(p.RPS), units.Seconds(p.P50), units.Seconds(p.P99), p.Errors, p.InFlight)}
+		return []string{v.fields(iw, "state", v.st.Accent.Render(state)),
+			v.fields(iw, "at", units.Count(p.RPS)+" req/s", "p50 "+units.Seconds(p.P50), "p99 "+units.Seconds(p.P99),
+				fmt.Sprintf("errors %d", p.Errors), fmt.Sprintf("in flight %d", p.InFlight))}
 	}
-	return []string{v.label("state") + stStyle.Render(state)}
+	return []string{v.fields(iw, "state", stStyle.Render(state), v.st.Muted.Render(hint))}
 }
 
 // serverLine is the target's own view, when it is scraped: client next to
 // server.
-func (v *loadView) serverLine(clientP99 float64) (string, bool) {
+func (v *loadView) serverLine(clientP99 float64) ([]string, bool) {
 	t := v.currentProm()
 	if t == nil || !t.Up || !t.RED.HasRequests {
-		return "", false
+		return nil, false
 	}
 	r := t.RED
-	s := fmt.Sprintf("%s req/s", units.Count(r.RequestRate))
+	parts := []string{fmt.Sprintf("%s req/s", units.Count(r.RequestRate))}
 	if r.HasLatency {
-		s += fmt.Sprintf("  p99 %s (client %s)", units.Seconds(r.Latency.P99), units.Seconds(clientP99))
+		parts = append(parts, fmt.Sprintf("p99 %s (client %s)", units.Seconds(r.Latency.P99), units.Seconds(clientP99)))
 	}
 	if r.HasProcess {
-		s += fmt.Sprintf("  CPU %.0f%%  RSS %s", r.CPUPercent, units.Bytes(r.RSSBytes))
+		parts = append(parts, fmt.Sprintf("CPU %.0f%%", r.CPUPercent), "RSS "+units.Bytes(r.RSSBytes))
 	}
-	return s, true
+	return parts, true
 }
 
 func (v *loadView) rpsPanel(lt *metrics.LoadTest, w, h int) string {
@@ -333,7 +375,22 @@ func (v *loadView) statusPanel(lt *metrics.LoadTest, w, h int) string {
 		if r.error {
 			style = v.st.Crit
 		}
-		lines = append(lines, style.Render(fmt.Sprintf("%-18s %10d %6.2f%%", cells.Fit(r.name, 18), r.n, pct)))
+		// The count and share whole; the name takes what is left, the
+		// share goes first when even a short name would not fit.
+		count, share := strconv.FormatInt(r.n, 10), fmt.Sprintf("%6.2f%%", pct)
+		nameW := w - 2 - len(count) - len(share) - 2
+		if nameW < 6 {
+			share, nameW = "", w-2-len(count)-1
+		}
+		countW := w - 2 - max(nameW, 1) - 1 // name, a space, the count right-aligned
+		if share != "" {
+			countW -= len(share) + 1
+		}
+		line := fmt.Sprintf("%-*s %*s", max(nameW, 1), cells.Fit(r.name, max(nameW, 1)), max(countW, len(count)), count)
+		if share != "" {
+			line += " " + share
+		}
+		lines = append(lines, style.Render(line))
 		// Under a failure kind, what the errors said, like oha's error
 		// distribution: the two most frequent messages.
 		for i, e := range byKind[r.name] {
@@ -360,8 +417,8 @@ func (v *loadView) hostMiniPanel(w, h int) string {
 	lines := []string{
 		gauge.Row(iw, 4, 6, "cpu", host.CPU.TotalPercent, units.Percent(host.CPU.TotalPercent), gauge.CPULevels, gs),
 		gauge.Row(iw, 4, 6, "mem", host.Memory.UsedPercent, units.Percent(host.Memory.UsedPercent), gauge.MemoryLevels, gs),
-		v.st.Muted.Render("net ") + "↓" + units.BytesRate(last(v.series(metrics.KeyNetRx))) + " ↑" + units.BytesRate(last(v.series(metrics.KeyNetTx))),
-		v.st.Muted.Render("load ") + fmt.Sprintf("%.2f %.2f %.2f", host.Load.Load1, host.Load.Load5, host.Load.Load15),
+		whole(iw, v.st.Muted.Render("net"), "↓"+units.BytesRate(last(v.series(metrics.KeyNetRx))), "↑"+units.BytesRate(last(v.series(metrics.KeyNetTx)))),
+		whole(iw, v.st.Muted.Render("load"), fmt.Sprintf("%.2f", host.Load.Load1), fmt.Sprintf("%.2f", host.Load.Load5), fmt.Sprintf("%.2f", host.Load.Load15)),
 	}
 	return v.box("Host", host.Hostname, strings.Join(lines, "\n"), w, h)
 }

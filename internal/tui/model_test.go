@@ -466,7 +466,7 @@ func TestLoadScreenWhenDone(t *testing.T) {
 	m := New(Options{Store: st, Interval: time.Second, Load: &fakeLoad{}})
 	m.SetSize(120, 40)
 	frame := plainFrame(m)
-	for _, want := range []string{"90 req/s  whole run", "1.00%  9 of 900 total", "requests  900 of 900", "whole run p50"} {
+	for _, want := range []string{"90 req/s  whole run", "1.00%  9 of 900", "requests  900 of 900", "whole run p50"} {
 		if !strings.Contains(frame, want) {
 			t.Errorf("done: no %q in\n%s", want, frame)
 		}
