@@ -413,6 +413,11 @@ func (v *loadView) statusPanel(lt *metrics.LoadTest, w, h int) string {
 func (v *loadView) hostMiniPanel(w, h int) string {
 	host := v.snap.Host
 	iw := w - 2
+	if v.replay != nil && host.Time.IsZero() {
+		// A results file has no host samples: say so rather than draw
+		// zeros that read as an idle machine.
+		return v.box("Host", "", v.st.Muted.Render("not recorded in the results file"), w, h)
+	}
 	gs := v.gaugeStyles()
 	lines := []string{
 		gauge.Row(iw, 4, 6, "cpu", host.CPU.TotalPercent, units.Percent(host.CPU.TotalPercent), gauge.CPULevels, gs),

@@ -356,6 +356,9 @@ func TestReplay(t *testing.T) {
 	if !strings.Contains(plainFrame(m), "1s of 30s") {
 		t.Fatal("home did not go to the start")
 	}
+	if f := plainFrame(m); !strings.Contains(f, "not recorded") || strings.Contains(f, "cpu  ") {
+		t.Errorf("replay's host panel shows made-up numbers:\n%s", f)
+	}
 	checkFrame(t, m.Frame(), 120, 40)
 }
 
