@@ -103,6 +103,9 @@ func runInfoOf(spec *testSpec, eng *load.Engine, started time.Time, aborted bool
 		FastPath: eng.FastPath(), EventLoop: eng.EventLoop(), Stopped: eng.Stopped(), Aborted: aborted,
 		SLOs: spec.slos,
 	}
+	if k := eng.ScaleFactor(); k != 1 {
+		run.Settings.ScaleAtEnd = k // the summary says both, the start's and the end's
+	}
 	if spec.profile != nil && spec.profile.Stress != nil {
 		run.Stress = spec.profile.Stress
 		run.Stress.Finish()

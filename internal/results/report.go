@@ -28,6 +28,13 @@ func WriteText(w io.Writer, f *File, targets string) {
 	if s.Mode == "open" {
 		shape = fmt.Sprintf("open loop, %s req/s", units.Count(s.Rate))
 	}
+	if k := s.ScaleAtEnd; k > 0 && k != 1 {
+		if s.Mode == "open" {
+			shape += fmt.Sprintf(" at the start, %s req/s at the end (+/-)", units.Count(s.Rate*k))
+		} else {
+			shape += fmt.Sprintf(" at the start, %d at the end (+/-)", max(int(math.Round(float64(s.Concurrency)*k)), 1))
+		}
+	}
 	if len(s.Stages) > 0 {
 		shape += fmt.Sprintf(", %d stages of %s", len(s.Stages), printable.Line(s.StagesOf))
 	}

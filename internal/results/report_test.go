@@ -163,3 +163,25 @@ func FuzzReadFile(f *testing.F) {
 		}
 	})
 }
+
+// TestSummaryAfterLiveChanges: a run whose rate or workers were changed
+// with +/- says both, the start's and the end's.
+func TestSummaryAfterLiveChanges(t *testing.T) {
+	f := fixture(t)
+	f.Settings.ScaleAtEnd = 1.21
+	var b bytes.Buffer
+	WriteText(&b, f, f.Targets())
+	if !strings.Contains(b.String(), "open loop, 500 req/s at the start, 605 req/s at the end (+/-)") {
+		t.Errorf("open loop:\n%s", b.String())
+	}
+	f.Settings.Mode, f.Settings.Concurrency, f.Settings.ScaleAtEnd = "closed", 50, 0.81
+	b.Reset()
+	WriteText(&b, f, f.Targets())
+	if !strings.Contains(b.String(), "closed loop, 50 workers at the start, 41 at the end (+/-)") {
+		t.Errorf("closed loop:\n%s", b.String())
+	}
+	data, err := encodeFile(f)
+	if err != nil || !strings.Contains(string(data), `"scale_at_end": 0.81`) {
+		t.Fatalf("file: %v %s", err, data)
+	}
+}

@@ -71,9 +71,12 @@ type TimelinePoint struct {
 // Settings are the test's settings as given, minus secrets: URLs lose their
 // passwords and headers keep only their names.
 type Settings struct {
-	Mode            string   `json:"mode"` // "closed" or "open"
-	Concurrency     int      `json:"concurrency,omitempty"`
-	Rate            float64  `json:"rate,omitempty"`
+	Mode        string  `json:"mode"` // "closed" or "open"
+	Concurrency int     `json:"concurrency,omitempty"`
+	Rate        float64 `json:"rate,omitempty"`
+	// ScaleAtEnd is the factor live +/- changes had set on the rate (open
+	// loop) or the workers (closed) when the run ended; omitted when 1.
+	ScaleAtEnd      float64  `json:"scale_at_end,omitempty"`
 	MaxInFlight     int      `json:"max_inflight,omitempty"`
 	DurationSeconds float64  `json:"duration_seconds,omitempty"`
 	Requests        int64    `json:"requests,omitempty"`

@@ -234,6 +234,9 @@ func (e *Engine) Scale(f float64) {
 	}
 }
 
+// ScaleFactor is the live +/- factor Scale has set: 1 when untouched.
+func (e *Engine) ScaleFactor() float64 { return math.Float64frombits(e.scale.Load()) }
+
 // Watch sets a function the collector calls with every interval's state;
 // when it returns true the test ends, as a stress test does at its breaking
 // point. Set it before Run.
