@@ -86,10 +86,16 @@ func (p *overviewPage) Draw(b *strings.Builder) {
 	cpuW := ws[0] + ws[1] + ws[2]
 	panel.WriteRow(b, v.cpuPanel(cpuW, topH, 2), v.memPanel(w-cpuW, topH))
 	b.WriteByte('\n')
-	leftW := w / 2
-	netH := botH / 2
-	left := v.netPanel(leftW, netH, 2) + "\n" + v.diskPanel(leftW, botH-netH, 2)
-	panel.WriteRow(b, left, v.procPanel(w-leftW, botH))
+	if botH < 10 {
+		// Too short for network and disk to show more than their titles:
+		// the processes take the row (network and disk have their screens).
+		b.WriteString(v.procPanel(w, botH))
+	} else {
+		leftW := w / 2
+		netH := botH / 2
+		left := v.netPanel(leftW, netH, 2) + "\n" + v.diskPanel(leftW, botH-netH, 2)
+		panel.WriteRow(b, left, v.procPanel(w-leftW, botH))
+	}
 	if pinH > 0 {
 		b.WriteByte('\n')
 		b.WriteString(p.pins.row(v.shared, w, pinH))

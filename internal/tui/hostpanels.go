@@ -72,7 +72,14 @@ func (v *hostView) cpuPanel(w, h, maxCoreRows int) string {
 			cpu.SystemPercent, cpu.IOWaitPercent, cpu.StealPercent)
 	}
 	if load.Error == "" {
-		breakdown += fmt.Sprintf("  load %.2f %.2f %.2f", load.Load1, load.Load5, load.Load15)
+		// The load average only when it fits whole, its three numbers or
+		// the first.
+		for _, l := range []string{fmt.Sprintf("  load %.2f %.2f %.2f", load.Load1, load.Load5, load.Load15), fmt.Sprintf("  load %.2f", load.Load1)} {
+			if cells.Width(breakdown+l) <= iw {
+				breakdown += l
+				break
+			}
+		}
 	}
 	lines = append(lines, v.st.P.Muted.S(breakdown))
 	return v.box("CPU", info, strings.Join(lines, "\n"), w, h)
