@@ -31,13 +31,23 @@ func runTest(ctx context.Context, cfg config, spec *testSpec, e *env) error {
 	}
 	defer stopProfile()
 	opts := spec.opts
+	side := &sides{}
+	if len(cfg.prom.targets) > 0 {
+		side.target = cfg.prom.targets[0].URL
+	}
+	var tl *results.Timeline
 	if spec.out != "" {
-		tl, err := results.CreateTimeline(spec.out + ".timeline.jsonl")
-		if err != nil {
+		if tl, err = results.CreateTimeline(spec.out + ".timeline.jsonl"); err != nil {
 			return usagef("-o: %v", err)
 		}
 		defer tl.Close()
-		opts.OnTimeline = func(p load.TimelinePoint) { tl.Append(timelinePointOf(p)) }
+	}
+	opts.OnTimeline = func(p load.TimelinePoint) {
+		rp := timelinePointOf(p)
+		side.add(&rp)
+		if tl != nil {
+			tl.Append(rp)
+		}
 	}
 	if len(spec.slos) > 0 {
 		opts.Judge = func(lt *metrics.LoadTest) []metrics.Objective { return objectives(spec.slos, lt) }
@@ -75,6 +85,9 @@ func runTest(ctx context.Context, cfg config, spec *testSpec, e *env) error {
 	if err != nil {
 		return err
 	}
+	side.mu.Lock()
+	side.store = sess.Store() // before the engine starts: its intervals see it
+	side.mu.Unlock()
 	if spec.metricsAddr != "" {
 		stop, err := serveMetrics(spec.metricsAddr, eng)
 		if err != nil {
@@ -92,6 +105,7 @@ func runTest(ctx context.Context, cfg config, spec *testSpec, e *env) error {
 	if err != nil {
 		return err
 	}
+	side.merge(f.Timeline)
 	return reportRun(f, spec, e)
 }
 

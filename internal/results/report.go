@@ -74,6 +74,12 @@ func WriteText(w io.Writer, f *File, targets string) {
 	if s.Mode == "open" {
 		p("late sends", "%d (started more than %s after their intended time)", r.LateSends, LateAfter)
 	}
+	if line := sideLine(r.Timeline, true); line != "" {
+		p("server", "%s", line)
+	}
+	if line := sideLine(r.Timeline, false); line != "" {
+		p("host", "%s", line)
+	}
 	if f.Stress != nil {
 		if f.Stress.BrokeAtLevel > 0 {
 			p("breaking", "held at %s, broke at %s: %s", units.Count(f.Stress.LastGoodLevel), units.Count(f.Stress.BrokeAtLevel), printable.Line(f.Stress.BrokeBecause))
@@ -95,6 +101,64 @@ func WriteText(w io.Writer, f *File, targets string) {
 	if r.ClosedLoop {
 		p("note", "closed loop: each worker waits for its answer before sending again, so a slow\n            server is sent less and the tail is milder than users at a fixed rate would\n            see; use --rate for latency from the intended send time")
 	}
+}
+
+// sideLine sums up the timeline's service side (server) or host side:
+// averages and peaks over the intervals that have them; "" without any.
+func sideLine(tl []TimelinePoint, server bool) string {
+	type stat struct {
+		sum, peak float64
+		n         int
+	}
+	add := func(s *stat, v *float64) {
+		if v != nil && !math.IsNaN(*v) {
+			s.sum += *v
+			s.peak = max(s.peak, *v)
+			s.n++
+		}
+	}
+	var a, b, c stat
+	for i := range tl {
+		if server {
+			add(&a, tl[i].ServerRPS)
+			add(&b, tl[i].ServerErrorRatio)
+			add(&c, tl[i].ServerP99)
+		} else {
+			add(&a, tl[i].HostCPU)
+			add(&b, tl[i].HostMemory)
+			if tl[i].NetRx != nil && tl[i].NetTx != nil {
+				v := *tl[i].NetRx + *tl[i].NetTx
+				add(&c, &v)
+			}
+		}
+	}
+	var parts []string
+	avg := func(s stat) float64 { return s.sum / float64(s.n) }
+	if server {
+		if a.n > 0 {
+			parts = append(parts, fmt.Sprintf("%s req/s avg", units.Count(avg(a))))
+		}
+		if b.n > 0 {
+			parts = append(parts, fmt.Sprintf("errors %.2f%% avg", avg(b)*100))
+		}
+		if c.n > 0 {
+			parts = append(parts, fmt.Sprintf("p99 %s avg, %s max", units.Seconds(avg(c)), units.Seconds(c.peak)))
+		}
+		if len(parts) > 0 {
+			parts = append(parts, "(its own metrics)")
+		}
+	} else {
+		if a.n > 0 {
+			parts = append(parts, fmt.Sprintf("cpu %.0f%% avg, %.0f%% max", avg(a), a.peak))
+		}
+		if b.n > 0 {
+			parts = append(parts, fmt.Sprintf("memory %.0f%% max", b.peak))
+		}
+		if c.n > 0 {
+			parts = append(parts, fmt.Sprintf("network %s avg", units.BytesRate(avg(c))))
+		}
+	}
+	return strings.Join(parts, "  ")
 }
 
 func latencyLine(l LatencySummary) string {

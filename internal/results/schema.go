@@ -66,6 +66,17 @@ type TimelinePoint struct {
 	P50      float64 `json:"p50"`
 	P99      float64 `json:"p99"`
 	InFlight int64   `json:"in_flight"` // at the interval's end
+
+	// The host's and the service's side at the interval's end, when
+	// perftop saw them (the host always; the service with --prom):
+	// omitted when not known.
+	HostCPU          *float64 `json:"host_cpu_percent,omitempty"`
+	HostMemory       *float64 `json:"host_memory_percent,omitempty"`
+	NetRx            *float64 `json:"net_rx_bytes_per_second,omitempty"`
+	NetTx            *float64 `json:"net_tx_bytes_per_second,omitempty"`
+	ServerRPS        *float64 `json:"server_rps,omitempty"`
+	ServerErrorRatio *float64 `json:"server_error_ratio,omitempty"`
+	ServerP99        *float64 `json:"server_p99,omitempty"`
 }
 
 // Settings are the test's settings as given, minus secrets: URLs lose their

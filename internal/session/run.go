@@ -92,14 +92,15 @@ func (s *Session) LoadTest(ctx context.Context, t Test) (*load.Result, error) {
 // ctx ending stops it, as the s key does, unless stopping says it was
 // stopped already; the next signal aborts it, cutting off the requests in
 // flight without waiting for their grace period, as a second Ctrl-C does in
-// k6. progress, when not nil, gets a line at each of the Store's changes
-// while the test is live.
+// k6. progress, when not nil, gets a line at each interval the engine
+// publishes while the test is live.
 func (s *Session) waitEngine(ctx context.Context, run *engineRun, eng *load.Engine, stopping bool, progress io.Writer) {
 	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, hangupSignals...)
 	defer signal.Stop(sig)
 	done := ctx.Done()
 	var sn metrics.Snapshot
+	var printed *metrics.LoadTest // the engine publishes a new one each interval
 	for {
 		ch := s.st.Changed()
 		select {
@@ -119,8 +120,14 @@ func (s *Session) waitEngine(ctx context.Context, run *engineRun, eng *load.Engi
 				stopping = true
 			}
 		case <-ch:
+			if progress == nil {
+				continue
+			}
 			s.st.Snapshot(&sn)
-			if lt := sn.LoadTest; lt != nil && lt.State.Live() && progress != nil {
+			// Once per interval: the host and the scrapes change the Store
+			// too.
+			if lt := sn.LoadTest; lt != nil && lt != printed && lt.State.Live() {
+				printed = lt
 				io.WriteString(progress, ProgressLine(lt)+"\n")
 			}
 		}
@@ -148,11 +155,14 @@ func (s *Session) startEngine(ctx context.Context, eng *load.Engine) *engineRun 
 
 // headless runs t with a progress line a second, served over SSH when
 // Config.SSH asks, until the test ends or a signal stops it (SIGINT,
-// SIGTERM or SIGHUP; a second one aborts it). Only
-// the engine writes the Store: a headless run samples nothing else.
+// SIGTERM or SIGHUP; a second one aborts it). The sources run as under
+// the dashboard: the host's and the service's side go into the results
+// file beside the client's numbers, and SSH viewers see them.
 func (s *Session) headless(ctx context.Context, t Test) (*load.Result, error) {
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	waitSources := s.startSources(sctx)
+	defer waitSources()
 	srv, err := s.startSSH(sctx, t.Engine, false)
 	if err != nil {
 		return nil, err
