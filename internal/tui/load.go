@@ -174,7 +174,12 @@ func (v *loadView) nowPanel(lt *metrics.LoadTest, w, h int) string {
 	lines = append(lines, v.fields(iw, "errors", errStyle.Render(fmt.Sprintf("%.2f%%", errPct)), v.st.Muted.Render(fmt.Sprintf("%d of %d", lt.Errors, lt.Requests))))
 	q := lt.Window.Latency
 	if live {
-		lines = append(lines, v.fields(iw, "now", "p50 "+units.Seconds(q.P50), "p99 "+units.Seconds(q.P99), "p90 "+units.Seconds(q.P90), "max "+units.Seconds(q.Max)))
+		p50, p90, p99, mx := "p50 "+units.Seconds(q.P50), "p90 "+units.Seconds(q.P90), "p99 "+units.Seconds(q.P99), "max "+units.Seconds(q.Max)
+		if cells.Width(v.label("now")+strings.Join([]string{p50, p90, p99, mx}, "  ")) <= iw {
+			lines = append(lines, v.fields(iw, "now", p50, p90, p99, mx))
+		} else { // p99 before p90 when not all fit
+			lines = append(lines, v.fields(iw, "now", p50, p99, p90, mx))
+		}
 	}
 	r := lt.Latency
 	lines = append(lines, v.fields(iw, "whole run", "p50 "+units.Seconds(r.P50), "p99 "+units.Seconds(r.P99), "p99.9 "+units.Seconds(r.P999)))
