@@ -115,7 +115,7 @@ func (v *loadView) view(w, h int) string {
 
 func (v *loadView) latencyPanel(lt *metrics.LoadTest, w, h int) string {
 	c := &v.latency
-	c.Fill = false
+	c.Fill, c.Stretch = false, true // the run spans the chart from its first second
 	legend := v.st.Line(0).Render("p50") + " " + v.st.Line(1).Render("p90") + " " + v.st.Line(2).Render("p99") + " " + v.st.Line(3).Render("p99.9")
 	body := v.drawChart(c, w-2, h-3, secondsLabel,
 		chart.Series{Values: v.series(metrics.KeyLoadP50), Style: v.st.P.Line(0)},
@@ -300,13 +300,13 @@ func (v *loadView) rpsPanel(lt *metrics.LoadTest, w, h int) string {
 		info = "req/s and target"
 	}
 	c := &v.rps
-	c.Fill = false
+	c.Fill, c.Stretch = false, true // the run spans the chart from its first second
 	return v.box("Throughput", info, v.drawChart(c, w-2, h-2, units.Count, series...), w, h)
 }
 
 func (v *loadView) errorsPanel(lt *metrics.LoadTest, w, h int) string {
 	c := &v.errs
-	c.Fill, c.Floor = true, 1
+	c.Fill, c.Floor, c.Stretch = true, 1, true
 	return v.box("Errors", fmt.Sprintf("%.2f%% now", lt.Window.ErrorPercent),
 		v.drawChart(c, w-2, h-2, percentLabel, chart.Series{Values: v.series(metrics.KeyLoadErrorPct), Style: v.st.P.Crit}), w, h)
 }

@@ -47,11 +47,17 @@ type Model struct {
 	Format func(float64) string
 	// Axis styles the labels.
 	Axis themes.Paint
+	// Stretch spreads a series shorter than the chart over its whole
+	// width, so that a test's charts span the test from its first second
+	// (a 10 s run filled 5 of 70 columns); once a series is as long as the
+	// chart is wide, it scrolls as without Stretch.
+	Stretch bool
 
-	series []Series
-	dots   []uint8 // braille bits per plot cell, row-major
-	owner  []int8  // which series coloured a plot cell, -1 for none
-	sb     strings.Builder
+	series  []Series
+	stretch []float64 // a stretched series, reused
+	dots    []uint8   // braille bits per plot cell, row-major
+	owner   []int8    // which series coloured a plot cell, -1 for none
+	sb      strings.Builder
 }
 
 // New returns a chart of w by h cells.
@@ -84,7 +90,13 @@ func (m *Model) Range() (lo, hi float64) {
 	}
 	lo, hi = 0, 0
 	for _, s := range m.series {
-		for _, v := range s.Values {
+		// Only what is on the chart: a spike that scrolled off no longer
+		// sets the scale.
+		vals := s.Values
+		if n := 2 * m.width; len(vals) > n {
+			vals = vals[len(vals)-n:]
+		}
+		for _, v := range vals {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				continue
 			}
@@ -236,6 +248,9 @@ func (m *Model) plot(cols int, lo, hi float64) {
 		if len(vals) > dw {
 			vals = vals[len(vals)-dw:]
 		}
+		if m.Stretch && len(vals) >= 2 && len(vals) < dw {
+			vals = m.stretched(vals, dw)
+		}
 		x0 := dw - len(vals)
 		prevY := -1
 		for i, v := range vals {
@@ -266,6 +281,29 @@ func (m *Model) plot(cols int, lo, hi float64) {
 			prevY = y
 		}
 	}
+}
+
+// stretched resamples vals to n points by linear interpolation between
+// neighbours; a point next to a gap (NaN) is a gap.
+func (m *Model) stretched(vals []float64, n int) []float64 {
+	out := m.stretch[:0]
+	last := float64(len(vals) - 1)
+	for x := 0; x < n; x++ {
+		pos := float64(x) * last / float64(n-1)
+		i := min(int(pos), len(vals)-2)
+		f := pos - float64(i)
+		a, b := vals[i], vals[i+1]
+		switch {
+		case f == 0:
+			out = append(out, a)
+		case math.IsNaN(a) || math.IsNaN(b) || math.IsInf(a, 0) || math.IsInf(b, 0):
+			out = append(out, math.NaN())
+		default:
+			out = append(out, a+(b-a)*f)
+		}
+	}
+	m.stretch = out
+	return out
 }
 
 // set lights the dots from row y0 to y1 of dot column x.

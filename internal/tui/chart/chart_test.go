@@ -2,6 +2,7 @@ package chart
 
 import (
 	"flag"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -182,4 +183,58 @@ func BenchmarkChart(b *testing.B) {
 			_ = c.View()
 		}
 	})
+}
+
+// TestStretch: a series shorter than the chart spans its whole width with
+// Stretch, and sits at the right edge without; once it is as long as the
+// chart is wide, both scroll the same.
+func TestStretch(t *testing.T) {
+	vals := []float64{1, 2, 3, 4, 5}
+	lit := func(m *Model, col int) bool { // any dot in plot column col
+		lines := strings.Split(m.View(), "\n")
+		for _, l := range lines {
+			r := []rune(l)
+			if col < len(r) && r[col] >= 0x2801 && r[col] <= 0x28ff {
+				return true
+			}
+		}
+		return false
+	}
+	plain := New(40, 5)
+	plain.SetSeries(Series{Values: vals})
+	stretched := New(40, 5)
+	stretched.Stretch = true
+	stretched.SetSeries(Series{Values: vals})
+	if lit(&plain, 10) || !lit(&plain, 39) {
+		t.Errorf("without Stretch 5 points should sit at the right edge:\n%s", plain.View())
+	}
+	if !lit(&stretched, 10) || !lit(&stretched, 39) {
+		t.Errorf("with Stretch 5 points should span the chart:\n%s", stretched.View())
+	}
+	long := make([]float64, 200)
+	for i := range long {
+		long[i] = float64(i % 7)
+	}
+	plain.SetSeries(Series{Values: long})
+	stretched.SetSeries(Series{Values: long})
+	if plain.View() != stretched.View() {
+		t.Error("a series longer than the chart draws differently with Stretch")
+	}
+	// A gap stays a gap.
+	stretched.SetSeries(Series{Values: []float64{1, math.NaN(), 3}})
+	_ = stretched.View()
+}
+
+// TestRangeFollowsTheVisible: a spike that scrolled off the chart no
+// longer sets its scale.
+func TestRangeFollowsTheVisible(t *testing.T) {
+	vals := append([]float64{1000}, make([]float64, 200)...)
+	for i := 1; i < len(vals); i++ {
+		vals[i] = 26
+	}
+	m := New(40, 5)
+	m.SetSeries(Series{Values: vals})
+	if _, hi := m.Range(); hi > 50 {
+		t.Errorf("range up to %v for a flat 26 after a spike long gone", hi)
+	}
 }
