@@ -38,6 +38,7 @@ type File struct {
 	SelectedFg  string   `yaml:"selected_fg"`
 	SelectedBg  string   `yaml:"selected_bg"`
 	Series      []string `yaml:"series"`
+	Background  string   `yaml:"background"`
 }
 
 // Parse reads one theme file's bytes. name is used when the file has no name
@@ -74,6 +75,7 @@ func Parse(data []byte, name string, base Set) (Theme, error) {
 		{"border", f.Border, &t.Border}, {"ok", f.OK, &t.OK}, {"warn", f.Warn, &t.Warn},
 		{"crit", f.Crit, &t.Crit}, {"gauge_empty", f.GaugeEmpty, &t.GaugeFill},
 		{"selected_fg", f.SelectedFg, &t.SelectFg}, {"selected_bg", f.SelectedBg, &t.SelectBg},
+		{"background", f.Background, &t.Background},
 	}
 	for _, fl := range fields {
 		if fl.val == "" {

@@ -35,6 +35,11 @@ type Theme struct {
 	SelectFg  color.Color // selected table row
 	SelectBg  color.Color
 	Series    []color.Color // chart lines, in order
+	// Background, when set, is the terminal's background while perftop
+	// runs (OSC 11, restored at exit), so that a theme made for a light
+	// background is readable on a dark terminal too; nil keeps the
+	// terminal's own.
+	Background color.Color
 }
 
 // Names of the built-in themes.
@@ -60,7 +65,8 @@ func Builtins() []Theme {
 			Text: hex("#1c1c1c"), Muted: hex("#6c6c6c"), Accent: hex("#005fd7"), Border: hex("#a8a8a8"),
 			OK: hex("#008700"), Warn: hex("#af5f00"), Crit: hex("#d70000"), GaugeFill: hex("#d0d0d0"),
 			SelectFg: hex("#ffffff"), SelectBg: hex("#005fd7"),
-			Series: []color.Color{hex("#005fd7"), hex("#008700"), hex("#af5f00"), hex("#d7005f"), hex("#5f00af"), hex("#008787")},
+			Series:     []color.Color{hex("#005fd7"), hex("#008700"), hex("#af5f00"), hex("#d7005f"), hex("#5f00af"), hex("#008787")},
+			Background: hex("#fafafa"),
 		},
 		{
 			// Only the 16 base ANSI colours, at full intensity: readable on any

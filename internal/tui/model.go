@@ -270,6 +270,7 @@ func (m *Model) View() tea.View {
 	v := tea.NewView(m.frame)
 	v.AltScreen = true
 	v.WindowTitle = "perftop"
+	v.BackgroundColor = m.sh.st.Theme.Background // nil: the terminal's own
 	return v
 }
 

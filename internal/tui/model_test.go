@@ -508,3 +508,24 @@ func TestTabBarNamesEveryScreen(t *testing.T) {
 		}
 	}
 }
+
+// TestLightThemeSetsTheBackground: the light theme asks the terminal for
+// its background (a light theme on a dark terminal was near-black text on
+// black); the dark one leaves the terminal's own.
+func TestLightThemeSetsTheBackground(t *testing.T) {
+	m := New(Options{Store: fakeStore(10), Theme: "dark"})
+	m.SetSize(100, 30)
+	if bg := m.View().BackgroundColor; bg != nil {
+		t.Fatalf("dark theme sets the background to %v", bg)
+	}
+	for m.sh.st.Theme.Name != "light" {
+		send(m, "t")
+	}
+	if bg := m.View().BackgroundColor; bg == nil {
+		t.Fatal("light theme leaves the terminal's background")
+	}
+	send(m, "t")
+	if bg := m.View().BackgroundColor; bg != nil {
+		t.Fatalf("after light, %s sets the background to %v", m.sh.st.Theme.Name, bg)
+	}
+}
