@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/perftop/perftop/internal/metrics"
@@ -55,6 +56,10 @@ func (v *hostView) cpuPanel(w, h, maxCoreRows int) string {
 		for c := 0; c < cols; c++ {
 			i := r*cols + c
 			switch {
+			case i < shown && maxCoreRows == 0 && cellW >= 14:
+				// The CPU screen: each core's history as a sparkline.
+				b.WriteString(v.coreSpark(i, cores[i], cellW-1))
+				b.WriteByte(' ')
 			case i < shown:
 				b.WriteString(gauge.Row(cellW-1, 3, 4, fmt.Sprintf("C%d", i), cores[i], fmt.Sprintf("%.0f%%", cores[i]), gauge.CPULevels, gs))
 				b.WriteByte(' ')
@@ -224,4 +229,33 @@ func (v *hostView) memProcPanel(w, h int) string {
 func (v *hostView) tablePanel(title, info string, t *table.Model, w, h int) string {
 	t.SetSize(w-2, h-2)
 	return v.box(title, info, t.View(v.tableStyles()), w, h)
+}
+
+// sparkBlocks are the eight heights of a sparkline.
+var sparkBlocks = []rune("▁▂▃▄▅▆▇█")
+
+// coreSpark is core i's cell on the CPU screen, w cells wide: its name,
+// its recent busy percent as a sparkline (0-100%, newest right) coloured by
+// the current level, and the current value.
+func (v *hostView) coreSpark(i int, now float64, w int) string {
+	name, val := fmt.Sprintf("C%-2d", i), fmt.Sprintf("%4.0f%%", now)
+	n := w - len(name) - len(val) - 2
+	hist := v.series(metrics.KeyCPUCore(i))
+	if len(hist) > n {
+		hist = hist[len(hist)-n:]
+	}
+	var b strings.Builder
+	b.WriteString(strings.Repeat(" ", n-len(hist)))
+	for _, p := range hist {
+		k := int(math.Round(min(max(p, 0), 100) / 100 * float64(len(sparkBlocks)-1)))
+		b.WriteRune(sparkBlocks[k])
+	}
+	style := v.st.P.OK
+	switch {
+	case now >= gauge.CPULevels.Crit:
+		style = v.st.P.Crit
+	case now >= gauge.CPULevels.Warn:
+		style = v.st.P.Warn
+	}
+	return v.st.P.Muted.S(name) + " " + style.S(b.String()) + " " + val
 }
