@@ -1,87 +1,15 @@
 package prom
 
-import (
-	"fmt"
-	"runtime"
-	rtmetrics "runtime/metrics"
-	"testing"
-	"time"
-	"unicode"
+import "github.com/perftop/perftop/internal/heaptest"
+
+// The heap-watching helpers every hostile-input test here uses.
+type heapUse = heaptest.Use
+
+var (
+	watchHeap      = heaptest.Watch
+	checkHeap      = heaptest.Check
+	checkPrintable = heaptest.CheckPrintable
 )
 
-// heapUse is what a function took from the heap while it ran.
-type heapUse struct {
-	// peak is the most the heap's objects, live or not yet swept, grew
-	// above where they were before, sampled every 100µs and at the end.
-	peak uint64
-	// total is everything allocated meanwhile, freed or not, by every
-	// goroutine: an upper bound that no sampling can miss.
-	total uint64
-}
-
-func (u heapUse) String() string {
-	return fmt.Sprintf("peak heap +%.1f MiB, allocated %.1f MiB", float64(u.peak)/(1<<20), float64(u.total)/(1<<20))
-}
-
-// watchHeap runs fn after a garbage collection and measures its heap.
-// Tests that call it must not run in parallel with others.
-func watchHeap(fn func()) heapUse {
-	const objects = "/memory/classes/heap/objects:bytes"
-	runtime.GC()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	s := []rtmetrics.Sample{{Name: objects}}
-	rtmetrics.Read(s)
-	base := s[0].Value.Uint64()
-	stop, done := make(chan struct{}), make(chan uint64)
-	go func() {
-		s := []rtmetrics.Sample{{Name: objects}}
-		tick := time.NewTicker(100 * time.Microsecond)
-		defer tick.Stop()
-		var peak uint64
-		for {
-			rtmetrics.Read(s)
-			peak = max(peak, s[0].Value.Uint64())
-			select {
-			case <-stop:
-				done <- peak
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	fn()
-	close(stop)
-	peak := <-done
-	runtime.ReadMemStats(&after)
-	u := heapUse{total: after.TotalAlloc - before.TotalAlloc}
-	if peak > base {
-		u.peak = peak - base
-	}
-	return u
-}
-
-// checkHeap fails t if u exceeds peak or total bytes (twice as many with
-// the race detector), and logs it.
-func checkHeap(t *testing.T, u heapUse, peak, total uint64) {
-	t.Helper()
-	if raceEnabled {
-		peak, total = 2*peak, 2*total
-	}
-	t.Logf("%v (bounds %.0f and %.0f MiB)", u, float64(peak)/(1<<20), float64(total)/(1<<20))
-	if u.peak > peak || u.total > total {
-		t.Errorf("%v: over the bounds of %.0f MiB peak, %.0f MiB allocated", u, float64(peak)/(1<<20), float64(total)/(1<<20))
-	}
-}
-
-// checkPrintable fails t if s has a control character, which a terminal
-// would obey, or is not on one line.
-func checkPrintable(t *testing.T, what, s string) {
-	t.Helper()
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			t.Errorf("%s %q has control character %U", what, s, r)
-			return
-		}
-	}
-}
+// raceEnabled says the race detector is on.
+const raceEnabled = heaptest.Race

@@ -1,0 +1,6 @@
+//go:build !race
+
+package heaptest
+
+// Race says the race detector is on.
+const Race = false

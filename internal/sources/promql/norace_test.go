@@ -1,6 +1,0 @@
-//go:build !race
-
-package promql
-
-// raceEnabled says the race detector is on.
-const raceEnabled = false
