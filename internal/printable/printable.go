@@ -65,3 +65,17 @@ func clean(s string) bool {
 	}
 	return !prevSpace || len(s) == 0
 }
+
+// Cut returns s cut to at most n bytes, on a rune boundary, with "…" marking
+// the cut; s as it is when it fits. Text from outside can be megabytes (a
+// parser quoting the token at fault): errors and logs repeat a bounded part.
+func Cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i := n
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
+}

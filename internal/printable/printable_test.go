@@ -49,3 +49,15 @@ func FuzzLine(f *testing.F) {
 		}
 	})
 }
+
+func TestCut(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		n    int
+		want string
+	}{{"short", 10, "short"}, {"exactly", 7, "exactly"}, {"abcdef", 3, "abc…"}, {"héllo", 2, "h…"}, {"⛄⛄", 4, "⛄…"}, {"⛄", 1, "…"}} {
+		if got := Cut(tt.in, tt.n); got != tt.want {
+			t.Errorf("Cut(%q, %d) = %q; want %q", tt.in, tt.n, got, tt.want)
+		}
+	}
+}

@@ -122,5 +122,5 @@ func (p *protoReader) cut(err error, want, got int) error {
 
 // readError is a failure to read the body, on one line.
 func readError(err error) error {
-	return errors.New("reading the body: " + printable.Line(shorten(err.Error(), maxErrorLen)))
+	return errors.New("reading the body: " + printable.Line(printable.Cut(err.Error(), maxErrorLen)))
 }

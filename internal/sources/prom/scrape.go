@@ -17,7 +17,6 @@ import (
 	"strconv"
 	"syscall"
 	"time"
-	"unicode/utf8"
 
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
@@ -67,7 +66,7 @@ func fetch(ctx context.Context, c *http.Client, url string, lim limits) (*Exposi
 	case resp.StatusCode == http.StatusForbidden:
 		return nil, errors.New("403 forbidden: check the credentials")
 	case resp.StatusCode != http.StatusOK:
-		return nil, fmt.Errorf("HTTP %s", printable.Line(shorten(resp.Status, maxErrorLen)))
+		return nil, fmt.Errorf("HTTP %s", printable.Line(printable.Cut(resp.Status, maxErrorLen)))
 	}
 	ctype := resp.Header.Get("Content-Type")
 	mediaType, _, _ := mime.ParseMediaType(ctype)
@@ -103,28 +102,16 @@ func fetch(ctx context.Context, c *http.Client, url string, lim limits) (*Exposi
 func parseError(err error) error {
 	var pe expfmt.ParseError
 	if errors.As(err, &pe) {
-		return fmt.Errorf("parse error at line %d: %s", pe.Line, printable.Line(shorten(pe.Msg, maxErrorLen)))
+		return fmt.Errorf("parse error at line %d: %s", pe.Line, printable.Line(printable.Cut(pe.Msg, maxErrorLen)))
 	}
-	return fmt.Errorf("parse error: %s", printable.Line(shorten(err.Error(), maxErrorLen)))
+	return fmt.Errorf("parse error: %s", printable.Line(printable.Cut(err.Error(), maxErrorLen)))
 }
 
 // maxErrorLen is the most bytes of a target's words that an error repeats.
 const maxErrorLen = 200
 
-// shorten cuts s to at most n bytes, on a rune boundary, marking the cut.
-func shorten(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	i := n
-	for i > 0 && !utf8.RuneStart(s[i]) {
-		i--
-	}
-	return s[:i] + "…"
-}
-
 // quoteShort quotes the start of s for an error message.
-func quoteShort(s string) string { return strconv.Quote(shorten(s, maxErrorLen/4)) }
+func quoteShort(s string) string { return strconv.Quote(printable.Cut(s, maxErrorLen/4)) }
 
 // describe turns a transport error into the words a panel shows.
 func describe(err error, timeout time.Duration) error {
@@ -145,7 +132,7 @@ func describe(err error, timeout time.Duration) error {
 	if errors.As(err, &ne) && ne.Timeout() {
 		return fmt.Errorf("timeout after %s", timeout)
 	}
-	return errors.New(printable.Line(shorten(err.Error(), maxErrorLen)))
+	return errors.New(printable.Line(printable.Cut(err.Error(), maxErrorLen)))
 }
 
 type countingReader struct {

@@ -256,7 +256,7 @@ func Snapshot(ctx context.Context, o Options, interval time.Duration) *metrics.P
 
 // crashed describes a recovered panic on one line.
 func crashed(r any) error {
-	return errors.New("crashed: " + printable.Line(shorten(fmt.Sprint(r), maxErrorLen)))
+	return errors.New("crashed: " + printable.Line(printable.Cut(fmt.Sprint(r), maxErrorLen)))
 }
 
 func watchedKinds(w map[string]watch) map[string]string {

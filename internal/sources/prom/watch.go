@@ -68,7 +68,7 @@ func families(fams []*dto.MetricFamily) []metrics.FamilyInfo {
 	for i, f := range fams {
 		out[i] = metrics.FamilyInfo{
 			Name: printable.Line(f.GetName()), Type: strings.ToLower(f.GetType().String()),
-			Help: printable.Line(shorten(f.GetHelp(), maxHelpLen)), Series: len(f.GetMetric()),
+			Help: printable.Line(printable.Cut(f.GetHelp(), maxHelpLen)), Series: len(f.GetMetric()),
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })

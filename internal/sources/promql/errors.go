@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"strings"
 	"syscall"
-	"unicode/utf8"
 
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
 
@@ -49,26 +48,14 @@ func (c *Client) explain(err error) *Error {
 		return e
 	}
 	e = c.explainRaw(err)
-	e.Msg = printable.Line(shorten(e.Msg, maxErrorLen))
+	e.Msg = printable.Line(printable.Cut(e.Msg, maxErrorLen))
 	return e
 }
 
 // crashed is a recovered panic as an *Error: the source is marked down and
 // retried, as when the server cannot be reached.
 func crashed(r any) *Error {
-	return &Error{Down: true, Msg: "crashed: " + printable.Line(shorten(fmt.Sprint(r), maxErrorLen)), Err: fmt.Errorf("panic: %v", r)}
-}
-
-// shorten cuts s to at most n bytes, on a rune boundary, marking the cut.
-func shorten(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	i := n
-	for i > 0 && !utf8.RuneStart(s[i]) {
-		i--
-	}
-	return s[:i] + "…"
+	return &Error{Down: true, Msg: "crashed: " + printable.Line(printable.Cut(fmt.Sprint(r), maxErrorLen)), Err: fmt.Errorf("panic: %v", r)}
 }
 
 func (c *Client) explainRaw(err error) *Error {

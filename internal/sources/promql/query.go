@@ -131,7 +131,7 @@ func warnings(w []string) []string {
 	}
 	out := make([]string, len(w))
 	for i, s := range w {
-		out[i] = printable.Line(shorten(s, maxErrorLen))
+		out[i] = printable.Line(printable.Cut(s, maxErrorLen))
 	}
 	return out
 }

@@ -20,7 +20,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
@@ -239,15 +238,7 @@ const maxClientText = 64
 // clean makes a client's string printable on one line, cut to
 // maxClientText bytes.
 func clean(s string) string {
-	s = printable.Line(s)
-	if len(s) <= maxClientText {
-		return s
-	}
-	cut := maxClientText
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
+	return printable.Cut(printable.Line(s), maxClientText)
 }
 
 // Permission extensions the public key check hands to the session.
