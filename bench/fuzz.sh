@@ -41,6 +41,7 @@ echo "fuzzing $n targets for $duration each (-fuzzminimizetime $minimize, -paral
 
 printf '%-52s %-30s %12s %10s %12s  %s\n' package target execs "execs/s" "interesting" result >"$work/table"
 crashers=0
+flakes=0
 while read -r pkg t; do
 	log=$work/$t.log
 	echo "  $pkg $t" >&2
@@ -50,8 +51,16 @@ while read -r pkg t; do
 		status=FAILED
 		if grep -q 'Failing input written to' "$log"; then
 			status="CRASHER $(grep -o 'testdata/fuzz/[^ ]*' "$log" | head -n1)"
+			crashers=$((crashers + 1))
+		elif grep -q '^    context deadline exceeded$' "$log"; then
+			# Go's fuzzing coordinator can report the end of -fuzztime as
+			# a failure, with no input written (golang/go#75804, fixed in
+			# Go 1.27): the target found nothing. Counted apart.
+			status="ok (go#75804: deadline reported as a failure, no input)"
+			flakes=$((flakes + 1))
+		else
+			crashers=$((crashers + 1))
 		fi
-		crashers=$((crashers + 1))
 	fi
 	# The last progress line: "fuzz: elapsed: 2m0s, execs: 1234567 (10288/sec), new interesting: 12 (total: 40)"
 	last=$(grep -E '^fuzz: elapsed: .*execs: [0-9]+' "$log" | tail -n1 || true)
@@ -61,7 +70,7 @@ while read -r pkg t; do
 	secs=$(awk -v d="$elapsed" 'BEGIN { s = 0; while (match(d, /[0-9.]+[hms]/)) { v = substr(d, RSTART, RLENGTH - 1); u = substr(d, RSTART + RLENGTH - 1, 1); s += v * (u == "h" ? 3600 : u == "m" ? 60 : 1); d = substr(d, RSTART + RLENGTH) } print s }')
 	rate=$(awk -v e="${execs:-0}" -v s="$secs" 'BEGIN { printf "%.0f", (s > 0 ? e / s : 0) }')
 	printf '%-52s %-30s %12s %10s %12s  %s\n' "${pkg#github.com/perftop/perftop/}" "$t" "${execs:-0}" "$rate" "${interesting:-0}" "$status" >>"$work/table"
-	if [[ $status != ok ]]; then
+	if [[ $status != ok* ]]; then
 		echo "--- $t:" >&2
 		tail -n 30 "$log" >&2
 	fi
@@ -74,5 +83,8 @@ echo "machine: $(nproc) CPUs, $(awk -F': *' '/^model name/ { print $2; exit }' /
 if ((crashers > 0)); then
 	echo "$crashers target(s) failed: see the logs above; crashers are seeds under testdata/fuzz now"
 	exit 1
+fi
+if ((flakes > 0)); then
+	echo "$flakes target(s) ended with go#75804's spurious deadline, no input written"
 fi
 echo "no crashers"

@@ -21,6 +21,13 @@ var errBadPattern = errors.New("bad from= pattern")
 // list is list, as match_host_and_ip(ip, ip, list) == 1. An IPv4 address
 // mapped into IPv6 is matched as IPv4, as sshd normalises it.
 func matchFrom(ip netip.Addr, list string) (bool, error) {
+	// A malformed list is refused whatever the address: sshd's search
+	// stops at the first negated match and would never see a bad entry
+	// after it (found by FuzzMatchFrom: "!*," matched 0.0.0.0 without an
+	// error, though the list is refused when the keys are loaded).
+	if err := checkFromList(list); err != nil {
+		return false, err
+	}
 	ip = ip.Unmap()
 	mip, err := addrMatchList(ip, list)
 	if err != nil {
