@@ -11,9 +11,12 @@ build:
 
 # test installs what the tests need (tmux for the terminal end-to-end
 # tests), checks formatting and vet, then runs every test with the race
-# detector. CI runs exactly this through .ci/run.
+# detector. CI runs exactly this through .ci/run. cmd/perftop's tests
+# (go install from a module proxy, six cross-builds, the binary in tmux) take
+# about 5 minutes here with a cold cache, too close to go test's default
+# 10-minute limit on a slower machine.
 test: deps check
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
 
 deps:
 	@./.ci/deps
