@@ -42,7 +42,11 @@ func (s *Server) session(next ssh.Handler) ssh.Handler {
 		defer s.unregister(v)
 		size := &viewSize{who: v.User + "@" + v.Addr, logf: s.logf}
 		p := s.program(ctx, sess, v, pty, size)
-		crash.Go(func() { readInput(ctx, p, limitInput(sess), pty.Term) })
+		crash.Go(func() {
+			readInput(ctx, p, limitInput(sess), pty.Term, func(r any) {
+				s.logf("%s@%s: its input crashed the terminal decoder, session ended: %s", v.User, v.Addr, clean(fmt.Sprint(r)))
+			})
+		})
 		go func() {
 			defer p.Quit()
 			for {
@@ -88,14 +92,22 @@ func (s *Server) program(ctx context.Context, sess ssh.Session, v Viewer, pty ss
 // a viewer who left with input still queued, as a flood leaves it, left
 // that goroutine and what it held (20 MiB, measured) behind for good.
 // Here Send returns once the program has ended, and the reader is drained
-// to its end.
-func readInput(ctx context.Context, p *tea.Program, in io.Reader, term string) {
+// to its end. A panic in the decoder on a viewer's bytes ends that
+// viewer's session (onPanic is told), not the server: Bubble Tea's own
+// reader would have taken the process, and every viewer, with it.
+func readInput(ctx context.Context, p *tea.Program, in io.Reader, term string, onPanic func(any)) {
 	events := make(chan uv.Event)
 	done := make(chan struct{})
-	crash.Go(func() {
+	go func() {
 		defer close(done)
+		defer func() {
+			if r := recover(); r != nil {
+				onPanic(r)
+				p.Quit()
+			}
+		}()
 		_ = uv.NewTerminalReader(in, term).StreamEvents(ctx, events) // its error is the session's end
-	})
+	}()
 	for {
 		select {
 		case ev := <-events:
