@@ -13,6 +13,7 @@ import (
 
 func newCompareCmd(e *env) *cobra.Command {
 	var format, failIf string
+	maxSize := byteSize(results.MaxFileSize)
 	cmd := &cobra.Command{
 		Use:   "compare BEFORE AFTER",
 		Short: "Compare two results files, and fail on a regression",
@@ -37,11 +38,11 @@ when throughput fell more than 5%.`,
 					return usagef("invalid --fail-if: %v", err)
 				}
 			}
-			before, err := results.ReadFile(args[0])
+			before, err := results.ReadFileLimit(args[0], int64(maxSize))
 			if err != nil {
 				return usageError{err}
 			}
-			after, err := results.ReadFile(args[1])
+			after, err := results.ReadFileLimit(args[1], int64(maxSize))
 			if err != nil {
 				return usageError{err}
 			}
@@ -58,6 +59,7 @@ when throughput fell more than 5%.`,
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "text or markdown")
+	cmd.Flags().Var(&maxSize, "max-file-size", "largest results file to read")
 	cmd.Flags().StringVar(&failIf, "fail-if", "", "regression limits, e.g. `'p99>+10%,throughput<-5%'`; a breach exits 3")
 	return cmd
 }

@@ -19,6 +19,7 @@ import (
 
 func newReportCmd(e *env, cf *configFlags) *cobra.Command {
 	var format string
+	maxSize := byteSize(results.MaxFileSize)
 	var percentiles, replay bool
 	cmd := &cobra.Command{
 		Use:   "report FILE",
@@ -44,7 +45,7 @@ the file printed (--percentiles, which needs it, fails).`,
 			if !slices.Contains(results.Formats, format) {
 				return usagef("invalid --format %q: want %s", format, strings.Join(results.Formats, ", "))
 			}
-			f, err := results.ReadFile(args[0])
+			f, err := results.ReadFileLimit(args[0], int64(maxSize))
 			if err != nil {
 				return usageError{err}
 			}
@@ -77,6 +78,7 @@ the file printed (--percentiles, which needs it, fails).`,
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "text, markdown, json, csv or html")
+	cmd.Flags().Var(&maxSize, "max-file-size", "largest results file to read")
 	cmd.Flags().BoolVar(&percentiles, "percentiles", false, "print the full percentile distribution")
 	cmd.Flags().BoolVar(&replay, "tui", false, "replay the run in the dashboard; left and right move through time")
 	return cmd

@@ -162,7 +162,17 @@ func TestReportTooLarge(t *testing.T) {
 	}
 	f.Close()
 	code, _, stderr := runCLI(t, nil, "report", path)
-	if code != exitUsage || !strings.Contains(stderr, "larger than 256 MiB, too large for a results file") {
+	if code != exitUsage || !strings.Contains(stderr, "larger than 256 MiB, too large for a results file (raise --max-file-size)") {
 		t.Errorf("exit %d, %q", code, stderr)
+	}
+	// --max-file-size moves the limit, both ways.
+	small := resultsFile(t, t.TempDir(), "small.json", 100, 0.01)
+	for _, args := range [][]string{{"report", "--max-file-size", "1KiB", small}, {"compare", "--max-file-size", "1KiB", small, small}} {
+		if code, _, stderr := runCLI(t, nil, args...); code != exitUsage || !strings.Contains(stderr, "larger than 1.00 KiB") {
+			t.Errorf("%v: exit %d, %q", args, code, stderr)
+		}
+	}
+	if code, _, stderr := runCLI(t, nil, "report", "--max-file-size", "1MiB", small); code != exitOK {
+		t.Errorf("report under a raised limit: exit %d, %q", code, stderr)
 	}
 }

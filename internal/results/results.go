@@ -17,6 +17,7 @@ import (
 	"github.com/HdrHistogram/hdrhistogram-go"
 
 	"github.com/perftop/perftop/internal/jsonfloat"
+	"github.com/perftop/perftop/internal/units"
 )
 
 // SchemaVersion is the version of the results file this perftop writes.
@@ -179,8 +180,12 @@ func writeAtomic(path string, data []byte) (err error) {
 
 // ReadFile reads a results file of at most MaxFileSize bytes, refusing
 // versions newer than this perftop knows.
-func ReadFile(path string) (*File, error) {
-	data, err := readLimited(path, MaxFileSize)
+func ReadFile(path string) (*File, error) { return ReadFileLimit(path, MaxFileSize) }
+
+// ReadFileLimit is ReadFile with a limit of its own (report and compare's
+// --max-file-size).
+func ReadFileLimit(path string, limit int64) (*File, error) {
+	data, err := readLimited(path, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -214,7 +219,7 @@ func readLimited(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	tooBig := fmt.Errorf("%s: larger than %d MiB, too large for a results file", path, limit>>20)
+	tooBig := fmt.Errorf("%s: larger than %s, too large for a results file (raise --max-file-size)", path, units.Bytes(float64(limit)))
 	if fi, err := f.Stat(); err == nil && fi.Size() > limit {
 		return nil, tooBig
 	}
