@@ -142,7 +142,8 @@ func (v *hostView) netPanel(w, h, listLines int) string {
 		return v.box("Network", "", v.unavailable(host.NetError), w, h)
 	}
 	rx, tx := v.series(metrics.KeyNetRx), v.series(metrics.KeyNetTx)
-	info := "rx " + units.BytesRate(last(rx)) + "  tx " + units.BytesRate(last(tx))
+	r, t := units.BytesRate(last(rx)), units.BytesRate(last(tx))
+	info := fitInfo(w, "Network", "rx "+r+"  tx "+t, "↓"+r+" ↑"+t, "↓"+r)
 	n := min(len(host.Network), listLines, max(ih-2, 0))
 	var lines []string
 	if chartH := ih - n; chartH > 0 {
@@ -173,7 +174,8 @@ func (v *hostView) diskPanel(w, h, fsLines int) string {
 		return v.box("Disk", "", v.unavailable(host.DisksError), w, h)
 	}
 	rd, wr := v.series(metrics.KeyDiskRead), v.series(metrics.KeyDiskWrite)
-	info := "r " + units.BytesRate(last(rd)) + "  w " + units.BytesRate(last(wr))
+	r, wt := units.BytesRate(last(rd)), units.BytesRate(last(wr))
+	info := fitInfo(w, "Disk", "r "+r+"  w "+wt, "r "+r+" w "+wt, "r "+r)
 	var fsRows []string
 	if host.FSError != "" {
 		fsRows = append(fsRows, v.st.P.Muted.S("filesystems ")+v.unavailable(host.FSError))
@@ -258,4 +260,16 @@ func (v *hostView) coreSpark(i int, now float64, w int) string {
 		style = v.st.P.Warn
 	}
 	return v.st.P.Muted.S(name) + " " + style.S(b.String()) + " " + val
+}
+
+// fitInfo is the first of choices that fits whole beside title on the top
+// border of a box w wide ("╭─ title ─…─ info ─╮"); the last one otherwise.
+func fitInfo(w int, title string, choices ...string) string {
+	room := w - cells.Width(title) - 8
+	for _, c := range choices {
+		if cells.Width(c) <= room {
+			return c
+		}
+	}
+	return choices[len(choices)-1]
 }
