@@ -1,9 +1,6 @@
 package load
 
 import (
-	"bytes"
-	"net"
-	"sync"
 	"testing"
 	"time"
 )
@@ -45,49 +42,7 @@ func BenchmarkSend(b *testing.B) {
 // the same tiny JSON response, allocating nothing per request, so that
 // BenchmarkSend's allocation count is the client's alone.
 func rawServer(b testing.TB) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	var mu sync.Mutex // guards conns
-	var conns []net.Conn
-	b.Cleanup(func() {
-		l.Close()
-		mu.Lock()
-		for _, c := range conns {
-			c.Close()
-		}
-		mu.Unlock()
-	})
-	resp := []byte("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"ok\":true}")
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-			go func() {
-				defer c.Close()
-				buf := make([]byte, 4096)
-				for {
-					n, err := c.Read(buf)
-					if err != nil {
-						return
-					}
-					// One request per read on this benchmark's sequential client.
-					if bytes.Contains(buf[:n], []byte("\r\n\r\n")) {
-						if _, err := c.Write(resp); err != nil {
-							return
-						}
-					}
-				}
-			}()
-		}
-	}()
-	return l.Addr().String()
+	return cannedServer(b, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"ok\":true}")
 }
 
 // BenchmarkRecord is the per-request bookkeeping alone, from one worker.

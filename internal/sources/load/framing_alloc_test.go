@@ -5,74 +5,35 @@ import (
 	"context"
 	"net"
 	"runtime"
-	"sync"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/perftop/perftop/internal/metrics"
 )
 
-// cannedServer is rawServer (bench_test.go) with another answer: it
-// answers each request on a keep-alive connection with answer, allocating
-// nothing per request, so that the allocations counted are the client's.
+// cannedServer answers each request on a keep-alive connection with
+// answer, allocating nothing per request, so that the allocations counted
+// are the client's. It returns the server's host:port.
 func cannedServer(t testing.TB, answer string) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	var mu sync.Mutex // guards conns and closed
-	var conns []net.Conn
-	closed := false
-	t.Cleanup(func() {
-		l.Close()
-		mu.Lock()
-		closed = true
-		for _, c := range conns {
-			c.Close()
-		}
-		mu.Unlock()
-		wg.Wait()
-	})
 	resp := []byte(answer)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
+	u := tcpServer(t, nil, func(c net.Conn) {
+		buf := make([]byte, 4096)
 		for {
-			c, err := l.Accept()
+			n, err := c.Read(buf)
 			if err != nil {
 				return
 			}
-			mu.Lock()
-			if closed {
-				mu.Unlock()
-				c.Close()
-				return
-			}
-			conns = append(conns, c)
-			wg.Add(1)
-			mu.Unlock()
-			go func() {
-				defer wg.Done()
-				defer c.Close()
-				buf := make([]byte, 4096)
-				for {
-					n, err := c.Read(buf)
-					if err != nil {
-						return
-					}
-					// One request per read from a closed loop's client.
-					if bytes.Contains(buf[:n], []byte("\r\n\r\n")) {
-						if _, err := c.Write(resp); err != nil {
-							return
-						}
-					}
+			// One request per read from a closed loop's client.
+			if bytes.Contains(buf[:n], []byte("\r\n\r\n")) {
+				if _, err := c.Write(resp); err != nil {
+					return
 				}
-			}()
+			}
 		}
-	}()
-	return l.Addr().String()
+	})
+	return strings.TrimSuffix(strings.TrimPrefix(u, "http://"), "/")
 }
 
 // TestFramingAllocatesNothing extends the fast path's zero-allocation

@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"runtime"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -20,17 +19,7 @@ import (
 // connection is closed when answer returns false.
 func rawScript(t testing.TB, answer func(w io.Writer, n int) bool) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	var mu sync.Mutex // guards conns and closed
-	conns := map[net.Conn]bool{}
-	closed := false
-	serve := func(c net.Conn) {
-		defer wg.Done()
-		defer c.Close()
+	return tcpServer(t, nil, func(c net.Conn) {
 		br := newLineReader(c)
 		for n := 1; ; n++ {
 			length, err := br.requestHead()
@@ -41,37 +30,7 @@ func rawScript(t testing.TB, answer func(w io.Writer, n int) bool) string {
 				return
 			}
 		}
-	}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			if closed {
-				c.Close()
-			} else {
-				conns[c] = true
-				wg.Add(1)
-				go serve(c)
-			}
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		l.Close()
-		mu.Lock()
-		closed = true
-		for c := range conns {
-			c.Close()
-		}
-		mu.Unlock()
-		wg.Wait()
 	})
-	return "http://" + l.Addr().String() + "/"
 }
 
 // say is an answer that writes s and keeps the connection; sayClose closes

@@ -28,8 +28,9 @@ func tcpServer(t testing.TB, cfg *tls.Config, serve func(c net.Conn)) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var mu sync.Mutex // guards conns
+	var mu sync.Mutex // guards conns and closed
 	conns := map[net.Conn]bool{}
+	closed := false // a connection accepted after the cleanup began is closed at once
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -40,9 +41,14 @@ func tcpServer(t testing.TB, cfg *tls.Config, serve func(c net.Conn)) string {
 				return
 			}
 			mu.Lock()
+			if closed {
+				mu.Unlock()
+				c.Close()
+				return
+			}
 			conns[c] = true
-			mu.Unlock()
 			wg.Add(1)
+			mu.Unlock()
 			go func() {
 				defer wg.Done()
 				defer c.Close()
@@ -61,6 +67,7 @@ func tcpServer(t testing.TB, cfg *tls.Config, serve func(c net.Conn)) string {
 	t.Cleanup(func() {
 		l.Close()
 		mu.Lock()
+		closed = true
 		for c := range conns {
 			c.Close()
 		}
