@@ -35,6 +35,14 @@ type Store struct {
 	changed  chan struct{} // closed on the next write, then replaced
 }
 
+// Capacity is how many points each series keeps.
+func (s *Store) Capacity() int {
+	if s.capacity < 1 {
+		return DefaultRingCapacity
+	}
+	return s.capacity
+}
+
 // NewStore returns an empty store whose series keep capacity points each.
 func NewStore(capacity int) *Store {
 	return &Store{capacity: capacity}

@@ -90,3 +90,20 @@ func fakeHost(t time.Time, i int) metrics.Host {
 	}
 	return h
 }
+
+// fakeLoadSeries writes n seconds of a load test's series from fakeT0, as
+// the engine's collector does: a rate near target, latencies that climb.
+func fakeLoadSeries(st *metrics.Store, n int, target float64) {
+	var b metrics.Batch
+	for i := 1; i <= n; i++ {
+		b.Reset(fakeT0.Add(time.Duration(i) * time.Second))
+		b.Add(metrics.KeyLoadRPS, target*wave(i, 9, 0.96, 1))
+		b.Add(metrics.KeyLoadTarget, target)
+		b.Add(metrics.KeyLoadErrorPct, wave(i, 5, 0, 0.8))
+		b.Add(metrics.KeyLoadP50, wave(i, 12, 0.030, 0.045))
+		b.Add(metrics.KeyLoadP90, wave(i, 12, 0.040, 0.049))
+		b.Add(metrics.KeyLoadP99, wave(i, 12, 0.050, 0.058))
+		b.Add(metrics.KeyLoadP999, wave(i, 12, 0.060, 0.076))
+		st.Write(&b)
+	}
+}

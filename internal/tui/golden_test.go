@@ -59,11 +59,14 @@ func newTestModel(st *metrics.Store, theme string) *Model {
 	return New(Options{Store: st, Theme: theme, Interval: time.Second, SetInterval: func(time.Duration) {}})
 }
 
-// TestGoldenScreens renders every screen and the help at both reference
+// goldenSizes are the terminal sizes every screen is checked at: the
+// smallest common terminal, a laptop's and a wide monitor's.
+var goldenSizes = [][2]int{{80, 24}, {120, 40}, {200, 60}}
+
+// TestGoldenScreens renders every screen and the help at the reference
 // sizes, as plain text.
 func TestGoldenScreens(t *testing.T) {
-	sizes := [][2]int{{80, 24}, {160, 48}}
-	for _, sz := range sizes {
+	for _, sz := range goldenSizes {
 		m := newTestModel(fakeStore(300), themes.Dark)
 		m.SetSize(sz[0], sz[1])
 		for i, s := range m.screens {
@@ -98,7 +101,7 @@ func TestGoldenColourProfiles(t *testing.T) {
 		{"16", colorprofile.ANSI, themes.HighContrast},
 		{"mono", colorprofile.Ascii, themes.Monochrome},
 	}
-	for _, sz := range [][2]int{{80, 24}, {160, 48}} {
+	for _, sz := range [][2]int{{80, 24}, {120, 40}} {
 		for _, p := range profiles {
 			name := "overview-" + p.name + "-" + sizeName(sz)
 			t.Run(name, func(t *testing.T) {
@@ -141,7 +144,7 @@ func cutAtBorder(frame string, vals []string) (string, bool) {
 // 120x40 and 200x60, and checks that every number it shows is whole.
 func TestGoldenLoadScreen(t *testing.T) {
 	running := &metrics.LoadTest{
-		Mode: metrics.OpenLoop, State: metrics.TestRunning, Elapsed: 12 * time.Second, Planned: time.Minute, Target: 500,
+		Mode: metrics.OpenLoop, State: metrics.TestRunning, Started: fakeT0, Elapsed: 12 * time.Second, Planned: time.Minute, Target: 500,
 		Window:   metrics.Window{RPS: 498, Requests: 498, Errors: 2, ErrorPercent: 0.4, Latency: metrics.Quantiles{P50: 0.0448, P90: 0.0491, P99: 0.0581, Max: 0.0759}},
 		Requests: 6000, Errors: 20, InFlight: 3, Conns: 12, StatusCodes: map[int]int64{200: 5980, 503: 20},
 		ErrorsByKind: map[string]int64{"status_5xx": 20, "timeout": 3},
@@ -160,6 +163,7 @@ func TestGoldenLoadScreen(t *testing.T) {
 	}{{"load-running", running}, {"load-done", &done}} {
 		for _, sz := range [][2]int{{80, 24}, {120, 40}, {200, 60}} {
 			st := fakeStore(60)
+			fakeLoadSeries(st, int(tt.lt.Elapsed/time.Second), 500)
 			st.SetLoadTest(tt.lt)
 			m := New(Options{Store: st, Theme: themes.Dark, Interval: time.Second, Load: &fakeLoad{}})
 			m.SetSize(sz[0], sz[1])

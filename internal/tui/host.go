@@ -22,6 +22,7 @@ type hostView struct {
 	procs, disks, nets  table.Model
 	memProcs            table.Model // the Memory screen's: by resident memory
 	procSort            int         // the processes table's order: an index into procOrders
+	zoom                int         // the host charts' window: an index into hostWindows
 	fs                  table.Model
 
 	// The process and filesystem lists the tables were last filled from:
@@ -134,6 +135,46 @@ var procOrders = []struct {
 	{"name", func(a, b *metrics.Process) int {
 		return cmp.Or(strings.Compare(a.Name, b.Name), cmp.Compare(a.PID, b.PID))
 	}},
+}
+
+// hostWindows are the time windows z and Z step the host charts through,
+// in seconds; 0, the first, gives each sample a dot column (about two
+// minutes of one-second samples on a full-width chart).
+var hostWindows = []float64{0, 60, 300, 900, 3600}
+
+// cycleZoom moves the host charts to the next longer window the history
+// holds (back: shorter), round to the first.
+func (h *hostView) cycleZoom(back bool) {
+	n := len(hostWindows)
+	for range n {
+		if back {
+			h.zoom = (h.zoom + n - 1) % n
+		} else {
+			h.zoom = (h.zoom + 1) % n
+		}
+		if hostWindows[h.zoom] <= h.historySeconds() {
+			return
+		}
+	}
+}
+
+// historySeconds is about how far back the series reach when the rings are
+// full: their capacity at the pace of the latest samples.
+func (h *hostView) historySeconds() float64 {
+	h.series(metrics.KeyCPUTotal)
+	ts := h.times[metrics.KeyCPUTotal]
+	step := 1.0
+	if n := len(ts); n >= 2 && ts[n-1] > ts[n-2] {
+		step = ts[n-1] - ts[n-2]
+	}
+	return float64(h.capacity) * step * 1.001
+}
+
+// hostChart sets c up as a host chart: a time axis back from now over the
+// window chosen.
+func (h *hostView) hostChart(c *chart.Model) *chart.Model {
+	c.X, c.Window = chart.Ago, hostWindows[h.zoom]
+	return c
 }
 
 // cycleSort moves the processes table to the next order, or the previous.

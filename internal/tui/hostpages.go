@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/perftop/perftop/internal/tui/help"
 	"github.com/perftop/perftop/internal/tui/panel"
 	"github.com/perftop/perftop/internal/tui/table"
 )
@@ -33,13 +34,23 @@ var (
 
 func (p *hostPage) Update(msg tea.Msg) tea.Cmd {
 	if k, ok := msg.(tea.KeyPressMsg); ok {
-		if p.t == &p.host.procs && !p.editing && key.Matches(k, p.host.keys.Sort) {
+		switch {
+		case p.editing:
+		case p.t == &p.host.procs && key.Matches(k, p.host.keys.Sort):
 			p.host.cycleSort(k.String() == "<")
+			return nil
+		case key.Matches(k, p.host.keys.Zoom):
+			p.host.cycleZoom(k.String() == "Z")
 			return nil
 		}
 		p.update(k)
 	}
 	return nil
+}
+
+// FullHelp is the table's keys, and the charts' zoom.
+func (p *hostPage) FullHelp() []help.Group {
+	return append(p.tableKeys.FullHelp(), help.Group{Title: "Charts", Bindings: []key.Binding{p.host.keys.Zoom}})
 }
 
 // hostScreens are the host's screens, in tab order: the overview, then one

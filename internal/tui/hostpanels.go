@@ -7,7 +7,6 @@ import (
 
 	"github.com/perftop/perftop/internal/metrics"
 	"github.com/perftop/perftop/internal/tui/cells"
-	"github.com/perftop/perftop/internal/tui/chart"
 	"github.com/perftop/perftop/internal/tui/gauge"
 	"github.com/perftop/perftop/internal/tui/table"
 	"github.com/perftop/perftop/internal/units"
@@ -47,8 +46,7 @@ func (v *hostView) cpuPanel(w, h, maxCoreRows int) string {
 	if chartH > 0 {
 		c := &v.cpu
 		c.Fill, c.YMin, c.YMax = true, 0, 100
-		lines = append(lines, v.drawChart(c, iw, chartH, percentLabel,
-			chart.Series{Values: v.series(metrics.KeyCPUTotal), Style: v.st.P.Line(0)}))
+		lines = append(lines, v.drawChart(v.hostChart(c), iw, chartH, percentLabel, v.line(metrics.KeyCPUTotal, v.st.P.Line(0))))
 	}
 	gs := v.gaugeStyles()
 	for r := 0; r < rows; r++ {
@@ -125,9 +123,8 @@ func (v *hostView) memPanel(w, h int) string {
 	if chartH := ih - len(lines); chartH >= 2 {
 		c := &v.mem
 		c.Fill, c.YMin, c.YMax = false, 0, 100
-		lines = append(lines, v.drawChart(c, iw, chartH, percentLabel,
-			chart.Series{Values: v.series(metrics.KeyMemUsed), Style: v.st.P.Line(1)},
-			chart.Series{Values: v.series(metrics.KeySwapUsed), Style: v.st.P.Line(3)}))
+		lines = append(lines, v.drawChart(v.hostChart(c), iw, chartH, percentLabel,
+			v.line(metrics.KeyMemUsed, v.st.P.Line(1)), v.line(metrics.KeySwapUsed, v.st.P.Line(3))))
 	}
 	info := units.Bytes(float64(mem.UsedBytes)) + " / " + units.Bytes(float64(mem.TotalBytes))
 	return v.box("Memory", info, strings.Join(lines, "\n"), w, h)
@@ -147,8 +144,8 @@ func (v *hostView) netPanel(w, h, listLines int) string {
 	n := min(len(host.Network), listLines, max(ih-2, 0))
 	var lines []string
 	if chartH := ih - n; chartH > 0 {
-		lines = append(lines, v.drawChart(byteChart(&v.net), iw, chartH, bytesLabel,
-			chart.Series{Values: rx, Style: v.st.P.Line(1)}, chart.Series{Values: tx, Style: v.st.P.Line(2)}))
+		lines = append(lines, v.drawChart(v.hostChart(byteChart(&v.net)), iw, chartH, rateAxis,
+			v.line(metrics.KeyNetRx, v.st.P.Line(1)), v.line(metrics.KeyNetTx, v.st.P.Line(2))))
 	}
 	for _, nic := range host.Network[:n] {
 		line := fmt.Sprintf("%-10s rx %10s  tx %10s", cells.Fit(nic.Name, 10), units.BytesRate(nic.RxBytesPerSec), units.BytesRate(nic.TxBytesPerSec))
@@ -193,8 +190,8 @@ func (v *hostView) diskPanel(w, h, fsLines int) string {
 		if host.DisksError != "" {
 			lines = append(lines, v.unavailable(host.DisksError))
 		} else {
-			lines = append(lines, v.drawChart(byteChart(&v.disk), iw, chartH, bytesLabel,
-				chart.Series{Values: rd, Style: v.st.P.Line(0)}, chart.Series{Values: wr, Style: v.st.P.Line(3)}))
+			lines = append(lines, v.drawChart(v.hostChart(byteChart(&v.disk)), iw, chartH, rateAxis,
+				v.line(metrics.KeyDiskRead, v.st.P.Line(0)), v.line(metrics.KeyDiskWrite, v.st.P.Line(3))))
 		}
 	}
 	lines = append(lines, fsRows...)

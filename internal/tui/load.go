@@ -115,13 +115,11 @@ func (v *loadView) view(w, h int) string {
 
 func (v *loadView) latencyPanel(lt *metrics.LoadTest, w, h int) string {
 	c := &v.latency
-	c.Fill, c.Stretch = false, true // the run spans the chart from its first second
+	v.runChart(c, lt).Fill = false
 	legend := v.st.Line(0).Render("p50") + " " + v.st.Line(1).Render("p90") + " " + v.st.Line(2).Render("p99") + " " + v.st.Line(3).Render("p99.9")
 	body := v.drawChart(c, w-2, h-3, secondsLabel,
-		chart.Series{Values: v.series(metrics.KeyLoadP50), Style: v.st.P.Line(0)},
-		chart.Series{Values: v.series(metrics.KeyLoadP90), Style: v.st.P.Line(1)},
-		chart.Series{Values: v.series(metrics.KeyLoadP99), Style: v.st.P.Line(2)},
-		chart.Series{Values: v.series(metrics.KeyLoadP999), Style: v.st.P.Line(3)})
+		v.line(metrics.KeyLoadP50, v.st.P.Line(0)), v.line(metrics.KeyLoadP90, v.st.P.Line(1)),
+		v.line(metrics.KeyLoadP99, v.st.P.Line(2)), v.line(metrics.KeyLoadP999, v.st.P.Line(3)))
 	info := "closed loop"
 	if lt.Mode == metrics.OpenLoop {
 		info = "from intended send"
@@ -293,22 +291,33 @@ func (v *loadView) serverLine(clientP99 float64) ([]string, bool) {
 }
 
 func (v *loadView) rpsPanel(lt *metrics.LoadTest, w, h int) string {
-	series := []chart.Series{{Values: v.series(metrics.KeyLoadRPS), Style: v.st.P.Line(1)}}
+	series := []chart.Series{v.line(metrics.KeyLoadRPS, v.st.P.Line(1))}
 	info := "req/s"
 	if lt.Mode == metrics.OpenLoop {
-		series = append(series, chart.Series{Values: v.series(metrics.KeyLoadTarget), Style: v.st.P.Muted})
+		series = append(series, v.line(metrics.KeyLoadTarget, v.st.P.Muted))
 		info = "req/s and target"
 	}
-	c := &v.rps
-	c.Fill, c.Stretch = false, true // the run spans the chart from its first second
-	return v.box("Throughput", info, v.drawChart(c, w-2, h-2, units.Count, series...), w, h)
+	c := v.runChart(&v.rps, lt)
+	c.Fill = false
+	return v.box("Throughput", info, v.drawChart(c, w-2, h-2, perSecond, series...), w, h)
 }
 
 func (v *loadView) errorsPanel(lt *metrics.LoadTest, w, h int) string {
-	c := &v.errs
-	c.Fill, c.Floor, c.Stretch = true, 1, true
+	c := v.runChart(&v.errs, lt)
+	c.Fill, c.Floor = true, 1
 	return v.box("Errors", fmt.Sprintf("%.2f%% now", lt.Window.ErrorPercent),
-		v.drawChart(c, w-2, h-2, percentLabel, chart.Series{Values: v.series(metrics.KeyLoadErrorPct), Style: v.st.P.Crit}), w, h)
+		v.drawChart(c, w-2, h-2, percentLabel, v.line(metrics.KeyLoadErrorPct, v.st.P.Crit)), w, h)
+}
+
+// runChart sets c up as a chart of the run: it spans the run from its first
+// second (growing until the chart is full, then scrolling), with a time
+// axis counted from the start.
+func (v *loadView) runChart(c *chart.Model, lt *metrics.LoadTest) *chart.Model {
+	c.Stretch, c.X, c.Origin = true, chart.Elapsed, 0
+	if !lt.Started.IsZero() {
+		c.Origin = unixSeconds(lt.Started)
+	}
+	return c
 }
 
 // histogramPanel: the whole run's latency distribution as bars.

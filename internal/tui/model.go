@@ -124,7 +124,10 @@ func New(o Options) *Model {
 	if m.ctx == nil {
 		m.ctx = context.Background()
 	}
-	m.sh = &shared{st: themes.NewStyles(th), keys: newKeyMap(o), vals: map[string][]float64{}, promURLs: o.PromTargets}
+	m.sh = &shared{st: themes.NewStyles(th), keys: newKeyMap(o), vals: map[string][]float64{}, times: map[string][]float64{}, promURLs: o.PromTargets}
+	if o.Store != nil {
+		m.sh.capacity = o.Store.Capacity()
+	}
 	k := &m.sh.keys
 	k.Theme.SetEnabled(!o.NoColor)
 	m.short = []key.Binding{shortHelp(k.Help, "?", "help"), shortHelp(k.Quit, "q", "quit"), shortHelp(k.Next, "tab", "screens")}

@@ -51,13 +51,13 @@ func (v *promPage) redPanel(t *metrics.PromTarget, title, info string, w, h int)
 }
 
 func (v *promPage) promChart(t *metrics.PromTarget, title string, c *chart.Model, key string, format func(float64) string, w, h int) string {
-	vals := v.series(metrics.PromKey(t.URL, key))
+	l := v.line(metrics.PromKey(t.URL, key), v.st.P.Line(0))
 	info := ""
-	if len(vals) > 0 {
-		info = format(vals[len(vals)-1])
+	if len(l.Values) > 0 {
+		info = format(l.Values[len(l.Values)-1])
 	}
-	c.Fill = false
-	return v.box(title, info, v.drawChart(c, w-2, h-2, format, chart.Series{Values: vals, Style: v.st.P.Line(0)}), w, h)
+	c.Fill, c.X = false, chart.Ago
+	return v.box(title, info, v.drawChart(c, w-2, h-2, format, l), w, h)
 }
 
 // watchPanel charts the family the browser opened.
@@ -68,7 +68,7 @@ func (v *promPage) watchPanel(t *metrics.PromTarget, w, h int) string {
 // familyChart draws one watched family: counters as per-second rates,
 // gauges as values, histograms and summaries as p50 and p99.
 func (s *shared) familyChart(t *metrics.PromTarget, fam string, c *chart.Model, hint string, w, h int) string {
-	c.Fill = false
+	c.Fill, c.X = false, chart.Ago
 	kind := t.Watched[fam]
 	if kind == "" {
 		return s.box(fam, hint, s.st.Muted.Render("waiting for the next scrape…"), w, h)
@@ -78,18 +78,19 @@ func (s *shared) familyChart(t *metrics.PromTarget, fam string, c *chart.Model, 
 	case "quantiles":
 		info = s.st.Line(0).Render("p50") + " " + s.st.Line(2).Render("p99")
 		body = s.drawChart(c, w-2, h-2, units.Count,
-			chart.Series{Values: s.series(metrics.PromWatchKey(t.URL, fam, "p50")), Style: s.st.P.Line(0)},
-			chart.Series{Values: s.series(metrics.PromWatchKey(t.URL, fam, "p99")), Style: s.st.P.Line(2)})
+			s.line(metrics.PromWatchKey(t.URL, fam, "p50"), s.st.P.Line(0)),
+			s.line(metrics.PromWatchKey(t.URL, fam, "p99"), s.st.P.Line(2)))
 	default:
-		vals := s.series(metrics.PromWatchKey(t.URL, fam, "value"))
+		l := s.line(metrics.PromWatchKey(t.URL, fam, "value"), s.st.P.Line(0))
+		format := units.Count
 		info = "sum"
 		if kind == "rate" {
-			info = "sum of rates /s"
+			info, format = "sum of rates /s", perSecond
 		}
-		if len(vals) > 0 {
-			info += " " + units.Count(vals[len(vals)-1])
+		if len(l.Values) > 0 {
+			info += " " + units.Count(l.Values[len(l.Values)-1])
 		}
-		body = s.drawChart(c, w-2, h-2, units.Count, chart.Series{Values: vals, Style: s.st.P.Line(0)})
+		body = s.drawChart(c, w-2, h-2, format, l)
 	}
 	return s.box(cells.Fit(fam, w/2), info, body, w, h)
 }

@@ -49,11 +49,11 @@ func (v *promQLPage) queryPanel(r metrics.PromQLResult, c *chart.Model, w, h int
 	common := commonLabels(r.Series)
 	format := unitOf(r.Expr)
 	for i, s := range r.Series {
-		vals := make([]float64, len(s.Points))
+		vals, times := make([]float64, len(s.Points)), make([]float64, len(s.Points))
 		for j, p := range s.Points {
-			vals[j] = p.V
+			vals[j], times[j] = p.V, unixSeconds(p.T)
 		}
-		series = append(series, chart.Series{Values: vals, Style: v.st.P.Line(i)})
+		series = append(series, chart.Series{Values: vals, Times: times, Style: v.st.P.Line(i)})
 		last := "-"
 		if p, ok := s.Last(); ok {
 			last = format(p.V)

@@ -1,10 +1,11 @@
 package tui
 
 import (
-	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 
@@ -27,8 +28,10 @@ type shared struct {
 	keys KeyMap
 	snap metrics.Snapshot
 
-	vals  map[string][]float64 // series buffers, reused across snapshots
-	limit int                  // series end at this many points (a replay's cursor); 0 means all
+	vals     map[string][]float64 // series buffers, reused across snapshots
+	times    map[string][]float64 // their times in Unix seconds, likewise
+	capacity int                  // points a series keeps: the store's
+	limit    int                  // series end at this many points (a replay's cursor); 0 means all
 
 	promURLs []string // the scraped targets, in the order the Prometheus screen shows them
 	target   int      // which of them the Prometheus and Load screens show
@@ -38,16 +41,27 @@ type shared struct {
 // snapshots.
 func (s *shared) series(key string) []float64 {
 	pts := s.snap.Get(key)
-	buf := s.vals[key][:0]
+	buf, ts := s.vals[key][:0], s.times[key][:0]
 	for _, p := range pts {
 		buf = append(buf, p.V)
+		ts = append(ts, unixSeconds(p.T))
 	}
-	s.vals[key] = buf
+	s.vals[key], s.times[key] = buf, ts
 	if s.limit > 0 && len(buf) > s.limit {
 		return buf[:s.limit]
 	}
 	return buf
 }
+
+// line is a snapshot series as a chart line: its values, their times (so
+// the chart can place them in a time window and label its time axis) and
+// a style.
+func (s *shared) line(key string, style themes.Paint) chart.Series {
+	vals := s.series(key)
+	return chart.Series{Values: vals, Times: s.times[key][:len(vals)], Style: style}
+}
+
+func unixSeconds(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }
 
 // promTargets returns the scraped targets' URLs that have been scraped,
 // in the order they were given.
@@ -126,9 +140,34 @@ func byteChart(c *chart.Model) *chart.Model {
 	return c
 }
 
-func percentLabel(v float64) string { return fmt.Sprintf("%.0f%%", v) }
+// percentLabel labels a percent axis: "100%", "50%", "0.5%".
+func percentLabel(v float64) string { return strconv.FormatFloat(v, 'g', 3, 64) + "%" }
 
 func bytesLabel(v float64) string { return strings.TrimSuffix(units.Bytes(v), " B") }
+
+// rateAxis labels a bytes-per-second axis: round tops as short as they go,
+// "0", "512 B/s", "2.5 MiB/s", "500 KiB/s".
+func rateAxis(v float64) string {
+	if v == 0 {
+		return "0"
+	}
+	i := 0
+	for v >= 1024 && i < len(binaryUnits)-1 {
+		v /= 1024
+		i++
+	}
+	return strconv.FormatFloat(v, 'g', 3, 64) + " " + binaryUnits[i] + "/s"
+}
+
+var binaryUnits = [...]string{"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
+
+// perSecond labels a rate axis of counts: "0", "500/s", "12.5k/s".
+func perSecond(v float64) string {
+	if v == 0 {
+		return "0"
+	}
+	return units.Count(v) + "/s"
+}
 
 func secondsLabel(v float64) string { return units.Seconds(v) }
 

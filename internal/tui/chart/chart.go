@@ -10,6 +10,7 @@ package chart
 
 import (
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -18,11 +19,28 @@ import (
 )
 
 // Series is one line of a chart: its samples oldest first (the newest is
-// drawn at the right edge) and its style.
+// drawn at the right edge) and its style. Times, when set, are the samples'
+// times in seconds (any epoch, the same for every series of a chart), one per
+// value: the chart then places samples by time, so a window of any length
+// fits the chart's width, and it can label a time axis. Without Times each
+// sample takes one dot column.
 type Series struct {
 	Values []float64
+	Times  []float64
 	Style  themes.Paint
 }
+
+// XAxis is what a chart's time axis, its bottom row, counts.
+type XAxis int
+
+const (
+	// NoXAxis draws no time axis.
+	NoXAxis XAxis = iota
+	// Ago labels time back from the right edge: "-2m", "-1m", "now".
+	Ago
+	// Elapsed labels time from Model.Origin: "0s", "10s", "20s".
+	Elapsed
+)
 
 // Model is a braille chart with a y axis on the left. The zero value draws
 // nothing until SetSize; a Model is not safe for concurrent use.
@@ -52,8 +70,19 @@ type Model struct {
 	// (a 10 s run filled 5 of 70 columns); once a series is as long as the
 	// chart is wide, it scrolls as without Stretch.
 	Stretch bool
+	// Window is the time the chart spans, in seconds, when its series have
+	// Times: the right edge is the newest sample and the left Window
+	// before it. 0 spans one sample per dot column (with Stretch: the
+	// whole series when it is shorter than that).
+	Window float64
+	// X draws a time axis on the bottom row (series with Times only);
+	// Origin is the time Elapsed counts from, 0 for the first sample's.
+	X      XAxis
+	Origin float64
 
 	series  []Series
+	left    float64   // the time at the left edge (series with Times)
+	right   float64   // and at the right edge
 	stretch []float64 // a stretched series, reused
 	dots    []uint8   // braille bits per plot cell, row-major
 	owner   []int8    // which series coloured a plot cell, -1 for none
@@ -88,13 +117,23 @@ func (m *Model) Range() (lo, hi float64) {
 	if m.YMax > m.YMin {
 		return m.YMin, m.YMax
 	}
-	lo, hi = 0, 0
+	return m.autoRange(2 * m.width)
+}
+
+// autoRange is the automatic range over what a plot dw dots wide shows:
+// a spike that scrolled off no longer sets the scale.
+func (m *Model) autoRange(dw int) (lo, hi float64) {
+	timed := m.timed()
+	if timed {
+		m.span(dw)
+	}
 	for _, s := range m.series {
-		// Only what is on the chart: a spike that scrolled off no longer
-		// sets the scale.
-		vals := s.Values
-		if n := 2 * m.width; len(vals) > n {
-			vals = vals[len(vals)-n:]
+		vals, times := s.Values, s.Times
+		if timed {
+			i := sort.SearchFloat64s(times, m.left)
+			vals = vals[i:]
+		} else if len(vals) > dw {
+			vals = vals[len(vals)-dw:]
 		}
 		for _, v := range vals {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -116,6 +155,55 @@ func (m *Model) Range() (lo, hi float64) {
 		hi = lo + 1
 	}
 	return lo, hi
+}
+
+// timed says whether the chart places samples by time: every series has
+// as many Times as Values, and one has some.
+func (m *Model) timed() bool {
+	any := false
+	for _, s := range m.series {
+		if len(s.Times) != len(s.Values) {
+			return false
+		}
+		any = any || len(s.Times) > 0
+	}
+	return any
+}
+
+// span sets the times at the chart's edges for a plot dw dots wide: the
+// newest sample at the right, Window before it at the left; without a
+// Window, one dot per sample at the series' own pace, or (Stretch) the
+// whole series when it is shorter.
+func (m *Model) span(dw int) {
+	first, last, step := math.Inf(1), math.Inf(-1), 0.0
+	for _, s := range m.series {
+		if n := len(s.Times); n > 0 {
+			first, last = min(first, s.Times[0]), max(last, s.Times[n-1])
+			k := min(n, max(dw, 2))
+			if k >= 2 {
+				step = max(step, (s.Times[n-1]-s.Times[n-k])/float64(k-1))
+			}
+		}
+	}
+	if math.IsInf(last, 0) {
+		m.left, m.right = 0, 1
+		return
+	}
+	m.right = last
+	switch {
+	case m.Window > 0:
+		m.left = last - m.Window
+	case step > 0:
+		m.left = last - float64(max(dw-1, 1))*step
+		if m.Stretch {
+			m.left = max(m.left, first)
+		}
+	default:
+		m.left = last - 1
+	}
+	if m.left >= m.right {
+		m.left = m.right - 1
+	}
 }
 
 // NiceCeil rounds v up to 1, 2 or 5 times a power of ten, so axis labels are
@@ -156,6 +244,11 @@ func (m *Model) View() string {
 	if m.width < 1 || m.height < 1 {
 		return ""
 	}
+	plotH := m.height
+	axis := m.X != NoXAxis && m.timed() && m.height >= 4
+	if axis {
+		plotH-- // the bottom row labels the time
+	}
 	lo, hi := m.Range()
 	format := m.Format
 	if format == nil {
@@ -163,10 +256,10 @@ func (m *Model) View() string {
 	}
 	top, bottom, mid := format(hi), format(lo), ""
 	midRow := -1
-	if m.height >= 5 && (m.height-1)%2 == 0 {
+	if plotH >= 5 && (plotH-1)%2 == 0 {
 		// Only where a row sits exactly half-way, so the label is a round
 		// number that means what it says.
-		midRow = (m.height - 1) / 2
+		midRow = (plotH - 1) / 2
 		mid = format((lo + hi) / 2)
 	}
 	labelW := max(cells.Width(top), cells.Width(bottom), cells.Width(mid)) + 1
@@ -174,19 +267,19 @@ func (m *Model) View() string {
 		labelW = 0 // too narrow for labels: all plot
 	}
 	cols := m.width - labelW
-	m.plot(cols, lo, hi)
+	m.plot(cols, plotH, lo, hi)
 
 	axisPre, axisSuf := m.Axis.Prefix, m.Axis.Suffix
 
 	m.sb.Reset()
 	m.sb.Grow(m.height * (m.width*3 + 32))
-	for row := 0; row < m.height; row++ {
+	for row := 0; row < plotH; row++ {
 		if labelW > 0 {
 			label := ""
 			switch {
 			case row == 0:
 				label = top
-			case row == m.height-1:
+			case row == plotH-1:
 				label = bottom
 			case row == midRow:
 				label = mid
@@ -197,38 +290,50 @@ func (m *Model) View() string {
 			m.sb.WriteString(axisSuf)
 			m.sb.WriteByte(' ')
 		}
-		cur := int8(-1)
-		for c := 0; c < cols; c++ {
-			i := row*cols + c
-			o := m.owner[i]
-			if o != cur {
-				if cur >= 0 {
-					m.sb.WriteString(m.series[cur].Style.Suffix)
-				}
-				if o >= 0 {
-					m.sb.WriteString(m.series[o].Style.Prefix)
-				}
-				cur = o
-			}
-			if m.dots[i] == 0 {
-				m.sb.WriteByte(' ')
-			} else {
-				m.sb.WriteRune(rune(0x2800 + int(m.dots[i])))
-			}
-		}
-		if cur >= 0 {
-			m.sb.WriteString(m.series[cur].Style.Suffix)
-		}
+		m.writeRow(row, cols)
 		if row < m.height-1 {
 			m.sb.WriteByte('\n')
 		}
 	}
+	if axis {
+		m.sb.WriteString(strings.Repeat(" ", labelW))
+		m.sb.WriteString(axisPre)
+		m.sb.WriteString(m.timeAxis(cols))
+		m.sb.WriteString(axisSuf)
+	}
 	return m.sb.String()
 }
 
-// plot sets the dots of every series into a cols x height cell grid.
-func (m *Model) plot(cols int, lo, hi float64) {
-	n := cols * m.height
+// writeRow writes one row of plot cells, a style sequence per run of cells
+// coloured by the same series.
+func (m *Model) writeRow(row, cols int) {
+	cur := int8(-1)
+	for c := 0; c < cols; c++ {
+		i := row*cols + c
+		o := m.owner[i]
+		if o != cur {
+			if cur >= 0 {
+				m.sb.WriteString(m.series[cur].Style.Suffix)
+			}
+			if o >= 0 {
+				m.sb.WriteString(m.series[o].Style.Prefix)
+			}
+			cur = o
+		}
+		if m.dots[i] == 0 {
+			m.sb.WriteByte(' ')
+		} else {
+			m.sb.WriteRune(rune(0x2800 + int(m.dots[i])))
+		}
+	}
+	if cur >= 0 {
+		m.sb.WriteString(m.series[cur].Style.Suffix)
+	}
+}
+
+// plot sets the dots of every series into a cols x rows cell grid.
+func (m *Model) plot(cols, rows int, lo, hi float64) {
+	n := cols * rows
 	if cap(m.dots) < n {
 		m.dots = make([]uint8, n)
 		m.owner = make([]int8, n)
@@ -238,12 +343,21 @@ func (m *Model) plot(cols int, lo, hi float64) {
 	for i := range m.owner {
 		m.owner[i] = -1
 	}
-	dw, dh := cols*2, m.height*4
+	dw, dh := cols*2, rows*4
 	if dw == 0 {
 		return
 	}
-	scale := float64(dh-1) / (hi - lo)
+	timed := m.timed()
+	if timed {
+		m.span(dw)
+	}
+	p := pen{m: m, cols: cols, dh: dh, lo: lo, scale: float64(dh-1) / (hi - lo)}
 	for si, s := range m.series {
+		p.owner, p.down = int8(si), false
+		if timed {
+			p.timed(s, dw)
+			continue
+		}
 		vals := s.Values
 		if len(vals) > dw {
 			vals = vals[len(vals)-dw:]
@@ -252,34 +366,163 @@ func (m *Model) plot(cols int, lo, hi float64) {
 			vals = m.stretched(vals, dw)
 		}
 		x0 := dw - len(vals)
-		prevY := -1
 		for i, v := range vals {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				prevY = -1 // a gap: the line breaks
-				continue
-			}
-			y := dh - 1 - int(math.Round((v-lo)*scale))
-			y = min(max(y, 0), dh-1)
-			from, to := y, y
-			switch {
-			case m.Fill:
-				to = dh - 1
-			case prevY >= 0:
-				// Join to the previous point, half-way in each column,
-				// so steep changes read as a line, not scattered dots.
-				mid := (prevY + y) / 2
-				if prevY < y {
-					from, to = mid, y
-				} else {
-					from, to = y, mid
-				}
-				if from > to {
-					from, to = to, from
-				}
-			}
-			m.set(x0+i, from, to, cols, int8(si))
-			prevY = y
+			p.to(x0+i, v)
 		}
+	}
+}
+
+// pen draws one series, a point at a time, joining each to the one before.
+type pen struct {
+	m         *Model
+	cols, dh  int
+	lo, scale float64
+	owner     int8
+	down      bool // a previous point to join to
+	px, py    int  // its dot column and row
+}
+
+// timed draws s placed by its Times across the chart's span.
+func (p *pen) timed(s Series, dw int) {
+	left, width := p.m.left, p.m.right-p.m.left
+	i := sort.SearchFloat64s(s.Times, left)
+	if i > 0 {
+		i-- // from the point before the edge, so the line reaches it
+	}
+	for ; i < len(s.Values); i++ {
+		x := int(math.Round((s.Times[i] - left) / width * float64(dw-1)))
+		p.to(x, s.Values[i])
+	}
+}
+
+// to draws the point v at dot column x (which may be left of the plot:
+// only the join into it shows). A gap (NaN) breaks the line.
+func (p *pen) to(x int, v float64) {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		p.down = false
+		return
+	}
+	y := p.dh - 1 - int(math.Round((v-p.lo)*p.scale))
+	y = min(max(y, 0), p.dh-1)
+	switch {
+	case !p.down:
+		p.dot(x, y, y)
+	case x <= p.px: // the same column: its range
+		p.dot(x, min(y, p.py), max(y, p.py))
+	default:
+		// Through every column to x, each joined to the one before half-way,
+		// so steep changes read as a line, not scattered dots.
+		prev := p.py
+		for c := p.px + 1; c <= x; c++ {
+			yc := p.py + int(math.Round(float64((y-p.py)*(c-p.px))/float64(x-p.px)))
+			mid := (prev + yc) / 2
+			if p.m.Fill {
+				mid = yc // an area fills from the point down
+			}
+			p.dot(c, min(mid, yc), max(mid, yc))
+			prev = yc
+		}
+	}
+	p.down, p.px, p.py = true, x, y
+}
+
+// dot lights dot column x from row y0 to y1 (to the bottom, for areas).
+func (p *pen) dot(x, y0, y1 int) {
+	if x < 0 || x >= 2*p.cols {
+		return
+	}
+	if p.m.Fill {
+		y1 = p.dh - 1
+	}
+	p.m.set(x, y0, y1, p.cols, p.owner)
+}
+
+// tickSteps are the time axis's label spacings, in seconds.
+var tickSteps = []float64{1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400}
+
+// timeAxis is the bottom row under a plot cols cells wide: a few labels at
+// round times, each whole, none touching the next.
+func (m *Model) timeAxis(cols int) string {
+	row := []rune(strings.Repeat(" ", cols))
+	span := m.right - m.left
+	if cols < 4 || span <= 0 {
+		return string(row)
+	}
+	step := tickSteps[len(tickSteps)-1]
+	for _, s := range tickSteps {
+		if span/s <= float64(max(cols/10, 1)) {
+			step = s
+			break
+		}
+	}
+	taken := make([]bool, cols)
+	place := func(t float64, label string, right bool) {
+		n := len(label)
+		c := int(math.Round((t - m.left) / span * float64(cols*2-1) / 2))
+		start := c - n/2
+		if right {
+			start = c - n + 1
+		}
+		start = min(max(start, 0), cols-n)
+		if start < 0 {
+			return
+		}
+		for i := max(start-1, 0); i < min(start+n+1, cols); i++ {
+			if taken[i] {
+				return
+			}
+		}
+		for i := 0; i < n; i++ {
+			row[start+i], taken[start+i] = rune(label[i]), true
+		}
+	}
+	switch m.X {
+	case Ago:
+		place(m.right, "now", true)
+		for a := step; a <= span+1e-9; a += step {
+			place(m.right-a, "-"+durationLabel(a), false)
+		}
+	case Elapsed:
+		origin := m.Origin
+		if origin == 0 { // from the first sample
+			origin = m.firstTime()
+		}
+		for e := math.Ceil((m.left-origin)/step-1e-9) * step; origin+e <= m.right+1e-9; e += step {
+			place(origin+e, durationLabel(max(e, 0)), false)
+		}
+	}
+	return string(row)
+}
+
+// firstTime is the time of the oldest sample of any series.
+func (m *Model) firstTime() float64 {
+	first := math.Inf(1)
+	for _, s := range m.series {
+		if len(s.Times) > 0 {
+			first = min(first, s.Times[0])
+		}
+	}
+	if math.IsInf(first, 0) {
+		return 0
+	}
+	return first
+}
+
+// durationLabel is a whole number of seconds the short way: 45s, 2m, 1m30s,
+// 1h, 1h30m.
+func durationLabel(sec float64) string {
+	s := int64(math.Round(sec))
+	switch {
+	case s < 60:
+		return strconv.FormatInt(s, 10) + "s"
+	case s < 3600 && s%60 == 0:
+		return strconv.FormatInt(s/60, 10) + "m"
+	case s < 3600:
+		return strconv.FormatInt(s/60, 10) + "m" + strconv.FormatInt(s%60, 10) + "s"
+	case s%3600 == 0:
+		return strconv.FormatInt(s/3600, 10) + "h"
+	default:
+		return strconv.FormatInt(s/3600, 10) + "h" + strconv.FormatInt(s%3600/60, 10) + "m"
 	}
 }
 

@@ -238,3 +238,89 @@ func TestRangeFollowsTheVisible(t *testing.T) {
 		t.Errorf("range up to %v for a flat 26 after a spike long gone", hi)
 	}
 }
+
+// litCols returns which plot columns of a view have any dot lit.
+func litCols(view string) map[int]bool {
+	out := map[int]bool{}
+	for _, l := range strings.Split(ansi.Strip(view), "\n") {
+		for c, r := range []rune(l) {
+			if r >= 0x2801 && r <= 0x28ff {
+				out[c] = true
+			}
+		}
+	}
+	return out
+}
+
+func seconds(n int, step float64) []float64 {
+	return ramp(n, func(i int) float64 { return 1000 + float64(i)*step })
+}
+
+// TestWindow: series with Times span the chart's Window whatever their
+// pace: a minute of one-second samples in a two-minute window fills the
+// right half, in a one-minute window the whole width; a label per round
+// time, "now" at the right edge.
+func TestWindow(t *testing.T) {
+	vals := ramp(61, func(i int) float64 { return float64(i % 10) })
+	m := New(62, 6) // 60 plot columns after "10 " labels: 120 dots
+	m.X = Ago
+	m.Window = 120
+	m.SetSeries(Series{Values: vals, Times: seconds(61, 1)})
+	lit := litCols(m.View())
+	if lit[10] || !lit[40] || !lit[61] {
+		t.Errorf("a minute in a two-minute window should fill the right half:\n%s", m.View())
+	}
+	lines := strings.Split(ansi.Strip(m.View()), "\n")
+	axis := lines[len(lines)-1]
+	if !strings.HasSuffix(axis, "now") || !strings.Contains(axis, "-1m") || !strings.Contains(axis, "-2m") {
+		t.Errorf("time axis %q: want -2m, -1m and now", axis)
+	}
+	m.Window = 60
+	if lit := litCols(m.View()); !lit[4] || !lit[61] {
+		t.Errorf("a minute in a one-minute window should fill the chart:\n%s", m.View())
+	}
+	// Ten-second samples over an hour in a 15-minute window: what is
+	// visible sets the scale, not the spike 30 minutes ago.
+	long := ramp(361, func(i int) float64 { return 3 })
+	long[180] = 1000
+	m.Window = 900
+	m.SetSeries(Series{Values: long, Times: seconds(361, 10)})
+	if _, hi := m.Range(); hi > 10 {
+		t.Errorf("range up to %v for a flat 3 after a spike long gone", hi)
+	}
+	for _, l := range strings.Split(ansi.Strip(m.View()), "\n") {
+		if cells := len([]rune(l)); cells != 62 {
+			t.Errorf("line %q is %d cells, want 62", l, cells)
+		}
+	}
+}
+
+// TestElapsedAxis: a test's chart counts from its start, spans the run
+// while it is shorter than the chart (Stretch), and labels whole times.
+func TestElapsedAxis(t *testing.T) {
+	m := New(50, 5)
+	m.X, m.Stretch, m.Origin = Elapsed, true, 1000
+	m.SetSeries(Series{Values: ramp(11, func(i int) float64 { return float64(i) }), Times: seconds(11, 1)})
+	view := ansi.Strip(m.View())
+	lines := strings.Split(view, "\n")
+	axis := lines[len(lines)-1]
+	if !strings.Contains(axis, "0s") || !strings.Contains(axis, "10s") {
+		t.Errorf("axis %q of a 10 s run: want 0s and 10s", axis)
+	}
+	if lit := litCols(view); !lit[4] || !lit[49] {
+		t.Errorf("a 10 s run should span the chart:\n%s", view)
+	}
+	for _, f := range strings.Fields(axis) {
+		if _, err := time.ParseDuration(f); err != nil {
+			t.Errorf("axis label %q is not a whole duration: %v", f, err)
+		}
+	}
+}
+
+func TestDurationLabel(t *testing.T) {
+	for sec, want := range map[float64]string{0: "0s", 45: "45s", 60: "1m", 90: "1m30s", 3600: "1h", 5400: "1h30m"} {
+		if got := durationLabel(sec); got != want {
+			t.Errorf("durationLabel(%v) = %q, want %q", sec, got, want)
+		}
+	}
+}
