@@ -79,11 +79,14 @@ func fakeHost(t time.Time, i int) metrics.Host {
 		{Name: "lo", RxBytesPerSec: 5000, TxBytesPerSec: 5000, RxPacketsPerSec: 50, TxPacketsPerSec: 50},
 	}
 	names := []string{"postgres", "nginx", "perftop", "node", "java", "sshd", "systemd", "containerd"}
+	commands := []string{"postgres: 16/main: checkpointer", "nginx: worker process", "perftop run -c 50 -d 10m http://127.0.0.1:8080/api/items",
+		"node /srv/app/server.js --port 3000", "/usr/lib/jvm/java-21/bin/java -Xmx2g -XX:+UseZGC -jar /srv/orders/orders.jar --spring.profiles.active=prod",
+		"sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups", "/sbin/init", "/usr/bin/containerd"}
 	h.Processes.Total = 212
 	h.Processes.Time = t
 	for k, name := range names {
 		h.Processes.Top = append(h.Processes.Top, metrics.Process{
-			PID: int32(1000 + 37*k), Name: name, State: "S", Threads: int32(k + 1),
+			PID: int32(1000 + 37*k), Name: name, Command: commands[k], State: "S", Threads: int32(k + 1),
 			CPUPercent: float64(len(names)-k) * 7.5, RSSBytes: uint64(k+1) * 150 << 20,
 			MemPercent: float64(k+1) * 150 / 16384 * 100,
 		})

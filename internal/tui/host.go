@@ -45,6 +45,7 @@ func newHostView(sh *shared) *hostView {
 			table.Column{Title: "CPU%", Width: 6, Right: true},
 			table.Column{Title: "MEM%", Width: 5, Right: true, HideBelow: 48},
 			table.Column{Title: "RSS", Width: 9, Right: true},
+			table.Column{Title: "COMMAND", HideBelow: 100, Flex: 3},
 		),
 		memProcs: table.New(
 			table.Column{Title: "PID", Width: 7, Right: true},
@@ -137,6 +138,9 @@ var procOrders = []struct {
 	}},
 }
 
+// procCommandCol is the processes table's COMMAND column.
+const procCommandCol = 7
+
 // hostWindows are the time windows z and Z step the host charts through,
 // in seconds; 0, the first, gives each sample a dot column (about two
 // minutes of one-second samples on a full-width chart).
@@ -200,7 +204,7 @@ func (h *hostView) setProcRows() {
 		rows = append(rows, []string{
 			strconv.Itoa(int(p.PID)), p.Name, p.State, strconv.Itoa(int(p.Threads)),
 			strconv.FormatFloat(p.CPUPercent, 'f', 1, 64), strconv.FormatFloat(p.MemPercent, 'f', 1, 64),
-			units.Bytes(float64(p.RSSBytes)),
+			units.Bytes(float64(p.RSSBytes)), cmp.Or(p.Command, p.Name),
 		})
 	}
 	h.procs.SetRows(rows)

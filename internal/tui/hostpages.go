@@ -6,7 +6,9 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
+	"github.com/perftop/perftop/internal/tui/cells"
 	"github.com/perftop/perftop/internal/tui/help"
 	"github.com/perftop/perftop/internal/tui/panel"
 	"github.com/perftop/perftop/internal/tui/table"
@@ -163,4 +165,18 @@ func (p *networkPage) View() string {
 // processesPage: the process table over the whole screen.
 type processesPage struct{ hostPage }
 
-func (p *processesPage) View() string { return p.host.procPanel(p.w, p.h) }
+// View: the table, and under it the selected process's whole command line,
+// which the table's COMMAND column (on wide terminals) can only begin.
+func (p *processesPage) View() string {
+	v := p.host
+	row, ok := v.procs.Selected()
+	if !ok || p.h < 12 || len(row) <= procCommandCol {
+		return v.procPanel(p.w, p.h)
+	}
+	lines := strings.Split(ansi.Wrap(row[procCommandCol], p.w-2, ""), "\n")
+	if len(lines) > 2 {
+		lines = []string{lines[0], cells.Fit(strings.Join(lines[1:], " "), p.w-2)}
+	}
+	cmdH := len(lines) + 2
+	return v.procPanel(p.w, p.h-cmdH) + "\n" + v.box("Command", "PID "+row[0]+" "+row[1], strings.Join(lines, "\n"), p.w, cmdH)
+}

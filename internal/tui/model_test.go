@@ -187,20 +187,25 @@ func TestDataMessageRefreshesAndRearms(t *testing.T) {
 func TestFilter(t *testing.T) {
 	m := newTestModel(fakeStore(10), themes.Dark)
 	m.SetSize(120, 40)
-	send(m, "6", "/", "n", "g")
+	send(m, "6", "/", "n", "g", "i")
 	if !m.typing() {
 		t.Fatal("not filtering after /")
 	}
-	if !strings.Contains(plainFrame(m), "/ng█") {
+	if !strings.Contains(plainFrame(m), "/ngi█") {
 		t.Error("filter prompt not shown")
 	}
 	send(m, "enter")
 	frame := plainFrame(m)
 	if !strings.Contains(frame, "nginx") || strings.Contains(frame, "postgres") {
-		t.Errorf("filter 'ng' did not narrow the table:\n%s", frame)
+		t.Errorf("filter 'ngi' did not narrow the table:\n%s", frame)
 	}
 	if shown, _ := hostOf(m).procs.Len(); shown != 1 {
 		t.Errorf("%d rows shown, want 1", shown)
+	}
+	// The command line is searched too: java's options find it.
+	send(m, "esc", "/", "z", "g", "c", "enter")
+	if shown, _ := hostOf(m).procs.Len(); shown != 1 || !strings.Contains(plainFrame(m), "java") {
+		t.Errorf("filter 'zgc' shows %d rows, want java's:\n%s", shown, plainFrame(m))
 	}
 	send(m, "q") // q is a key again once the filter is closed
 	send(m, "esc")
@@ -527,5 +532,39 @@ func TestLightThemeSetsTheBackground(t *testing.T) {
 	send(m, "t")
 	if bg := m.View().BackgroundColor; bg != nil {
 		t.Fatalf("after light, %s sets the background to %v", m.sh.st.Theme.Name, bg)
+	}
+}
+
+// TestHostZoom: z steps the host charts' window through the lengths the
+// history holds, Z back; the time axis says which.
+func TestHostZoom(t *testing.T) {
+	m := newTestModel(fakeStore(300), themes.Dark) // five minutes of a ten-minute history
+	m.SetSize(120, 40)
+	send(m, "2") // the CPU screen: one wide chart
+	axis := func() string {
+		for _, l := range strings.Split(plainFrame(m), "\n") {
+			if strings.Contains(l, "now") {
+				return l
+			}
+		}
+		t.Fatalf("no time axis:\n%s", plainFrame(m))
+		return ""
+	}
+	if a := axis(); !strings.Contains(a, "-2m") || strings.Contains(a, "-5m") {
+		t.Errorf("default window: axis %q, want about two minutes", a)
+	}
+	for _, step := range []struct {
+		key, want, not string
+	}{
+		{"z", "-30s", "-2m"}, // 1m
+		{"z", "-5m", "-6m"},  // 5m
+		{"z", "-2m", "-5m"},  // 15m and 1h are longer than the history: round to the default
+		{"Z", "-5m", "-6m"},
+		{"Z", "-30s", "-2m"},
+	} {
+		send(m, step.key)
+		if a := axis(); !strings.Contains(a, step.want) || strings.Contains(a, step.not) {
+			t.Errorf("after %s: axis %q, want %s and no %s", step.key, a, step.want, step.not)
+		}
 	}
 }

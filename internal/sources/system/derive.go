@@ -329,6 +329,7 @@ func deriveProcesses(prev, cur ProcessesRaw, havePrev bool, memTotal uint64, top
 		top[k] = metrics.Process{
 			PID:        p.PID,
 			Name:       printable.Line(p.Name),
+			Command:    printable.Line(p.Command),
 			User:       printable.Line(p.User),
 			State:      stateText(p.State),
 			Threads:    p.Threads,

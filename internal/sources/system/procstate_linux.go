@@ -3,6 +3,7 @@
 package system
 
 import (
+	"bytes"
 	"io/fs"
 	"os"
 	"os/user"
@@ -29,6 +30,16 @@ const maxKeptFiles = 256
 // within this many passes.
 const userRefresh = 8
 
+// cmdRefresh is how many passes a process's command line is trusted for:
+// it is read when the process is first seen, and again this often, since a
+// process may rewrite it (nginx's "worker process", postgres's status).
+const cmdRefresh = 64
+
+// maxCommand bounds the command line kept per process, in bytes: wider than
+// any screen, and bounded however many processes there are (10,000 at most
+// hold 10 MiB at worst; a host's are some kilobytes).
+const maxCommand = 1 << 10
+
 // procState holds ProcReader's buffers, reused on every call so a
 // steady reading allocates only for processes it has not seen before.
 //
@@ -45,6 +56,8 @@ type procState struct {
 	path     []byte            // the /proc/[pid]/stat path being built
 	names    map[string]string // process names, interned
 	kept     map[int32]keptFile
+	cmds     map[int32]command // command lines by PID, of the processes the last pass listed
+	cmdBuf   []byte
 	maxKept  int
 	pass     uint32 // counts process reads, to find files of exited processes
 	pageSize uint64
@@ -59,6 +72,70 @@ type keptFile struct {
 	fd   int
 	pass uint32
 	user string
+}
+
+// command is a process's command line as last read, the start time of the
+// process it was read from (a reused PID is another process), and the last
+// pass that listed it.
+type command struct {
+	start uint64
+	pass  uint32
+	text  string
+}
+
+// command returns the command line of process pid, started at start: its
+// arguments joined by spaces, or [name] for a kernel thread, which has none.
+func (s *procState) command(root string, pid int32, start uint64, name string) string {
+	c, ok := s.cmds[pid]
+	if !ok || c.start != start || (uint32(pid)+s.pass)%cmdRefresh == 0 {
+		b, ok := s.readCommand(root, pid)
+		switch {
+		case !ok:
+			c = command{start: start} // gone, or not ours to read: try again next time
+		case len(b) == 0:
+			c = command{start: start, text: "[" + name + "]"}
+		case c.start != start || string(b) != c.text: // the same: no new string
+			c = command{start: start, text: string(b)}
+		}
+	}
+	c.pass = s.pass
+	if s.cmds == nil {
+		s.cmds = make(map[int32]command)
+	}
+	s.cmds[pid] = c
+	return c.text
+}
+
+// readCommand reads /proc/[pid]/cmdline, NULs made spaces, into a reused
+// buffer: empty for a kernel thread (or a zombie); false when the file
+// cannot be read.
+func (s *procState) readCommand(root string, pid int32) ([]byte, bool) {
+	s.path = append(s.path[:0], root...)
+	s.path = append(s.path, '/')
+	s.path = strconv.AppendInt(s.path, int64(pid), 10)
+	s.path = append(s.path, "/cmdline"...)
+	fd, err := openProc(string(s.path))
+	if err != nil {
+		return nil, false
+	}
+	defer closeProc(fd)
+	if s.cmdBuf == nil {
+		s.cmdBuf = make([]byte, maxCommand)
+	}
+	n, err := unix.Pread(fd, s.cmdBuf, 0)
+	for err == unix.EINTR {
+		n, err = unix.Pread(fd, s.cmdBuf, 0)
+	}
+	if err != nil {
+		return nil, false
+	}
+	b := bytes.TrimRight(s.cmdBuf[:n], "\x00")
+	for i, c := range b {
+		if c == 0 {
+			b[i] = ' '
+		}
+	}
+	return b, true
 }
 
 // keptPath is a /proc file kept open between reads.
@@ -140,6 +217,11 @@ func (s *procState) sweep() {
 		if k.pass != s.pass {
 			closeProc(k.fd)
 			delete(s.kept, pid)
+		}
+	}
+	for pid, c := range s.cmds {
+		if c.pass != s.pass {
+			delete(s.cmds, pid)
 		}
 	}
 }

@@ -166,6 +166,7 @@ type ProcSample struct {
 	PID     int32
 	Start   uint64
 	Name    string
+	Command string // the command line, "" where the reader does not read it
 	User    string
 	State   byte
 	Threads int32

@@ -29,7 +29,9 @@ func TestProcReaderFakeProc(t *testing.T) {
 		}
 	}
 	write("300/stat", "300 (worker (2)) R 1 1 1 0 -1 0 0 0 0 0 250 50 0 0 20 0 4 0 77 0 10 0\n")
+	write("300/cmdline", "worker\x00--threads\x002\x00")
 	write("1/stat", "1 (init) S 0 1 1 0 -1 0 0 0 0 0 1 2 0 0 20 0 1 0 1 0 3 0\n")
+	write("1/cmdline", "") // a kernel thread's
 	write("2/stat", "garbage")
 	write("self/stat", "1 (init) S 0 1 1 0 -1 0 0 0 0 0 1 2 0 0 20 0 1 0 1 0 3 0\n")
 	write("diskstats", diskstats)
@@ -47,8 +49,8 @@ func TestProcReaderFakeProc(t *testing.T) {
 	page := uint64(os.Getpagesize())
 	me := r.st.userName(uint32(os.Getuid()))
 	want := []ProcSample{
-		{PID: 1, Start: 1, Name: "init", User: me, State: 'S', Threads: 1, CPU: 30 * time.Millisecond, RSS: 3 * page},
-		{PID: 300, Start: 77, Name: "worker (2)", User: me, State: 'R', Threads: 4, CPU: 3 * time.Second, RSS: 10 * page},
+		{PID: 1, Start: 1, Name: "init", Command: "[init]", User: me, State: 'S', Threads: 1, CPU: 30 * time.Millisecond, RSS: 3 * page},
+		{PID: 300, Start: 77, Name: "worker (2)", Command: "worker --threads 2", User: me, State: 'R', Threads: 4, CPU: 3 * time.Second, RSS: 10 * page},
 	}
 	if !reflect.DeepEqual(got.Processes.List, want) {
 		t.Errorf("processes\n got %+v\nwant %+v", got.Processes.List, want)
@@ -70,7 +72,7 @@ func TestProcReaderFakeProc(t *testing.T) {
 	r.Read(context.Background(), PartProcesses, &got)
 	want = []ProcSample{
 		{PID: 5, Start: 90, Name: "new", User: me, State: 'S', Threads: 1, RSS: page},
-		{PID: 300, Start: 77, Name: "worker (2)", User: me, State: 'R', Threads: 4, CPU: 4 * time.Second, RSS: 12 * page},
+		{PID: 300, Start: 77, Name: "worker (2)", Command: "worker --threads 2", User: me, State: 'R', Threads: 4, CPU: 4 * time.Second, RSS: 12 * page},
 	}
 	if !reflect.DeepEqual(got.Processes.List, want) {
 		t.Errorf("second reading\n got %+v\nwant %+v", got.Processes.List, want)
@@ -83,6 +85,15 @@ func TestProcReaderFakeProc(t *testing.T) {
 	// 2 stays open although its line is garbage: it is still listed.
 	if want := []int32{2, 5, 300}; !reflect.DeepEqual(kept, want) {
 		t.Errorf("kept files of %v, want %v", kept, want)
+	}
+	if _, ok := r.st.cmds[1]; ok || len(r.st.cmds) != 2 {
+		t.Errorf("command lines kept for %d processes, 1 among them: want those of 5 and 300", len(r.st.cmds))
+	}
+	// A steady reading reads no command line anew, so makes no new string:
+	// its allocations are the 3 it made before there were command lines
+	// (the error of PID 2's garbage line among them).
+	if allocs := testing.AllocsPerRun(5, func() { r.Read(context.Background(), PartProcesses, &got) }); allocs > 3 {
+		t.Errorf("a steady reading of 3 processes made %.0f allocations", allocs)
 	}
 	r.Close()
 	if len(r.st.kept) != 0 {

@@ -198,6 +198,7 @@ func (r *ProcReader) readProcess(root string, pid int32) (ProcSample, bool) {
 		PID:     pid,
 		Start:   st.Start,
 		Name:    name,
+		Command: s.command(root, pid, st.Start, name),
 		User:    user,
 		State:   st.State,
 		Threads: st.Threads,

@@ -10,6 +10,7 @@ package chart
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -84,6 +85,8 @@ type Model struct {
 	left    float64   // the time at the left edge (series with Times)
 	right   float64   // and at the right edge
 	stretch []float64 // a stretched series, reused
+	axisRow []byte    // the time axis row, reused
+	taken   []bool    // its cells holding a label
 	dots    []uint8   // braille bits per plot cell, row-major
 	owner   []int8    // which series coloured a plot cell, -1 for none
 	sb      strings.Builder
@@ -298,7 +301,7 @@ func (m *Model) View() string {
 	if axis {
 		m.sb.WriteString(strings.Repeat(" ", labelW))
 		m.sb.WriteString(axisPre)
-		m.sb.WriteString(m.timeAxis(cols))
+		m.sb.Write(m.timeAxis(cols))
 		m.sb.WriteString(axisSuf)
 	}
 	return m.sb.String()
@@ -442,11 +445,15 @@ var tickSteps = []float64{1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 360
 
 // timeAxis is the bottom row under a plot cols cells wide: a few labels at
 // round times, each whole, none touching the next.
-func (m *Model) timeAxis(cols int) string {
-	row := []rune(strings.Repeat(" ", cols))
+func (m *Model) timeAxis(cols int) []byte {
+	row := slices.Grow(m.axisRow[:0], cols)[:cols]
+	for i := range row {
+		row[i] = ' '
+	}
+	m.axisRow = row
 	span := m.right - m.left
 	if cols < 4 || span <= 0 {
-		return string(row)
+		return row
 	}
 	step := tickSteps[len(tickSteps)-1]
 	for _, s := range tickSteps {
@@ -455,7 +462,9 @@ func (m *Model) timeAxis(cols int) string {
 			break
 		}
 	}
-	taken := make([]bool, cols)
+	taken := slices.Grow(m.taken[:0], cols)[:cols]
+	clear(taken)
+	m.taken = taken
 	place := func(t float64, label string, right bool) {
 		n := len(label)
 		c := int(math.Round((t - m.left) / span * float64(cols*2-1) / 2))
@@ -473,7 +482,7 @@ func (m *Model) timeAxis(cols int) string {
 			}
 		}
 		for i := 0; i < n; i++ {
-			row[start+i], taken[start+i] = rune(label[i]), true
+			row[start+i], taken[start+i] = label[i], true
 		}
 	}
 	switch m.X {
@@ -491,7 +500,7 @@ func (m *Model) timeAxis(cols int) string {
 			place(origin+e, durationLabel(max(e, 0)), false)
 		}
 	}
-	return string(row)
+	return row
 }
 
 // firstTime is the time of the oldest sample of any series.

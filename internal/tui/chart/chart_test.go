@@ -170,6 +170,16 @@ func BenchmarkChart(b *testing.B) {
 			_ = m.View()
 		}
 	})
+	b.Run("perftop-timed", func(b *testing.B) { // placed by time, with a time axis
+		m := New(58, 10)
+		m.YMax, m.X, m.Window = 100, Ago, 300
+		times := seconds(len(vals), 1)
+		b.ReportAllocs()
+		for b.Loop() {
+			m.SetSeries(Series{Values: vals, Times: times, Style: themes.NewPaint(st)})
+			_ = m.View()
+		}
+	})
 	b.Run("ntcharts", func(b *testing.B) {
 		t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 		c := timeserieslinechart.New(58, 10, timeserieslinechart.WithYRange(0, 100), timeserieslinechart.WithStyle(st))

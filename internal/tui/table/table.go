@@ -22,6 +22,9 @@ type Column struct {
 	// HideBelow hides the column when the table is narrower than this, so
 	// narrow terminals keep the columns that matter.
 	HideBelow int
+	// Flex is a flexible column's share of the space left, against the
+	// other flexible columns'; 0 counts as 1.
+	Flex int
 }
 
 // KeyMap is the table's key bindings; they feed the help view.
@@ -196,15 +199,21 @@ func (m *Model) widths() []int {
 		out[i] = c.Width
 		fixed += c.Width + 1
 		if c.Width == 0 {
-			flex++
+			flex += max(c.Flex, 1)
 		}
 	}
 	if flex > 0 {
-		share := max(m.width-fixed, 0) / flex
+		left := max(m.width-fixed, 0)
+		given, last := 0, -1
 		for i, c := range m.cols {
 			if c.Width == 0 && out[i] == 0 {
-				out[i] = max(share, 4)
+				out[i] = max(left*max(c.Flex, 1)/flex, 4)
+				given += out[i]
+				last = i
 			}
+		}
+		if last >= 0 && given < left { // the rounding's remainder to the last
+			out[last] += left - given
 		}
 	}
 	return out
