@@ -159,6 +159,9 @@ func (s *Session) startEngine(ctx context.Context, eng *load.Engine) *engineRun 
 // the dashboard: the host's and the service's side go into the results
 // file beside the client's numbers, and SSH viewers see them.
 func (s *Session) headless(ctx context.Context, t Test) (*load.Result, error) {
+	// Nothing shows the process table of a run nobody can watch: reading
+	// it would cost the load generator's CPU.
+	s.host.SkipProcesses(s.cfg.SSH == nil)
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	waitSources := s.startSources(sctx)

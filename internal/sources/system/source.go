@@ -76,8 +76,14 @@ type Source struct {
 	topN      int
 	interval  *metrics.Interval
 	running   atomic.Bool
+	noProcs   atomic.Bool // the process table is not read
 	sampler   // owned by the goroutine in Run
 }
+
+// SkipProcesses stops (or resumes) reading the process table, the most
+// expensive part, when nobody will look at it: a headless run nobody can
+// watch. Samples then carry no processes. Safe from any goroutine.
+func (s *Source) SkipProcesses(skip bool) { s.noProcs.Store(skip) }
 
 // New returns a Source configured by opts.
 func New(opts Options) *Source {
@@ -201,7 +207,7 @@ func (s *Source) sample(ctx context.Context, st *metrics.Store) bool {
 	parts := FastParts
 	// The first two readings both include the slow parts so that process
 	// CPU shows after one interval rather than after ProcessInterval.
-	if s.procReads < 2 || due(now, s.lastProc, max(s.procEvery, iv), iv) {
+	if !s.noProcs.Load() && (s.procReads < 2 || due(now, s.lastProc, max(s.procEvery, iv), iv)) {
 		parts |= PartProcesses
 	}
 	if s.lastFS.IsZero() || due(now, s.lastFS, max(s.fsEvery, iv), iv) {

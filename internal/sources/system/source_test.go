@@ -258,6 +258,29 @@ func TestRunSlowParts(t *testing.T) {
 	}
 }
 
+// TestSkipProcesses: a source told to skip the process table never reads
+// it, however long it runs, and reads it again once told.
+func TestSkipProcesses(t *testing.T) {
+	fr := &fakeReader{raws: []Raw{raw(1), raw(2), raw(3), raw(4), raw(5)}, reads: make(chan Parts), block: 6}
+	s := fast(New(Options{Reader: fr}))
+	s.SkipProcesses(true)
+	var st metrics.Store
+	stop := run(t, s, &st)
+	for i := range 3 {
+		if p := <-fr.reads; p.Has(PartProcesses) || !p.Has(FastParts) {
+			t.Errorf("read %d: %v, want the fast parts and no processes", i, p)
+		}
+	}
+	s.SkipProcesses(false)
+	<-fr.reads // may have been deciding already
+	if p := <-fr.reads; !p.Has(PartProcesses) {
+		t.Errorf("read %v after SkipProcesses(false), want the processes", p)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestSetInterval(t *testing.T) {
 	fr := &fakeReader{raws: []Raw{raw(1), raw(2)}, reads: make(chan Parts), block: 3}
 	s := New(Options{Interval: time.Hour, Reader: fr})
