@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -177,6 +178,27 @@ func TestGoldenLoadScreen(t *testing.T) {
 				}
 				golden(t, name, plain)
 			})
+		}
+	}
+}
+
+// TestLoadScreenNoAnswers: a target that answers nothing (down, or
+// silent past the timeout) shows "no answers", never a latency of 0.
+func TestLoadScreenNoAnswers(t *testing.T) {
+	lt := &metrics.LoadTest{
+		Mode: metrics.ClosedLoop, State: metrics.TestRunning, Started: fakeT0, Elapsed: 5 * time.Second, Planned: 10 * time.Second,
+		Workers: 10, Requests: 50, Errors: 50, Window: metrics.Window{Requests: 10, Errors: 10, ErrorPercent: 100},
+		ErrorsByKind: map[string]int64{"connect_refused": 50},
+	}
+	for _, sz := range goldenSizes {
+		st := fakeStore(10)
+		st.SetLoadTest(lt)
+		m := New(Options{Store: st, Theme: themes.Dark, Interval: time.Second, Load: &fakeLoad{}})
+		m.SetSize(sz[0], sz[1])
+		frame := ansi.Strip(m.Frame())
+		now := regexp.MustCompile(`│now +no answers`)
+		if !now.MatchString(frame) || !strings.Contains(frame, "whole run no answers") || strings.Contains(frame, "p50 0") {
+			t.Errorf("%s: want \"no answers\" now and for the whole run, no p50 0:\n%s", sizeName(sz), frame)
 		}
 	}
 }

@@ -171,7 +171,12 @@ func (v *loadView) nowPanel(lt *metrics.LoadTest, w, h int) string {
 	errStyle := v.st.Level(errPct, 1, 5)
 	lines = append(lines, v.fields(iw, "errors", errStyle.Render(fmt.Sprintf("%.2f%%", errPct)), v.st.Muted.Render(fmt.Sprintf("%d of %d", lt.Errors, lt.Requests))))
 	q := lt.Window.Latency
-	if live {
+	// No latency at all is no answer, not a 0 s one: a target that is down
+	// or silent shows that, never "p50 0".
+	switch {
+	case live && q.Max == 0:
+		lines = append(lines, v.fields(iw, "now", v.st.Warn.Render("no answers")))
+	case live:
 		p50, p90, p99, mx := "p50 "+units.Seconds(q.P50), "p90 "+units.Seconds(q.P90), "p99 "+units.Seconds(q.P99), "max "+units.Seconds(q.Max)
 		if cells.Width(v.label("now")+strings.Join([]string{p50, p90, p99, mx}, "  ")) <= iw {
 			lines = append(lines, v.fields(iw, "now", p50, p90, p99, mx))
@@ -179,8 +184,11 @@ func (v *loadView) nowPanel(lt *metrics.LoadTest, w, h int) string {
 			lines = append(lines, v.fields(iw, "now", p50, p99, p90, mx))
 		}
 	}
-	r := lt.Latency
-	lines = append(lines, v.fields(iw, "whole run", "p50 "+units.Seconds(r.P50), "p99 "+units.Seconds(r.P99), "p99.9 "+units.Seconds(r.P999)))
+	if r := lt.Latency; r.Max == 0 {
+		lines = append(lines, v.fields(iw, "whole run", v.st.Warn.Render("no answers")))
+	} else {
+		lines = append(lines, v.fields(iw, "whole run", "p50 "+units.Seconds(r.P50), "p99 "+units.Seconds(r.P99), "p99.9 "+units.Seconds(r.P999)))
+	}
 	conc := []string{fmt.Sprintf("in flight %d", lt.InFlight), fmt.Sprintf("conns %d", lt.Conns)}
 	if lt.Mode == metrics.OpenLoop {
 		conc = append(conc, fmt.Sprintf("late %d", lt.LateSends))
