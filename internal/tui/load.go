@@ -174,7 +174,7 @@ func (v *loadView) nowPanel(lt *metrics.LoadTest, w, h int) string {
 	// No latency at all is no answer, not a 0 s one: a target that is down
 	// or silent shows that, never "p50 0".
 	switch {
-	case live && q.Max == 0:
+	case live && q == metrics.Quantiles{}:
 		lines = append(lines, v.fields(iw, "now", v.st.Warn.Render("no answers")))
 	case live:
 		p50, p90, p99, mx := "p50 "+units.Seconds(q.P50), "p90 "+units.Seconds(q.P90), "p99 "+units.Seconds(q.P99), "max "+units.Seconds(q.Max)
@@ -184,7 +184,7 @@ func (v *loadView) nowPanel(lt *metrics.LoadTest, w, h int) string {
 			lines = append(lines, v.fields(iw, "now", p50, p99, p90, mx))
 		}
 	}
-	if r := lt.Latency; r.Max == 0 {
+	if r := lt.Latency; r == (metrics.Quantiles{}) {
 		lines = append(lines, v.fields(iw, "whole run", v.st.Warn.Render("no answers")))
 	} else {
 		lines = append(lines, v.fields(iw, "whole run", "p50 "+units.Seconds(r.P50), "p99 "+units.Seconds(r.P99), "p99.9 "+units.Seconds(r.P999)))
