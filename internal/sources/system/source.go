@@ -77,7 +77,7 @@ type Source struct {
 	interval  *metrics.Interval
 	running   atomic.Bool
 	noProcs   atomic.Bool // the process table is not read
-	sampler   // owned by the goroutine in Run
+	sampler               // owned by the goroutine in Run
 }
 
 // SkipProcesses stops (or resumes) reading the process table, the most
