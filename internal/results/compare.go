@@ -70,7 +70,7 @@ func Compare(before, after *File) []Delta {
 		}
 		out = append(out, d)
 	}
-	return out
+	return append(out, sideDeltas(before, after)...)
 }
 
 // noLatency reports a latency of a run without answers.
@@ -98,8 +98,8 @@ func ParseGates(s string) ([]Gate, error) {
 			return nil, fmt.Errorf("gate %q: want METRIC>+N%% or METRIC<-N%%, e.g. p99>+10%%", term)
 		}
 		metric := strings.ToLower(strings.TrimSpace(term[:i]))
-		if _, ok := sloMetrics[metric]; !ok {
-			return nil, fmt.Errorf("gate %q: unknown metric %q: want p50, p90, p95, p99, p999, max, mean, error_rate or throughput", term, metric)
+		if _, ok := sloMetrics[metric]; !ok && !isSideMetric(metric) {
+			return nil, fmt.Errorf("gate %q: unknown metric %q: want p50, p90, p95, p99, p999, max, mean, error_rate, throughput, server_rps, server_error_rate, server_p99, host_cpu, host_memory, net_rx or net_tx", term, metric)
 		}
 		num, ok := strings.CutSuffix(strings.TrimSpace(term[i+1:]), "%")
 		v, err := strconv.ParseFloat(num, 64)
@@ -114,28 +114,36 @@ func ParseGates(s string) ([]Gate, error) {
 	return out, nil
 }
 
-// GateFailure is a gate a comparison broke, with the change measured.
+// GateFailure is a gate a comparison broke, with the change measured, or
+// a gate on a number one of the runs did not record (Missing): a gate
+// that cannot be checked fails rather than passes unseen.
 type GateFailure struct {
 	Gate
-	Delta Delta
+	Delta   Delta
+	Missing bool
 }
 
 // String says the gate and what was measured: "p99>+10% (p99 +23.9%:
 // 41.2ms → 51.0ms)".
 func (f GateFailure) String() string {
 	d := f.Delta
+	if f.Missing {
+		return fmt.Sprintf("%s (%s is not in both runs: the server's numbers need --prom)", f.Text, f.Metric)
+	}
 	change := "new"
 	if !math.IsNaN(d.Rel) {
 		change = fmt.Sprintf("%+.1f%%", d.Rel*100)
 	}
-	return fmt.Sprintf("%s (%s %s: %s → %s)", f.Text, d.Name, change, FormatValue(d.Name, d.Before), FormatValue(d.Name, d.After))
+	return fmt.Sprintf("%s (%s %s: %s → %s)", f.Text, d.Name, change, formatDelta(d.Name, d.Before), formatDelta(d.Name, d.After))
 }
 
 // Failed returns the gates the deltas break.
 func Failed(gates []Gate, deltas []Delta) []GateFailure {
 	var out []GateFailure
 	for _, g := range gates {
+		found := false
 		for _, d := range deltas {
+			found = found || d.Name == g.Metric
 			if d.Name != g.Metric || d.WithinNoise() {
 				continue
 			}
@@ -153,6 +161,9 @@ func Failed(gates []Gate, deltas []Delta) []GateFailure {
 			if g.Op == ">" && rel > g.Rel || g.Op == "<" && rel < g.Rel {
 				out = append(out, GateFailure{Gate: g, Delta: d})
 			}
+		}
+		if !found {
+			out = append(out, GateFailure{Gate: g, Missing: true})
 		}
 	}
 	return out
@@ -199,7 +210,7 @@ type Painter struct{ Better, Worse func(string) string }
 // with the settings that differ. Text from the files is cleaned as
 // WriteText cleans it.
 func WriteComparison(w io.Writer, before, after *File, deltas []Delta, markdown bool, paint Painter) {
-	val := func(name string, v float64) string { return FormatValue(name, v) }
+	val := formatDelta
 	rel := func(d Delta) string {
 		if math.IsNaN(d.Rel) {
 			if d.Abs == 0 {
@@ -233,9 +244,13 @@ func WriteComparison(w io.Writer, before, after *File, deltas []Delta, markdown 
 			fmt.Fprintf(w, "| %s | %s | %s | %s (%s) | %s |\n", d.Name, val(d.Name, d.Before), val(d.Name, d.After), absText(d), rel(d), mark)
 		}
 	} else {
-		fmt.Fprintf(w, "%-11s %12s %12s %12s %9s\n", "", "before", "after", "change", "")
+		nameW := 11
 		for _, d := range deltas {
-			line := fmt.Sprintf("%-11s %12s %12s %12s %9s", d.Name, val(d.Name, d.Before), val(d.Name, d.After), absText(d), rel(d))
+			nameW = max(nameW, len(d.Name))
+		}
+		fmt.Fprintf(w, "%-*s %12s %12s %12s %9s\n", nameW, "", "before", "after", "change", "")
+		for _, d := range deltas {
+			line := fmt.Sprintf("%-*s %12s %12s %12s %9s", nameW, d.Name, val(d.Name, d.Before), val(d.Name, d.After), absText(d), rel(d))
 			switch {
 			case d.Noise != "":
 				line += "  " + d.Noise
