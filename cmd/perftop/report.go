@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -108,7 +109,8 @@ func replayRun(ctx context.Context, cfg config, f *results.File, e *env) error {
 	}
 	timeline := make([]metrics.TimelinePoint, len(r.Timeline))
 	for i, p := range r.Timeline {
-		timeline[i] = metrics.TimelinePoint{Seconds: p.Seconds, Requests: p.Requests, Errors: p.Errors, RPS: p.RPS, P50: p.P50, P99: p.P99, InFlight: p.InFlight}
+		timeline[i] = metrics.TimelinePoint{Seconds: p.Seconds, Requests: p.Requests, Errors: p.Errors, RPS: p.RPS, P50: p.P50, P99: p.P99, InFlight: p.InFlight,
+			HostCPU: orNaN(p.HostCPU), HostMemory: orNaN(p.HostMemory), NetRx: orNaN(p.NetRx), NetTx: orNaN(p.NetTx)}
 	}
 	sc := sessionConfig(cfg, e)
 	sc.Prom, sc.PromQL, sc.SSH = nil, nil, nil // a replay shows the file, nothing live
@@ -118,4 +120,12 @@ func replayRun(ctx context.Context, cfg config, f *results.File, e *env) error {
 		return err
 	}
 	return sess.Replay(ctx, lt, timeline)
+}
+
+// orNaN is a timeline field's value, NaN when it was not recorded.
+func orNaN(v *float64) float64 {
+	if v == nil {
+		return math.NaN()
+	}
+	return *v
 }

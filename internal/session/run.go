@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"time"
@@ -197,6 +198,14 @@ func (s *Session) Replay(ctx context.Context, lt *metrics.LoadTest, timeline []m
 				errPct = float64(p.Errors) / float64(p.Requests) * 100
 			}
 			b.Add(metrics.KeyLoadErrorPct, errPct)
+			for _, h := range []struct {
+				key string
+				v   float64
+			}{{metrics.KeyCPUTotal, p.HostCPU}, {metrics.KeyMemUsed, p.HostMemory}, {metrics.KeyNetRx, p.NetRx}, {metrics.KeyNetTx, p.NetTx}} {
+				if !math.IsNaN(h.v) { // what was not recorded stays absent
+					b.Add(h.key, h.v)
+				}
+			}
 			tx.Write(&b)
 		}
 		tx.SetLoadTest(lt)

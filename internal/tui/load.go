@@ -430,15 +430,37 @@ func (v *loadView) statusPanel(lt *metrics.LoadTest, w, h int) string {
 	return v.box("Responses", fmt.Sprintf("%d", lt.Requests), strings.Join(lines, "\n"), w, h)
 }
 
+// replayHostPanel: the host's side a results file recorded, at the
+// cursor; what it did not record is said, not drawn as zeros that read as
+// an idle machine.
+func (v *loadView) replayHostPanel(w, h int) string {
+	iw, gs := w-2, v.gaugeStyles()
+	cpu, mem := v.series(metrics.KeyCPUTotal), v.series(metrics.KeyMemUsed)
+	rx, tx := v.series(metrics.KeyNetRx), v.series(metrics.KeyNetTx)
+	if len(cpu) == 0 && len(mem) == 0 && len(rx) == 0 {
+		return v.box("Host", "", v.st.Muted.Render("not recorded in the results file"), w, h)
+	}
+	notRecorded := func(name string) string { return v.st.Muted.Render(fmt.Sprintf("%-4s not recorded", name)) }
+	lines := []string{notRecorded("cpu"), notRecorded("mem"), notRecorded("net")}
+	if len(cpu) > 0 {
+		lines[0] = gauge.Row(iw, 4, 6, "cpu", last(cpu), units.Percent(last(cpu)), gauge.CPULevels, gs)
+	}
+	if len(mem) > 0 {
+		lines[1] = gauge.Row(iw, 4, 6, "mem", last(mem), units.Percent(last(mem)), gauge.MemoryLevels, gs)
+	}
+	if len(rx) > 0 && len(tx) > 0 {
+		lines[2] = whole(iw, v.st.Muted.Render("net"), "↓"+units.BytesRate(last(rx)), "↑"+units.BytesRate(last(tx)))
+	}
+	return v.box("Host", "recorded", strings.Join(lines, "\n"), w, h)
+}
+
 // hostMiniPanel: the host's gauges beside the test, to see the generator
 // and the target compete for the same machine.
 func (v *loadView) hostMiniPanel(w, h int) string {
 	host := v.snap.Host
 	iw := w - 2
 	if v.replay != nil && host.Time.IsZero() {
-		// A results file has no host samples: say so rather than draw
-		// zeros that read as an idle machine.
-		return v.box("Host", "", v.st.Muted.Render("not recorded in the results file"), w, h)
+		return v.replayHostPanel(w, h)
 	}
 	gs := v.gaugeStyles()
 	lines := []string{

@@ -568,3 +568,27 @@ func TestHostZoom(t *testing.T) {
 		}
 	}
 }
+
+// TestReplayHost: a results file that recorded the host's CPU and memory
+// replays them at the cursor; the network it did not record is said so.
+func TestReplayHost(t *testing.T) {
+	var tl []metrics.TimelinePoint
+	st := metrics.NewStore(0)
+	for s := 1; s <= 10; s++ {
+		p := metrics.TimelinePoint{Seconds: float64(s), Requests: 100, RPS: 100, P50: 0.001, P99: 0.002}
+		tl = append(tl, p)
+		st.Write(&metrics.Batch{T: fakeT0.Add(time.Duration(s) * time.Second), Keys: []string{metrics.KeyLoadRPS, metrics.KeyCPUTotal, metrics.KeyMemUsed},
+			Values: []float64{100, float64(10 * s), 42}})
+	}
+	st.SetLoadTest(&metrics.LoadTest{Mode: "open", State: "done", Requests: 1000, Planned: 10 * time.Second, Elapsed: 10 * time.Second})
+	m := New(Options{Store: st, Replay: tl})
+	m.SetSize(120, 40)
+	f := plainFrame(m)
+	if !strings.Contains(f, "100.0%") || !strings.Contains(f, "42.0%") || !strings.Contains(f, "net  not recorded") {
+		t.Errorf("replay at the end: want cpu 100%%, mem 42%% and net not recorded:\n%s", f)
+	}
+	send(m, "left", "left", "left")
+	if f := plainFrame(m); !strings.Contains(f, "70.0%") {
+		t.Errorf("three seconds back: want cpu 70%%:\n%s", f)
+	}
+}
