@@ -3,6 +3,7 @@ package tui
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/perftop/perftop/internal/metrics"
 	"github.com/perftop/perftop/internal/themes"
+	"github.com/perftop/perftop/internal/units"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -70,13 +72,16 @@ func TestGoldenScreens(t *testing.T) {
 	for _, sz := range goldenSizes {
 		m := newTestModel(fakeStore(300), themes.Dark)
 		m.SetSize(sz[0], sz[1])
+		vals := hostValues(fakeHost(fakeT0.Add(299*time.Second), 299))
 		for i, s := range m.screens {
 			m.active = i
 			name := strings.ToLower(s.id.String()) + "-" + sizeName(sz)
 			t.Run(name, func(t *testing.T) {
 				frame := m.Frame()
 				checkFrame(t, frame, sz[0], sz[1])
-				golden(t, name, ansi.Strip(frame))
+				plain := ansi.Strip(frame)
+				checkWhole(t, plain, vals)
+				golden(t, name, plain)
 			})
 		}
 		m.active, m.showHelp = 0, true
@@ -128,6 +133,45 @@ func sizeName(sz [2]int) string {
 	return strconv.Itoa(sz[0]) + "x" + strconv.Itoa(sz[1])
 }
 
+// hostValues are the numbers the host screens show of h, formatted as
+// they show them, for checkWhole.
+func hostValues(h metrics.Host) []string {
+	vals := []string{units.Percent(h.CPU.TotalPercent), units.Bytes(float64(h.Memory.UsedBytes)), units.Bytes(float64(h.Memory.TotalBytes)),
+		fmt.Sprintf("%d processes by CPU", h.Processes.Total), fmt.Sprintf("%.2f", h.Load.Load1)}
+	for _, n := range h.Network {
+		vals = append(vals, units.BytesRate(n.RxBytesPerSec), units.BytesRate(n.TxBytesPerSec))
+		if n.ErrorsDropsPerSec > 0 {
+			vals = append(vals, fmt.Sprintf("err+drop %s/s", units.Count(n.ErrorsDropsPerSec)))
+		}
+	}
+	for _, d := range h.Disks {
+		vals = append(vals, units.BytesRate(d.ReadBytesPerSec), units.BytesRate(d.WriteBytesPerSec))
+	}
+	for _, f := range h.Filesystems {
+		vals = append(vals, units.Bytes(float64(f.UsedBytes))+"/"+units.Bytes(float64(f.TotalBytes)))
+	}
+	for _, p := range h.Processes.Top {
+		vals = append(vals, units.Bytes(float64(p.RSSBytes)), strconv.FormatFloat(p.CPUPercent, 'f', 1, 64))
+	}
+	return vals
+}
+
+// cutNumber is a number cut short with an ellipsis.
+var cutNumber = regexp.MustCompile(`[0-9][0-9.]*( ?[KMGT]i?B?)?…`)
+
+// checkWhole fails when the frame shows one of vals cut at a box's border,
+// or any number cut with an ellipsis: panels choose what to show, and
+// never show part of a number.
+func checkWhole(t *testing.T, frame string, vals []string) {
+	t.Helper()
+	if v, cut := cutAtBorder(frame, vals); cut {
+		t.Errorf("%q is cut at a border:\n%s", v, frame)
+	}
+	if m := cutNumber.FindString(frame); m != "" {
+		t.Errorf("a number is cut: %q:\n%s", m, frame)
+	}
+}
+
 // cutAtBorder reports a value of vals that the frame shows cut short
 // against a box's border: its first half or more, then │.
 func cutAtBorder(frame string, vals []string) (string, bool) {
@@ -173,9 +217,7 @@ func TestGoldenLoadScreen(t *testing.T) {
 				frame := m.Frame()
 				checkFrame(t, frame, sz[0], sz[1])
 				plain := ansi.Strip(frame)
-				if v, cut := cutAtBorder(plain, vals); cut {
-					t.Errorf("%q is cut at a border:\n%s", v, plain)
-				}
+				checkWhole(t, plain, vals)
 				golden(t, name, plain)
 			})
 		}
@@ -199,6 +241,69 @@ func TestLoadScreenNoAnswers(t *testing.T) {
 		now := regexp.MustCompile(`│now +no answers`)
 		if !now.MatchString(frame) || !strings.Contains(frame, "whole run no answers") || strings.Contains(frame, "p50 0") {
 			t.Errorf("%s: want \"no answers\" now and for the whole run, no p50 0:\n%s", sizeName(sz), frame)
+		}
+	}
+}
+
+// fakePromStore is fakeStore with a scraped service (its RED signals, a
+// breakdown by handler, a metric browser) and two PromQL panels, over n
+// seconds.
+func fakePromStore(n int) (*metrics.Store, string) {
+	const url = "http://orders.internal:9090/metrics"
+	st := fakeStore(n)
+	var b metrics.Batch
+	for i := range n {
+		b.Reset(fakeT0.Add(time.Duration(i) * time.Second))
+		b.Add(metrics.PromKey(url, metrics.PromRPS), wave(i, 40, 1100, 1400))
+		b.Add(metrics.PromKey(url, metrics.PromP99), wave(i, 25, 0.040, 0.120))
+		st.Write(&b)
+	}
+	var pts []metrics.Point
+	for i := range n {
+		pts = append(pts, metrics.Point{T: fakeT0.Add(time.Duration(i) * time.Second), V: wave(i, 30, 0.2, 0.9)})
+	}
+	st.Update(func(tx metrics.Tx) {
+		tx.SetPromTarget(&metrics.PromTarget{URL: url, Up: true, Format: "openmetrics", ScrapeSeconds: 0.0042, Series: 1874,
+			LastScrape: fakeT0.Add(time.Duration(n) * time.Second),
+			RED: metrics.RED{RequestMetric: "http_requests_total", RequestRate: 1234.5, ErrorRatio: 0.0123, LatencyMetric: "http_request_duration_seconds",
+				Latency: metrics.Latency{P50: 0.0123, P90: 0.0456, P99: 0.0987}, InFlightMetric: "http_requests_in_flight", InFlight: 17,
+				CPUPercent: 87.5, RSSBytes: 734 << 20, Goroutines: 1234,
+				HasRequests: true, HasErrors: true, HasLatency: true, HasInFlight: true, HasProcess: true, HasGoroutines: true},
+			Breakdown: []metrics.BreakdownRow{{Label: "handler", Value: "/api/orders", Rate: 1000.5, ErrorRatio: 0.0101}, {Label: "handler", Value: "/api/items", Rate: 234, ErrorRatio: 0.02}},
+			Families: []metrics.FamilyInfo{{Name: "http_requests_total", Type: "counter", Help: "Requests served.", Series: 12},
+				{Name: "http_request_duration_seconds", Type: "histogram", Help: "Request latency.", Series: 120}},
+		})
+		tx.SetPromQL([]metrics.PromQLResult{
+			{Title: "CPU of the fleet", Expr: `sum by (instance) (rate(process_cpu_seconds_total[1m]))`, At: fakeT0.Add(time.Duration(n) * time.Second),
+				Series: []metrics.PromQLSeries{{Labels: `{instance="a:9090"}`, Metric: map[string]string{"instance": "a:9090"}, Points: pts}}},
+			{Expr: `histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[1m])))`, At: fakeT0.Add(time.Duration(n) * time.Second),
+				Series: []metrics.PromQLSeries{{Labels: "{}", Points: pts}}},
+		})
+	})
+	return st, url
+}
+
+// TestGoldenPromScreens renders the Prometheus and PromQL screens at the
+// reference sizes and checks that their numbers are whole.
+func TestGoldenPromScreens(t *testing.T) {
+	vals := []string{"1234/s", "1.2%", "12.3ms", "45.6ms", "98.7ms", "734 MiB", "88%", "1874 series", "scraped in 4.20ms", "1000"}
+	for _, sz := range goldenSizes {
+		st, url := fakePromStore(120)
+		m := New(Options{Store: st, Theme: themes.Dark, Interval: time.Second, PromTargets: []string{url}, PromQL: true})
+		m.SetSize(sz[0], sz[1])
+		for i, s := range m.screens {
+			if s.id != promScreen && s.id != promQLScreen {
+				continue
+			}
+			m.active = i
+			name := strings.ToLower(s.id.String()) + "-" + sizeName(sz)
+			t.Run(name, func(t *testing.T) {
+				frame := m.Frame()
+				checkFrame(t, frame, sz[0], sz[1])
+				plain := ansi.Strip(frame)
+				checkWhole(t, plain, vals)
+				golden(t, name, plain)
+			})
 		}
 	}
 }

@@ -178,5 +178,5 @@ func (p *processesPage) View() string {
 		lines = []string{lines[0], cells.Fit(strings.Join(lines[1:], " "), p.w-2)}
 	}
 	cmdH := len(lines) + 2
-	return v.procPanel(p.w, p.h-cmdH) + "\n" + v.box("Command", "PID "+row[0]+" "+row[1], strings.Join(lines, "\n"), p.w, cmdH)
+	return v.procPanel(p.w, p.h-cmdH) + "\n" + v.box("Command", fitInfo(p.w, "Command", "PID "+row[0]+" "+row[1], "PID "+row[0]), strings.Join(lines, "\n"), p.w, cmdH)
 }

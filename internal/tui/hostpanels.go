@@ -126,7 +126,8 @@ func (v *hostView) memPanel(w, h int) string {
 		lines = append(lines, v.drawChart(v.hostChart(c), iw, chartH, percentLabel,
 			v.line(metrics.KeyMemUsed, v.st.P.Line(1)), v.line(metrics.KeySwapUsed, v.st.P.Line(3))))
 	}
-	info := units.Bytes(float64(mem.UsedBytes)) + " / " + units.Bytes(float64(mem.TotalBytes))
+	used := units.Bytes(float64(mem.UsedBytes))
+	info := fitInfo(w, "Memory", used+" / "+units.Bytes(float64(mem.TotalBytes)), used)
 	return v.box("Memory", info, strings.Join(lines, "\n"), w, h)
 }
 
@@ -154,8 +155,11 @@ func (v *hostView) netPanel(w, h, listLines int) string {
 		}
 		style := v.st.P.Text
 		if nic.ErrorsDropsPerSec > 0 {
+			// Warned in colour; the count too when it fits whole.
 			style = v.st.P.Warn
-			line += fmt.Sprintf("  err+drop %s/s", units.Count(nic.ErrorsDropsPerSec))
+			if more := fmt.Sprintf("  err+drop %s/s", units.Count(nic.ErrorsDropsPerSec)); cells.Width(line+more) <= iw {
+				line += more
+			}
 		}
 		lines = append(lines, style.S(line))
 	}
@@ -207,9 +211,10 @@ func (v *hostView) procPanel(w, h int) string {
 	t := &v.procs
 	t.SetSize(w-2, h-2)
 	shown, _ := t.Len()
-	info := fmt.Sprintf("%d processes by %s", p.Total, procOrders[v.procSort].name)
+	by := procOrders[v.procSort].name
+	info := fitInfo(w, "Processes", fmt.Sprintf("%d processes by %s", p.Total, by), fmt.Sprintf("%d by %s", p.Total, by), "by "+by)
 	if f := t.Filter(); f != "" {
-		info = fmt.Sprintf("%d of %d match /%s", shown, p.Total, f)
+		info = fitInfo(w, "Processes", fmt.Sprintf("%d of %d match /%s", shown, p.Total, f), fmt.Sprintf("%d of %d", shown, p.Total))
 	}
 	return v.box("Processes", info, t.View(v.tableStyles()), w, h)
 }
@@ -221,7 +226,8 @@ func (v *hostView) memProcPanel(w, h int) string {
 		return v.box("Processes", "", v.unavailable(p.Error), w, h)
 	}
 	v.memProcs.SetSize(w-2, h-2)
-	return v.box("Processes", fmt.Sprintf("%d processes by memory", p.Total), v.memProcs.View(v.tableStyles()), w, h)
+	info := fitInfo(w, "Processes", fmt.Sprintf("%d processes by memory", p.Total), fmt.Sprintf("%d by memory", p.Total), "by memory")
+	return v.box("Processes", info, v.memProcs.View(v.tableStyles()), w, h)
 }
 
 // tablePanel draws one of the host tables in a box.
@@ -257,6 +263,12 @@ func (v *hostView) coreSpark(i int, now float64, w int) string {
 		style = v.st.P.Warn
 	}
 	return v.st.P.Muted.S(name) + " " + style.S(b.String()) + " " + val
+}
+
+// fitText is a text info (a name, an expression, not a number) cut to fit
+// beside title on the top border of a box w wide.
+func fitText(w int, title, s string) string {
+	return cells.Fit(s, w-cells.Width(title)-8)
 }
 
 // fitInfo is the first of choices that fits whole beside title on the top

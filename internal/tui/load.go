@@ -469,5 +469,5 @@ func (v *loadView) hostMiniPanel(w, h int) string {
 		whole(iw, v.st.Muted.Render("net"), "↓"+units.BytesRate(last(v.series(metrics.KeyNetRx))), "↑"+units.BytesRate(last(v.series(metrics.KeyNetTx)))),
 		whole(iw, v.st.Muted.Render("load"), fmt.Sprintf("%.2f", host.Load.Load1), fmt.Sprintf("%.2f", host.Load.Load5), fmt.Sprintf("%.2f", host.Load.Load15)),
 	}
-	return v.box("Host", host.Hostname, strings.Join(lines, "\n"), w, h)
+	return v.box("Host", fitText(w, "Host", host.Hostname), strings.Join(lines, "\n"), w, h)
 }

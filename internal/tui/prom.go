@@ -129,12 +129,13 @@ func (v *promPage) View() string {
 	title := "Target " + t.URL
 	info := ""
 	if len(urls) > 1 {
-		info = fmt.Sprintf("%d of %d  [ ] switch", v.target%len(urls)+1, len(urls))
+		n := fmt.Sprintf("%d of %d", v.target%len(urls)+1, len(urls))
+		info = fitInfo(w*2/5, title, n+"  [ ] switch", n)
 	}
 	topH := max(h*2/5, 8)
 	head := v.redPanel(t, title, info, w*2/5, topH)
 	cw := w - w*2/5
-	charts := panel.Row(v.promChart(t, "Requests", &v.rps, metrics.PromRPS, units.Count, cw/2, topH),
+	charts := panel.Row(v.promChart(t, "Requests", &v.rps, metrics.PromRPS, perSecond, cw/2, topH),
 		v.promChart(t, "p99 latency", &v.lat, metrics.PromP99, secondsLabel, cw-cw/2, topH))
 	botH := h - topH
 	bw := w / 3

@@ -12,10 +12,12 @@ import (
 	"github.com/perftop/perftop/internal/units"
 )
 
-// healthLine says whether a target is up, in words.
-func (v *promPage) healthLine(t *metrics.PromTarget) string {
+// healthLine says whether a target is up, in words, in w cells: what
+// does not fit whole is left out.
+func (v *promPage) healthLine(t *metrics.PromTarget, w int) string {
 	if t.Up {
-		return v.st.OK.Render("up") + v.st.Muted.Render(fmt.Sprintf("  %d series  scraped in %s  %s", t.Series, units.Seconds(t.ScrapeSeconds), t.Format))
+		return v.st.OK.Render("up") + v.st.Muted.Render(whole(w-2, "", fmt.Sprintf(" %d series", t.Series),
+			" scraped in "+units.Seconds(t.ScrapeSeconds), " "+t.Format))
 	}
 	retry := ""
 	if !t.NextRetry.IsZero() {
@@ -28,25 +30,29 @@ func (v *promPage) healthLine(t *metrics.PromTarget) string {
 // came from.
 func (v *promPage) redPanel(t *metrics.PromTarget, title, info string, w, h int) string {
 	r := t.RED
-	label := func(s string) string { return v.st.Muted.Render(fmt.Sprintf("%-11s", s)) }
-	lines := []string{v.healthLine(t)}
+	const labelW = 11
+	label := func(s string) string { return v.st.Muted.Render(fmt.Sprintf("%-*s", labelW, s)) }
+	lines := []string{v.healthLine(t, w)}
 	na := v.st.Muted.Render("not found")
-	add := func(name string, ok bool, value, from string) {
+	// Each line: its numbers, as many as fit whole, then the metric they
+	// came from, which may be cut (a name, not a number).
+	add := func(name string, ok bool, from string, values ...string) {
 		if !ok {
 			lines = append(lines, label(name)+na)
 			return
 		}
-		lines = append(lines, label(name)+value+v.st.Muted.Render("  "+from))
+		line := whole(w-2-labelW, values...)
+		if room := w - 2 - labelW - cells.Width(line) - 2; from != "" && room >= 8 {
+			line += v.st.Muted.Render("  " + cells.Fit(from, room))
+		}
+		lines = append(lines, label(name)+line)
 	}
-	add("requests", r.HasRequests, units.Count(r.RequestRate)+"/s", r.RequestMetric)
-	add("errors", r.HasErrors, v.st.Level(r.ErrorRatio*100, 1, 5).Render(units.Percent(r.ErrorRatio*100)), "")
-	add("latency", r.HasLatency, fmt.Sprintf("p50 %s p90 %s p99 %s", units.Seconds(r.Latency.P50), units.Seconds(r.Latency.P90), units.Seconds(r.Latency.P99)), r.LatencyMetric)
-	add("in flight", r.HasInFlight, units.Count(r.InFlight), r.InFlightMetric)
-	add("process", r.HasProcess, fmt.Sprintf("CPU %.0f%%  RSS %s", r.CPUPercent, units.Bytes(r.RSSBytes)), "")
-	add("goroutines", r.HasGoroutines, units.Count(r.Goroutines), "")
-	for i := range lines {
-		lines[i] = cells.Fit(lines[i], w-2)
-	}
+	add("requests", r.HasRequests, r.RequestMetric, units.Count(r.RequestRate)+"/s")
+	add("errors", r.HasErrors, "", v.st.Level(r.ErrorRatio*100, 1, 5).Render(units.Percent(r.ErrorRatio*100)))
+	add("latency", r.HasLatency, r.LatencyMetric, "p50 "+units.Seconds(r.Latency.P50), "p99 "+units.Seconds(r.Latency.P99), "p90 "+units.Seconds(r.Latency.P90))
+	add("in flight", r.HasInFlight, r.InFlightMetric, units.Count(r.InFlight))
+	add("process", r.HasProcess, "", fmt.Sprintf("CPU %.0f%%", r.CPUPercent), "RSS "+units.Bytes(r.RSSBytes))
+	add("goroutines", r.HasGoroutines, "", units.Count(r.Goroutines))
 	return v.box(title, info, strings.Join(lines, "\n"), w, h)
 }
 

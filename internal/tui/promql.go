@@ -45,7 +45,7 @@ func (v *promQLPage) View() string {
 
 func (v *promQLPage) queryPanel(r metrics.PromQLResult, c *chart.Model, w, h int) string {
 	var series []chart.Series
-	var legend []string
+	var legend []legendLine
 	common := commonLabels(r.Series)
 	format := unitOf(r.Expr)
 	for i, s := range r.Series {
@@ -65,30 +65,57 @@ func (v *promQLPage) queryPanel(r metrics.PromQLResult, c *chart.Model, w, h int
 				name = r.Expr
 			}
 		}
-		legend = append(legend, v.st.Line(i).Render("━ ")+cells.Fit(name, 40)+" "+last)
+		legend = append(legend, legendLine{v.st.Line(i).Render("━ "), name, last})
 	}
-	info := r.Expr
+	info := fitText(w, r.Title, r.Expr)
 	if r.Hidden > 0 {
-		legend = append(legend, v.st.Muted.Render(fmt.Sprintf("+%d more series not shown", r.Hidden)))
+		legend = append(legend, legendLine{name: v.st.Muted.Render(fmt.Sprintf("+%d more series not shown", r.Hidden))})
 	}
 	legendW := 0
 	for _, l := range legend {
-		legendW = max(legendW, cells.Width(l))
+		legendW = max(legendW, l.width())
 	}
 	legendW = min(legendW+1, (w-2)/2)
+	lines := make([]string, len(legend))
+	for i, l := range legend {
+		lines[i] = l.fit(legendW - 1)
+	}
 	var body string
 	if r.Err != "" && len(series) == 0 {
 		body = v.st.Crit.Render(r.Err)
 	} else {
-		c.Fill = false
+		c.Fill, c.X = false, chart.Ago
 		chartW := w - 2 - legendW
 		body = panel.Row(panel.Block(v.drawChart(c, chartW, h-2, format, series...), chartW, h-2),
-			panel.Block(strings.Join(legend, "\n"), legendW, h-2))
+			panel.Block(strings.Join(lines, "\n"), legendW, h-2))
 		if r.Err != "" {
 			info = "error: " + r.Err
 		}
 	}
 	return v.box(r.Title, info, body, w, h)
+}
+
+// legendLine is a series' line of a PromQL panel's legend: its mark, its
+// name (cut to fit) and its latest value (always whole).
+type legendLine struct{ mark, name, value string }
+
+func (l legendLine) width() int {
+	if l.value == "" {
+		return cells.Width(l.mark + l.name)
+	}
+	return cells.Width(l.mark+l.name) + 1 + cells.Width(l.value)
+}
+
+// fit is the line in w cells at most: the name gives way to the value.
+func (l legendLine) fit(w int) string {
+	if l.value == "" {
+		return cells.Fit(l.mark+l.name, w)
+	}
+	room := w - cells.Width(l.mark) - 1 - cells.Width(l.value)
+	if room < 1 {
+		return l.value
+	}
+	return l.mark + cells.Fit(l.name, min(room, 40)) + " " + l.value
 }
 
 // unitOf guesses a query's unit from the metric names in it, by

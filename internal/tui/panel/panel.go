@@ -41,9 +41,10 @@ func Render(st Styles, title, info, body string, w, h int) string {
 		b.WriteString(border.S("─") + " " + titlePaint.S(title) + " ")
 		used = 3 + cells.Width(title)
 	}
+	// The info is a number or says one: it shows whole or not at all
+	// (panels offer shorter forms that fit, fitInfo).
 	if info != "" {
-		if room := inner - used - 3; room >= 4 {
-			info = cells.Fit(info, room)
+		if room := inner - used - 3; room >= cells.Width(info) {
 			fill := inner - used - cells.Width(info) - 3
 			b.WriteString(border.S(strings.Repeat("─", fill)) + " " + infoPaint.S(info) + " " + border.S("─"))
 			used = inner
