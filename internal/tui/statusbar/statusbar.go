@@ -14,7 +14,8 @@ import (
 // Render lays out left items from the left edge and right items against the
 // right edge, in exactly w cells. Items are already styled; gap separates
 // items. When everything does not fit, the right items are dropped first,
-// then the left ones are cut.
+// then the left ones from the last: an item shows whole or not at all (a
+// single item wider than w is cut).
 func Render(w int, left, right []string, bar themes.Paint) string {
 	if w <= 0 {
 		return ""
@@ -29,9 +30,28 @@ func Render(w int, left, right []string, bar themes.Paint) string {
 	case lw <= w:
 		line = l + strings.Repeat(" ", w-lw)
 	default:
-		line = ansi.Truncate(l, w, "…")
+		line = wholeItems(nonEmpty(left), w)
 	}
 	return bar.S(line)
+}
+
+// wholeItems is as many of items, from the first, as fit whole in w cells,
+// padded to w.
+func wholeItems(items []string, w int) string {
+	if len(items) == 0 {
+		return strings.Repeat(" ", w)
+	}
+	line := items[0]
+	if cells.Width(line) > w {
+		return ansi.Truncate(line, w, "…")
+	}
+	for _, it := range items[1:] {
+		if cells.Width(line)+2+cells.Width(it) > w {
+			break
+		}
+		line += "  " + it
+	}
+	return line + strings.Repeat(" ", w-cells.Width(line))
 }
 
 func nonEmpty(items []string) []string {

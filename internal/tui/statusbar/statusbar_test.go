@@ -16,7 +16,9 @@ func TestRender(t *testing.T) {
 	}{
 		{"both fit", 20, []string{"a", "b"}, []string{"z"}, "a  b               z"},
 		{"right dropped", 8, []string{"left"}, []string{"right"}, "left    "},
-		{"left cut", 5, []string{"abcdefgh"}, nil, "abcd…"},
+		{"one item too wide is cut", 5, []string{"abcdefgh"}, nil, "abcd…"},
+		{"items that do not fit are left out whole", 14, []string{"q quit", "p pause", "/ filter"}, nil, "q quit        "},
+		{"as many as fit", 15, []string{"q quit", "p pause", "/ filter"}, nil, "q quit  p pause"},
 		{"empty items skipped", 10, []string{"", "x", ""}, []string{""}, "x         "},
 		{"zero width", 0, []string{"x"}, nil, ""},
 	}
