@@ -142,11 +142,16 @@ type diskPage struct{ hostPage }
 
 func (p *diskPage) View() string {
 	v, w, h := p.host, p.w, p.h
-	chartH := max(h/2, 6)
-	rest := h - chartH
-	devH := rest / 2
 	devs, _ := v.disks.Len()
 	fss, _ := v.fs.Len()
+	// Half for the chart, less when the tables need it (a row each, a
+	// header and borders), so a small terminal still lists some of both.
+	chartH := max(h/2, 6)
+	if need := devs + fss + 6; h-chartH < need {
+		chartH = max(h-need, 5)
+	}
+	rest := h - chartH
+	devH := min(devs+3, max(rest-(fss+3), rest/2))
 	return v.diskPanel(w, chartH, 0) + "\n" +
 		v.tablePanel("Devices", fmt.Sprintf("%d", devs), &v.disks, w, devH) + "\n" +
 		v.tablePanel("Filesystems", fmt.Sprintf("%d", fss), &v.fs, w, rest-devH)
