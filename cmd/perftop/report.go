@@ -110,7 +110,8 @@ func replayRun(ctx context.Context, cfg config, f *results.File, e *env) error {
 	timeline := make([]metrics.TimelinePoint, len(r.Timeline))
 	for i, p := range r.Timeline {
 		timeline[i] = metrics.TimelinePoint{Seconds: p.Seconds, Requests: p.Requests, Errors: p.Errors, RPS: p.RPS, P50: p.P50, P99: p.P99, InFlight: p.InFlight,
-			HostCPU: orNaN(p.HostCPU), HostMemory: orNaN(p.HostMemory), NetRx: orNaN(p.NetRx), NetTx: orNaN(p.NetTx)}
+			HostCPU: orNaN(p.HostCPU), HostMemory: orNaN(p.HostMemory), NetRx: orNaN(p.NetRx), NetTx: orNaN(p.NetTx),
+			ServerRPS: orNaN(p.ServerRPS), ServerErrorRatio: orNaN(p.ServerErrorRatio), ServerP99: orNaN(p.ServerP99)}
 	}
 	sc := sessionConfig(cfg, e)
 	sc.Prom, sc.PromQL, sc.SSH = nil, nil, nil // a replay shows the file, nothing live

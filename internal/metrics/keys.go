@@ -48,6 +48,12 @@ const (
 	KeyLoadP999      = "load.latency.p999"
 	KeyLoadInFlight  = "load.in_flight"
 	KeyLoadLateSends = "load.late_sends_per_sec"
+
+	// The service's side as a results file recorded it (server_* of its
+	// timeline), for a replay.
+	KeyServerRPS        = "server.rps"
+	KeyServerErrorRatio = "server.error_ratio"
+	KeyServerP99        = "server.p99"
 )
 
 // A scraped target's series, each under PromKey(url, name).

@@ -79,8 +79,10 @@ type TimelinePoint struct {
 	P50      float64
 	P99      float64
 	InFlight int64
-	// The host's side at the second's end, NaN where it was not recorded.
-	HostCPU, HostMemory, NetRx, NetTx float64
+	// The host's and the service's side at the second's end, NaN where
+	// they were not recorded.
+	HostCPU, HostMemory, NetRx, NetTx      float64
+	ServerRPS, ServerErrorRatio, ServerP99 float64
 }
 
 // ErrorMessage is one distinct failure message of a kind, with its count:

@@ -201,7 +201,8 @@ func (s *Session) Replay(ctx context.Context, lt *metrics.LoadTest, timeline []m
 			for _, h := range []struct {
 				key string
 				v   float64
-			}{{metrics.KeyCPUTotal, p.HostCPU}, {metrics.KeyMemUsed, p.HostMemory}, {metrics.KeyNetRx, p.NetRx}, {metrics.KeyNetTx, p.NetTx}} {
+			}{{metrics.KeyCPUTotal, p.HostCPU}, {metrics.KeyMemUsed, p.HostMemory}, {metrics.KeyNetRx, p.NetRx}, {metrics.KeyNetTx, p.NetTx},
+				{metrics.KeyServerRPS, p.ServerRPS}, {metrics.KeyServerErrorRatio, p.ServerErrorRatio}, {metrics.KeyServerP99, p.ServerP99}} {
 				if !math.IsNaN(h.v) { // what was not recorded stays absent
 					b.Add(h.key, h.v)
 				}

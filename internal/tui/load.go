@@ -283,6 +283,9 @@ func (v *loadView) stateLines(lt *metrics.LoadTest, iw int) []string {
 // serverLine is the target's own view, when it is scraped: client next to
 // server.
 func (v *loadView) serverLine(clientP99 float64) ([]string, bool) {
+	if v.replay != nil {
+		return v.recordedServerLine()
+	}
 	t := v.currentProm()
 	if t == nil || !t.Up || !t.RED.HasRequests {
 		return nil, false
@@ -294,6 +297,26 @@ func (v *loadView) serverLine(clientP99 float64) ([]string, bool) {
 	}
 	if r.HasProcess {
 		parts = append(parts, fmt.Sprintf("CPU %.0f%%", r.CPUPercent), "RSS "+units.Bytes(r.RSSBytes))
+	}
+	return parts, true
+}
+
+// recordedServerLine is the service's side a results file recorded, at a
+// replay's cursor: nothing when it recorded none.
+func (v *loadView) recordedServerLine() ([]string, bool) {
+	rps, errs, p99 := v.series(metrics.KeyServerRPS), v.series(metrics.KeyServerErrorRatio), v.series(metrics.KeyServerP99)
+	if len(rps) == 0 && len(p99) == 0 {
+		return nil, false
+	}
+	var parts []string
+	if len(rps) > 0 {
+		parts = append(parts, units.Count(last(rps))+" req/s")
+	}
+	if len(p99) > 0 {
+		parts = append(parts, "p99 "+units.Seconds(last(p99)))
+	}
+	if len(errs) > 0 {
+		parts = append(parts, "errors "+units.Percent(last(errs)*100))
 	}
 	return parts, true
 }

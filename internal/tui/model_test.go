@@ -570,15 +570,16 @@ func TestHostZoom(t *testing.T) {
 }
 
 // TestReplayHost: a results file that recorded the host's CPU and memory
-// replays them at the cursor; the network it did not record is said so.
+// and the server's rate and p99 replays them at the cursor; the network it
+// did not record is said so.
 func TestReplayHost(t *testing.T) {
 	var tl []metrics.TimelinePoint
 	st := metrics.NewStore(0)
 	for s := 1; s <= 10; s++ {
 		p := metrics.TimelinePoint{Seconds: float64(s), Requests: 100, RPS: 100, P50: 0.001, P99: 0.002}
 		tl = append(tl, p)
-		st.Write(&metrics.Batch{T: fakeT0.Add(time.Duration(s) * time.Second), Keys: []string{metrics.KeyLoadRPS, metrics.KeyCPUTotal, metrics.KeyMemUsed},
-			Values: []float64{100, float64(10 * s), 42}})
+		st.Write(&metrics.Batch{T: fakeT0.Add(time.Duration(s) * time.Second), Keys: []string{metrics.KeyLoadRPS, metrics.KeyCPUTotal, metrics.KeyMemUsed, metrics.KeyServerRPS, metrics.KeyServerP99},
+			Values: []float64{100, float64(10 * s), 42, float64(90 + s), 0.001 * float64(s)}})
 	}
 	st.SetLoadTest(&metrics.LoadTest{Mode: "open", State: "done", Requests: 1000, Planned: 10 * time.Second, Elapsed: 10 * time.Second})
 	m := New(Options{Store: st, Replay: tl})
@@ -587,8 +588,11 @@ func TestReplayHost(t *testing.T) {
 	if !strings.Contains(f, "100.0%") || !strings.Contains(f, "42.0%") || !strings.Contains(f, "net  not recorded") {
 		t.Errorf("replay at the end: want cpu 100%%, mem 42%% and net not recorded:\n%s", f)
 	}
+	if !strings.Contains(f, "server    100 req/s  p99 10.0ms") {
+		t.Errorf("replay at the end: want the server's 100 req/s, p99 10ms:\n%s", f)
+	}
 	send(m, "left", "left", "left")
-	if f := plainFrame(m); !strings.Contains(f, "70.0%") {
-		t.Errorf("three seconds back: want cpu 70%%:\n%s", f)
+	if f := plainFrame(m); !strings.Contains(f, "70.0%") || !strings.Contains(f, "97 req/s  p99 7.00ms") {
+		t.Errorf("three seconds back: want cpu 70%% and the server's 97 req/s:\n%s", f)
 	}
 }
