@@ -81,3 +81,12 @@ func PromWatchKey(url, family, what string) string {
 // sampling /proc, scraping and querying cost more than the numbers are
 // worth, and a screen cannot show them anyway.
 const MinInterval = 100 * time.Millisecond
+
+// HostKey is the Store key of a host series (KeyCPUTotal, KeyCPUCore(i),
+// ...) of the remote host name; "" is this host, whose keys are unprefixed.
+func HostKey(name, key string) string {
+	if name == "" {
+		return key
+	}
+	return "host." + name + "/" + key
+}

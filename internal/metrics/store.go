@@ -27,6 +27,7 @@ type Store struct {
 	capacity int
 	series   map[string]*Ring
 	host     Host
+	hosts    map[string]Host // remote hosts, by name
 	loadTest *LoadTest
 	prom     map[string]*PromTarget
 	promql   []PromQLResult
@@ -165,6 +166,15 @@ func (tx Tx) Write(b *Batch) {
 // SetHost publishes h, as Store.SetHost.
 func (tx Tx) SetHost(h Host) { tx.s.host = h }
 
+// SetRemoteHost publishes a sample of the remote host name (a node_exporter
+// perftop scrapes); its series are under HostKey(name, key).
+func (tx Tx) SetRemoteHost(name string, h Host) {
+	if tx.s.hosts == nil {
+		tx.s.hosts = make(map[string]Host)
+	}
+	tx.s.hosts[name] = h
+}
+
 // SetHealth records a source's health, as Store.SetHealth.
 func (tx Tx) SetHealth(name string, h Health) {
 	if tx.s.health == nil {
@@ -209,8 +219,10 @@ func (s *Store) Version() uint64 {
 // Snapshot is a consistent copy of a Store at one moment. Its Host shares
 // slices with the store, which never modifies a published Host.
 type Snapshot struct {
-	Version  uint64
-	Host     Host
+	Version uint64
+	Host    Host
+	// Hosts are the remote hosts' latest samples, by name.
+	Hosts    map[string]Host
 	LoadTest *LoadTest // nil when no load test runs; never modified once published
 	// Prom holds the scraped targets by URL; never modified once published.
 	Prom map[string]*PromTarget
@@ -241,6 +253,13 @@ func (s *Store) Snapshot(dst *Snapshot) {
 	defer s.mu.RUnlock()
 	dst.Version = s.version
 	dst.Host = s.host
+	if dst.Hosts == nil && len(s.hosts) > 0 {
+		dst.Hosts = make(map[string]Host, len(s.hosts))
+	}
+	clear(dst.Hosts)
+	for k, h := range s.hosts {
+		dst.Hosts[k] = h
+	}
 	dst.LoadTest = s.loadTest
 	dst.PromQL = s.promql
 	if dst.Prom == nil && len(s.prom) > 0 {

@@ -152,3 +152,33 @@ func sizeLabel(n int64) string {
 	}
 	return fmt.Sprintf("%d bytes", n)
 }
+
+// Limits bound one scrape by Fetch; a zero field takes the default of
+// Options' field of the same name.
+type Limits struct {
+	BodyLimit, SeriesLimit, LabelLimit int64
+	Timeout                            time.Duration
+}
+
+// Fetch scrapes url once, within l, for sources other than the Scraper
+// that read a target's families themselves (a node_exporter as a host).
+// Its errors are the Scraper's, one line each.
+func Fetch(ctx context.Context, c *http.Client, url string, l Limits) (*Exposition, error) {
+	lim := limits{body: l.BodyLimit, series: l.SeriesLimit, labels: l.LabelLimit, timeout: l.Timeout}
+	if lim.body <= 0 {
+		lim.body = DefaultBodyLimit
+	}
+	if lim.series <= 0 {
+		lim.series = DefaultSeriesLimit
+	}
+	if lim.labels <= 0 {
+		lim.labels = DefaultLabelLimit
+	}
+	if lim.timeout <= 0 {
+		lim.timeout = DefaultTimeout
+	}
+	if c == nil {
+		c = http.DefaultClient
+	}
+	return fetch(ctx, c, url, lim)
+}

@@ -101,6 +101,27 @@ type sampler struct {
 	lastProc  time.Time
 	lastFS    time.Time
 	procReads int
+	// name is the remote host the sampler reads ("" for this one): its
+	// sample and series go under it (metrics.HostKey), its health under
+	// "host NAME".
+	name     string
+	hostKeys map[string]string // series keys under name, cached
+}
+
+// key is a series key of the host the sampler reads.
+func (s *sampler) key(k string) string {
+	if s.name == "" {
+		return k
+	}
+	if hk, ok := s.hostKeys[k]; ok {
+		return hk
+	}
+	if s.hostKeys == nil || len(s.hostKeys) > 4*maxCachedKeys {
+		s.hostKeys = make(map[string]string)
+	}
+	hk := metrics.HostKey(s.name, k)
+	s.hostKeys[k] = hk
+	return hk
 }
 
 // publish derives a sample from s.cur and writes it, its series and the
@@ -130,8 +151,13 @@ func (s *sampler) publish(st *metrics.Store, now time.Time, interval time.Durati
 	// One update: readers wake once per sample and see all of it.
 	st.Update(func(tx metrics.Tx) {
 		tx.Write(b)
-		tx.SetHost(h)
-		tx.SetHealth(sourceName, s.health)
+		if s.name == "" {
+			tx.SetHost(h)
+			tx.SetHealth(sourceName, s.health)
+		} else {
+			tx.SetRemoteHost(s.name, h)
+			tx.SetHealth("host "+s.name, s.health)
+		}
 	})
 
 	p := &s.prev
@@ -221,48 +247,48 @@ func (s *sampler) seriesBatch(h *metrics.Host, good, rated Parts) *metrics.Batch
 	b := &s.batch
 	b.Reset(h.Time)
 	if rated.Has(PartCPU) {
-		b.Add(metrics.KeyCPUTotal, h.CPU.TotalPercent)
+		b.Add(s.key(metrics.KeyCPUTotal), h.CPU.TotalPercent)
 		for i, v := range h.CPU.PerCorePercent {
-			b.Add(s.keys.core(i), v)
+			b.Add(s.key(s.keys.core(i)), v)
 		}
 	}
 	if good.Has(PartMemory) {
-		b.Add(metrics.KeyMemUsed, h.Memory.UsedPercent)
+		b.Add(s.key(metrics.KeyMemUsed), h.Memory.UsedPercent)
 	}
 	if good.Has(PartSwap) {
-		b.Add(metrics.KeySwapUsed, h.Swap.UsedPercent)
+		b.Add(s.key(metrics.KeySwapUsed), h.Swap.UsedPercent)
 	}
 	if good.Has(PartLoad) {
-		b.Add(metrics.KeyLoad1, h.Load.Load1)
+		b.Add(s.key(metrics.KeyLoad1), h.Load.Load1)
 	}
 	if rated.Has(PartDisks) {
 		var rd, wr float64
 		for _, d := range h.Disks {
 			k := s.keys.pair(&s.keys.disks, d.Name, metrics.KeyDiskDevice, "read", "write")
-			b.Add(k[0], d.ReadBytesPerSec)
-			b.Add(k[1], d.WriteBytesPerSec)
+			b.Add(s.key(k[0]), d.ReadBytesPerSec)
+			b.Add(s.key(k[1]), d.WriteBytesPerSec)
 			if !stackedDisk(d.Name) {
 				rd += d.ReadBytesPerSec
 				wr += d.WriteBytesPerSec
 			}
 		}
-		b.Add(metrics.KeyDiskRead, rd)
-		b.Add(metrics.KeyDiskWrite, wr)
+		b.Add(s.key(metrics.KeyDiskRead), rd)
+		b.Add(s.key(metrics.KeyDiskWrite), wr)
 	}
 	if rated.Has(PartNetwork) {
 		var rx, tx float64
 		for _, n := range h.Network {
 			k := s.keys.pair(&s.keys.nics, n.Name, metrics.KeyNetIface, "rx", "tx")
-			b.Add(k[0], n.RxBytesPerSec)
-			b.Add(k[1], n.TxBytesPerSec)
+			b.Add(s.key(k[0]), n.RxBytesPerSec)
+			b.Add(s.key(k[1]), n.TxBytesPerSec)
 			rx += n.RxBytesPerSec
 			tx += n.TxBytesPerSec
 		}
-		b.Add(metrics.KeyNetRx, rx)
-		b.Add(metrics.KeyNetTx, tx)
+		b.Add(s.key(metrics.KeyNetRx), rx)
+		b.Add(s.key(metrics.KeyNetTx), tx)
 	}
 	if good.Has(PartProcesses) {
-		b.Add(metrics.KeyProcessCount, float64(h.Processes.Total))
+		b.Add(s.key(metrics.KeyProcessCount), float64(h.Processes.Total))
 	}
 	return b
 }

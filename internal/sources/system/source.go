@@ -59,6 +59,11 @@ type Options struct {
 	// Now tells the time for scheduling the expensive parts and stamping
 	// health; nil means time.Now. Tests set it to run time faster.
 	Now func() time.Time
+	// Host names a remote host that Reader reads (a node_exporter): the
+	// source then publishes its samples as that host's (Store keys under
+	// metrics.HostKey(Host, ...), health "host HOST") rather than as this
+	// one's. "" is this host.
+	Host string
 }
 
 // Source samples the host on a timer and writes every sample into a
@@ -94,6 +99,7 @@ func New(opts Options) *Source {
 		fsEvery:   opts.FSInterval,
 		topN:      opts.TopN,
 	}
+	s.name = opts.Host
 	if s.reader == nil {
 		s.reader = NewLocalReader(opts.ProcFS)
 		s.owned, _ = s.reader.(io.Closer)
@@ -115,7 +121,12 @@ func New(opts Options) *Source {
 }
 
 // Name returns the source's name, under which its health is stored: "system".
-func (s *Source) Name() string { return sourceName }
+func (s *Source) Name() string {
+	if s.name != "" {
+		return "host " + s.name
+	}
+	return sourceName
+}
 
 // Interval returns the time between samples.
 func (s *Source) Interval() time.Duration { return s.interval.Get() }
