@@ -45,7 +45,7 @@ func sessionConfig(cfg config, e *env) session.Config {
 		},
 	}
 	if cfg.prom != nil {
-		sc.Prom, sc.PromQL = cfg.prom.targets, cfg.prom.server
+		sc.Prom, sc.PromQL, sc.Nodes = cfg.prom.targets, cfg.prom.server, cfg.prom.nodes
 	}
 	return sc
 }

@@ -7,6 +7,7 @@ import (
 	promconfig "github.com/prometheus/common/config"
 	"github.com/spf13/cobra"
 
+	"github.com/perftop/perftop/internal/session"
 	"github.com/perftop/perftop/internal/sources/load"
 	"github.com/perftop/perftop/internal/sources/prom"
 	"github.com/perftop/perftop/internal/sources/promql"
@@ -15,6 +16,7 @@ import (
 // promFlags are the Prometheus flags every command that shows data shares.
 type promFlags struct {
 	targets     []string
+	nodes       []string
 	server      string
 	queries     []string
 	tokenFile   string
@@ -33,6 +35,7 @@ type promFlags struct {
 func (f *promFlags) register(cmd *cobra.Command) {
 	fl := cmd.PersistentFlags()
 	fl.StringArrayVar(&f.targets, "prom", nil, "scrape a Prometheus `URL` (a /metrics endpoint) directly; repeatable")
+	fl.StringArrayVar(&f.nodes, "node", nil, "a remote host's node_exporter `URL` (http://db-1:9100/metrics): its CPU, memory, disk and network on the host screens, h switches hosts; repeatable")
 	fl.StringVar(&f.server, "prom-server", "", "a Prometheus server `URL` to run --query panels against")
 	fl.StringArrayVar(&f.queries, "query", nil, "a PromQL panel, `'title=EXPR'` or just EXPR; repeatable")
 	fl.StringVar(&f.tokenFile, "prom-bearer-token-file", "", "send the bearer token in `file` to --prom and --prom-server")
@@ -68,6 +71,7 @@ type promServer struct {
 type promSetup struct {
 	targets []prom.Options
 	server  *promql.Options
+	nodes   []session.Node
 }
 
 // httpConfig builds the client config the flags describe, checking that
@@ -126,6 +130,18 @@ func (f *promFlags) setup(cfg config, interval time.Duration) (*promSetup, error
 		}
 		s.targets = append(s.targets, prom.Options{URL: t.URL, Interval: interval, Client: client, Config: t.RED, SeriesLimit: f.seriesLimit,
 			BodyLimit: int64(f.bodyLimit)})
+	}
+	for _, u := range f.nodes {
+		parsed, err := load.ParseURL(u)
+		if err != nil {
+			return nil, usagef("--node: %v", err)
+		}
+		client, err := promconfig.NewClientFromConfig(*hc, "perftop")
+		if err != nil {
+			return nil, usagef("--node %s: %v", u, err)
+		}
+		s.nodes = append(s.nodes, session.Node{Name: parsed.Host, URL: u, Client: client,
+			Limits: prom.Limits{BodyLimit: int64(f.bodyLimit), SeriesLimit: f.seriesLimit}})
 	}
 	server := cfg.PromServer
 	if f.server != "" {

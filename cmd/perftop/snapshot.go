@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/perftop/perftop/internal/jsonfloat"
 	"github.com/perftop/perftop/internal/metrics"
 	"github.com/perftop/perftop/internal/printable"
+	"github.com/perftop/perftop/internal/sources/nodeexp"
 	"github.com/perftop/perftop/internal/sources/prom"
 	"github.com/perftop/perftop/internal/sources/promql"
 	"github.com/perftop/perftop/internal/sources/system"
@@ -64,6 +66,16 @@ or "-Inf", as in Prometheus's HTTP API.`,
 			if err := writeSnapshotText(e.stdout, snap.Host, cfg.Interval); err != nil {
 				return err
 			}
+			for _, h := range snap.Hosts {
+				fmt.Fprintf(e.stdout, "\nNODE %s  %s\n", h.Name, h.URL)
+				if h.Error != "" {
+					fmt.Fprintf(e.stdout, "down: %s\n", printable.Line(h.Error))
+					continue
+				}
+				if err := writeSnapshotText(e.stdout, h.Host, cfg.Interval); err != nil {
+					return err
+				}
+			}
 			writePromText(e.stdout, snap)
 			return nil
 		},
@@ -77,6 +89,7 @@ or "-Inf", as in Prometheus's HTTP API.`,
 // level, then the scraped targets and the PromQL panels when asked for.
 type snapshot struct {
 	metrics.Host
+	Hosts   []remoteHost          `json:"hosts,omitempty"`
 	Prom    []*metrics.PromTarget `json:"prom,omitempty"`
 	Queries []promql.Snapshot     `json:"queries,omitempty"`
 }
@@ -90,15 +103,26 @@ func writeSnapshotJSON(w io.Writer, snap *snapshot) error {
 	return enc.Encode(jsonView(snap))
 }
 
+// remoteHost is a --node host in snapshot --json: its name, the URL it
+// was read from, and the host in the local host's schema, or the error
+// that kept it from being read.
+type remoteHost struct {
+	Name  string `json:"name"`
+	URL   string `json:"url"`
+	Error string `json:"error,omitempty"`
+	metrics.Host
+}
+
 // snapshotJSON is what snapshot --json prints.
 type snapshotJSON struct {
 	metrics.Host
+	Hosts   []remoteHost      `json:"hosts,omitempty"`
 	Prom    []promJSON        `json:"prom,omitempty"`
 	Queries []promql.Snapshot `json:"queries,omitempty"`
 }
 
 func jsonView(snap *snapshot) snapshotJSON {
-	out := snapshotJSON{Host: snap.Host, Queries: snap.Queries}
+	out := snapshotJSON{Host: snap.Host, Hosts: snap.Hosts, Queries: snap.Queries}
 	for _, t := range snap.Prom {
 		out.Prom = append(out.Prom, promJSON{PromTarget: t, RED: redJSONOf(t.RED)})
 	}
@@ -152,6 +176,24 @@ func takeSnapshot(ctx context.Context, cfg config) (*snapshot, error) {
 			defer crash.Recover()
 			defer wg.Done()
 			snap.Prom[i] = prom.Snapshot(ctx, o, cfg.Interval)
+		}()
+	}
+	snap.Hosts = make([]remoteHost, len(cfg.prom.nodes))
+	for i, n := range cfg.prom.nodes {
+		wg.Add(1)
+		go func() {
+			defer crash.Recover()
+			defer wg.Done()
+			r := &nodeexp.Reader{URL: n.URL, Client: n.Client, Limits: n.Limits}
+			h, err := system.Snapshot(ctx, r, cfg.Interval)
+			shown := n.URL
+			if u, err := url.Parse(n.URL); err == nil {
+				shown = u.Redacted() // a password in the URL stays out of the output
+			}
+			snap.Hosts[i] = remoteHost{Name: n.Name, URL: shown, Host: h}
+			if err != nil {
+				snap.Hosts[i].Error = err.Error()
+			}
 		}()
 	}
 	reader := system.NewLocalReader(cfg.procfs)

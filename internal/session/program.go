@@ -36,6 +36,7 @@ func (s *Session) model(ctx context.Context, v viewer, load tui.LoadControl) *tu
 		Context:     ctx,
 		PromQL:      s.promql != nil,
 		PromTargets: s.promURLs(),
+		Nodes:       s.nodeNames(),
 		Load:        load,
 		Remote:      v.remote,
 		ReadOnly:    v.readOnly,

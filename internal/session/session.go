@@ -12,11 +12,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/perftop/perftop/internal/metrics"
+	"github.com/perftop/perftop/internal/sources/nodeexp"
 	"github.com/perftop/perftop/internal/sources/prom"
 	"github.com/perftop/perftop/internal/sources/promql"
 	"github.com/perftop/perftop/internal/sources/system"
@@ -36,6 +38,8 @@ type Config struct {
 	// panels to query.
 	Prom   []prom.Options
 	PromQL *promql.Options
+	// Nodes are remote hosts to read from their node_exporters.
+	Nodes []Node
 	// Display is how the dashboard draws.
 	Display Display
 	// SSH, when set, serves the dashboard over SSH.
@@ -50,6 +54,15 @@ type Config struct {
 	// metrics.DefaultRingCapacity (ten minutes at 1 s); a replay needs its
 	// whole timeline.
 	History int
+}
+
+// Node is a remote host read from its node_exporter: the host screens show
+// it as they show this one, under Name.
+type Node struct {
+	Name   string // how the screens name it: the URL's host:port
+	URL    string // its /metrics
+	Client *http.Client
+	Limits prom.Limits
 }
 
 // Display is how the dashboard draws.
@@ -89,6 +102,7 @@ type Session struct {
 	cfg      Config
 	st       *metrics.Store
 	host     *system.Source
+	nodes    []*system.Source // remote hosts, in the order given
 	scrapers []*prom.Scraper
 	promql   *promql.Source
 	interval atomic.Int64 // nanoseconds: what SetInterval last set
@@ -106,6 +120,10 @@ func New(cfg Config) (*Session, error) {
 	s := &Session{cfg: cfg, st: metrics.NewStore(max(cfg.History, metrics.DefaultRingCapacity))}
 	s.interval.Store(int64(max(cfg.Interval, metrics.MinInterval)))
 	s.host = system.New(system.Options{Interval: cfg.Interval, ProcFS: cfg.ProcFS, TopN: system.AllProcesses})
+	for _, n := range cfg.Nodes {
+		r := &nodeexp.Reader{URL: n.URL, Client: n.Client, Limits: n.Limits}
+		s.nodes = append(s.nodes, system.New(system.Options{Interval: cfg.Interval, Reader: r, Host: n.Name}))
+	}
 	for _, o := range cfg.Prom {
 		s.scrapers = append(s.scrapers, prom.New(o))
 	}
@@ -153,6 +171,9 @@ var (
 
 func (s *Session) sources() []source {
 	out := []source{s.host}
+	for _, n := range s.nodes {
+		out = append(out, n)
+	}
 	for _, sc := range s.scrapers {
 		out = append(out, sc)
 	}
@@ -164,7 +185,7 @@ func (s *Session) sources() []source {
 
 // onlyHost reports whether the session watches nothing but this host.
 func (s *Session) onlyHost() bool {
-	return len(s.scrapers) == 0 && s.promql == nil && s.cfg.SSH == nil
+	return len(s.scrapers) == 0 && len(s.nodes) == 0 && s.promql == nil && s.cfg.SSH == nil
 }
 
 // startSources runs each source in its own goroutine until ctx ends, and
@@ -222,6 +243,15 @@ func (s *Session) watch(url string, families []string) {
 			sc.Watch(families)
 		}
 	}
+}
+
+// nodeNames lists the remote hosts in the order given.
+func (s *Session) nodeNames() []string {
+	out := make([]string, len(s.cfg.Nodes))
+	for i, n := range s.cfg.Nodes {
+		out[i] = n.Name
+	}
+	return out
 }
 
 // promURLs lists the scraped targets in the order given.

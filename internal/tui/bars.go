@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -15,6 +16,12 @@ import (
 func (m *Model) topBar() string {
 	p := &m.sh.st.P
 	h := m.sh.snap.Host
+	hostItem := p.Muted.S(h.Hostname)
+	if name := m.sh.hostName(); name != "" && m.screens[m.active].id <= processesScreen {
+		// A remote host on the host screens: say which, loudly.
+		h = *m.sh.hostSample()
+		hostItem = p.Warn.S("host " + cmp.Or(h.Hostname, name))
+	}
 	// The tabs' names come first: the host, then the time, give way to
 	// them when the bar is short.
 	var right, names []string
@@ -25,7 +32,7 @@ func (m *Model) topBar() string {
 			right = append(right, p.Warn.S("PAUSED"))
 		}
 		if h.Hostname != "" && show[0] {
-			right = append(right, p.Muted.S(h.Hostname))
+			right = append(right, hostItem)
 		}
 		if !h.Time.IsZero() && show[1] {
 			right = append(right, p.Text.S(h.Time.Format("15:04:05")+" "))

@@ -82,7 +82,7 @@ func newHostView(sh *shared) *hostView {
 
 // setData refills the tables from the latest snapshot.
 func (h *hostView) setData() {
-	host := &h.snap.Host
+	host := h.hostSample()
 
 	if !sameList(host.Processes.Top, h.lastProcs) {
 		h.lastProcs = host.Processes.Top
@@ -165,8 +165,8 @@ func (h *hostView) cycleZoom(back bool) {
 // historySeconds is about how far back the series reach when the rings are
 // full: their capacity at the pace of the latest samples.
 func (h *hostView) historySeconds() float64 {
-	h.series(metrics.KeyCPUTotal)
-	ts := h.times[metrics.KeyCPUTotal]
+	h.series(h.hk(metrics.KeyCPUTotal))
+	ts := h.times[h.hk(metrics.KeyCPUTotal)]
 	step := 1.0
 	if n := len(ts); n >= 2 && ts[n-1] > ts[n-2] {
 		step = ts[n-1] - ts[n-2]
@@ -194,7 +194,7 @@ func (h *hostView) cycleSort(back bool) {
 // setProcRows fills both process tables from the sample, every process
 // in it: the processes table in its order, the Memory screen's by memory.
 func (h *hostView) setProcRows() {
-	list := slices.Clone(h.snap.Host.Processes.Top)
+	list := slices.Clone(h.hostSample().Processes.Top)
 	byOrder := func(i int) {
 		slices.SortStableFunc(list, func(a, b metrics.Process) int { return procOrders[i].less(&a, &b) })
 	}

@@ -15,7 +15,7 @@ import (
 // cpuPanel: a busy-percent area chart, per-core gauges, the time breakdown
 // and load. maxCoreRows limits the gauges (0: as many as fit).
 func (v *hostView) cpuPanel(w, h, maxCoreRows int) string {
-	cpu := v.snap.Host.CPU
+	cpu := v.hostSample().CPU
 	info := units.Percent(cpu.TotalPercent)
 	iw, ih := w-2, h-2
 	if cpu.Error != "" {
@@ -46,7 +46,7 @@ func (v *hostView) cpuPanel(w, h, maxCoreRows int) string {
 	if chartH > 0 {
 		c := &v.cpu
 		c.Fill, c.YMin, c.YMax = true, 0, 100
-		lines = append(lines, v.drawChart(v.hostChart(c), iw, chartH, percentLabel, v.line(metrics.KeyCPUTotal, v.st.P.Line(0))))
+		lines = append(lines, v.drawChart(v.hostChart(c), iw, chartH, percentLabel, v.line(v.hk(metrics.KeyCPUTotal), v.st.P.Line(0))))
 	}
 	gs := v.gaugeStyles()
 	for r := 0; r < rows; r++ {
@@ -67,7 +67,7 @@ func (v *hostView) cpuPanel(w, h, maxCoreRows int) string {
 		}
 		lines = append(lines, b.String())
 	}
-	load := v.snap.Host.Load
+	load := v.hostSample().Load
 	breakdown := fmt.Sprintf("usr %s  sys %s  wait %s  steal %s", units.Percent(cpu.UserPercent),
 		units.Percent(cpu.SystemPercent), units.Percent(cpu.IOWaitPercent), units.Percent(cpu.StealPercent))
 	if iw < 64 {
@@ -91,7 +91,7 @@ func (v *hostView) cpuPanel(w, h, maxCoreRows int) string {
 // memPanel: gauges for used, cache, available and swap, then a chart of used
 // memory and swap.
 func (v *hostView) memPanel(w, h int) string {
-	mem, swap := v.snap.Host.Memory, v.snap.Host.Swap
+	mem, swap := v.hostSample().Memory, v.hostSample().Swap
 	iw, ih := w-2, h-2
 	if mem.Error != "" {
 		return v.box("Memory", "", v.unavailable(mem.Error), w, h)
@@ -124,7 +124,7 @@ func (v *hostView) memPanel(w, h int) string {
 		c := &v.mem
 		c.Fill, c.YMin, c.YMax = false, 0, 100
 		lines = append(lines, v.drawChart(v.hostChart(c), iw, chartH, percentLabel,
-			v.line(metrics.KeyMemUsed, v.st.P.Line(1)), v.line(metrics.KeySwapUsed, v.st.P.Line(3))))
+			v.line(v.hk(metrics.KeyMemUsed), v.st.P.Line(1)), v.line(v.hk(metrics.KeySwapUsed), v.st.P.Line(3))))
 	}
 	used := units.Bytes(float64(mem.UsedBytes))
 	info := fitInfo(w, "Memory", used+" / "+units.Bytes(float64(mem.TotalBytes)), used)
@@ -134,19 +134,19 @@ func (v *hostView) memPanel(w, h int) string {
 // netPanel: rx and tx of all interfaces on one chart, then the busiest
 // interfaces, listLines of them at most (the Network screen has the table).
 func (v *hostView) netPanel(w, h, listLines int) string {
-	host := v.snap.Host
+	host := v.hostSample()
 	iw, ih := w-2, h-2
 	if host.NetError != "" {
 		return v.box("Network", "", v.unavailable(host.NetError), w, h)
 	}
-	rx, tx := v.series(metrics.KeyNetRx), v.series(metrics.KeyNetTx)
+	rx, tx := v.series(v.hk(metrics.KeyNetRx)), v.series(v.hk(metrics.KeyNetTx))
 	r, t := units.BytesRate(last(rx)), units.BytesRate(last(tx))
 	info := fitInfo(w, "Network", "rx "+r+"  tx "+t, "↓"+r+" ↑"+t, "↓"+r)
 	n := min(len(host.Network), listLines, max(ih-2, 0))
 	var lines []string
 	if chartH := ih - n; chartH > 0 {
 		lines = append(lines, v.drawChart(v.hostChart(byteChart(&v.net)), iw, chartH, rateAxis,
-			v.line(metrics.KeyNetRx, v.st.P.Line(1)), v.line(metrics.KeyNetTx, v.st.P.Line(2))))
+			v.line(v.hk(metrics.KeyNetRx), v.st.P.Line(1)), v.line(v.hk(metrics.KeyNetTx), v.st.P.Line(2))))
 	}
 	for _, nic := range host.Network[:n] {
 		line := fmt.Sprintf("%-10s rx %10s  tx %10s", cells.Fit(nic.Name, 10), units.BytesRate(nic.RxBytesPerSec), units.BytesRate(nic.TxBytesPerSec))
@@ -169,12 +169,12 @@ func (v *hostView) netPanel(w, h, listLines int) string {
 // diskPanel: read and write of all devices on one chart, then filesystem
 // usage gauges, fsLines of them at most.
 func (v *hostView) diskPanel(w, h, fsLines int) string {
-	host := v.snap.Host
+	host := v.hostSample()
 	iw, ih := w-2, h-2
 	if host.DisksError != "" && host.FSError != "" {
 		return v.box("Disk", "", v.unavailable(host.DisksError), w, h)
 	}
-	rd, wr := v.series(metrics.KeyDiskRead), v.series(metrics.KeyDiskWrite)
+	rd, wr := v.series(v.hk(metrics.KeyDiskRead)), v.series(v.hk(metrics.KeyDiskWrite))
 	r, wt := units.BytesRate(last(rd)), units.BytesRate(last(wr))
 	info := fitInfo(w, "Disk", "r "+r+"  w "+wt, "r "+r+" w "+wt, "r "+r)
 	var fsRows []string
@@ -195,7 +195,7 @@ func (v *hostView) diskPanel(w, h, fsLines int) string {
 			lines = append(lines, v.unavailable(host.DisksError))
 		} else {
 			lines = append(lines, v.drawChart(v.hostChart(byteChart(&v.disk)), iw, chartH, rateAxis,
-				v.line(metrics.KeyDiskRead, v.st.P.Line(0)), v.line(metrics.KeyDiskWrite, v.st.P.Line(3))))
+				v.line(v.hk(metrics.KeyDiskRead), v.st.P.Line(0)), v.line(v.hk(metrics.KeyDiskWrite), v.st.P.Line(3))))
 		}
 	}
 	lines = append(lines, fsRows...)
@@ -204,7 +204,7 @@ func (v *hostView) diskPanel(w, h, fsLines int) string {
 
 // procPanel: the process table.
 func (v *hostView) procPanel(w, h int) string {
-	p := v.snap.Host.Processes
+	p := v.hostSample().Processes
 	if p.Error != "" {
 		return v.box("Processes", "", v.unavailable(p.Error), w, h)
 	}
@@ -221,7 +221,7 @@ func (v *hostView) procPanel(w, h int) string {
 
 // memProcPanel: the processes by resident memory, for the Memory screen.
 func (v *hostView) memProcPanel(w, h int) string {
-	p := v.snap.Host.Processes
+	p := v.hostSample().Processes
 	if p.Error != "" {
 		return v.box("Processes", "", v.unavailable(p.Error), w, h)
 	}
@@ -245,7 +245,7 @@ var sparkBlocks = []rune("▁▂▃▄▅▆▇█")
 func (v *hostView) coreSpark(i int, now float64, w int) string {
 	name, val := fmt.Sprintf("C%-2d", i), fmt.Sprintf("%4.0f%%", now)
 	n := w - len(name) - len(val) - 2
-	hist := v.series(metrics.KeyCPUCore(i))
+	hist := v.series(v.hk(metrics.KeyCPUCore(i)))
 	if len(hist) > n {
 		hist = hist[len(hist)-n:]
 	}

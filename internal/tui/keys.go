@@ -13,7 +13,7 @@ import (
 // keys do.
 type KeyMap struct {
 	Quit, Suspend, Help, Next, Prev, Screen, Pause, Slower, Faster, Theme, Filter, Escape, Stop key.Binding
-	Open, Switch, Pin, Sort, Zoom                                                               key.Binding
+	Open, Switch, Pin, Sort, Zoom, Hosts                                                        key.Binding
 	Table                                                                                       table.KeyMap
 	Replay                                                                                      ReplayKeyMap
 }
@@ -40,6 +40,7 @@ func DefaultKeyMap() KeyMap {
 		Theme:   key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "next theme")),
 		Filter:  key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter the table")),
 		Sort:    key.NewBinding(key.WithKeys(">", "<"), key.WithHelp("</>", "sort processes by the next/previous column")),
+		Hosts:   key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "host screens: next host (this one, then each --node)")),
 		Zoom:    key.NewBinding(key.WithKeys("z", "Z"), key.WithHelp("z/Z", "host charts: longer/shorter window (1m 5m 15m 1h)")),
 		Escape:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close help, clear filter")),
 		Stop:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "stop the test, print the summary")),
@@ -71,6 +72,9 @@ func loadKeyMap(k KeyMap) KeyMap {
 // what they do in it.
 func newKeyMap(o Options) KeyMap {
 	k := DefaultKeyMap()
+	if len(o.Nodes) == 0 || o.Replay != nil {
+		k.Hosts.SetEnabled(false)
+	}
 	if len(o.PromTargets) == 0 {
 		k.Open.SetEnabled(false)
 		k.Switch.SetEnabled(false)
@@ -110,7 +114,7 @@ func (k *KeyMap) tableHelp() []help.Group {
 func (k *KeyMap) rootHelp() (head []help.Group, tail help.Group) {
 	return []help.Group{
 		{Title: "General", Bindings: []key.Binding{k.Quit, k.Suspend, k.Stop, k.Help, k.Pause, k.Slower, k.Faster, k.Theme}},
-		{Title: "Screens", Bindings: []key.Binding{k.Next, k.Prev, k.Screen}},
+		{Title: "Screens", Bindings: []key.Binding{k.Next, k.Prev, k.Screen, k.Hosts}},
 	}, help.Group{Title: "Tables", Bindings: []key.Binding{k.Escape}}
 }
 

@@ -54,6 +54,10 @@ type Options struct {
 	// browser's open chart and the pinned ones. nil disables enter and space
 	// in the browser.
 	Watch func(url string, families []string)
+	// Nodes are the remote hosts the host screens can show besides this
+	// one (h switches), by the names their series are under
+	// (metrics.HostKey).
+	Nodes []string
 	// PromQL adds the PromQL screen, which shows the Store's PromQL
 	// results.
 	PromQL bool
@@ -124,7 +128,7 @@ func New(o Options) *Model {
 	if m.ctx == nil {
 		m.ctx = context.Background()
 	}
-	m.sh = &shared{st: themes.NewStyles(th), keys: newKeyMap(o), vals: map[string][]float64{}, times: map[string][]float64{}, promURLs: o.PromTargets}
+	m.sh = &shared{st: themes.NewStyles(th), keys: newKeyMap(o), vals: map[string][]float64{}, times: map[string][]float64{}, promURLs: o.PromTargets, nodes: o.Nodes}
 	if o.Store != nil {
 		m.sh.capacity = o.Store.Capacity()
 	}
@@ -243,6 +247,11 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Screen):
 		if i := int(msg.Code - '1'); i >= 0 && i < len(m.screens) {
 			m.active = i
+		}
+	case key.Matches(msg, k.Hosts):
+		m.sh.node = (m.sh.node + 1) % (len(m.sh.nodes) + 1)
+		for _, d := range m.data {
+			d.setData()
 		}
 	case key.Matches(msg, k.Theme):
 		if !m.noColor {

@@ -596,3 +596,49 @@ func TestReplayHost(t *testing.T) {
 		t.Errorf("three seconds back: want cpu 70%% and the server's 97 req/s:\n%s", f)
 	}
 }
+
+// TestHostPicker: h moves the host screens to a remote host (its own
+// sample and series), says so in the top bar, and back to this one.
+func TestHostPicker(t *testing.T) {
+	st := fakeStore(60)
+	remote := fakeHost(fakeT0.Add(59*time.Second), 7)
+	remote.Hostname, remote.CPU.TotalPercent = "db-1", 87.5
+	remote.Memory.UsedBytes, remote.Memory.TotalBytes = 60<<30, 64<<30
+	remote.Processes = metrics.Processes{Error: "not exported by node_exporter"}
+	st.Update(func(tx metrics.Tx) {
+		tx.SetRemoteHost("db-1:9100", remote)
+		var b metrics.Batch
+		for i := range 60 {
+			b.Reset(fakeT0.Add(time.Duration(i) * time.Second))
+			b.Add(metrics.HostKey("db-1:9100", metrics.KeyCPUTotal), 87.5)
+			tx.Write(&b)
+		}
+	})
+	m := New(Options{Store: st, Theme: themes.Dark, Interval: time.Second, Nodes: []string{"db-1:9100"}})
+	m.SetSize(120, 40)
+	local := plainFrame(m)
+	if strings.Contains(local, "host db-1") || !strings.Contains(local, "bench-01") {
+		t.Fatalf("this host first:\n%s", local)
+	}
+	send(m, "h")
+	f := plainFrame(m)
+	for _, want := range []string{"host db-1", "87.5%", "60.0 GiB / 64.0 GiB", "not exported by node_exporter"} {
+		if !strings.Contains(f, want) {
+			t.Errorf("remote host: want %q:\n%s", want, f)
+		}
+	}
+	if got := hostOf(m).hk(metrics.KeyCPUTotal); got != metrics.HostKey("db-1:9100", metrics.KeyCPUTotal) {
+		t.Errorf("host series key %q", got)
+	}
+	send(m, "h")
+	if f := plainFrame(m); strings.Contains(f, "host db-1") || !strings.Contains(f, "bench-01") {
+		t.Errorf("h again: want this host back:\n%s", f)
+	}
+	// Without remote hosts h does nothing, and the help does not list it.
+	m2 := newTestModel(fakeStore(10), themes.Dark)
+	m2.SetSize(120, 40)
+	send(m2, "?")
+	if strings.Contains(plainFrame(m2), "next host") {
+		t.Error("h listed without --node")
+	}
+}

@@ -33,6 +33,9 @@ type shared struct {
 	capacity int                  // points a series keeps: the store's
 	limit    int                  // series end at this many points (a replay's cursor); 0 means all
 
+	nodes []string // the remote hosts, in the order h cycles through them
+	node  int      // the host the host screens show: 0 this one, i nodes[i-1]
+
 	promURLs []string // the scraped targets, in the order the Prometheus screen shows them
 	target   int      // which of them the Prometheus and Load screens show
 }
@@ -52,6 +55,28 @@ func (s *shared) series(key string) []float64 {
 	}
 	return buf
 }
+
+// hostName is the remote host the host screens show, "" for this one.
+func (s *shared) hostName() string {
+	if s.node == 0 || s.node > len(s.nodes) {
+		return ""
+	}
+	return s.nodes[s.node-1]
+}
+
+// hostSample is the latest sample of the host the host screens show; a
+// remote host not yet read is an empty one.
+func (s *shared) hostSample() *metrics.Host {
+	name := s.hostName()
+	if name == "" {
+		return &s.snap.Host
+	}
+	h := s.snap.Hosts[name]
+	return &h
+}
+
+// hk is the key of a host series of the host the host screens show.
+func (s *shared) hk(key string) string { return metrics.HostKey(s.hostName(), key) }
 
 // line is a snapshot series as a chart line: its values, their times (so
 // the chart can place them in a time window and label its time axis) and

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"encoding/json"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/perftop/perftop/internal/sources/promtest"
+)
+
+// TestSnapshotNodes: snapshot --node reads a remote host from a real
+// node_exporter into hosts[], in the local host's schema; a node that is
+// down is an error in words there, and a URL without a scheme is a usage
+// error.
+func TestSnapshotNodes(t *testing.T) {
+	ne := promtest.StartNodeExporter(t)
+	down := "http://" + promtest.FreeAddr(t) + "/metrics"
+	code, out, errOut := runCLI(t, nil, "snapshot", "--json", "--interval", "300ms", "--node", ne.MetricsURL, "--node", down)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var snap struct {
+		Hosts []struct {
+			Name, URL, Error string
+			Hostname         string `json:"hostname"`
+			CPU              struct {
+				PerCore []float64 `json:"per_core_percent"`
+			} `json:"cpu"`
+			Memory struct {
+				Total uint64 `json:"total_bytes"`
+			} `json:"memory"`
+		} `json:"hosts"`
+		Memory struct {
+			Total uint64 `json:"total_bytes"`
+		} `json:"memory"`
+	}
+	if err := json.Unmarshal([]byte(out), &snap); err != nil {
+		t.Fatalf("%v:\n%s", err, out)
+	}
+	if len(snap.Hosts) != 2 {
+		t.Fatalf("%d hosts, want 2:\n%s", len(snap.Hosts), out)
+	}
+	h := snap.Hosts[0]
+	// The exporter runs on this machine: it must agree with the local reader.
+	if h.Error != "" || h.Name != ne.Addr || len(h.CPU.PerCore) != runtime.NumCPU() || h.Memory.Total != snap.Memory.Total || h.Hostname == "" {
+		t.Errorf("node %+v: want %s, %d cores, memory %d", h, ne.Addr, runtime.NumCPU(), snap.Memory.Total)
+	}
+	if d := snap.Hosts[1]; !strings.Contains(d.Error, "refused") {
+		t.Errorf("down node: error %q, want connection refused", d.Error)
+	}
+	code, _, errOut = runCLI(t, nil, "snapshot", "--node", "127.0.0.1:9100/metrics")
+	if code != 2 || !strings.Contains(errOut, "http://127.0.0.1:9100") {
+		t.Errorf("--node without a scheme: exit %d, %q; want 2 and a hint", code, errOut)
+	}
+}
