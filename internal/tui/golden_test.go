@@ -307,3 +307,25 @@ func TestGoldenPromScreens(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadScreenServerHost: with --node, the load screen's host panel shows
+// the service's host under this one, when it has the room.
+func TestLoadScreenServerHost(t *testing.T) {
+	st := fakeStore(30)
+	remote := fakeHost(fakeT0.Add(29*time.Second), 3)
+	remote.Hostname, remote.CPU.TotalPercent = "db-1", 91.5
+	st.Update(func(tx metrics.Tx) { tx.SetRemoteHost("db-1:9100", remote) })
+	st.SetLoadTest(&metrics.LoadTest{Mode: metrics.ClosedLoop, State: metrics.TestRunning, Started: fakeT0, Elapsed: 5 * time.Second, Workers: 4})
+	m := New(Options{Store: st, Theme: themes.Dark, Interval: time.Second, Load: &fakeLoad{}, Nodes: []string{"db-1:9100"}})
+	m.SetSize(120, 40)
+	f := ansi.Strip(m.Frame())
+	for _, want := range []string{"this host bench-01", "server host db-1", "91.5%"} {
+		if !strings.Contains(f, want) {
+			t.Errorf("want %q on the load screen:\n%s", want, f)
+		}
+	}
+	m.SetSize(80, 24) // no room: this host alone
+	if f := ansi.Strip(m.Frame()); strings.Contains(f, "server host") {
+		t.Errorf("80x24: the host panel has no room for two hosts:\n%s", f)
+	}
+}

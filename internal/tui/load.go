@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"fmt"
 	"sort"
 	"strconv"
@@ -478,19 +479,45 @@ func (v *loadView) replayHostPanel(w, h int) string {
 }
 
 // hostMiniPanel: the host's gauges beside the test, to see the generator
-// and the target compete for the same machine.
+// and the target compete for the same machine; with --node, the service's
+// host under it (the one the host screens show, else the first), so the
+// client's latency sits beside the server's CPU.
 func (v *loadView) hostMiniPanel(w, h int) string {
 	host := v.snap.Host
 	iw := w - 2
 	if v.replay != nil && host.Time.IsZero() {
 		return v.replayHostPanel(w, h)
 	}
+	lines := v.hostGauges(iw, &host, "")
+	title := "Host"
+	if name := cmp.Or(v.hostName(), first(v.nodes)); name != "" {
+		if remote, ok := v.snap.Hosts[name]; ok && h-2 >= 2*len(lines)+1 {
+			title = "Hosts"
+			lines = append([]string{v.st.Muted.Render(cells.Fit("this host "+host.Hostname, iw))}, lines...)
+			lines = append(lines, v.st.Warn.Render(cells.Fit("server host "+cmp.Or(remote.Hostname, name), iw)))
+			lines = append(lines, v.hostGauges(iw, &remote, name)...)
+			return v.box(title, "", strings.Join(lines, "\n"), w, h)
+		}
+	}
+	return v.box(title, fitText(w, title, host.Hostname), strings.Join(lines, "\n"), w, h)
+}
+
+// hostGauges are a host's CPU, memory, network and load lines, iw wide;
+// name is the remote host's ("" for this one), whose series they read.
+func (v *loadView) hostGauges(iw int, host *metrics.Host, name string) []string {
 	gs := v.gaugeStyles()
-	lines := []string{
+	rx, tx := v.series(metrics.HostKey(name, metrics.KeyNetRx)), v.series(metrics.HostKey(name, metrics.KeyNetTx))
+	return []string{
 		gauge.Row(iw, 4, 6, "cpu", host.CPU.TotalPercent, units.Percent(host.CPU.TotalPercent), gauge.CPULevels, gs),
 		gauge.Row(iw, 4, 6, "mem", host.Memory.UsedPercent, units.Percent(host.Memory.UsedPercent), gauge.MemoryLevels, gs),
-		whole(iw, v.st.Muted.Render("net"), "↓"+units.BytesRate(last(v.series(metrics.KeyNetRx))), "↑"+units.BytesRate(last(v.series(metrics.KeyNetTx)))),
+		whole(iw, v.st.Muted.Render("net"), "↓"+units.BytesRate(last(rx)), "↑"+units.BytesRate(last(tx))),
 		whole(iw, v.st.Muted.Render("load"), fmt.Sprintf("%.2f", host.Load.Load1), fmt.Sprintf("%.2f", host.Load.Load5), fmt.Sprintf("%.2f", host.Load.Load15)),
 	}
-	return v.box("Host", fitText(w, "Host", host.Hostname), strings.Join(lines, "\n"), w, h)
+}
+
+func first(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
 }
