@@ -23,8 +23,9 @@ percentiles, with the absolute and relative change, marked better or worse
 naming the settings. --fail-if exits with code 3 when a change passes a
 limit, for CI: p99>+10% fails when p99 grew more than 10%, throughput<-5%
 when throughput fell more than 5%. When both runs recorded them, the
-server's numbers (server_rps, server_error_rate, server_p99: from --prom)
-and the host's (host_cpu, host_memory, net_rx, net_tx) follow, as means of
+server's numbers (server_rps, server_error_rate, server_p99: from --prom;
+server_host_cpu, server_host_memory: from --node) and the host's
+(host_cpu, host_memory, net_rx, net_tx) follow, as means of
 their seconds; gates can name them, and a gate on a number a run lacks
 fails.`,
 		Example: `  perftop compare baseline.json results.json

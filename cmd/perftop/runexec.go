@@ -32,6 +32,9 @@ func runTest(ctx context.Context, cfg config, spec *testSpec, e *env) error {
 	defer stopProfile()
 	opts := spec.opts
 	side := &sides{}
+	if len(cfg.prom.nodes) > 0 {
+		side.node = cfg.prom.nodes[0].Name
+	}
 	if len(cfg.prom.targets) > 0 {
 		side.target = cfg.prom.targets[0].URL
 	}

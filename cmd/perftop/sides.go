@@ -9,12 +9,14 @@ import (
 
 // sides records, at each timeline interval, the host's side (CPU, memory,
 // network) and the service's (its first --prom target's request rate,
-// error ratio and p99) from the session's store, so that the results file
+// error ratio and p99, its first --node's CPU and memory) from the
+// session's store, so that the results file
 // keeps what the dashboard showed beside the client's numbers.
 type sides struct {
 	mu     sync.Mutex
 	store  *metrics.Store // nil until the session exists
 	target string         // the --prom target whose RED is the server side
+	node   string         // the --node whose CPU and memory are the server host's
 	points map[float64]results.TimelinePoint
 	sn     metrics.Snapshot
 }
@@ -54,6 +56,14 @@ func (s *sides) add(p *results.TimelinePoint) {
 			p.ServerP99 = ptr(r.Latency.P99)
 		}
 	}
+	if n, ok := s.sn.Hosts[s.node]; ok && !n.Time.IsZero() {
+		if n.CPU.Error == "" {
+			p.ServerHostCPU = ptr(n.CPU.TotalPercent)
+		}
+		if n.Memory.Error == "" {
+			p.ServerHostMemory = ptr(n.Memory.UsedPercent)
+		}
+	}
 	if s.points == nil {
 		s.points = map[float64]results.TimelinePoint{}
 	}
@@ -68,6 +78,7 @@ func (s *sides) merge(tl []results.TimelinePoint) {
 		if r, ok := s.points[tl[i].Seconds]; ok {
 			tl[i].HostCPU, tl[i].HostMemory, tl[i].NetRx, tl[i].NetTx = r.HostCPU, r.HostMemory, r.NetRx, r.NetTx
 			tl[i].ServerRPS, tl[i].ServerErrorRatio, tl[i].ServerP99 = r.ServerRPS, r.ServerErrorRatio, r.ServerP99
+			tl[i].ServerHostCPU, tl[i].ServerHostMemory = r.ServerHostCPU, r.ServerHostMemory
 		}
 	}
 }

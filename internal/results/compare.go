@@ -99,7 +99,7 @@ func ParseGates(s string) ([]Gate, error) {
 		}
 		metric := strings.ToLower(strings.TrimSpace(term[:i]))
 		if _, ok := sloMetrics[metric]; !ok && !isSideMetric(metric) {
-			return nil, fmt.Errorf("gate %q: unknown metric %q: want p50, p90, p95, p99, p999, max, mean, error_rate, throughput, server_rps, server_error_rate, server_p99, host_cpu, host_memory, net_rx or net_tx", term, metric)
+			return nil, fmt.Errorf("gate %q: unknown metric %q: want p50, p90, p95, p99, p999, max, mean, error_rate, throughput, server_rps, server_error_rate, server_p99, server_host_cpu, server_host_memory, host_cpu, host_memory, net_rx or net_tx", term, metric)
 		}
 		num, ok := strings.CutSuffix(strings.TrimSpace(term[i+1:]), "%")
 		v, err := strconv.ParseFloat(num, 64)

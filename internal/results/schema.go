@@ -77,6 +77,9 @@ type TimelinePoint struct {
 	ServerRPS        *float64 `json:"server_rps,omitempty"`
 	ServerErrorRatio *float64 `json:"server_error_ratio,omitempty"`
 	ServerP99        *float64 `json:"server_p99,omitempty"`
+	// The server host's (the first --node) CPU and memory.
+	ServerHostCPU    *float64 `json:"server_host_cpu_percent,omitempty"`
+	ServerHostMemory *float64 `json:"server_host_memory_percent,omitempty"`
 }
 
 // Settings are the test's settings as given, minus secrets: URLs lose their

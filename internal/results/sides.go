@@ -11,9 +11,9 @@ import (
 // after the client's when both runs recorded them (the timeline's
 // server_* fields come with --prom, the host's always): each run's mean of
 // its per-second values, the change judged against the runs' spread by
-// the same window test as the client's numbers (noise.go). The host's are
-// shown, never marked better or worse: they describe the machine perftop
-// ran on, whose load depends on more than the service.
+// the same window test as the client's numbers (noise.go). The hosts' are
+// shown, never marked better or worse: the load of perftop's machine, and
+// of the server's (the first --node), depends on more than the service.
 var sideMetrics = []struct {
 	name       string
 	higherGood bool
@@ -23,6 +23,8 @@ var sideMetrics = []struct {
 	{"server_rps", true, true, func(p *TimelinePoint) *float64 { return p.ServerRPS }},
 	{"server_error_rate", false, true, func(p *TimelinePoint) *float64 { return p.ServerErrorRatio }},
 	{"server_p99", false, true, func(p *TimelinePoint) *float64 { return p.ServerP99 }},
+	{"server_host_cpu", false, false, func(p *TimelinePoint) *float64 { return p.ServerHostCPU }},
+	{"server_host_memory", false, false, func(p *TimelinePoint) *float64 { return p.ServerHostMemory }},
 	{"host_cpu", false, false, func(p *TimelinePoint) *float64 { return p.HostCPU }},
 	{"host_memory", false, false, func(p *TimelinePoint) *float64 { return p.HostMemory }},
 	{"net_rx", false, false, func(p *TimelinePoint) *float64 { return p.NetRx }},
@@ -102,7 +104,7 @@ func formatDelta(metric string, v float64) string {
 		return units.Percent(v * 100)
 	case "server_p99":
 		return units.Seconds(v)
-	case "host_cpu", "host_memory":
+	case "host_cpu", "host_memory", "server_host_cpu", "server_host_memory":
 		return units.Percent(v)
 	case "net_rx", "net_tx":
 		return units.BytesRate(v)
