@@ -28,6 +28,7 @@ type Store struct {
 	series   map[string]*Ring
 	host     Host
 	hosts    map[string]Host // remote hosts, by name
+	profile  *Profile
 	loadTest *LoadTest
 	prom     map[string]*PromTarget
 	promql   []PromQLResult
@@ -166,6 +167,9 @@ func (tx Tx) Write(b *Batch) {
 // SetHost publishes h, as Store.SetHost.
 func (tx Tx) SetHost(h Host) { tx.s.host = h }
 
+// SetProfile publishes the target's profiling; p is never modified after.
+func (tx Tx) SetProfile(p *Profile) { tx.s.profile = p }
+
 // SetRemoteHost publishes a sample of the remote host name (a node_exporter
 // perftop scrapes); its series are under HostKey(name, key).
 func (tx Tx) SetRemoteHost(name string, h Host) {
@@ -222,7 +226,9 @@ type Snapshot struct {
 	Version uint64
 	Host    Host
 	// Hosts are the remote hosts' latest samples, by name.
-	Hosts    map[string]Host
+	Hosts map[string]Host
+	// Profile is the target's profiling (--pprof); nil without it.
+	Profile  *Profile
 	LoadTest *LoadTest // nil when no load test runs; never modified once published
 	// Prom holds the scraped targets by URL; never modified once published.
 	Prom map[string]*PromTarget
@@ -261,6 +267,7 @@ func (s *Store) Snapshot(dst *Snapshot) {
 		dst.Hosts[k] = h
 	}
 	dst.LoadTest = s.loadTest
+	dst.Profile = s.profile
 	dst.PromQL = s.promql
 	if dst.Prom == nil && len(s.prom) > 0 {
 		dst.Prom = make(map[string]*PromTarget, len(s.prom))
