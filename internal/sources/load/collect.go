@@ -64,7 +64,7 @@ func (c *collector) collect(now time.Time, st *metrics.Store, state metrics.Test
 	lt := c.loadTest(now, dt, state)
 	c.last = lt
 	c.publish(now, dt, lt, st)
-	if dt >= c.e.o.Interval/2 || state == metrics.TestDone {
+	if timelineKeeps(dt, c.e.o.Interval, state, lt.Window.Requests) {
 		w := lt.Window
 		p := TimelinePoint{
 			Seconds: lt.Elapsed.Seconds(), Requests: w.Requests, Errors: w.Errors, RPS: w.RPS,
@@ -76,6 +76,20 @@ func (c *collector) collect(now time.Time, st *metrics.Store, state metrics.Test
 		}
 	}
 	return lt
+}
+
+// timelineKeeps says whether a collection of dt becomes a timeline point:
+// every interval of at least half the collector's while the test runs or
+// stops, and the last collection, after the requests in flight ended, when
+// something finished in it. An empty last one (nothing was in flight, and
+// nothing more is sent after the stop) holds no measurement: charted, it
+// was a fall to zero the target never made. A whole interval with nothing
+// answered while the test ran stays: that is a stalled target.
+func timelineKeeps(dt, interval time.Duration, state metrics.TestState, finished int64) bool {
+	if state == metrics.TestDone {
+		return finished > 0
+	}
+	return dt >= interval/2
 }
 
 // drain moves the shards' latencies into the window's histograms and the
