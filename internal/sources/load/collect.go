@@ -218,32 +218,8 @@ func quantiles(h *hdrhistogram.Histogram) metrics.Quantiles {
 }
 
 // Buckets bins a histogram into n log-spaced bars between its min and max,
-// for the histogram panel.
-func Buckets(h *hdrhistogram.Histogram, n int) []metrics.Bucket {
-	if h.TotalCount() == 0 {
-		return nil
-	}
-	lo, hi := math.Max(float64(h.Min()), 1), math.Max(float64(h.Max()), 2)
-	if hi <= lo {
-		hi = lo * 2
-	}
-	ratio := math.Pow(hi/lo, 1/float64(n))
-	out := make([]metrics.Bucket, n)
-	for i := range out {
-		out[i].UpperSeconds = lo * math.Pow(ratio, float64(i+1)) / 1e6
-	}
-	for _, bar := range h.Distribution() {
-		if bar.Count == 0 {
-			continue
-		}
-		i := 0
-		if v := float64(bar.To); v > lo {
-			i = min(int(math.Log(v/lo)/math.Log(ratio)), n-1)
-		}
-		out[i].Count += bar.Count
-	}
-	return out
-}
+// for the histogram panel: metrics.LogBuckets.
+func Buckets(h *hdrhistogram.Histogram, n int) []metrics.Bucket { return metrics.LogBuckets(h, n) }
 
 // statusKey is a status code as results files key it.
 func statusKey(code int) string { return strconv.Itoa(code) }
