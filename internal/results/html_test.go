@@ -1,7 +1,10 @@
 package results
 
 import (
+	"bytes"
+	"html/template"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -52,3 +55,199 @@ func realisticFile(t testing.TB) *File {
 	f.EndedAt = f.StartedAt.Add(120 * time.Second)
 	return f
 }
+
+func htmlOf(t *testing.T, f *File) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := WriteHTML(&b, f); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// TestHTMLReportHolds: the page of a full run has every SLO with its mark
+// and value, every status code and error, the phases, the settings, the
+// mix, and the charts of both sides.
+func TestHTMLReportHolds(t *testing.T) {
+	f := realisticFile(t)
+	page := htmlOf(t, f)
+	for _, v := range f.SLOs {
+		mark := `<td class="fail"><span aria-hidden="true">✗</span> fail</td>`
+		if v.Met {
+			mark = `<td class="pass"><span aria-hidden="true">✓</span> pass</td>`
+		}
+		row := "<tr><td><code>" + template.HTMLEscapeString(v.Text) + `</code></td><td class="num">` + measuredText(v) + "</td>" + mark + "</tr>"
+		if !strings.Contains(page, row) {
+			t.Errorf("no SLO row %s", row)
+		}
+	}
+	if strings.Contains(page, "BREACHED") {
+		t.Error("an SLO is BREACHED, not ✗ fail")
+	}
+	for _, want := range []string{
+		`<tr><td>200 <span class="note">OK</span></td><td class="num">59240</td><td class="num">98.7%</td></tr>`,
+		`<tr><td>503 <span class="note">Service Unavailable</span></td><td class="num">600</td><td class="num">1.00%</td></tr>`,
+		`<tr><td>timeout</td><td class="num">100</td><td class="num">0.17%</td></tr>`,
+		`<td><code>no answer within 10s (the timeout)</code></td><td class="num">100</td>`,
+		"<tr><td>dns</td>", "<tr><td>connect</td>", "<tr><td>from actual send</td>",
+		"Stress test:</strong> held at 400, broke at 500",
+		"2026-11-25 11:00:00 UTC", "2026-11-25 11:02:00 UTC", `<span class="badge good">completed</span>`,
+		"<dt>stages</dt><dd>30s to 100, 1m to 0.50 (rate)</dd>", "<dt>transport</dt><dd>fast-http1, HTTP/2, event loops</dd>",
+		"<td>Authorization</td>", "2 (66.7%)", "Results per request of the mix are not recorded yet",
+		"<li>cpu 35% avg, 45% max</li>", "Request rate, server and client", "p99, server and client", "Network",
+		">1m40s</text>", ">2m</text>", ">400ms</text>", ">99.9%</text>", " MiB/s</text>", " req/s</text>",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+	if n := strings.Count(page, "<svg"); n != 4+2+3+2 {
+		t.Errorf("%d charts, want 11: four over time, two distributions, three of the server, two of the host", n)
+	}
+	if strings.Contains(page, `class="empty">not recorded`) {
+		t.Error("something is not recorded in a file that has everything")
+	}
+}
+
+// svgs are the page's charts.
+func svgs(page string) []string {
+	var out []string
+	for rest := page; ; {
+		i := strings.Index(rest, "<svg")
+		if i < 0 {
+			return out
+		}
+		j := strings.Index(rest[i:], "</svg>")
+		out = append(out, rest[i:i+j])
+		rest = rest[i+j:]
+	}
+}
+
+// TestHTMLNonFinite: NaN and infinite values, in the summary, the SLOs and
+// the timeline, leave gaps or "no answers", never a NaN coordinate.
+func TestHTMLNonFinite(t *testing.T) {
+	f := noAnswers(t, math.NaN(), math.Inf(1))
+	nan, inf := math.NaN(), math.Inf(1)
+	f.Timeline[5].RPS, f.Timeline[6].P99, f.Timeline[7].Seconds = inf, inf, nan
+	f.Timeline[8].HostCPU, f.Timeline[9].HostCPU, f.Timeline[9].NetRx = &nan, &inf, &inf
+	f.DurationSeconds, f.ThroughputRPS = nan, inf
+	page := htmlOf(t, f)
+	charts := svgs(page)
+	if len(charts) < 6 {
+		t.Fatalf("%d charts", len(charts))
+	}
+	for _, c := range charts {
+		if strings.Contains(c, "NaN") || strings.Contains(c, "Inf") {
+			t.Errorf("a non-finite number in a chart:\n%s", c)
+		}
+	}
+	if !strings.Contains(page, "no answers") {
+		t.Error(`no "no answers" for a run without answers`)
+	}
+}
+
+// TestHTMLWithoutData: a file without a timeline or a histogram, and one
+// of a single point, render with what they have and say what they lack.
+func TestHTMLWithoutData(t *testing.T) {
+	bare := htmlOf(t, &File{SchemaVersion: SchemaVersion, Result: &Result{}})
+	for _, want := range []string{"no timeline recorded", "this results file has no latency histogram", "--prom URL",
+		"this results file has no host columns", "no targets recorded", `<td colspan="8" class="empty">no answers</td>`} {
+		if !strings.Contains(bare, want) {
+			t.Errorf("a bare file's page lacks %q", want)
+		}
+	}
+	if strings.Contains(bare, "<svg") {
+		t.Error("charts of nothing")
+	}
+	one := htmlOf(t, &File{SchemaVersion: SchemaVersion, Result: &Result{Requests: 3, Errors: 3,
+		Timeline: []TimelinePoint{{Seconds: 0.4, Requests: 3, Errors: 3, RPS: 7.5}}}})
+	if n := strings.Count(one, "<circle"); n != 3 { // throughput, in flight, error rate
+		t.Errorf("a one-point timeline draws %d dots, want 3", n)
+	}
+	if !strings.Contains(one, `<p class="empty">no answers</p>`) {
+		t.Error("a timeline without answers charts their latency")
+	}
+}
+
+func TestChartTimeline(t *testing.T) {
+	pt := func(s float64, reqs int64) TimelinePoint { return TimelinePoint{Seconds: s, Requests: reqs} }
+	for _, tt := range []struct {
+		name string
+		in   []TimelinePoint
+		want int
+	}{
+		{"the empty remainder", []TimelinePoint{pt(1, 5), pt(2, 5), pt(2.007, 0)}, 2},
+		{"a stalled second", []TimelinePoint{pt(1, 5), pt(2, 5), pt(3, 0)}, 3},
+		{"answers in the remainder", []TimelinePoint{pt(1, 5), pt(2, 5), pt(2.007, 1)}, 3},
+		{"one point", []TimelinePoint{pt(0.01, 0)}, 1},
+		{"none", nil, 0},
+	} {
+		if got := len(chartTimeline(tt.in)); got != tt.want {
+			t.Errorf("%s: %d points, want %d", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestAxes(t *testing.T) {
+	labels := func(ts []tick) string {
+		var out []string
+		for _, t := range ts {
+			out = append(out, t.Label)
+		}
+		return strings.Join(out, " ")
+	}
+	for _, tt := range []struct {
+		end  float64
+		want string
+	}{
+		{5.007, "0s 1s 2s 3s 4s 5s"},
+		{60, "0s 10s 20s 30s 40s 50s 1m"},
+		{120, "0s 20s 40s 1m 1m20s 1m40s 2m"},
+		{3600, "0s 10m 20m 30m 40m 50m 1h"},
+		{0.4, "0s 0.1s 0.2s 0.3s 0.4s"},
+		{0, "0s 0.2s 0.4s 0.6s 0.8s 1.0s"},
+	} {
+		if _, ts := timeAxis(tt.end); labels(ts) != tt.want {
+			t.Errorf("timeAxis(%g): %s, want %s", tt.end, labels(ts), tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		kind axisKind
+		hi   float64
+		want string
+	}{
+		{kindSeconds, 0.0071, "0ms 2ms 4ms 6ms 8ms"},
+		{kindSeconds, 0.00045, "0µs 200µs 400µs 600µs"},
+		{kindSeconds, 2.2, "0s 1s 2s 3s"},
+		{kindRate, 499.5, "0 req/s 200 req/s 400 req/s 600 req/s"},
+		{kindRate, 45000, "0k req/s 20k req/s 40k req/s 60k req/s"},
+		{kindPercent, 0.3, "0% 0.1% 0.2% 0.3%"},
+		{kindBytesRate, 4.1 * 1024 * 1024, "0 MiB/s 2 MiB/s 4 MiB/s 6 MiB/s"},
+		{kindCount, 9, "0 3 6 9"},
+		{kindCount, 0, "0 1"},
+		{kindSeconds, math.NaN(), "0µs 0.25µs 0.50µs 0.75µs 1.00µs"},
+	} {
+		if _, ts := valueAxis(tt.kind, tt.hi); labels(ts) != tt.want {
+			t.Errorf("valueAxis(%d, %g): %s, want %s", tt.kind, tt.hi, labels(ts), tt.want)
+		}
+	}
+}
+
+// TestAxesOfExtremes: absurd spans (a hostile file's) give a few ticks,
+// finite, and never an endless loop.
+func TestAxesOfExtremes(t *testing.T) {
+	for _, v := range []float64{1e-300, 5e-324, 1e300, math.MaxFloat64, -5, math.Inf(1), math.NaN(), 1e7} {
+		for _, ts := range [][]tick{second(timeAxis(v)), second(valueAxis(kindSeconds, v)), second(valueAxis(kindBytesRate, v)), second(valueAxis(kindCount, v))} {
+			if len(ts) < 2 || len(ts) > maxTicks+1 {
+				t.Errorf("%g: %d ticks", v, len(ts))
+			}
+			for _, tk := range ts {
+				if !finite(tk.Pos) || strings.Contains(tk.Label, "NaN") || strings.Contains(tk.Label, "Inf") {
+					t.Errorf("%g: tick %+v", v, tk)
+				}
+			}
+		}
+	}
+}
+
+func second[A, B any](_ A, b B) B { return b }

@@ -140,9 +140,13 @@ func unitFor(kind axisKind, hi float64) unit {
 }
 
 // niceStep is the 1, 2 or 5 times a power of ten nearest above span/n.
+// It is positive and finite whatever span is.
 func niceStep(span float64, n int) float64 {
 	raw := span / float64(n)
 	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	if !finite(raw) || !(mag > 0) || !finite(mag) {
+		return math.Max(math.Abs(raw), 1) // a span no file of a real run has
+	}
 	for _, m := range []float64{1, 2, 2.5, 5, 10} {
 		if raw <= m*mag {
 			return m * mag
@@ -154,9 +158,7 @@ func niceStep(span float64, n int) float64 {
 // valueAxis is a y axis from 0 to a nice value at or above hi, with about
 // five ticks labelled in kind's unit. A non-positive hi makes a unit axis.
 func valueAxis(kind axisKind, hi float64) (scale, []tick) {
-	if !(hi > 0) || math.IsInf(hi, 0) {
-		hi = 0
-	}
+	hi = clampSpan(hi, 1e-9, 1e12)
 	u := unitFor(kind, hi)
 	top := hi / u.div
 	if top == 0 {
@@ -169,7 +171,7 @@ func valueAxis(kind axisKind, hi float64) (scale, []tick) {
 	top = math.Ceil(top/step-1e-9) * step
 	sc := scale{0, top * u.div, plotB, plotT}
 	var ticks []tick
-	for i := 0; float64(i)*step <= top+step/1e6; i++ {
+	for i := 0; i <= maxTicks && float64(i)*step <= top+step/1e6; i++ {
 		v := float64(i) * step
 		ticks = append(ticks, tick{sc.at(v * u.div), formatTick(v, step) + u.suffix})
 	}
@@ -188,13 +190,30 @@ func formatTick(v, step float64) string {
 	return strconv.FormatFloat(v, 'f', d, 64)
 }
 
+// clampSpan bounds an axis's span to what a run can measure: 0 below
+// least or for NaN, most above it. Beyond, a hostile file's values are
+// drawn at the plot's edge.
+func clampSpan(v, least, most float64) float64 {
+	switch {
+	case !(v >= least):
+		return 0
+	case v > most:
+		return most
+	}
+	return v
+}
+
+// maxTicks bounds an axis's ticks, whatever a file holds.
+const maxTicks = 12
+
 // timeSteps are the time axis's tick steps beyond a minute.
 var timeSteps = []float64{60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400}
 
 // timeAxis is an x axis from 0 to end seconds with up to about seven ticks:
 // 0s 10s 20s, 0s 1m 2m, 0s 30m 1h.
 func timeAxis(end float64) (scale, []tick) {
-	if !(end > 0) || math.IsInf(end, 0) {
+	end = clampSpan(end, 1e-3, 1e9)
+	if end == 0 {
 		end = 1
 	}
 	step := niceStep(end, 6)
@@ -209,7 +228,10 @@ func timeAxis(end float64) (scale, []tick) {
 	}
 	sc := scale{0, end, plotL, plotR}
 	var ticks []tick
-	for i := 0; float64(i)*step <= end*(1+1e-9); i++ {
+	if end/step > maxTicks { // beyond days: a multiple of days
+		step = niceStep(end/86400, 6) * 86400
+	}
+	for i := 0; i <= maxTicks && float64(i)*step <= end*(1+1e-9); i++ {
 		v := float64(i) * step
 		ticks = append(ticks, tick{sc.at(v), timeLabel(v, step)})
 	}
