@@ -42,6 +42,10 @@ type tick struct {
 	Label string
 }
 
+// AtEnd says an x tick is at the plot's right edge, where its label ends
+// rather than centres, so that it is not cut off by the view box.
+func (t tick) AtEnd() bool { return t.Pos >= plotR-0.5 }
+
 // svgLine is a series: its polylines (one per run of measured points) and
 // the points that stand alone between gaps.
 type svgLine struct {
