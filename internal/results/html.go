@@ -33,23 +33,23 @@ func WriteHTML(w io.Writer, f *File) error {
 
 // htmlReport is everything the page shows, cleaned and formatted.
 type htmlReport struct {
-	Title, Targets, Shape, Verdict string
-	Meta                           []keyValue
-	Stopped                        keyValue // Key: the badge's class
-	Cards                          []card
-	SLOs                           []sloRow
-	Stress                         string
-	Latency                        []latencyRow
-	LatencyNotes                   []string
-	Status, Kinds                  []countRow
-	Messages                       []ErrorMessage
-	Over                           []svgChart
-	Dist                           []svgChart
-	DistNote                       string
-	Server, Host                   side
-	Settings                       []keyValue
-	Mix                            []mixRow
-	ClosedLoop                     bool
+	Title, Targets, Shape, Verdict, Version string
+	Meta                                    []keyValue
+	Stopped                                 keyValue // Key: the badge's class
+	Cards                                   []card
+	SLOs                                    []sloRow
+	Stress                                  string
+	Latency                                 []latencyRow
+	LatencyNotes                            []string
+	Status, Kinds                           []countRow
+	Messages                                []ErrorMessage
+	Over                                    []svgChart
+	Dist                                    []svgChart
+	DistNote                                string
+	Server, Host                            side
+	Settings                                []keyValue
+	Mix                                     []mixRow
+	ClosedLoop                              bool
 }
 
 type keyValue struct{ Key, Value string }
@@ -106,10 +106,10 @@ func newHTMLReport(f *File) htmlReport {
 		Over:         overTime(tl),
 		Server:       serverSide(tl),
 		Host:         hostSide(tl),
-
-		Settings:   settingsRows(f.Settings),
-		Mix:        mixRows(f.Settings.Targets),
-		ClosedLoop: r.ClosedLoop,
+		Settings:     settingsRows(f.Settings),
+		Mix:          mixRows(f.Settings.Targets),
+		ClosedLoop:   r.ClosedLoop,
+		Version:      orNotRecorded(printable.Line(f.Version)),
 	}
 	for _, m := range r.ErrorMessages {
 		rep.Messages = append(rep.Messages, ErrorMessage{printable.Line(m.Kind), printable.Line(m.Message), m.Count})
