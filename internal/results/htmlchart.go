@@ -7,14 +7,17 @@ import (
 )
 
 // The HTML report's charts are SVG drawn here by hand: the page must be one
-// file without scripts, and the chart libraries for Go either render
-// through JavaScript (go-echarts) or to images (gonum/plot, go-chart), and
-// none is in go.mod. What a chart needs is small: axes with nice ticks in
-// humane units, lines with gaps where nothing was measured, and bars.
+// file without scripts, and the Go chart libraries either render through
+// JavaScript (go-echarts) or draw whole SVG or PNG documents with fonts,
+// sizes and colours of their own (gonum/plot, go-chart), which would not
+// follow the page's width or its dark mode; none is in go.mod. What a
+// chart needs is small: axes with nice ticks in humane units, lines with
+// gaps where nothing was measured, and bars.
 //
 // A chart is computed into an svgChart of finished coordinates, every one
-// finite, and the page's template writes it (htmlChartTemplate): names
-// from the file reach the SVG only through html/template's escaping.
+// finite, and html.tmpl's "chart" template writes it: names from the file
+// reach the SVG only through html/template's escaping, and its colours are
+// the page's CSS classes, light or dark.
 
 // The view box of every chart: the page scales it to the width it has.
 const (
