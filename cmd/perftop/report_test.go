@@ -137,7 +137,7 @@ func TestReportHostile(t *testing.T) {
 		t.Errorf("text:\n%s", stdout)
 	}
 	_, stdout, _ = runCLI(t, nil, "report", path, "--format", "html")
-	if !strings.Contains(stdout, "<p>unreadable latency histogram: compressed length -5") || strings.Contains(stdout, "<b>") {
+	if !strings.Contains(stdout, `<p class="empty">unreadable latency histogram: compressed length -5`) || strings.Contains(stdout, "<b>") {
 		t.Errorf("html:\n%s", stdout)
 	}
 	_, stdout, _ = runCLI(t, nil, "report", path, "--format", "json")

@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"math"
 	"math/bits"
 	"sync/atomic"
 	"time"
@@ -100,4 +101,34 @@ func (r *Recorder) DrainInto(h *hdrhistogram.Histogram) int64 {
 		n += v
 	}
 	return n
+}
+
+// LogBuckets bins a latency histogram (microseconds) into n log-spaced bars
+// between its min and max, for the histogram panel and the HTML report's
+// chart: equal widths on a log axis, so a tail many times the median still
+// shows. Nil for an empty histogram.
+func LogBuckets(h *hdrhistogram.Histogram, n int) []Bucket {
+	if h.TotalCount() == 0 || n <= 0 {
+		return nil
+	}
+	lo, hi := math.Max(float64(h.Min()), 1), math.Max(float64(h.Max()), 2)
+	if hi <= lo {
+		hi = lo * 2
+	}
+	ratio := math.Pow(hi/lo, 1/float64(n))
+	out := make([]Bucket, n)
+	for i := range out {
+		out[i].UpperSeconds = lo * math.Pow(ratio, float64(i+1)) / 1e6
+	}
+	for _, bar := range h.Distribution() {
+		if bar.Count == 0 {
+			continue
+		}
+		i := 0
+		if v := float64(bar.To); v > lo {
+			i = min(int(math.Log(v/lo)/math.Log(ratio)), n-1)
+		}
+		out[i].Count += bar.Count
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"math"
 	"math/rand/v2"
 	"sync"
 	"testing"
@@ -125,5 +126,31 @@ func BenchmarkRecorderDrain(b *testing.B) {
 			r.RecordMicros(100 + i)
 		}
 		r.DrainInto(h)
+	}
+}
+
+// TestLogBuckets: every value lands in one bar, the bars' bounds grow by
+// one ratio and end at the maximum, and an empty histogram has none.
+func TestLogBuckets(t *testing.T) {
+	if got := LogBuckets(NewLatencyHistogram(), 10); got != nil {
+		t.Errorf("empty histogram: %v", got)
+	}
+	h := NewLatencyHistogram()
+	for v := int64(100); v <= 100_000; v += 7 {
+		_ = h.RecordValue(v)
+	}
+	bs := LogBuckets(h, 12)
+	var n int64
+	for i, b := range bs {
+		n += b.Count
+		if i > 0 && b.UpperSeconds <= bs[i-1].UpperSeconds {
+			t.Errorf("bar %d ends at %g, before bar %d's %g", i, b.UpperSeconds, i-1, bs[i-1].UpperSeconds)
+		}
+	}
+	if n != h.TotalCount() {
+		t.Errorf("bars hold %d values, the histogram %d", n, h.TotalCount())
+	}
+	if last := bs[len(bs)-1].UpperSeconds; math.Abs(last-float64(h.Max())/1e6) > 1e-9 {
+		t.Errorf("the last bar ends at %gs, the maximum is %dµs", last, h.Max())
 	}
 }

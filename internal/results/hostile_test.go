@@ -124,7 +124,7 @@ func TestUnreadableHistogram(t *testing.T) {
 	if err := WriteHTML(&b, f); err != nil {
 		t.Fatal(err)
 	}
-	if page := b.String(); !strings.Contains(page, "<p>unreadable latency histogram: compressed length -5") || strings.Count(page, "<svg") != 4 {
+	if page := b.String(); !strings.Contains(page, `<p class="empty">unreadable latency histogram: compressed length -5`) || strings.Count(page, "<svg") != 4 {
 		t.Errorf("html:\n%s", page)
 	}
 	err := WritePercentiles(&b, f)

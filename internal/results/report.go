@@ -23,25 +23,7 @@ func WriteText(w io.Writer, f *File, targets string) {
 	p := func(label, format string, args ...any) {
 		fmt.Fprintf(w, "%-11s %s\n", label, fmt.Sprintf(format, args...))
 	}
-	s := f.Settings
-	shape := fmt.Sprintf("closed loop, %d workers", s.Concurrency)
-	if s.Mode == "open" {
-		shape = fmt.Sprintf("open loop, %s req/s", units.Count(s.Rate))
-	}
-	if k := s.ScaleAtEnd; k > 0 && k != 1 {
-		if s.Mode == "open" {
-			shape += fmt.Sprintf(" at the start, %s req/s at the end (+/-)", units.Count(s.Rate*k))
-		} else {
-			shape += fmt.Sprintf(" at the start, %d at the end (+/-)", max(int(math.Round(float64(s.Concurrency)*k)), 1))
-		}
-	}
-	if len(s.Stages) > 0 {
-		shape += fmt.Sprintf(", %d stages of %s", len(s.Stages), printable.Line(s.StagesOf))
-	}
-	if s.Profile != "" {
-		shape += ", profile " + printable.Line(s.Profile)
-	}
-	fmt.Fprintf(w, "\nperftop run %s (%s, %s)\n", printable.Line(targets), shape, printable.Line(f.Stopped))
+	fmt.Fprintf(w, "\nperftop run %s (%s, %s)\n", printable.Line(targets), runShape(f.Settings), printable.Line(f.Stopped))
 	if v := r.Verdict(); v != "" {
 		fmt.Fprintln(w, v)
 	}
@@ -71,7 +53,7 @@ func WriteText(w io.Writer, f *File, targets string) {
 	if len(phases) > 0 {
 		p("phases", "%s", strings.Join(phases, "  "))
 	}
-	if s.Mode == "open" {
+	if f.Settings.Mode == "open" {
 		p("late sends", "%d (started more than %s after their intended time)", r.LateSends, LateAfter)
 	}
 	if line := sideLine(r.Timeline, true); line != "" {
@@ -81,11 +63,7 @@ func WriteText(w io.Writer, f *File, targets string) {
 		p("host", "%s", line)
 	}
 	if f.Stress != nil {
-		if f.Stress.BrokeAtLevel > 0 {
-			p("breaking", "held at %s, broke at %s: %s", units.Count(f.Stress.LastGoodLevel), units.Count(f.Stress.BrokeAtLevel), printable.Line(f.Stress.BrokeBecause))
-		} else {
-			p("breaking", "did not break; held up to %s", units.Count(f.Stress.LastGoodLevel))
-		}
+		p("breaking", "%s", stressLine(f.Stress))
 	}
 	for i, v := range f.SLOs {
 		label := ""
@@ -101,6 +79,38 @@ func WriteText(w io.Writer, f *File, targets string) {
 	if r.ClosedLoop {
 		p("note", "closed loop: each worker waits for its answer before sending again, so a slow\n            server is sent less and the tail is milder than users at a fixed rate would\n            see; use --rate for latency from the intended send time")
 	}
+}
+
+// runShape is how a run drove its target, for a report's first line:
+// "open loop, 500 req/s", "closed loop, 50 workers at the start, 41 at the
+// end (+/-)", with its stages and profile.
+func runShape(s Settings) string {
+	shape := fmt.Sprintf("closed loop, %d workers", s.Concurrency)
+	if s.Mode == "open" {
+		shape = fmt.Sprintf("open loop, %s req/s", units.Count(s.Rate))
+	}
+	if k := s.ScaleAtEnd; k > 0 && k != 1 {
+		if s.Mode == "open" {
+			shape += fmt.Sprintf(" at the start, %s req/s at the end (+/-)", units.Count(s.Rate*k))
+		} else {
+			shape += fmt.Sprintf(" at the start, %d at the end (+/-)", max(int(math.Round(float64(s.Concurrency)*k)), 1))
+		}
+	}
+	if len(s.Stages) > 0 {
+		shape += fmt.Sprintf(", %d stages of %s", len(s.Stages), printable.Line(s.StagesOf))
+	}
+	if s.Profile != "" {
+		shape += ", profile " + printable.Line(s.Profile)
+	}
+	return shape
+}
+
+// stressLine is a stress profile's finding in words.
+func stressLine(s *Stress) string {
+	if s.BrokeAtLevel > 0 {
+		return fmt.Sprintf("held at %s, broke at %s: %s", units.Count(s.LastGoodLevel), units.Count(s.BrokeAtLevel), printable.Line(s.BrokeBecause))
+	}
+	return fmt.Sprintf("did not break; held up to %s", units.Count(s.LastGoodLevel))
 }
 
 // sideLine sums up the timeline's service side (server) or host side:

@@ -103,8 +103,8 @@ func TestReportFormats(t *testing.T) {
 			t.Errorf("the HTML report is not self-contained: %q", banned)
 		}
 	}
-	if strings.Count(page, "<svg") != 4 {
-		t.Errorf("want 4 charts, got %d", strings.Count(page, "<svg"))
+	if strings.Count(page, "<svg") != 6 { // four over time, the histogram and the spectrum
+		t.Errorf("want 6 charts, got %d", strings.Count(page, "<svg"))
 	}
 }
 

@@ -64,7 +64,7 @@ func (c *collector) collect(now time.Time, st *metrics.Store, state metrics.Test
 	lt := c.loadTest(now, dt, state)
 	c.last = lt
 	c.publish(now, dt, lt, st)
-	if dt >= c.e.o.Interval/2 || state == metrics.TestDone {
+	if timelineKeeps(dt, c.e.o.Interval, state, lt.Window.Requests) {
 		w := lt.Window
 		p := TimelinePoint{
 			Seconds: lt.Elapsed.Seconds(), Requests: w.Requests, Errors: w.Errors, RPS: w.RPS,
@@ -76,6 +76,20 @@ func (c *collector) collect(now time.Time, st *metrics.Store, state metrics.Test
 		}
 	}
 	return lt
+}
+
+// timelineKeeps says whether a collection of dt becomes a timeline point:
+// every interval of at least half the collector's while the test runs or
+// stops, and the last collection, after the requests in flight ended, when
+// something finished in it. An empty last one (nothing was in flight, and
+// nothing more is sent after the stop) holds no measurement: charted, it
+// was a fall to zero the target never made. A whole interval with nothing
+// answered while the test ran stays: that is a stalled target.
+func timelineKeeps(dt, interval time.Duration, state metrics.TestState, finished int64) bool {
+	if state == metrics.TestDone {
+		return finished > 0
+	}
+	return dt >= interval/2
 }
 
 // drain moves the shards' latencies into the window's histograms and the
@@ -204,32 +218,8 @@ func quantiles(h *hdrhistogram.Histogram) metrics.Quantiles {
 }
 
 // Buckets bins a histogram into n log-spaced bars between its min and max,
-// for the histogram panel.
-func Buckets(h *hdrhistogram.Histogram, n int) []metrics.Bucket {
-	if h.TotalCount() == 0 {
-		return nil
-	}
-	lo, hi := math.Max(float64(h.Min()), 1), math.Max(float64(h.Max()), 2)
-	if hi <= lo {
-		hi = lo * 2
-	}
-	ratio := math.Pow(hi/lo, 1/float64(n))
-	out := make([]metrics.Bucket, n)
-	for i := range out {
-		out[i].UpperSeconds = lo * math.Pow(ratio, float64(i+1)) / 1e6
-	}
-	for _, bar := range h.Distribution() {
-		if bar.Count == 0 {
-			continue
-		}
-		i := 0
-		if v := float64(bar.To); v > lo {
-			i = min(int(math.Log(v/lo)/math.Log(ratio)), n-1)
-		}
-		out[i].Count += bar.Count
-	}
-	return out
-}
+// for the histogram panel: metrics.LogBuckets.
+func Buckets(h *hdrhistogram.Histogram, n int) []metrics.Bucket { return metrics.LogBuckets(h, n) }
 
 // statusKey is a status code as results files key it.
 func statusKey(code int) string { return strconv.Itoa(code) }

@@ -302,3 +302,40 @@ func TestTargetGoesDownMidTest(t *testing.T) {
 		}
 	})
 }
+
+// TestTimelineEndsWithoutAnEmptyRemainder: a run's timeline does not end in
+// a point with nothing finished in it (the few milliseconds after the last
+// tick), which reports charted as a fall to zero.
+func TestTimelineEndsWithoutAnEmptyRemainder(t *testing.T) {
+	srv, _ := target(t)
+	res, _ := run(t, Options{Requests: []Request{req(t, srv.URL+"/ok")}, Concurrency: 2,
+		Duration: 550 * time.Millisecond, Interval: 100 * time.Millisecond})
+	tl := res.Timeline
+	if len(tl) == 0 { // a loaded machine may miss ticks, so not necessarily 5
+		t.Fatal("no timeline")
+	}
+	if last := tl[len(tl)-1]; last.Requests == 0 {
+		t.Errorf("the timeline ends in an empty point %+v", last)
+	}
+}
+
+func TestTimelineKeeps(t *testing.T) {
+	const iv = time.Second
+	for _, tt := range []struct {
+		dt       time.Duration
+		state    metrics.TestState
+		finished int64
+		want     bool
+	}{
+		{iv, metrics.TestRunning, 0, true},      // a stalled second stays
+		{iv / 2, metrics.TestStopping, 0, true}, // half an interval is one
+		{7 * time.Millisecond, metrics.TestRunning, 5, false},
+		{7 * time.Millisecond, metrics.TestDone, 0, false}, // the empty remainder
+		{7 * time.Millisecond, metrics.TestDone, 3, true},  // answers in the remainder
+		{iv, metrics.TestDone, 0, false},                   // nothing was in flight at the stop
+	} {
+		if got := timelineKeeps(tt.dt, iv, tt.state, tt.finished); got != tt.want {
+			t.Errorf("timelineKeeps(%v, %v, %d) = %v, want %v", tt.dt, tt.state, tt.finished, got, tt.want)
+		}
+	}
+}
