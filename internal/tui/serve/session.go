@@ -2,6 +2,7 @@ package serve
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -94,7 +95,10 @@ func (s *Server) program(ctx context.Context, sess ssh.Session, v Viewer, pty ss
 // Here Send returns once the program has ended, and the reader is drained
 // to its end. A panic in the decoder on a viewer's bytes ends that
 // viewer's session (onPanic is told), not the server: Bubble Tea's own
-// reader would have taken the process, and every viewer, with it.
+// reader would have taken the process, and every viewer, with it. The
+// input is read in segments (see segmenter), so that the reader never
+// holds more than maxPending+maxSeq+2 bytes undecoded, nor that many
+// events, whatever the viewer sends.
 func readInput(ctx context.Context, p *tea.Program, in io.Reader, term string, onPanic func(any)) {
 	events := make(chan uv.Event)
 	done := make(chan struct{})
@@ -106,7 +110,11 @@ func readInput(ctx context.Context, p *tea.Program, in io.Reader, term string, o
 				p.Quit()
 			}
 		}()
-		_ = uv.NewTerminalReader(in, term).StreamEvents(ctx, events) // its error is the session's end
+		tr := uv.NewTerminalReader(&segmenter{r: in}, term)
+		for errors.Is(tr.StreamEvents(ctx, events), errSegment) && ctx.Err() == nil {
+			// A segment's end: its events were sent, its state (a paste
+			// under way) is kept. Any other error is the session's end.
+		}
 	}()
 	for {
 		select {
