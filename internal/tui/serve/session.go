@@ -110,11 +110,7 @@ func readInput(ctx context.Context, p *tea.Program, in io.Reader, term string, o
 				p.Quit()
 			}
 		}()
-		tr := uv.NewTerminalReader(&segmenter{r: in}, term)
-		for errors.Is(tr.StreamEvents(ctx, events), errSegment) && ctx.Err() == nil {
-			// A segment's end: its events were sent, its state (a paste
-			// under way) is kept. Any other error is the session's end.
-		}
+		decodeInput(ctx, in, term, events)
 	}()
 	for {
 		select {
@@ -123,6 +119,16 @@ func readInput(ctx context.Context, p *tea.Program, in io.Reader, term string, o
 		case <-done:
 			return
 		}
+	}
+}
+
+// decodeInput sends in's events on events until in ends or ctx is done.
+// It reads in in segments (see segmenter): at each segment's end the
+// reader decodes what it holds and returns, and is started again with its
+// state (a paste under way) kept. Any other error is the input's end.
+func decodeInput(ctx context.Context, in io.Reader, term string, events chan<- uv.Event) {
+	tr := uv.NewTerminalReader(&segmenter{r: in}, term)
+	for errors.Is(tr.StreamEvents(ctx, events), errSegment) && ctx.Err() == nil {
 	}
 }
 
