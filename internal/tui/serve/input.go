@@ -1,6 +1,9 @@
 package serve
 
-import "io"
+import (
+	"errors"
+	"io"
+)
 
 // A viewer's input is bounded before Bubble Tea reads it. Its reader keeps
 // an escape sequence in memory until the sequence ends, and scans it again
@@ -22,6 +25,9 @@ const (
 	// input goroutine, which ends the process, for every viewer. Terminal
 	// replies use a handful (a kitty key report, the most, about 8).
 	maxSeps = 24
+	// maxPending bounds the input Ultraviolet's reader keeps undecoded:
+	// see segmenter.
+	maxPending = 8 << 10
 )
 
 // Bytes of the VT input syntax that the limits look for.
@@ -252,4 +258,68 @@ func (p *pasteLimit) step(c byte) int {
 		p.state = 0
 	}
 	return noSeq
+}
+
+// errSegment ends one segment of a viewer's input; the next Read goes on.
+var errSegment = errors.New("perftop: input segment ended")
+
+// segmenter ends its reader's stream (errSegment, once) after every
+// maxPending bytes, at the first byte after which no escape sequence or
+// UTF-8 character is open, and then goes on reading.
+//
+// Ultraviolet's reader (uv.TerminalReader.StreamEvents) keeps what it read
+// in a buffer and decodes it after every read; when a token at the
+// buffer's start may still be incomplete (a CSI or DCS ended by anything
+// but a final byte, as the CAN seqLimit cuts one with, an unknown byte,
+// ESC and one byte) it stops there and waits for more, and decodes the
+// rest only once 50 ms pass without a read. A viewer's flood never leaves
+// that pause: everything it sent after such a token was kept, then turned
+// at once into one event per byte (one []Event, about 100 B an event):
+// 40 MiB of events and a 130 MiB heap from 2 MiB of input, measured. At
+// the end of a segment the reader decodes its whole buffer as timed out
+// and returns, and readInput starts it again: it never holds more than
+// maxPending+maxSeq+2 bytes undecoded, nor more events than that at once.
+// Terminals send nothing that long without a pause but a paste, and a
+// paste (one event) is not split by a segment's end.
+type segmenter struct {
+	r    io.Reader
+	seq  seqLimit // follows the sequences; cuts nothing
+	n    int      // bytes passed in this segment
+	buf  []byte   // read from r
+	rest []byte   // read and not yet returned
+	cut  bool     // the segment ends before rest
+	err  error    // r's error, returned once rest is empty
+}
+
+func (s *segmenter) Read(b []byte) (int, error) {
+	if s.cut {
+		s.cut = false
+		return 0, errSegment
+	}
+	if len(s.rest) == 0 {
+		if s.err != nil {
+			return 0, s.err
+		}
+		if s.buf == nil {
+			s.buf = make([]byte, 4<<10)
+		}
+		n, err := s.r.Read(s.buf)
+		s.rest, s.err = s.buf[:n], err
+		if n == 0 {
+			return 0, err
+		}
+	}
+	out := s.rest[:min(len(b), len(s.rest))]
+	for i, c := range out {
+		s.seq.step(c)
+		s.n++
+		if s.n >= maxPending && s.seq.state == ground && s.seq.cont == 0 {
+			out = out[:i+1]
+			s.cut, s.n = true, 0
+			break
+		}
+	}
+	n := copy(b, out)
+	s.rest = s.rest[n:]
+	return n, nil
 }

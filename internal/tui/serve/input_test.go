@@ -5,12 +5,14 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	uv "github.com/charmbracelet/ultraviolet"
 	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
 )
@@ -125,10 +127,28 @@ func FuzzLimitInput(f *testing.F) {
 	})
 }
 
+// floodBound is what one viewer's flood may add to the server's live heap
+// (the test's own SSH client, in the same process, included). It is:
+//   - the flooding session's SSH channel window, up to 2 MiB (x/crypto/ssh)
+//     of the flood received and not yet read, and as much again while the
+//     session drains it after the viewer left (it has read all but its
+//     window by then);
+//   - the decoder's share, at most maxPending+maxSeq+2 bytes undecoded and
+//     two 4 KiB reads, each byte at most one event of about 100 B: 2 MiB
+//     (TestDecoderHoldsBoundedInput checks the bytes);
+//   - the flooding viewer's frames, the input limits' buffers (~200 KiB),
+//     and the test client's buffers: a few MiB.
+//
+// Without the segmenter the same floods cost 65-134 MiB on a loaded
+// machine: the decoder held the flood whole, then made it one event per byte.
+const floodBound = 16 << 20
+
 // TestHostileInputFloods: a viewer that floods its input with endless
 // parameters, strings, or a paste (the first crashed the server; the
 // others cost a core and a growing heap) leaves the server up, its heap
-// bounded, and another viewer's keys answered while it floods.
+// within floodBound of what it was before the flood, from the flood's start
+// until the flooding session is gone, and another viewer's keys answered
+// while it floods.
 func TestHostileInputFloods(t *testing.T) {
 	floods := []struct{ start, chunk string }{
 		{"\x1b[", "1;"},
@@ -138,6 +158,8 @@ func TestHostileInputFloods(t *testing.T) {
 		{"\x1b]", "a"},
 		{"\x1bP", "a"},
 		{"\x1b_", "a"},
+		{"\x1ba", "b"},      // alt+a, then keys: the decoder waits after "ESC a"
+		{"\x1b[1\x01", "b"}, // a CSI ended by a control: the decoder waits on it
 	}
 	key := newSigner(t)
 	addr, _, srv := server(t, Options{Authorized: plain(key.PublicKey())}, nil)
@@ -147,7 +169,6 @@ func TestHostileInputFloods(t *testing.T) {
 	}
 	defer other.close()
 	other.waitFor("Overview")
-	base := heap()
 	for _, fl := range floods {
 		t.Run(fmt.Sprintf("%q%q", fl.start, fl.chunk), func(t *testing.T) {
 			v, err := connect(t, addr, gossh.PublicKeys(key), 100, 30, true)
@@ -155,6 +176,25 @@ func TestHostileInputFloods(t *testing.T) {
 				t.Fatal(err)
 			}
 			v.waitFor("Overview")
+			base := heap() // the server with both viewers, before the flood
+			// The heap is sampled all along, from the flood's start to the
+			// flooding session's end.
+			var peak atomic.Uint64
+			sampling, sampled := make(chan struct{}), make(chan struct{})
+			go func() {
+				defer close(sampled)
+				for {
+					h := heap()
+					if h > peak.Load() {
+						peak.Store(h)
+					}
+					select {
+					case <-sampling:
+						return
+					case <-time.After(50 * time.Millisecond):
+					}
+				}
+			}()
 			v.keys(fl.start)
 			chunk := []byte(strings.Repeat(fl.chunk, 16<<10))
 			var sent atomic.Int64
@@ -174,28 +214,129 @@ func TestHostileInputFloods(t *testing.T) {
 					sent.Add(int64(len(chunk)))
 				}
 			}()
-			var peak uint64
 			for range 4 {
 				other.reset()
 				other.keys("?")
 				other.waitFor("show/hide this help")
 				other.keys("?")
-				peak = max(peak, heap())
 				time.Sleep(300 * time.Millisecond)
 			}
 			close(stop)
 			v.close()
 			<-done
-			t.Logf("%.1f MiB sent: heap at most %+.1f MiB", mib(uint64(sent.Load())), mib(peak)-mib(base))
-			if peak > base+heapBound {
-				t.Errorf("the heap grew by %.1f MiB; want under %d MiB", mib(peak)-mib(base), heapBound>>20)
-			}
 			waitUntil(t, "the flooding viewer gone", func() bool { return len(srv.Viewers()) == 1 })
 			var after uint64
-			waitUntil(t, "the heap back down", func() bool { after = heap(); return after < base+8<<20 })
-			t.Logf("heap %+.1f MiB after it left", mib(after)-mib(base))
+			waitUntil(t, "the heap back down", func() bool { after = heap(); return after < base+2<<20 })
+			close(sampling)
+			<-sampled
+			grew := mib(peak.Load()) - mib(base)
+			t.Logf("%.1f MiB sent: heap %+.1f MiB at most, %+.1f MiB after it left", mib(uint64(sent.Load())), grew, mib(after)-mib(base))
+			if peak.Load() > base+floodBound {
+				t.Errorf("the heap grew by %.1f MiB; want under %d MiB", grew, floodBound>>20)
+			}
 		})
 	}
+}
+
+// TestDecoderHoldsBoundedInput: whatever a viewer sends, the terminal
+// reader holds at most maxPending+maxSeq+2 bytes of it undecoded, plus
+// what it has read ahead (a 4 KiB read, and the segmenter's 4 KiB); a
+// flood after a token it takes as incomplete was held whole.
+func TestDecoderHoldsBoundedInput(t *testing.T) {
+	const bound = maxPending + maxSeq + 2 + 2*4096
+	floods := []struct{ start, chunk string }{
+		{"\x1b[", "1;"}, {"\x1bP", "1;"}, {"\x9b", ":1"}, {"\x1bP", "a"}, {"\x1b]", "a"},
+		{"\x1ba", "b"}, {"\x1b[1\x01", "b"}, {"\xff", "b"}, {"", "b"},
+	}
+	for _, fl := range floods {
+		t.Run(fmt.Sprintf("%q%q", fl.start, fl.chunk), func(t *testing.T) {
+			in := &countingReader{r: limitInput(&chunked{s: fl.start + strings.Repeat(fl.chunk, (1<<20)/len(fl.chunk)), n: 32 << 10})}
+			events := make(chan uv.Event)
+			go func() {
+				defer close(events)
+				decodeInput(context.Background(), in, "xterm-256color", events)
+			}()
+			var n int64
+			for ev := range events {
+				n++
+				switch ev := ev.(type) {
+				case uv.UnknownEvent:
+					in.delivered.Add(int64(len(ev)))
+				default:
+					in.delivered.Add(1) // at least a byte
+				}
+				in.note()
+			}
+			held := in.held.Load()
+			t.Logf("%d events, at most %d bytes held", n, held)
+			if held > bound {
+				t.Errorf("the reader held %d bytes; want at most %d", held, bound)
+			}
+		})
+	}
+}
+
+// countingReader keeps the most bytes read and not yet delivered (as
+// events, counted by the reader of the events).
+type countingReader struct {
+	r                     io.Reader
+	read, delivered, held atomic.Int64
+}
+
+func (c *countingReader) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	c.read.Add(int64(n))
+	c.note()
+	return n, err
+}
+
+func (c *countingReader) note() {
+	h := c.read.Load() - c.delivered.Load()
+	for old := c.held.Load(); h > old && !c.held.CompareAndSwap(old, h); old = c.held.Load() {
+	}
+}
+
+// TestSegmentsKeepSequencesWhole: input read in segments decodes to the
+// events it decodes to whole: a segment ends only where no sequence and
+// no UTF-8 character is open, and a paste goes on across segments.
+func TestSegmentsKeepSequencesWhole(t *testing.T) {
+	var b strings.Builder
+	for b.Len() < 6*maxPending {
+		b.WriteString("\x1b[<0;120;40Mq\x1b[97;5:1uhé⛄\x1b[1;5A\x1bOP\x1b]11;rgb:0000/0000/0000\x07")
+		if b.Len() > 3*maxPending && !strings.Contains(b.String(), "\x1b[200~") {
+			b.WriteString("\x1b[200~" + strings.Repeat("pasted ", 3*maxPending/7) + "\x1b[201~")
+		}
+	}
+	in := b.String()
+	decode := func(segments bool) (evs []string) {
+		events := make(chan uv.Event)
+		go func() {
+			defer close(events)
+			r := io.Reader(&chunked{s: in, n: 4096})
+			if segments {
+				decodeInput(context.Background(), r, "xterm-256color", events)
+			} else {
+				_ = uv.NewTerminalReader(r, "xterm-256color").StreamEvents(context.Background(), events)
+			}
+		}()
+		for ev := range events {
+			evs = append(evs, fmt.Sprintf("%T %v", ev, ev))
+		}
+		return evs
+	}
+	whole, segmented := decode(false), decode(true)
+	if len(whole) < 1000 || !slices.Equal(whole, segmented) {
+		t.Fatalf("%d events whole, %d in segments; first difference at %d", len(whole), len(segmented), firstDiff(whole, segmented))
+	}
+}
+
+func firstDiff(a, b []string) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
 }
 
 type quietModel struct{}

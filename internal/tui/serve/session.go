@@ -2,6 +2,7 @@ package serve
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -94,7 +95,10 @@ func (s *Server) program(ctx context.Context, sess ssh.Session, v Viewer, pty ss
 // Here Send returns once the program has ended, and the reader is drained
 // to its end. A panic in the decoder on a viewer's bytes ends that
 // viewer's session (onPanic is told), not the server: Bubble Tea's own
-// reader would have taken the process, and every viewer, with it.
+// reader would have taken the process, and every viewer, with it. The
+// input is read in segments (see segmenter), so that the reader never
+// holds more than maxPending+maxSeq+2 bytes undecoded, nor that many
+// events, whatever the viewer sends.
 func readInput(ctx context.Context, p *tea.Program, in io.Reader, term string, onPanic func(any)) {
 	events := make(chan uv.Event)
 	done := make(chan struct{})
@@ -106,7 +110,7 @@ func readInput(ctx context.Context, p *tea.Program, in io.Reader, term string, o
 				p.Quit()
 			}
 		}()
-		_ = uv.NewTerminalReader(in, term).StreamEvents(ctx, events) // its error is the session's end
+		decodeInput(ctx, in, term, events)
 	}()
 	for {
 		select {
@@ -115,6 +119,16 @@ func readInput(ctx context.Context, p *tea.Program, in io.Reader, term string, o
 		case <-done:
 			return
 		}
+	}
+}
+
+// decodeInput sends in's events on events until in ends or ctx is done.
+// It reads in in segments (see segmenter): at each segment's end the
+// reader decodes what it holds and returns, and is started again with its
+// state (a paste under way) kept. Any other error is the input's end.
+func decodeInput(ctx context.Context, in io.Reader, term string, events chan<- uv.Event) {
+	tr := uv.NewTerminalReader(&segmenter{r: in}, term)
+	for errors.Is(tr.StreamEvents(ctx, events), errSegment) && ctx.Err() == nil {
 	}
 }
 

@@ -17,10 +17,12 @@ import (
 	"github.com/perftop/perftop/internal/metrics"
 )
 
-// heap is the live heap after a collection.
+// heap is the live heap after a collection: what the collection marked,
+// without what the server allocated since (a flooded session allocates
+// fast enough to add megabytes between the collection and the reading).
 func heap() uint64 {
 	runtime.GC()
-	s := []rtmetrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	s := []rtmetrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	rtmetrics.Read(s)
 	return s[0].Value.Uint64()
 }
