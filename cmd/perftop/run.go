@@ -15,10 +15,13 @@ import (
 
 	"github.com/perftop/perftop/internal/results"
 	"github.com/perftop/perftop/internal/sources/load"
+	"github.com/perftop/perftop/internal/sources/profsrc"
 )
 
 // runFlags are `perftop run`'s flags; their names are the interface.
 type runFlags struct {
+	pprof        string
+	pprofSeconds int
 	concurrency  int
 	rate         float64
 	maxInFlight  int
@@ -147,6 +150,8 @@ func (f *runFlags) register(fl *pflag.FlagSet) {
 	fl.IntVar(&f.maxRedirects, "max-redirects", 0, "redirects to follow (0: a redirect is a response)")
 	fl.StringVar(&f.unixSocket, "unix-socket", "", "connect to this Unix socket `path` instead of the URL's host")
 	fl.StringVar(&f.host, "host", "", "Host header to send instead of the URL's")
+	fl.StringVar(&f.pprof, "pprof", "", "profile the target during the run from its pprof `URL` (Go's net/http/pprof: http://127.0.0.1:6060); -o saves OUT.cpu.pb.gz and OUT.heap.pb.gz")
+	fl.IntVar(&f.pprofSeconds, "pprof-seconds", profsrc.DefaultSeconds, "length of each CPU profile in `seconds` (at most a third of the run's duration)")
 	fl.StringVar(&f.scenario, "scenario", "", "YAML `file` with a weighted mix of requests (instead of URLs)")
 	fl.BoolVar(&f.headless, "headless", false, "no dashboard: progress on stderr, the summary on stdout")
 	fl.StringVarP(&f.out, "out", "o", "", "write the results as JSON to `file`")
@@ -172,6 +177,7 @@ type testSpec struct {
 	slos        []results.SLO
 	abortOnSLO  bool
 	sloGrace    time.Duration
+	pprof       *profsrc.Options // --pprof; nil without
 }
 
 // spec checks the flags and arguments and builds the test. Every mistake is
@@ -201,6 +207,9 @@ func (f *runFlags) spec(cmd *cobra.Command, args []string, e *env) (*testSpec, e
 	if err := f.shape(fl, &o, spec); err != nil {
 		return nil, err
 	}
+	if spec.pprof, err = f.pprofOptions(); err != nil {
+		return nil, err
+	}
 	spec.opts = o
 	spec.settings = settingsOf(f, o)
 	spec.targets = strings.Join(args, " ")
@@ -208,6 +217,26 @@ func (f *runFlags) spec(cmd *cobra.Command, args []string, e *env) (*testSpec, e
 		spec.targets = "scenario " + f.scenario
 	}
 	return spec, nil
+}
+
+// pprofOptions are --pprof's, nil without it. A CPU profile is at most a
+// third of the run's duration, so that a short run still gets two (the one
+// under way when the run ends is lost: pprof sends a profile only whole).
+func (f *runFlags) pprofOptions() (*profsrc.Options, error) {
+	if f.pprof == "" {
+		return nil, nil
+	}
+	if _, err := load.ParseURL(f.pprof); err != nil {
+		return nil, usagef("--pprof: %v", err)
+	}
+	if f.pprofSeconds < 1 {
+		return nil, usagef("invalid --pprof-seconds %d: must be 1 or more", f.pprofSeconds)
+	}
+	secs := f.pprofSeconds
+	if third := int(f.duration / time.Second / 3); f.duration > 0 && secs > third {
+		secs = max(third, 1)
+	}
+	return &profsrc.Options{URL: f.pprof, Seconds: secs}, nil
 }
 
 // check refuses flag values and combinations that make no test.

@@ -84,9 +84,11 @@ func runTest(ctx context.Context, cfg config, spec *testSpec, e *env) error {
 		}
 		return stop
 	})
-	sess, err := newSession(cfg, e)
+	sc := sessionConfig(cfg, e)
+	sc.Profile = spec.pprof
+	sess, err := session.New(sc)
 	if err != nil {
-		return err
+		return usageError{err}
 	}
 	side.mu.Lock()
 	side.store = sess.Store() // before the engine starts: its intervals see it
@@ -109,6 +111,12 @@ func runTest(ctx context.Context, cfg config, spec *testSpec, e *env) error {
 		return err
 	}
 	side.merge(f.Timeline)
+	cpu, heap := sess.Profiles()
+	if f.Profile = profileOf(cpu, profileCount(sess.Store())); f.Profile != nil && spec.out != "" {
+		if err := saveProfiles(f.Profile, spec.out, cpu, heap); err != nil {
+			return err
+		}
+	}
 	return reportRun(f, spec, e)
 }
 

@@ -266,6 +266,7 @@ func WriteComparison(w io.Writer, before, after *File, deltas []Delta, markdown 
 			fmt.Fprintln(w, line)
 		}
 	}
+	writeProfileDeltas(w, ProfileDeltas(before, after, 10), markdown)
 	if diffs := SettingsDiff(before.Settings, after.Settings); len(diffs) > 0 {
 		text := strings.Join(diffs, "; ")
 		if markdown {

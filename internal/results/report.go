@@ -62,6 +62,9 @@ func WriteText(w io.Writer, f *File, targets string) {
 	if line := sideLine(r.Timeline, false); line != "" {
 		p("host", "%s", line)
 	}
+	if line := profileLine(f.Profile); line != "" {
+		p("profile", "%s", line)
+	}
 	if f.Stress != nil {
 		p("breaking", "%s", stressLine(f.Stress))
 	}

@@ -58,6 +58,8 @@ type File struct {
 	*Result
 	Stress *Stress   `json:"stress,omitempty"`
 	SLOs   []Verdict `json:"slos,omitempty"`
+	// Profile is the target's profiling (--pprof), nil without it.
+	Profile *Profile `json:"profile,omitempty"`
 	// LatencyHDR is the whole run's latency histogram (microseconds, 1µs
 	// to 1h, 3 significant digits) in HdrHistogram's standard compressed,
 	// base64 encoding, so any percentile can be computed later, by perftop

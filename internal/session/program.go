@@ -37,6 +37,7 @@ func (s *Session) model(ctx context.Context, v viewer, load tui.LoadControl) *tu
 		PromQL:      s.promql != nil,
 		PromTargets: s.promURLs(),
 		Nodes:       s.nodeNames(),
+		Profile:     s.prof != nil,
 		Load:        load,
 		Remote:      v.remote,
 		ReadOnly:    v.readOnly,

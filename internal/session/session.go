@@ -17,8 +17,11 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/google/pprof/profile"
+
 	"github.com/perftop/perftop/internal/metrics"
 	"github.com/perftop/perftop/internal/sources/nodeexp"
+	"github.com/perftop/perftop/internal/sources/profsrc"
 	"github.com/perftop/perftop/internal/sources/prom"
 	"github.com/perftop/perftop/internal/sources/promql"
 	"github.com/perftop/perftop/internal/sources/system"
@@ -40,6 +43,8 @@ type Config struct {
 	PromQL *promql.Options
 	// Nodes are remote hosts to read from their node_exporters.
 	Nodes []Node
+	// Profile, when set, profiles the target from its pprof endpoint.
+	Profile *profsrc.Options
 	// Display is how the dashboard draws.
 	Display Display
 	// SSH, when set, serves the dashboard over SSH.
@@ -105,6 +110,7 @@ type Session struct {
 	nodes    []*system.Source // remote hosts, in the order given
 	scrapers []*prom.Scraper
 	promql   *promql.Source
+	prof     *profsrc.Source
 	interval atomic.Int64 // nanoseconds: what SetInterval last set
 }
 
@@ -126,6 +132,9 @@ func New(cfg Config) (*Session, error) {
 	}
 	for _, o := range cfg.Prom {
 		s.scrapers = append(s.scrapers, prom.New(o))
+	}
+	if cfg.Profile != nil {
+		s.prof = profsrc.New(*cfg.Profile)
 	}
 	if cfg.PromQL != nil {
 		q, err := promql.New(*cfg.PromQL)
@@ -167,6 +176,7 @@ var (
 	_ source = (*system.Source)(nil)
 	_ source = (*prom.Scraper)(nil)
 	_ source = (*promql.Source)(nil)
+	_ source = (*profsrc.Source)(nil)
 )
 
 func (s *Session) sources() []source {
@@ -180,12 +190,24 @@ func (s *Session) sources() []source {
 	if s.promql != nil {
 		out = append(out, s.promql)
 	}
+	if s.prof != nil {
+		out = append(out, s.prof)
+	}
 	return out
+}
+
+// Profiles are the target's CPU profiles merged and its latest heap
+// profile, nil without --pprof or before the first.
+func (s *Session) Profiles() (cpu, heap *profile.Profile) {
+	if s.prof == nil {
+		return nil, nil
+	}
+	return s.prof.CPU(), s.prof.Heap()
 }
 
 // onlyHost reports whether the session watches nothing but this host.
 func (s *Session) onlyHost() bool {
-	return len(s.scrapers) == 0 && len(s.nodes) == 0 && s.promql == nil && s.cfg.SSH == nil
+	return len(s.scrapers) == 0 && len(s.nodes) == 0 && s.promql == nil && s.prof == nil && s.cfg.SSH == nil
 }
 
 // startSources runs each source in its own goroutine until ctx ends, and

@@ -83,6 +83,7 @@ const (
 	promScreen
 	promQLScreen
 	replayScreen
+	profileScreen
 )
 
 var screenTitles = [...]string{
@@ -96,6 +97,7 @@ var screenTitles = [...]string{
 	promScreen:      "Prometheus",
 	promQLScreen:    "PromQL",
 	replayScreen:    "Replay",
+	profileScreen:   "Profile",
 }
 
 func (id screenID) String() string { return screenTitles[id] }
@@ -113,6 +115,7 @@ var screenShort = [...]string{
 	promScreen:      "Prom",
 	promQLScreen:    "PQL",
 	replayScreen:    "Rply",
+	profileScreen:   "Prof",
 }
 
 // short is the screen's title in a narrow tab bar.

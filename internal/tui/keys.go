@@ -13,7 +13,7 @@ import (
 // keys do.
 type KeyMap struct {
 	Quit, Suspend, Help, Next, Prev, Screen, Pause, Slower, Faster, Theme, Filter, Escape, Stop key.Binding
-	Open, Switch, Pin, Sort, Zoom, Hosts                                                        key.Binding
+	Open, Switch, Pin, Sort, Zoom, Hosts, Peek                                                  key.Binding
 	Table                                                                                       table.KeyMap
 	Replay                                                                                      ReplayKeyMap
 }
@@ -40,6 +40,7 @@ func DefaultKeyMap() KeyMap {
 		Theme:   key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "next theme")),
 		Filter:  key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter the table")),
 		Sort:    key.NewBinding(key.WithKeys(">", "<"), key.WithHelp("</>", "sort processes by the next/previous column")),
+		Peek:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "callers and callees of the function (esc back)")),
 		Hosts:   key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "host screens: next host (this one, then each --node)")),
 		Zoom:    key.NewBinding(key.WithKeys("z", "Z"), key.WithHelp("z/Z", "host charts: longer/shorter window (1m 5m 15m 1h)")),
 		Escape:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close help, clear filter")),

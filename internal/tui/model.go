@@ -54,6 +54,8 @@ type Options struct {
 	// browser's open chart and the pinned ones. nil disables enter and space
 	// in the browser.
 	Watch func(url string, families []string)
+	// Profile adds the Profile screen: the target's profiling (--pprof).
+	Profile bool
 	// Nodes are the remote hosts the host screens can show besides this
 	// one (h switches), by the names their series are under
 	// (metrics.HostKey).
@@ -160,6 +162,11 @@ func (m *Model) assemble(o Options) {
 	}
 	if o.Replay != nil {
 		m.screens = []screen{{replayScreen, newReplayPage(m.sh, o.Replay)}}
+	}
+	if o.Profile {
+		pp := newProfilePage(m.sh)
+		m.screens = append([]screen{{profileScreen, pp}}, m.screens...)
+		m.data = append(m.data, pp)
 	}
 	if o.Load != nil {
 		lp := newLoadPage(m.sh, o.Load, o.Remote, o.ReadOnly)
