@@ -82,7 +82,7 @@ func startCmd(name string, cmd *exec.Cmd, logPath string) (*process, error) {
 	if err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
-	defer logf.Close() // the child has its own copy
+	defer logf.Close()                  // the child has its own copy
 	cmd.Stdout, cmd.Stderr = logf, logf // *os.File: no copying goroutines
 	setDeathSignal(cmd)
 	if err := cmd.Start(); err != nil {
