@@ -24,6 +24,10 @@ type PromTarget struct {
 	Watched   map[string]string `json:"-"`
 	Breakdown []BreakdownRow    `json:"breakdown,omitempty"`
 	Families  []FamilyInfo      `json:"-"`
+	// Tier is the part of the stack the target is (load balancer, cache,
+	// database, application) with its panel's numbers; nil when perftop
+	// does not recognise the exporter.
+	Tier *Tier `json:"tier,omitempty"`
 }
 
 // RED are the request signals perftop recognised in a target's metrics.

@@ -24,6 +24,10 @@ type Config struct {
 	GroupBy string `yaml:"group_by"`
 	// Match keeps only series with these label values.
 	Match map[string]string `yaml:"match"`
+	// Tier names the target's place in the stack when recognition by
+	// metric names would get it wrong: "haproxy", "nginx", "redis",
+	// "postgresql", "application", or "none" for no tier panel.
+	Tier TierName `yaml:"tier"`
 }
 
 var (
@@ -45,6 +49,7 @@ type deriver struct {
 	prev, cur map[uint64]float64
 	buckets   []metrics.BucketCount
 	bucketAt  map[float64]int // index of buckets by bound, once there are many
+	tier      *metrics.Tier   // the stack tier recognised in the last scrape
 }
 
 func newDeriver(cfg Config) *deriver {
@@ -61,13 +66,17 @@ func (d *deriver) derive(t time.Time, fams []*dto.MetricFamily) (metrics.RED, []
 	rated := !d.prevT.IsZero() && dt > 0
 	clear(d.cur)
 	var red metrics.RED
-	rate := func(key uint64, v float64) float64 {
+	rateOK := func(key uint64, v float64) (float64, bool) {
 		d.cur[key] = v
 		prev, ok := d.prev[key]
 		if !ok || !rated {
-			return 0
+			return 0, false
 		}
-		return metrics.CounterRate(prev, v, dt)
+		return metrics.CounterRate(prev, v, dt), true
+	}
+	rate := func(key uint64, v float64) float64 {
+		r, _ := rateOK(key, v)
+		return r
 	}
 
 	byName := make(map[string]*dto.MetricFamily, len(fams))
@@ -122,6 +131,7 @@ func (d *deriver) derive(t time.Time, fams []*dto.MetricFamily) (metrics.RED, []
 			d.watched[name] = d.watchFamily(f, rate)
 		}
 	}
+	d.tier = recogniseTier(d.cfg.Tier, byName, rateOK, red)
 	d.prev, d.cur = d.cur, d.prev
 	d.prevT = t
 	return red, rows

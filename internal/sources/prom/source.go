@@ -185,7 +185,7 @@ func (s *Scraper) scrape(ctx context.Context, now time.Time) (t *metrics.PromTar
 	return &metrics.PromTarget{
 		URL: s.o.URL, Up: true, Format: exp.Format, ScrapeDuration: dur, ScrapeSeconds: dur.Seconds(),
 		LastScrape: now, Series: exp.Series, RED: red, Breakdown: rows, Families: families(exp.Families),
-		Watched: watchedKinds(s.d.watched),
+		Watched: watchedKinds(s.d.watched), Tier: s.d.tier,
 	}, nil
 }
 

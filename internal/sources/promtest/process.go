@@ -70,15 +70,21 @@ type process struct {
 
 // start runs path with args in dir, its output appended to logPath.
 func start(name, path, dir, logPath string, args []string) (*process, error) {
+	cmd := exec.Command(path, args...)
+	cmd.Dir = dir
+	return startCmd(name, cmd, logPath)
+}
+
+// startCmd starts cmd (its path, arguments, directory, environment and
+// credentials set) with its output appended to logPath.
+func startCmd(name string, cmd *exec.Cmd, logPath string) (*process, error) {
 	logf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
-	defer logf.Close() // the child has its own copy
-	cmd := exec.Command(path, args...)
-	cmd.Dir = dir
+	defer logf.Close()                  // the child has its own copy
 	cmd.Stdout, cmd.Stderr = logf, logf // *os.File: no copying goroutines
-	cmd.SysProcAttr = sysProcAttr()
+	setDeathSignal(cmd)
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
@@ -155,9 +161,46 @@ func (p *process) waitHTTP(client *http.Client, url string, timeout time.Duratio
 }
 
 // portTaken reports whether a start failed because the chosen port was
-// taken in the meantime, which is worth another try on a fresh port.
+// taken in the meantime, which is worth another try on a fresh port. Go
+// servers say "address already in use", HAProxy, Redis and PostgreSQL
+// "Address already in use".
 func (p *process) portTaken() bool {
-	return strings.Contains(p.log(), "address already in use")
+	return strings.Contains(strings.ToLower(p.log()), "address already in use")
+}
+
+// waitFor polls ready until it returns nil, the process exits or timeout
+// passes: for servers that answer no HTTP (Redis, PostgreSQL).
+func (p *process) waitFor(ready func() error, timeout time.Duration) error {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	tick := time.NewTicker(pollEvery)
+	defer tick.Stop()
+	for {
+		last := ready()
+		if last == nil {
+			return nil
+		}
+		select {
+		case <-p.done:
+			return fmt.Errorf("%s %w (%v)", p.name, errExited, p.err)
+		case <-deadline.C:
+			return fmt.Errorf("%s not ready after %v: %w", p.name, timeout, last)
+		case <-tick.C:
+		}
+	}
+}
+
+// unavailable ends a test whose component cannot run on this machine (not
+// a missing binary, which always fails: see the package comment): a skip
+// that says why on a developer's machine, a failure where CI is set, since
+// a skipped test in CI would pass while proving nothing.
+func unavailable(t testing.TB, format string, args ...any) {
+	t.Helper()
+	msg := fmt.Sprintf(format, args...)
+	if os.Getenv("CI") != "" {
+		t.Fatalf("%s (not skipped: CI is set)", msg)
+	}
+	t.Skip(msg)
 }
 
 // newHTTPClient returns a client of its own, so that closing its idle
@@ -167,4 +210,15 @@ func newHTTPClient() *http.Client {
 		Transport: &http.Transport{MaxIdleConnsPerHost: 4}, // no proxy: loopback only
 		Timeout:   10 * time.Second,
 	}
+}
+
+// newCmd is path with args in dir, with env added to the test's own
+// environment.
+func newCmd(dir, path string, args, env []string) *exec.Cmd {
+	cmd := exec.Command(path, args...)
+	cmd.Dir = dir
+	if len(env) > 0 {
+		cmd.Env = append(os.Environ(), env...)
+	}
+	return cmd
 }

@@ -1,6 +1,7 @@
 package promtest
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -162,5 +163,40 @@ func TestNormalize(t *testing.T) {
 				t.Errorf("got %+v, want %+v", got[0], tt.want)
 			}
 		})
+	}
+}
+
+// TestStackComponents starts each tier of the stack with its exporter and
+// reads the exporter's word that it reaches its server.
+func TestStackComponents(t *testing.T) {
+	t.Parallel()
+	client := newHTTPClient()
+	t.Cleanup(client.CloseIdleConnections)
+	body := func(url string) string {
+		t.Helper()
+		resp, err := client.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	t.Cleanup(backend.Close)
+	h := StartHAProxy(t, Server{Addr: strings.TrimPrefix(backend.URL, "http://"), Weight: 2})
+	if m := body(h.MetricsURL); !strings.Contains(m, `haproxy_server_weight{proxy="be",server="s1"} 2`) {
+		t.Errorf("haproxy metrics have no server s1 at weight 2:\n%.2000s\n%s", m, h.Log())
+	}
+	r := StartRedis(t)
+	if m := body(StartRedisExporter(t, r.Addr).MetricsURL); !strings.Contains(m, "\nredis_up 1\n") {
+		t.Errorf("redis_exporter does not reach redis:\n%.2000s", m)
+	}
+	pg := StartPostgres(t)
+	if m := body(StartPostgresExporter(t, pg.DSN).MetricsURL); !strings.Contains(m, "\npg_up 1\n") {
+		t.Errorf("postgres_exporter does not reach postgres:\n%.2000s\n%s", m, pg.Log())
 	}
 }

@@ -2,8 +2,17 @@
 
 package promtest
 
-import "syscall"
+import (
+	"errors"
+	"os/exec"
+	"os/user"
+)
 
-// sysProcAttr has no parent-death signal outside Linux; Cleanup still stops
-// the child.
-func sysProcAttr() *syscall.SysProcAttr { return nil }
+// setDeathSignal does nothing outside Linux, which has no parent-death
+// signal; Cleanup still stops the child.
+func setDeathSignal(*exec.Cmd) {}
+
+// runAs is only needed where the tests run as root, on Linux.
+func runAs(*exec.Cmd, *user.User) error {
+	return errors.New("running as another user is only supported on Linux")
+}
