@@ -329,3 +329,75 @@ func TestLoadScreenServerHost(t *testing.T) {
 		t.Errorf("80x24: the host panel has no room for two hosts:\n%s", f)
 	}
 }
+
+// fakeProfile is a profiled run's latest CPU profile: a hot function, its
+// handler and the runtime.
+func fakeProfile() *metrics.Profile {
+	return &metrics.Profile{URL: "http://127.0.0.1:6060", Up: true, At: fakeT0.Add(30 * time.Second), Seconds: 10, CPU: 1.43, Count: 3,
+		HeapInuse: 48 << 20, Goroutines: 57, HasHeap: true,
+		Funcs: []metrics.ProfileFunc{
+			{Name: "main.hotLoop", Flat: 9.3, Cum: 11.8, FlatShare: 0.653, CumShare: 0.829, PrevShare: 0.60, PrevKnown: true},
+			{Name: "runtime.asyncPreempt", Flat: 3.2, Cum: 3.2, FlatShare: 0.224, CumShare: 0.224, PrevShare: 0.25, PrevKnown: true},
+			{Name: "encoding/json.(*encodeState).marshal", Flat: 1.0, Cum: 1.4, FlatShare: 0.068, CumShare: 0.098, PrevKnown: true},
+			{Name: "main.main.func1", Flat: 0, Cum: 13.4, FlatShare: 0, CumShare: 0.94, PrevKnown: true},
+		},
+		Peeks: map[string]metrics.ProfilePeek{"main.hotLoop": {
+			Callers: []metrics.ProfileFunc{{Name: "main.main.func1", Cum: 11.8, CumShare: 0.829}},
+			Callees: []metrics.ProfileFunc{{Name: "runtime.asyncPreempt", Cum: 2.5, CumShare: 0.17}},
+		}},
+	}
+}
+
+// TestGoldenProfileScreen renders the Profile screen at the reference
+// sizes, sorted by flat then by cumulative, and one function's peek.
+func TestGoldenProfileScreen(t *testing.T) {
+	vals := []string{"65.3", "82.9", "0.930", "+5.3", "1.43 s/s", "48.0 MiB", "57", "#3"}
+	for _, sz := range goldenSizes {
+		st := fakeStore(30)
+		st.Update(func(tx metrics.Tx) {
+			tx.SetProfile(fakeProfile())
+			var b metrics.Batch
+			for i := range 30 {
+				b.Reset(fakeT0.Add(time.Duration(i) * time.Second))
+				b.Add(metrics.KeyProfileCPU, wave(i, 10, 1.2, 1.5))
+				b.Add(metrics.KeyProfileHeap, wave(i, 15, 40<<20, 50<<20))
+				tx.Write(&b)
+			}
+		})
+		m := New(Options{Store: st, Theme: themes.Dark, Interval: time.Second, Profile: true})
+		m.SetSize(sz[0], sz[1])
+		name := "profile-" + sizeName(sz)
+		t.Run(name, func(t *testing.T) {
+			frame := m.Frame()
+			checkFrame(t, frame, sz[0], sz[1])
+			plain := ansi.Strip(frame)
+			checkWhole(t, plain, vals)
+			golden(t, name, plain)
+			if !strings.Contains(plain, "main.hotLoop") || !strings.Contains(plain, "by flat") {
+				t.Errorf("want hotLoop first, by flat:\n%s", plain)
+			}
+		})
+		send(m, ">")
+		if f := plainFrame(m); !strings.Contains(f, "by cumulative") {
+			t.Errorf("%s: > did not sort by cumulative:\n%s", name, f)
+		}
+		// By cumulative the handler comes first; the cursor stays on the
+		// function it was on.
+		if row, _ := m.screens[0].Component.(*profilePage).funcs.Selected(); row[profFuncCol] != "main.hotLoop" {
+			t.Errorf("%s: the cursor moved to %q on sorting", name, row[profFuncCol])
+		}
+		if f := plainFrame(m); strings.Index(f, "main.main.func1") > strings.Index(f, "main.hotLoop") {
+			t.Errorf("%s: by cumulative, the handler should come first:\n%s", name, f)
+		}
+		send(m, "<", "enter")
+		f := plainFrame(m)
+		checkFrame(t, m.Frame(), sz[0], sz[1])
+		if !strings.Contains(f, "callers") || !strings.Contains(f, "▶ main.hotLoop") || !strings.Contains(f, "main.main.func1") {
+			t.Errorf("%s: enter did not peek at hotLoop:\n%s", name, f)
+		}
+		send(m, "esc")
+		if strings.Contains(plainFrame(m), "▶ main.hotLoop") {
+			t.Errorf("%s: esc did not close the peek", name)
+		}
+	}
+}

@@ -44,6 +44,7 @@ func newProfilePage(sh *shared) *profilePage {
 		table.Column{Title: "Δ FLAT", Width: 7, Right: true, HideBelow: 60},
 		table.Column{Title: "FUNCTION"},
 	)}
+	p.funcs.SetKeyColumn(profFuncCol) // the cursor follows its function
 	p.tableKeys = newTableKeys(&p.funcs, sh)
 	return p
 }

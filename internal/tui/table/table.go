@@ -58,6 +58,7 @@ type Model struct {
 	shown   []int // indices into rows that pass the filter
 	filter  string
 	cursor  int // index into shown
+	key     int // the column that tells rows apart (SetKeyColumn)
 	offset  int // first shown row on screen
 	width   int
 	height  int // rows on screen, header included
@@ -90,16 +91,20 @@ func (m *Model) SetSize(w, h int) {
 	m.clamp()
 }
 
-// SetRows replaces the rows, keeping the cursor on the row whose first cell
+// SetKeyColumn names the column that tells rows apart (0, the first, by
+// default): SetRows keeps the cursor on the row with the same key.
+func (m *Model) SetKeyColumn(i int) { m.key = i }
+
+// SetRows replaces the rows, keeping the cursor on the row whose key cell
 // matches the old cursor row's, so a refresh does not move the selection.
 func (m *Model) SetRows(rows [][]string) {
 	sel, ok := m.Selected()
 	m.rows = rows
 	m.rowsRev++
 	m.apply()
-	if ok && len(sel) > 0 {
+	if k := m.key; ok && len(sel) > k {
 		for i, r := range m.shown {
-			if len(m.rows[r]) > 0 && m.rows[r][0] == sel[0] {
+			if len(m.rows[r]) > k && m.rows[r][k] == sel[k] {
 				m.cursor = i
 				break
 			}
