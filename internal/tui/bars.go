@@ -25,7 +25,7 @@ func (m *Model) topBar() string {
 	// The tabs' names come first: the host, then the time, give way to
 	// them when the bar is short.
 	var right, names []string
-	var pad, fit bool
+	var pad, fit, brand bool
 	for _, show := range [][2]bool{{true, true}, {false, true}, {false, false}} {
 		right = right[:0]
 		if m.display.paused {
@@ -41,11 +41,15 @@ func (m *Model) topBar() string {
 		for _, r := range right {
 			rw += cells.Width(r) + 2 // statusbar joins items with two spaces
 		}
-		if names, pad, fit = m.tabNames(m.w - rw); fit {
+		// "perftop" goes only once the host and the time have gone.
+		if names, pad, brand, fit = m.tabNames(m.w-rw, !show[0] && !show[1]); fit {
 			break
 		}
 	}
 	left := []string{p.Accent.S(" perftop")}
+	if !brand {
+		left = []string{""} // the tabs start at the edge, after a space
+	}
 	for i, name := range names {
 		label := strconv.Itoa(i+1) + " " + name
 		if pad {
@@ -60,12 +64,13 @@ func (m *Model) topBar() string {
 	return statusbar.Render(m.w, left, right, p.StatusBar)
 }
 
-// tabNames are the screens' titles in a tab bar of width w, and whether
-// the tabs are padded: the widest naming that fits, of every title whole
-// (padded), the active one whole and the others short, every title short;
-// where even that does not fit, the active title short and the others
-// their numbers alone.
-func (m *Model) tabNames(w int) (names []string, pad, fit bool) {
+// tabNames are the screens' titles in a tab bar of width w, whether the
+// tabs are padded and whether "perftop" leads them: the widest naming that
+// fits, of every title whole (padded), the active one whole and the others
+// short, every title short, every title short without "perftop"; where
+// even that does not fit, the active title short and the others their
+// numbers alone.
+func (m *Model) tabNames(w int, unbranded bool) (names []string, pad, brand, fit bool) {
 	namings := []func(i int, s screen) string{
 		func(_ int, s screen) string { return s.id.String() },
 		func(i int, s screen) string {
@@ -75,6 +80,7 @@ func (m *Model) tabNames(w int) (names []string, pad, fit bool) {
 			return s.id.short()
 		},
 		func(_ int, s screen) string { return s.id.short() },
+		func(_ int, s screen) string { return s.id.short() }, // and no "perftop"
 		func(i int, s screen) string {
 			if i == m.active {
 				return s.id.short()
@@ -83,8 +89,14 @@ func (m *Model) tabNames(w int) (names []string, pad, fit bool) {
 		},
 	}
 	for k, name := range namings {
-		pad := k == 0
+		pad, brand := k == 0, k < 3
+		if !brand && !unbranded {
+			continue
+		}
 		n := len(" perftop")
+		if !brand {
+			n = -1 // one space at the edge instead of two between
+		}
 		names = names[:0]
 		for i, s := range m.screens {
 			names = append(names, name(i, s))
@@ -94,10 +106,10 @@ func (m *Model) tabNames(w int) (names []string, pad, fit bool) {
 			}
 		}
 		if n <= w {
-			return names, pad, k < len(namings)-1
+			return names, pad, brand, k < len(namings)-1
 		}
 	}
-	return names, false, false
+	return names, false, false, false
 }
 
 // bottomBar shows the filter being typed, or the key line and source

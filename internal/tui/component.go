@@ -84,6 +84,7 @@ const (
 	promQLScreen
 	replayScreen
 	profileScreen
+	stackScreen
 )
 
 var screenTitles = [...]string{
@@ -98,6 +99,7 @@ var screenTitles = [...]string{
 	promQLScreen:    "PromQL",
 	replayScreen:    "Replay",
 	profileScreen:   "Profile",
+	stackScreen:     "Stack",
 }
 
 func (id screenID) String() string { return screenTitles[id] }
@@ -116,6 +118,7 @@ var screenShort = [...]string{
 	promQLScreen:    "PQL",
 	replayScreen:    "Rply",
 	profileScreen:   "Prof",
+	stackScreen:     "Stck",
 }
 
 // short is the screen's title in a narrow tab bar.

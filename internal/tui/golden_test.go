@@ -401,3 +401,59 @@ func TestGoldenProfileScreen(t *testing.T) {
 		}
 	}
 }
+
+// TestGoldenStackScreen renders the Stack screen with a load balancer, a
+// cache and a database recognised, given in the wrong order, at the
+// reference sizes: the request path's order, every number whole.
+func TestGoldenStackScreen(t *testing.T) {
+	targets := []*metrics.PromTarget{
+		{URL: "http://db:9187/metrics", Up: true, Tier: &metrics.Tier{Kind: metrics.TierDatabase, Software: "postgresql", Version: "15.10",
+			Values: []metrics.TierValue{{Name: "transactions", Value: 8140, Unit: metrics.UnitPerSecond, Known: true},
+				{Name: "active connections", Value: 3, Unit: metrics.UnitCount, Known: true}, {Name: "max connections", Value: 100, Unit: metrics.UnitCount, Known: true},
+				{Name: "buffer cache hit ratio", Value: 0.985, Unit: metrics.UnitRatio, Known: true}, {Name: "deadlocks", Unit: metrics.UnitPerSecond}},
+			Statements: []metrics.TierStatement{{Query: "SELECT pg_sleep($1)", MeanSeconds: 0.2, Calls: 12}}}},
+		{URL: "http://cache:9121/metrics", Up: true, Tier: &metrics.Tier{Kind: metrics.TierCache, Software: "redis", Version: "7.0.15",
+			Values: []metrics.TierValue{{Name: "hit ratio", Value: 0.714286, Unit: metrics.UnitRatio, Known: true},
+				{Name: "ops", Value: 12345, Unit: metrics.UnitPerSecond, Known: true}, {Name: "memory used", Value: 3 << 20, Unit: metrics.UnitBytes, Known: true},
+				{Name: "memory max", Unit: metrics.UnitBytes, Known: true, Note: "no limit (maxmemory 0)"}}}},
+		{URL: "http://lb:8405/metrics", Up: true, Tier: &metrics.Tier{Kind: metrics.TierLoadBalancer, Software: "haproxy", Version: "2.6.12",
+			Values: []metrics.TierValue{{Name: "requests", Value: 2084, Unit: metrics.UnitPerSecond, Known: true},
+				{Name: "active connections", Value: 40, Unit: metrics.UnitCount, Known: true}, {Name: "5xx", Value: 0, Unit: metrics.UnitPerSecond, Known: true},
+				{Name: "queue", Value: 0, Unit: metrics.UnitCount, Known: true}},
+			Backends: []metrics.TierBackend{
+				{Group: "app", Name: "a", State: "UP", Up: true, Weight: 3, Rate: 1563, Share: 0.75, Known: true, Total: 300, TotalShare: 0.75},
+				{Group: "app", Name: "b", State: "DOWN", Weight: 1, Rate: 521, Share: 0.25, Known: true, Total: 100, TotalShare: 0.25}}}},
+	}
+	var urls []string
+	for _, tg := range targets {
+		urls = append(urls, tg.URL)
+	}
+	vals := []string{"8140/s", "98.5%", "71.4%", "12.3k/s", "3.00 MiB", "2084/s", "75.0%", "25.0%", "200ms"}
+	for _, sz := range goldenSizes {
+		st := fakeStore(10)
+		st.Update(func(tx metrics.Tx) {
+			for _, tg := range targets {
+				tx.SetPromTarget(tg)
+			}
+		})
+		m := New(Options{Store: st, Theme: themes.Dark, Interval: time.Second, PromTargets: urls})
+		m.SetSize(sz[0], sz[1])
+		for i, s := range m.screens {
+			if s.id == stackScreen {
+				m.active = i
+			}
+		}
+		name := "stack-" + sizeName(sz)
+		t.Run(name, func(t *testing.T) {
+			frame := m.Frame()
+			checkFrame(t, frame, sz[0], sz[1])
+			plain := ansi.Strip(frame)
+			checkWhole(t, plain, vals)
+			golden(t, name, plain)
+			lb, cache, db := strings.Index(plain, "Load balancer"), strings.Index(plain, "Cache"), strings.Index(plain, "Database")
+			if lb < 0 || cache < lb || db < cache {
+				t.Errorf("want load balancer, cache, database in that order:\n%s", plain)
+			}
+		})
+	}
+}

@@ -153,7 +153,7 @@ func (m *Model) assemble(o Options) {
 	var targetSwitch []controller
 	if len(o.PromTargets) > 0 {
 		p := newPromPage(m.sh, pins, o.Watch)
-		m.screens = append(m.screens, screen{promScreen, p})
+		m.screens = append(m.screens, screen{promScreen, p}, screen{stackScreen, &stackPage{shared: m.sh}})
 		m.data = append(m.data, p)
 		targetSwitch = append(targetSwitch, p)
 	}
