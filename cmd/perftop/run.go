@@ -20,6 +20,8 @@ import (
 
 // runFlags are `perftop run`'s flags; their names are the interface.
 type runFlags struct {
+	shard        string
+	startAt      string
 	pprof        string
 	pprofSeconds int
 	concurrency  int
@@ -156,6 +158,8 @@ func (f *runFlags) register(fl *pflag.FlagSet) {
 	fl.BoolVar(&f.headless, "headless", false, "no dashboard: progress on stderr, the summary on stdout")
 	fl.StringVarP(&f.out, "out", "o", "", "write the results as JSON to `file`")
 	fl.StringVar(&f.metricsAddr, "metrics-addr", "", "serve the runner's own Prometheus metrics on `addr`, e.g. :9464")
+	fl.StringVar(&f.shard, "shard", "", "run part `i/n` of a test n runners run together: the rate, workers and -n split evenly (with --metrics-addr, Prometheus sums them)")
+	fl.StringVar(&f.startAt, "start-at", "", "wait until `time` (14:30:00 today, or RFC 3339) to start, so the runners of a --shard test start together")
 	fl.StringVar(&f.slo, "slo", "", "objectives, e.g. `'p99<200ms,error_rate<1%,throughput>500'`: a breach exits with code 3")
 	fl.BoolVar(&f.abortOnSLO, "abort-on-slo", false, "stop the test once an SLO has been breached for --slo-grace")
 	fl.DurationVar(&f.sloGrace, "slo-grace", 10*time.Second, "how long a breach must hold before --abort-on-slo stops the test")
@@ -178,6 +182,7 @@ type testSpec struct {
 	abortOnSLO  bool
 	sloGrace    time.Duration
 	pprof       *profsrc.Options // --pprof; nil without
+	startAt     time.Time        // --start-at; zero to start now
 }
 
 // spec checks the flags and arguments and builds the test. Every mistake is
@@ -207,11 +212,26 @@ func (f *runFlags) spec(cmd *cobra.Command, args []string, e *env) (*testSpec, e
 	if err := f.shape(fl, &o, spec); err != nil {
 		return nil, err
 	}
+	if f.shard != "" {
+		sh, err := parseShard(f.shard)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		if err := sh.apply(&o, f.stagesOf == "rate"); err != nil {
+			return nil, err
+		}
+	}
+	if f.startAt != "" {
+		if spec.startAt, err = parseStartAt(f.startAt, time.Now()); err != nil {
+			return nil, usageError{err}
+		}
+	}
 	if spec.pprof, err = f.pprofOptions(); err != nil {
 		return nil, err
 	}
 	spec.opts = o
 	spec.settings = settingsOf(f, o)
+	spec.settings.Shard = f.shard
 	spec.targets = strings.Join(args, " ")
 	if f.scenario != "" {
 		spec.targets = "scenario " + f.scenario

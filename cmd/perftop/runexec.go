@@ -7,7 +7,9 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -101,6 +103,9 @@ func runTest(ctx context.Context, cfg config, spec *testSpec, e *env) error {
 		defer stop()
 	}
 
+	if err := waitStart(ctx, spec.startAt, e); err != nil {
+		return err
+	}
 	started := time.Now()
 	res, err := sess.LoadTest(ctx, session.Test{Engine: eng, Headless: spec.headless, Progress: e.stderr})
 	if err != nil {
@@ -250,4 +255,24 @@ func serveMetrics(addr string, eng *load.Engine) (stop func(), err error) {
 		defer cancel()
 		_ = srv.Shutdown(ctx)
 	}, nil
+}
+
+// waitStart waits until --start-at; a signal meanwhile ends the run before
+// anything was sent.
+func waitStart(ctx context.Context, at time.Time, e *env) error {
+	wait := time.Until(at)
+	if wait <= 0 {
+		return nil
+	}
+	fmt.Fprintf(e.stderr, "perftop: waiting until %s to start (--start-at)\n", at.Format(time.RFC3339))
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return errors.New("stopped before --start-at: nothing was sent")
+	case <-t.C:
+		return nil
+	}
 }

@@ -109,6 +109,9 @@ type Settings struct {
 	// EventLoop says the closed loop's workers ran on event loops rather
 	// than as goroutines: compare like with like.
 	EventLoop bool `json:"event_loop,omitempty"`
+	// Shard is --shard's i/n: the rate, workers and requests above are this
+	// runner's part.
+	Shard string `json:"shard,omitempty"`
 }
 
 // Stage is one leg of a staged test: a linear ramp from the previous
