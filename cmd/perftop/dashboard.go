@@ -45,7 +45,7 @@ func sessionConfig(cfg config, e *env) session.Config {
 		},
 	}
 	if cfg.prom != nil {
-		sc.Prom, sc.PromQL, sc.Nodes = cfg.prom.targets, cfg.prom.server, cfg.prom.nodes
+		sc.Prom, sc.PromQL, sc.Nodes, sc.Fleet = cfg.prom.targets, cfg.prom.server, cfg.prom.nodes, cfg.prom.fleet
 	}
 	return sc
 }

@@ -15,6 +15,8 @@ import (
 
 // promFlags are the Prometheus flags every command that shows data shares.
 type promFlags struct {
+	fleet       bool
+	fleetWindow time.Duration
 	targets     []string
 	nodes       []string
 	server      string
@@ -36,6 +38,8 @@ func (f *promFlags) register(cmd *cobra.Command) {
 	fl := cmd.PersistentFlags()
 	fl.StringArrayVar(&f.targets, "prom", nil, "scrape a Prometheus `URL` (a /metrics endpoint) directly; repeatable")
 	fl.StringArrayVar(&f.nodes, "node", nil, "a remote host's node_exporter `URL` (http://db-1:9100/metrics): its CPU, memory, disk and network on the host screens, h switches hosts; repeatable")
+	fl.BoolVar(&f.fleet, "fleet", false, "show the fleet of runners (perftop run --shard --metrics-addr) that --prom-server scrapes, as one test")
+	fl.DurationVar(&f.fleetWindow, "fleet-window", promql.DefaultFleetWindow, "the fleet's rate window: at least 4 of the server's scrape intervals")
 	fl.StringVar(&f.server, "prom-server", "", "a Prometheus server `URL` to run --query panels against")
 	fl.StringArrayVar(&f.queries, "query", nil, "a PromQL panel, `'title=EXPR'` or just EXPR; repeatable")
 	fl.StringVar(&f.tokenFile, "prom-bearer-token-file", "", "send the bearer token in `file` to --prom and --prom-server")
@@ -72,6 +76,7 @@ type promSetup struct {
 	targets []prom.Options
 	server  *promql.Options
 	nodes   []session.Node
+	fleet   *promql.FleetOptions
 }
 
 // httpConfig builds the client config the flags describe, checking that
@@ -158,18 +163,29 @@ func (f *promFlags) setup(cfg config, interval time.Duration) (*promSetup, error
 	switch {
 	case server.URL == "" && len(panels) > 0:
 		return nil, usagef("--query needs --prom-server (a Prometheus server to ask)")
-	case server.URL != "" && len(panels) == 0:
-		return nil, usagef("--prom-server needs at least one --query 'title=EXPR'")
-	case server.URL != "":
-		if _, err := load.ParseURL(server.URL); err != nil {
-			return nil, usagef("--prom-server: %v", err)
-		}
-		c := server.HTTPClient
-		if c == nil {
-			c = hc
-		}
-		s.server = &promql.Options{ClientOptions: promql.ClientOptions{Server: server.URL, HTTPConfig: c, BodyLimit: int64(f.queryLimit)},
-			Panels: panels, Interval: interval, MaxSeries: f.querySeries}
+	case server.URL == "" && f.fleet:
+		return nil, usagef("--fleet needs --prom-server (the Prometheus server that scrapes the runners)")
+	case server.URL != "" && len(panels) == 0 && !f.fleet:
+		return nil, usagef("--prom-server needs at least one --query 'title=EXPR', or --fleet")
+	case f.fleetWindow < time.Second:
+		return nil, usagef("invalid --fleet-window %s: want 1s or more (4 scrape intervals)", f.fleetWindow)
+	}
+	if server.URL == "" {
+		return &s, nil
+	}
+	if _, err := load.ParseURL(server.URL); err != nil {
+		return nil, usagef("--prom-server: %v", err)
+	}
+	c := server.HTTPClient
+	if c == nil {
+		c = hc
+	}
+	co := promql.ClientOptions{Server: server.URL, HTTPConfig: c, BodyLimit: int64(f.queryLimit)}
+	if len(panels) > 0 {
+		s.server = &promql.Options{ClientOptions: co, Panels: panels, Interval: interval, MaxSeries: f.querySeries}
+	}
+	if f.fleet {
+		s.fleet = &promql.FleetOptions{ClientOptions: co, Interval: interval, Window: f.fleetWindow}
 	}
 	return &s, nil
 }

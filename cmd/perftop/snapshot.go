@@ -90,6 +90,7 @@ or "-Inf", as in Prometheus's HTTP API.`,
 type snapshot struct {
 	metrics.Host
 	Hosts   []remoteHost          `json:"hosts,omitempty"`
+	Fleet   *metrics.Fleet        `json:"fleet,omitempty"`
 	Prom    []*metrics.PromTarget `json:"prom,omitempty"`
 	Queries []promql.Snapshot     `json:"queries,omitempty"`
 }
@@ -117,12 +118,13 @@ type remoteHost struct {
 type snapshotJSON struct {
 	metrics.Host
 	Hosts   []remoteHost      `json:"hosts,omitempty"`
+	Fleet   *metrics.Fleet    `json:"fleet,omitempty"`
 	Prom    []promJSON        `json:"prom,omitempty"`
 	Queries []promql.Snapshot `json:"queries,omitempty"`
 }
 
 func jsonView(snap *snapshot) snapshotJSON {
-	out := snapshotJSON{Host: snap.Host, Hosts: snap.Hosts, Queries: snap.Queries}
+	out := snapshotJSON{Host: snap.Host, Hosts: snap.Hosts, Fleet: snap.Fleet, Queries: snap.Queries}
 	for _, t := range snap.Prom {
 		out.Prom = append(out.Prom, promJSON{PromTarget: t, RED: redJSONOf(t.RED)})
 	}
@@ -206,6 +208,14 @@ func takeSnapshot(ctx context.Context, cfg config) (*snapshot, error) {
 		return nil, fmt.Errorf("snapshot: %w", err)
 	}
 	snap.Host = h
+	if o := cfg.prom.fleet; o != nil {
+		c, err := promql.NewClient(o.ClientOptions)
+		if err != nil {
+			return nil, usagef("--prom-server: %v", err)
+		}
+		defer c.CloseIdleConnections()
+		snap.Fleet = promql.FleetOnce(ctx, c, o.Window, time.Now())
+	}
 	if o := cfg.prom.server; o != nil {
 		c, err := promql.NewClient(o.ClientOptions)
 		if err != nil {

@@ -29,6 +29,7 @@ type Store struct {
 	host     Host
 	hosts    map[string]Host // remote hosts, by name
 	profile  *Profile
+	fleet    *Fleet
 	loadTest *LoadTest
 	prom     map[string]*PromTarget
 	promql   []PromQLResult
@@ -167,6 +168,9 @@ func (tx Tx) Write(b *Batch) {
 // SetHost publishes h, as Store.SetHost.
 func (tx Tx) SetHost(h Host) { tx.s.host = h }
 
+// SetFleet publishes the fleet; f is never modified after.
+func (tx Tx) SetFleet(f *Fleet) { tx.s.fleet = f }
+
 // SetProfile publishes the target's profiling; p is never modified after.
 func (tx Tx) SetProfile(p *Profile) { tx.s.profile = p }
 
@@ -228,7 +232,9 @@ type Snapshot struct {
 	// Hosts are the remote hosts' latest samples, by name.
 	Hosts map[string]Host
 	// Profile is the target's profiling (--pprof); nil without it.
-	Profile  *Profile
+	Profile *Profile
+	// Fleet is the fleet of runners (--fleet); nil without it.
+	Fleet    *Fleet
 	LoadTest *LoadTest // nil when no load test runs; never modified once published
 	// Prom holds the scraped targets by URL; never modified once published.
 	Prom map[string]*PromTarget
@@ -268,6 +274,7 @@ func (s *Store) Snapshot(dst *Snapshot) {
 	}
 	dst.LoadTest = s.loadTest
 	dst.Profile = s.profile
+	dst.Fleet = s.fleet
 	dst.PromQL = s.promql
 	if dst.Prom == nil && len(s.prom) > 0 {
 		dst.Prom = make(map[string]*PromTarget, len(s.prom))

@@ -38,6 +38,7 @@ func (s *Session) model(ctx context.Context, v viewer, load tui.LoadControl) *tu
 		PromTargets: s.promURLs(),
 		Nodes:       s.nodeNames(),
 		Profile:     s.prof != nil,
+		Fleet:       s.fleet != nil,
 		Load:        load,
 		Remote:      v.remote,
 		ReadOnly:    v.readOnly,

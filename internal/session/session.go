@@ -45,6 +45,9 @@ type Config struct {
 	Nodes []Node
 	// Profile, when set, profiles the target from its pprof endpoint.
 	Profile *profsrc.Options
+	// Fleet, when set, follows the fleet of runners a Prometheus server
+	// scrapes.
+	Fleet *promql.FleetOptions
 	// Display is how the dashboard draws.
 	Display Display
 	// SSH, when set, serves the dashboard over SSH.
@@ -111,6 +114,7 @@ type Session struct {
 	scrapers []*prom.Scraper
 	promql   *promql.Source
 	prof     *profsrc.Source
+	fleet    *promql.Fleet
 	interval atomic.Int64 // nanoseconds: what SetInterval last set
 }
 
@@ -135,6 +139,13 @@ func New(cfg Config) (*Session, error) {
 	}
 	if cfg.Profile != nil {
 		s.prof = profsrc.New(*cfg.Profile)
+	}
+	if cfg.Fleet != nil {
+		f, err := promql.NewFleet(*cfg.Fleet)
+		if err != nil {
+			return nil, fmt.Errorf("--fleet: %w", err)
+		}
+		s.fleet = f
 	}
 	if cfg.PromQL != nil {
 		q, err := promql.New(*cfg.PromQL)
@@ -177,6 +188,7 @@ var (
 	_ source = (*prom.Scraper)(nil)
 	_ source = (*promql.Source)(nil)
 	_ source = (*profsrc.Source)(nil)
+	_ source = (*promql.Fleet)(nil)
 )
 
 func (s *Session) sources() []source {
@@ -193,6 +205,9 @@ func (s *Session) sources() []source {
 	if s.prof != nil {
 		out = append(out, s.prof)
 	}
+	if s.fleet != nil {
+		out = append(out, s.fleet)
+	}
 	return out
 }
 
@@ -207,7 +222,7 @@ func (s *Session) Profiles() (cpu, heap *profile.Profile) {
 
 // onlyHost reports whether the session watches nothing but this host.
 func (s *Session) onlyHost() bool {
-	return len(s.scrapers) == 0 && len(s.nodes) == 0 && s.promql == nil && s.prof == nil && s.cfg.SSH == nil
+	return len(s.scrapers) == 0 && len(s.nodes) == 0 && s.promql == nil && s.prof == nil && s.fleet == nil && s.cfg.SSH == nil
 }
 
 // startSources runs each source in its own goroutine until ctx ends, and

@@ -85,6 +85,7 @@ const (
 	replayScreen
 	profileScreen
 	stackScreen
+	fleetScreen
 )
 
 var screenTitles = [...]string{
@@ -100,6 +101,7 @@ var screenTitles = [...]string{
 	replayScreen:    "Replay",
 	profileScreen:   "Profile",
 	stackScreen:     "Stack",
+	fleetScreen:     "Fleet",
 }
 
 func (id screenID) String() string { return screenTitles[id] }
@@ -119,6 +121,7 @@ var screenShort = [...]string{
 	replayScreen:    "Rply",
 	profileScreen:   "Prof",
 	stackScreen:     "Stck",
+	fleetScreen:     "Flt",
 }
 
 // short is the screen's title in a narrow tab bar.

@@ -457,3 +457,33 @@ func TestGoldenStackScreen(t *testing.T) {
 		})
 	}
 }
+
+// TestGoldenFleetScreen renders the Fleet screen: the fleet as one test,
+// a row per runner, one of them down.
+func TestGoldenFleetScreen(t *testing.T) {
+	fl := &metrics.Fleet{Server: "prom:9090", At: fakeT0, Window: "1m", Rate: 1998.5, Errors: 4.2, P50: 0.0123, P99: 0.0871, HasLatency: true,
+		ErrorsByKind: map[string]float64{"status_5xx": 3.1, "timeout": 1.1},
+		Runners: []metrics.FleetRunner{
+			{Instance: "runner-1:9464", Up: true, Rate: 1000.2, Errors: 2.1, P99: 0.0851, HasP99: true},
+			{Instance: "runner-2:9464", Up: true, Rate: 998.3, Errors: 2.1, P99: 0.0902, HasP99: true},
+			{Instance: "runner-3:9464"},
+		}}
+	vals := []string{"1998 req/s", "4.20/s", "p50 12.3ms", "p99 87.1ms", "85.1ms", "90.2ms", "0.21%"}
+	for _, sz := range goldenSizes {
+		st := fakeStore(10)
+		st.Update(func(tx metrics.Tx) { tx.SetFleet(fl) })
+		m := New(Options{Store: st, Theme: themes.Dark, Interval: time.Second, Fleet: true})
+		m.SetSize(sz[0], sz[1])
+		name := "fleet-" + sizeName(sz)
+		t.Run(name, func(t *testing.T) {
+			frame := m.Frame()
+			checkFrame(t, frame, sz[0], sz[1])
+			plain := ansi.Strip(frame)
+			checkWhole(t, plain, vals)
+			golden(t, name, plain)
+			if !strings.Contains(plain, "3, 2 up") || !strings.Contains(plain, "runner-3:9464") || !strings.Contains(plain, "down") {
+				t.Errorf("want 3 runners, 2 up, runner-3 down:\n%s", plain)
+			}
+		})
+	}
+}

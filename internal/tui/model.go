@@ -56,6 +56,8 @@ type Options struct {
 	Watch func(url string, families []string)
 	// Profile adds the Profile screen: the target's profiling (--pprof).
 	Profile bool
+	// Fleet adds the Fleet screen: the runners a Prometheus server scrapes.
+	Fleet bool
 	// Nodes are the remote hosts the host screens can show besides this
 	// one (h switches), by the names their series are under
 	// (metrics.HostKey).
@@ -162,6 +164,11 @@ func (m *Model) assemble(o Options) {
 	}
 	if o.Replay != nil {
 		m.screens = []screen{{replayScreen, newReplayPage(m.sh, o.Replay)}}
+	}
+	if o.Fleet {
+		fp := newFleetPage(m.sh)
+		m.screens = append([]screen{{fleetScreen, fp}}, m.screens...) // a fleet watcher's first view
+		m.data = append(m.data, fp)
 	}
 	if o.Profile {
 		pp := newProfilePage(m.sh)
