@@ -122,7 +122,7 @@ func (v *loadView) latencyPanel(lt *metrics.LoadTest, w, h int) string {
 		chart.Series{Values: v.series(metrics.KeyLoadP90), Style: v.st.P.Line(1)},
 		chart.Series{Values: v.series(metrics.KeyLoadP99), Style: v.st.P.Line(2)},
 		chart.Series{Values: v.series(metrics.KeyLoadP999), Style: v.st.P.Line(3)})
-	info := "closed loop"
+	info := "closed loop, corrected" // for coordinated omission, as wrk does
 	if lt.Mode == metrics.OpenLoop {
 		info = "from intended send"
 	}
@@ -183,6 +183,13 @@ func (v *loadView) nowPanel(lt *metrics.LoadTest, w, h int) string {
 	}
 	r := lt.Latency
 	lines = append(lines, v.fields(iw, "whole run", "p50 "+units.Seconds(r.P50), "p99 "+units.Seconds(r.P99), "p99.9 "+units.Seconds(r.P999)))
+	if m := lt.Service; m.Max > 0 { // as measured, from each actual send
+		parts := []string{"p50 " + units.Seconds(m.P50), "p99 " + units.Seconds(m.P99)}
+		if live {
+			parts = append(parts, v.st.Muted.Render("now p99 "+units.Seconds(lt.Window.Service.P99)))
+		}
+		lines = append(lines, v.fields(iw, "measured", parts...))
+	}
 	conc := []string{fmt.Sprintf("in flight %d", lt.InFlight), fmt.Sprintf("conns %d", lt.Conns)}
 	if lt.Mode == metrics.OpenLoop {
 		conc = append(conc, fmt.Sprintf("late %d", lt.LateSends))
