@@ -3,6 +3,8 @@ package load
 import (
 	"testing"
 	"time"
+
+	"github.com/perftop/perftop/internal/metrics"
 )
 
 // BenchmarkSend measures one request through each path against a loopback
@@ -90,6 +92,21 @@ func TestFastPathAllocatesNothing(t *testing.T) {
 	send() // the first request dials
 	if allocs := testing.AllocsPerRun(200, send); allocs != 0 {
 		t.Fatalf("%v allocations per request", allocs)
+	}
+	// A worker whose pace is 2µs: every answer is a stall to it, and is
+	// recorded with the samples the correction adds. Still nothing.
+	co = cadence{sum: 2 * time.Second, n: 1_000_000}
+	for _, r := range []*metrics.Recorder{sh.latency, sh.service} {
+		r.DrainInto(metrics.NewLatencyHistogram())
+	}
+	if allocs := testing.AllocsPerRun(200, send); allocs != 0 {
+		t.Fatalf("%v allocations per corrected request", allocs)
+	}
+	lat, svc := metrics.NewLatencyHistogram(), metrics.NewLatencyHistogram()
+	sh.latency.DrainInto(lat)
+	sh.service.DrainInto(svc)
+	if lat.TotalCount() <= 2*svc.TotalCount() {
+		t.Fatalf("%d latency samples for %d answers: nothing corrected", lat.TotalCount(), svc.TotalCount())
 	}
 	if f := sh.failed.Load(); f != 0 {
 		t.Fatalf("%d failures", f)
