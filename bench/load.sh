@@ -18,6 +18,14 @@
 #   PERFTOP_BIN=path       measure this perftop binary instead of building one
 #   WARMUP=2               seconds of unmeasured load before the first round
 #   PAUSE=1                seconds of rest between two runs
+#   TARGET=bench           bench: the loopback target (bench/target);
+#                          nginx: nginx (Debian package, apt-get when missing)
+#                          started by the script with its own configuration,
+#                          one process, on 127.0.0.1:NGINX_PORT, serving a
+#                          35-byte static file at /ok.json
+#   NGINX_PORT=18481       nginx's port (TARGET=nginx)
+#   URL_PATH=/             the path to load: /slow?ms=10 is a slow endpoint
+#                          (TARGET=bench); /ok.json by default with nginx
 #   HEY_VERSION=v0.1.5 BOMBARDIER_VERSION=v1.2.6 VEGETA_VERSION=v12.13.0
 #                          the versions `go install` fetches ("latest" works)
 #
@@ -33,6 +41,8 @@ tools=${TOOLS:-wrk ab hey bombardier vegeta perftop perftop-goroutines perftop-n
 rounds=${ROUNDS:-2}
 warmup=${WARMUP:-2}
 rest=${PAUSE:-1}
+target_kind=${TARGET:-bench}
+nginx_port=${NGINX_PORT:-18481}
 declare -A gomod=(
 	[hey]=github.com/rakyll/hey@${HEY_VERSION:-v0.1.5}
 	[bombardier]=github.com/codesenberg/bombardier@${BOMBARDIER_VERSION:-v1.2.6}
@@ -60,6 +70,11 @@ for t in $tools; do
 	*) die "unknown tool '$t' in TOOLS: want wrk, ab, hey, bombardier, vegeta, perftop, perftop-nethttp, perftop-goroutines or perftop-tui" ;;
 	esac
 done
+[[ $target_kind == bench || $target_kind == nginx ]] || die "TARGET must be bench or nginx, got '$target_kind'"
+[[ $nginx_port =~ ^[0-9]+$ ]] || die "NGINX_PORT must be a port number, got '$nginx_port'"
+url_path=${URL_PATH:-/}
+[[ $target_kind == bench || -n ${URL_PATH:-} ]] || url_path=/ok.json
+[[ $url_path == /* ]] || die "URL_PATH must start with /, got '$url_path'"
 [[ -r /proc/self/stat ]] || die "needs Linux with /proc"
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -102,6 +117,7 @@ command -v jq >/dev/null 2>&1 || need+=(jq)
 [[ " $tools " != *" perftop-tui "* ]] || command -v tmux >/dev/null 2>&1 || need+=(tmux)
 [[ " $tools " != *" wrk "* ]] || command -v wrk >/dev/null 2>&1 || peers+=(wrk)
 [[ " $tools " != *" ab "* ]] || command -v ab >/dev/null 2>&1 || peers+=(apache2-utils)
+[[ $target_kind != nginx ]] || command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || need+=(nginx)
 if ((${#need[@]} + ${#peers[@]} > 0)); then
 	sudo=()
 	if [[ $(id -u) -ne 0 ]] && command -v sudo >/dev/null 2>&1; then sudo=(sudo); fi
@@ -158,23 +174,70 @@ elif [[ -r $autogroup_file ]] && [[ $(<"$autogroup_file") == 1 ]]; then
 	note "scheduler autogroups are on and cannot be turned off: perftop-tui runs in another session than the target, so its row is not comparable"
 fi
 
-echo "building bench/target" >&2
-(cd "$repo" && go build -o "$work/target" ./bench/target)
+if [[ $target_kind == bench ]]; then
+	echo "building bench/target" >&2
+	(cd "$repo" && go build -o "$work/target" ./bench/target)
+fi
 
 # --- the target ---------------------------------------------------------------
-"$work/target" -addr 127.0.0.1:0 >"$work/target.out" 2>"$work/target.err" &
-target_pid=$!
+# nginx runs as one process (master_process off), so that its CPU is one
+# /proc/PID/stat, with logging off and keep-alive without limits.
+start_nginx() {
+	local d=$work/nginx bin
+	bin=$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
+	mkdir -p "$d/www" "$d/tmp"
+	printf '%s' "$nginx_body" >"$d/www/ok.json"
+	cat >"$d/nginx.conf" <<-NGINX
+		worker_processes 1;
+		master_process off;
+		daemon off;
+		pid $d/nginx.pid;
+		error_log $d/error.log warn;
+		events { worker_connections 4096; use epoll; }
+		http {
+			access_log off;
+			default_type application/json;
+			keepalive_requests 100000000;
+			keepalive_timeout 120s;
+			client_body_temp_path $d/tmp/body;
+			proxy_temp_path $d/tmp/proxy;
+			fastcgi_temp_path $d/tmp/fastcgi;
+			uwsgi_temp_path $d/tmp/uwsgi;
+			scgi_temp_path $d/tmp/scgi;
+			server { listen 127.0.0.1:$nginx_port; root $d/www; }
+		}
+	NGINX
+	"$bin" -p "$d" -c "$d/nginx.conf" -e "$d/error.log" >"$work/target.out" 2>"$work/target.err" &
+	target_pid=$!
+	addr=127.0.0.1:$nginx_port
+	for _ in $(seq 50); do
+		kill -0 "$target_pid" 2>/dev/null || die "nginx exited: $(cat "$work/target.err" "$d/error.log" 2>/dev/null)"
+		curl -fsS "http://$addr$url_path" >/dev/null 2>&1 && return
+		sleep 0.1
+	done
+	die "nginx did not answer on $addr in 5 s"
+}
+nginx_body='{"ok":true,"from":"nginx","n":1234}' # 35 bytes, as in the issue
 addr=""
-for _ in $(seq 50); do
-	addr=$(head -n1 "$work/target.out" 2>/dev/null || true)
-	[[ -z $addr ]] || break
-	kill -0 "$target_pid" 2>/dev/null || die "the target exited: $(cat "$work/target.err")"
-	sleep 0.1
-done
-[[ -n $addr ]] || die "the target printed no address in 5 s"
-url=http://$addr/
+if [[ $target_kind == nginx ]]; then
+	command -v curl >/dev/null 2>&1 || die "TARGET=nginx needs curl"
+	start_nginx
+else
+	"$work/target" -addr 127.0.0.1:0 >"$work/target.out" 2>"$work/target.err" &
+	target_pid=$!
+	for _ in $(seq 50); do
+		addr=$(head -n1 "$work/target.out" 2>/dev/null || true)
+		[[ -z $addr ]] || break
+		kill -0 "$target_pid" 2>/dev/null || die "the target exited: $(cat "$work/target.err")"
+		sleep 0.1
+	done
+	[[ -n $addr ]] || die "the target printed no address in 5 s"
+fi
+url=http://$addr$url_path
+want='{"ok":true}'
+[[ $target_kind == bench ]] || want=$nginx_body
 if command -v curl >/dev/null 2>&1; then
-	[[ $(curl -fsS "$url" 2>/dev/null || true) == '{"ok":true}' ]] || die "the target at $url does not answer {\"ok\":true}"
+	[[ $(curl -fsS "$url" 2>/dev/null || true) == "$want" ]] || die "the target at $url does not answer $want"
 fi
 echo "GET $url" >"$work/vegeta.targets"
 
@@ -376,7 +439,9 @@ for t in "${runnable[@]}"; do
 	versions+="$v, "
 done
 echo
-echo "load engine: closed loop, c=$conc, ${secs}s per run, GET $url ({\"ok\":true}, keep-alive), target and generator on the same CPUs"
+served="bench/target"
+[[ $target_kind == bench ]] || served="nginx $(nginx -v 2>&1 | awk -F/ '{ print $2 }'), one process, a 35-byte file"
+echo "load engine: closed loop, c=$conc, ${secs}s per run, GET $url ($served, keep-alive), target and generator on the same CPUs"
 echo "date:    $started"
 echo "machine: $(nproc) CPUs, ${model:-unknown model}, Linux $(uname -r), $(go version | awk '{ print $3 }')"
 echo "tools:   ${versions%, }"
@@ -392,8 +457,13 @@ echo
 awk -v order="${runnable[*]}" -v gr="$goal_rps" -v gc="$goal_cpu" '
 	# the best round of each tool by req/s
 	$3 > best[$1] + 0 { best[$1] = $3; n[$1] = $4; e[$1] = $5; gen[$1] = $6; tgt[$1] = $7; tr[$1] = $9 }
-	{ all[$1] = all[$1] (all[$1] == "" ? "" : " ") $3; rps[$1, $2] = $3; if ($2 > rounds) rounds = $2 }
+	{ all[$1] = all[$1] (all[$1] == "" ? "" : " ") $3; rps[$1, $2] = $3; cpu[$1, $2] = $6; if ($2 > rounds) rounds = $2 }
 	function ratio(a, b) { return b > 0 && a > 0 ? sprintf("%.2fx", a / b) : "n/a" }
+	# median(v, m): the median of v[1..m], which it sorts.
+	function median(v, m,    a, b, x) {
+		for (a = 2; a <= m; a++) for (b = a; b > 1 && v[b] < v[b - 1]; b--) { x = v[b]; v[b] = v[b - 1]; v[b - 1] = x }
+		return m % 2 ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2
+	}
 	END {
 		fmt = "%-18s %9s %10s %7s %12s %12s %10s %10s  %s\n"
 		printf fmt, "tool", "req/s", "requests", "errors", "gen us/req", "tgt us/req", "req/s/wrk", "cpu/wrk", "req/s of each round"
@@ -415,14 +485,14 @@ awk -v order="${runnable[*]}" -v gr="$goal_rps" -v gc="$goal_cpu" '
 					rr, gr, (rr >= gr ? "ok" : "MISSED"), cr, gc, (cr <= gc ? "ok" : "MISSED")
 				# Best rounds may come from different minutes of a noisy
 				# machine; the ratio within each round is the steadier view.
-				m = 0; list = ""
+				m = 0; list = ""; clist = ""
 				for (r = 1; r <= rounds; r++) if (rps["perftop", r] > 0 && rps["wrk", r] > 0) {
 					q[++m] = rps["perftop", r] / rps["wrk", r]; list = list sprintf(" %.2f", q[m])
+					c[m] = cpu["perftop", r] / cpu["wrk", r]; clist = clist sprintf(" %.2f", c[m])
 				}
 				if (m > 1) {
-					for (a = 2; a <= m; a++) for (b = a; b > 1 && q[b] < q[b - 1]; b--) { x = q[b]; q[b] = q[b - 1]; q[b - 1] = x }
-					med = m % 2 ? q[(m + 1) / 2] : (q[m / 2] + q[m / 2 + 1]) / 2
-					printf "perftop / wrk round by round:%s; median %.2fx\n", list, med
+					printf "perftop / wrk round by round: throughput%s; median %.2fx\n", list, median(q, m)
+					printf "perftop / wrk round by round: CPU per request%s; median %.2fx\n", clist, median(c, m)
 				}
 			}
 			for (i = 1; i <= k; i++) if ((t = tools[i]) != "perftop" && t != "wrk" && best[t] > 0)
