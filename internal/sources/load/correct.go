@@ -42,6 +42,10 @@ import "time"
 //   - E is known from a worker's second answer on (the first, with its
 //     connect, is recorded uncorrected), and is taken before the answer
 //     being recorded joins it, so a stall does not excuse itself.
+//   - E is over the worker's whole mix: in a mix of a 100ms and a 100µs
+//     request the slow one takes twice E and adds a sample, as it would in
+//     wrk with a script; a worker of a steady pace sends E apart, whichever
+//     request is next.
 //   - E follows the last cadenceHorizon of a worker's answers rather than
 //     all of them, so stages and ramps, which change how fast each worker
 //     goes, move it within seconds; a horizon of several seconds spans
