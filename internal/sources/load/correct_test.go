@@ -57,59 +57,88 @@ func stallingServer(t *testing.T, period, stall time.Duration) string {
 // ten requests, one per worker, see each stall. The correction adds
 // latency samples, never requests: every request still has its one
 // counted outcome.
+//
+// The accounting must hold on every run. The figures are measurements: a
+// generator descheduled for a second on a busy machine is a stall to the
+// correction too, thousands of samples, so when they miss, the open and
+// the closed loop run once more, and the second try decides.
 func TestClosedLoopCorrectsCoordinatedOmission(t *testing.T) {
 	const period, stall, length = time.Second, 300 * time.Millisecond, 3 * time.Second
 	u := stallingServer(t, period, stall)
-	open, _ := run(t, Options{Requests: []Request{req(t, u)}, Rate: 200, Duration: length})
-	if open.Latency.P99 < stall.Seconds()/2 {
-		t.Fatalf("open loop p99 %.3fs hides the stall: nothing to compare with", open.Latency.P99)
+	openP99 := func(t *testing.T) float64 {
+		open, _ := run(t, Options{Requests: []Request{req(t, u)}, Rate: 200, Duration: length})
+		return open.Latency.P99
 	}
+	open := openP99(t)
 	workerKinds(t, func(t *testing.T, noLoop bool) {
-		e, res, st := runEngine(t, Options{
-			Requests: []Request{req(t, u)}, Concurrency: 10, Duration: length,
-			Client: ClientOptions{NoEventLoop: noLoop},
-		})
-		if e.EventLoop() == noLoop {
-			t.Fatalf("event loop %v, want %v", e.EventLoop(), !noLoop)
-		}
-		checkAccounting(t, e, res)
-		if res.Errors != 0 || res.StatusCodes["200"] != res.Requests || res.Service.Count != res.Requests {
-			t.Fatalf("%d requests: status %v, errors %v, service count %d", res.Requests, res.StatusCodes, res.ErrorsByKind, res.Service.Count)
-		}
-		if res.Latency.Count <= 2*res.Requests/10 {
-			t.Errorf("%d latency samples for %d answers: the stalls added few", res.Latency.Count, res.Requests)
-		}
-		// Noisy 2-core machines under -race: a quarter either way. The
-		// uncorrected p99 is under 10ms there; the stall is 300ms.
-		ratio := res.Latency.P99 / open.Latency.P99
-		t.Logf("p99 corrected %.1fms, as measured %.2fms, open loop %.1fms (%.2fx); %d answers, %d samples",
-			res.Latency.P99*1e3, res.Service.P99*1e3, open.Latency.P99*1e3, ratio, res.Requests, res.Latency.Count)
-		if ratio < 0.75 || ratio > 1.25 {
-			t.Errorf("corrected p99 %.3fs, open loop's %.3fs", res.Latency.P99, open.Latency.P99)
-		}
-		// Ten requests, one per worker, wait out each stall: some 40 in
-		// all, under half a percent of the answers unless the machine was
-		// too busy for 8,000 in the test's 3s.
-		if res.Service.P99 > stall.Seconds()/2 && res.Requests >= 8000 {
-			t.Errorf("service p99 %.3fs: the stalled requests are a few dozen of %d", res.Service.P99, res.Requests)
-		}
-		// The live view and the timeline read the same corrected stream.
-		var sn metrics.Snapshot
-		st.Snapshot(&sn)
-		if lt := sn.LoadTest; lt == nil || lt.Latency.P99 != res.Latency.P99 || lt.Service.P99 != res.Service.P99 {
-			t.Fatalf("store's latency %+v, service %+v", lt.Latency, lt.Service)
-		}
-		peak, servicePeak := 0.0, 0.0
-		for _, p := range res.Timeline {
-			peak = max(peak, p.P99)
-			if p.Requests >= 1000 { // not the last window, which may hold only a stall's ten
-				servicePeak = max(servicePeak, p.ServiceP99)
+		for try := 1; ; try++ {
+			misses := closedAgainstOpen(t, u, noLoop, open, stall, length)
+			if len(misses) == 0 {
+				return
 			}
-		}
-		if peak < stall.Seconds()/2 || servicePeak > peak/2 {
-			t.Errorf("timeline's p99 peaks at %.3fs, its service p99 at %.3fs", peak, servicePeak)
+			if try == 2 {
+				for _, m := range misses {
+					t.Error(m)
+				}
+				return
+			}
+			t.Logf("try %d: %v; once more", try, misses)
+			open = openP99(t)
 		}
 	})
+}
+
+// closedAgainstOpen runs the closed loop against the stalling server at u,
+// fails t where the accounting does not hold, and returns what differs
+// from the figures expected beside an open loop's p99 of open.
+func closedAgainstOpen(t *testing.T, u string, noLoop bool, open float64, stall, length time.Duration) (misses []string) {
+	miss := func(format string, args ...any) { misses = append(misses, fmt.Sprintf(format, args...)) }
+	e, res, st := runEngine(t, Options{
+		Requests: []Request{req(t, u)}, Concurrency: 10, Duration: length,
+		Client: ClientOptions{NoEventLoop: noLoop},
+	})
+	if e.EventLoop() == noLoop {
+		t.Fatalf("event loop %v, want %v", e.EventLoop(), !noLoop)
+	}
+	checkAccounting(t, e, res)
+	if res.Errors != 0 || res.StatusCodes["200"] != res.Requests || res.Service.Count != res.Requests {
+		t.Fatalf("%d requests: status %v, errors %v, service count %d", res.Requests, res.StatusCodes, res.ErrorsByKind, res.Service.Count)
+	}
+	// The live view and the timeline read the same corrected stream.
+	var sn metrics.Snapshot
+	st.Snapshot(&sn)
+	if lt := sn.LoadTest; lt == nil || lt.Latency.P99 != res.Latency.P99 || lt.Service.P99 != res.Service.P99 {
+		t.Fatalf("store's latency %+v, service %+v", lt.Latency, lt.Service)
+	}
+
+	if res.Latency.Count <= res.Requests+res.Requests/5 {
+		miss("%d latency samples for %d answers: the stalls added few", res.Latency.Count, res.Requests)
+	}
+	// Noisy 2-core machines under -race: a quarter either way. The
+	// uncorrected p99 is under 10ms there; the stall is 300ms.
+	ratio := res.Latency.P99 / open
+	t.Logf("p99 corrected %.1fms, as measured %.2fms, open loop %.1fms (%.2fx); %d answers, %d samples",
+		res.Latency.P99*1e3, res.Service.P99*1e3, open*1e3, ratio, res.Requests, res.Latency.Count)
+	if ratio < 0.75 || ratio > 1.25 {
+		miss("corrected p99 %.3fs, open loop's %.3fs", res.Latency.P99, open)
+	}
+	// Ten requests, one per worker, wait out each stall: some 40 in all,
+	// under half a percent of the answers unless the machine was too busy
+	// for 8,000 in the test's 3s.
+	if res.Service.P99 > stall.Seconds()/2 && res.Requests >= 8000 {
+		miss("service p99 %.3fs: the stalled requests are a few dozen of %d", res.Service.P99, res.Requests)
+	}
+	peak, servicePeak := 0.0, 0.0
+	for _, p := range res.Timeline {
+		peak = max(peak, p.P99)
+		if p.Requests >= 1000 { // not the last window, which may hold only a stall's ten
+			servicePeak = max(servicePeak, p.ServiceP99)
+		}
+	}
+	if peak < stall.Seconds()/2 || servicePeak > peak/2 {
+		miss("timeline's p99 peaks at %.3fs, its service p99 at %.3fs", peak, servicePeak)
+	}
+	return misses
 }
 
 // TestThinkTimeIsPartOfTheInterval: a worker that thinks longer than the
