@@ -327,14 +327,17 @@ clk_tck=$(getconf CLK_TCK)
 
 # measure TOOL ROUND: one run; appends a line to $work/runs:
 # tool round req/s requests errors gen_us/req target_us/req others% transport
+# idle% voluntary_cs/1000req involuntary_cs/1000req
 measure() {
-	local tool=$1 round=$2 out=$work/out-$1-$2 k0 k1 b0 b1 t0 t1 rc=0 u s
+	local tool=$1 round=$2 out=$work/out-$1-$2 k0 k1 b0 b1 t0 t1 rc=0 u s vcs ics
 	command_of "$tool" "$out"
 	k0=$(ticks "$target_pid")
 	read -r b0 t0 < <(busy)
 	# GNU time reports the generator's user and system CPU from the
-	# rusage of its exit (all threads and children), to 10 ms.
-	/usr/bin/time -o "$out.time" -f '%U %S' "${cmd[@]}" >"$out" 2>"$out.err" &
+	# rusage of its exit (all threads and children), to 10 ms, and its
+	# voluntary (%w: it waited) and involuntary (%c: preempted) context
+	# switches.
+	/usr/bin/time -o "$out.time" -f '%U %S %w %c' "${cmd[@]}" >"$out" 2>"$out.err" &
 	run_pid=$!
 	wait "$run_pid" || rc=$?
 	run_pid=""
@@ -350,21 +353,22 @@ measure() {
 	read -r n e r tr <<<"${parsed:-0 0 0 -}"
 	if ((rc != 0)) || [[ -z $parsed || $n == 0 ]]; then
 		note "$tool (round $round) failed (exit $rc): $(tail -n3 "$out.err" 2>/dev/null | tr '\n' ' ')"
-		echo "$tool $round 0 0 0 0 0 0 $tr" >>"$work/runs"
+		echo "$tool $round 0 0 0 0 0 0 $tr 0 0 0" >>"$work/runs"
 		return
 	fi
 	# perftop-tui runs inside tmux, so GNU time ran there too (see tui-run.sh).
 	[[ $tool != perftop-tui ]] || cp "$out.inner.time" "$out.time"
-	read -r u s <"$out.time"
+	read -r u s vcs ics <"$out.time"
 	awk -v tool="$tool" -v round="$round" -v n="$n" -v e="$e" -v r="$r" -v tr="$tr" \
-		-v u="$u" -v s="$s" -v k="$((k1 - k0))" -v hz="$clk_tck" \
+		-v u="$u" -v s="$s" -v vcs="${vcs:-0}" -v ics="${ics:-0}" -v k="$((k1 - k0))" -v hz="$clk_tck" \
 		-v b="$((b1 - b0))" -v t="$((t1 - t0))" 'BEGIN {
 		gen = (u + s) * 1e6 / n
 		tgt = k * 1e6 / hz / n
 		# what the rest of the machine used meanwhile, in % of all CPUs
 		other = (b - k - (u + s) * hz) / t * 100
 		if (other < 0) other = 0
-		printf "%s %d %.0f %d %d %.2f %.2f %.1f %s\n", tool, round, r, n, e, gen, tgt, other, tr
+		idle = (t - b) / t * 100
+		printf "%s %d %.0f %d %d %.2f %.2f %.1f %s %.1f %.1f %.2f\n", tool, round, r, n, e, gen, tgt, other, tr, idle, vcs * 1000 / n, ics * 1000 / n
 	}' >>"$work/runs"
 	tail -n1 "$work/runs" | awk '{ printf "  round %d  %-18s %8s req/s  %9s requests  gen %6s us/req  target %6s us/req  others %5s%%\n", $2, $1, $3, $4, $6, $7, $8 }' >&2
 }
@@ -379,7 +383,7 @@ set -euo pipefail
 bin=$1 conc=$2 secs=$3 out=$4 url=$5
 sock=$out.tmux
 tmux -S "$sock" -f /dev/null new-session -d -x 120 -y 40 \
-	"TERM=xterm-256color /usr/bin/time -o '$out.inner.time' -f '%U %S' '$bin' run -c $conc -d ${secs}s -o '$out.json' '$url'; tmux -S '$sock' wait-for -S done"
+	"TERM=xterm-256color /usr/bin/time -o '$out.inner.time' -f '%U %S %w %c' '$bin' run -c $conc -d ${secs}s -o '$out.json' '$url'; tmux -S '$sock' wait-for -S done"
 # Not polling while the test runs: each look at the screen costs CPU the
 # test would otherwise have.
 sleep "$secs"
@@ -450,8 +454,9 @@ for t in "${!skipped[@]}"; do echo "skipped: $t: ${skipped[$t]}"; done
 echo
 
 echo "every run (others = CPU the rest of the machine used meanwhile, % of all $(nproc) CPUs):"
-awk '{ printf "  round %d  %-18s %8d req/s  %9d requests  %6d errors  gen %7.2f us/req  target %7.2f us/req  others %5.1f%%%s\n",
-	$2, $1, $3, $4, $5, $6, $7, $8, $9 == "-" ? "" : "  " $9 }' "$work/runs"
+awk '{ printf "  round %d  %-18s %8d req/s  %9d requests  %6d errors  gen %7.2f us/req  target %7.2f us/req  others %5.1f%%  idle %4.1f%%  cs/1000 req %6.1f vol %6.2f invol%s\n",
+	$2, $1, $3, $4, $5, $6, $7, $8, $10, $11, $12, $9 == "-" ? "" : "  " $9 }' "$work/runs"
+echo "(idle: all CPUs' idle time during the run; cs: the generator's context switches, voluntary and involuntary, per 1000 requests)"
 echo
 
 awk -v order="${runnable[*]}" -v gr="$goal_rps" -v gc="$goal_cpu" '
