@@ -204,6 +204,11 @@ func TestSummaryOfClosedLoopLatency(t *testing.T) {
 			t.Errorf("missing %q in\n%s", want, b.String())
 		}
 	}
+	b.Reset()
+	WriteMarkdown(&b, f)
+	if want := "\nlatency corrected for coordinated omission, as wrk corrects it; as measured: p50 200µs, p99 2.80ms, max 302ms\n"; !strings.Contains(b.String(), want) {
+		t.Errorf("markdown: missing %q in\n%s", want, b.String())
+	}
 	f.Service = nil
 	b.Reset()
 	WriteText(&b, f, f.Targets())
