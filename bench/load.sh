@@ -18,6 +18,14 @@
 #   PERFTOP_BIN=path       measure this perftop binary instead of building one
 #   WARMUP=2               seconds of unmeasured load before the first round
 #   PAUSE=1                seconds of rest between two runs
+#   TARGET=bench           bench: the loopback target (bench/target);
+#                          nginx: nginx (Debian package, apt-get when missing)
+#                          started by the script with its own configuration,
+#                          one process, on 127.0.0.1:NGINX_PORT, serving a
+#                          35-byte static file at /ok.json
+#   NGINX_PORT=18481       nginx's port (TARGET=nginx)
+#   URL_PATH=/             the path to load: /slow?ms=10 is a slow endpoint
+#                          (TARGET=bench); /ok.json by default with nginx
 #   HEY_VERSION=v0.1.5 BOMBARDIER_VERSION=v1.2.6 VEGETA_VERSION=v12.13.0
 #                          the versions `go install` fetches ("latest" works)
 #
@@ -33,6 +41,8 @@ tools=${TOOLS:-wrk ab hey bombardier vegeta perftop perftop-goroutines perftop-n
 rounds=${ROUNDS:-2}
 warmup=${WARMUP:-2}
 rest=${PAUSE:-1}
+target_kind=${TARGET:-bench}
+nginx_port=${NGINX_PORT:-18481}
 declare -A gomod=(
 	[hey]=github.com/rakyll/hey@${HEY_VERSION:-v0.1.5}
 	[bombardier]=github.com/codesenberg/bombardier@${BOMBARDIER_VERSION:-v1.2.6}
@@ -60,6 +70,11 @@ for t in $tools; do
 	*) die "unknown tool '$t' in TOOLS: want wrk, ab, hey, bombardier, vegeta, perftop, perftop-nethttp, perftop-goroutines or perftop-tui" ;;
 	esac
 done
+[[ $target_kind == bench || $target_kind == nginx ]] || die "TARGET must be bench or nginx, got '$target_kind'"
+[[ $nginx_port =~ ^[0-9]+$ ]] || die "NGINX_PORT must be a port number, got '$nginx_port'"
+url_path=${URL_PATH:-/}
+[[ $target_kind == bench || -n ${URL_PATH:-} ]] || url_path=/ok.json
+[[ $url_path == /* ]] || die "URL_PATH must start with /, got '$url_path'"
 [[ -r /proc/self/stat ]] || die "needs Linux with /proc"
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -102,6 +117,7 @@ command -v jq >/dev/null 2>&1 || need+=(jq)
 [[ " $tools " != *" perftop-tui "* ]] || command -v tmux >/dev/null 2>&1 || need+=(tmux)
 [[ " $tools " != *" wrk "* ]] || command -v wrk >/dev/null 2>&1 || peers+=(wrk)
 [[ " $tools " != *" ab "* ]] || command -v ab >/dev/null 2>&1 || peers+=(apache2-utils)
+[[ $target_kind != nginx ]] || command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || need+=(nginx)
 if ((${#need[@]} + ${#peers[@]} > 0)); then
 	sudo=()
 	if [[ $(id -u) -ne 0 ]] && command -v sudo >/dev/null 2>&1; then sudo=(sudo); fi
@@ -158,23 +174,70 @@ elif [[ -r $autogroup_file ]] && [[ $(<"$autogroup_file") == 1 ]]; then
 	note "scheduler autogroups are on and cannot be turned off: perftop-tui runs in another session than the target, so its row is not comparable"
 fi
 
-echo "building bench/target" >&2
-(cd "$repo" && go build -o "$work/target" ./bench/target)
+if [[ $target_kind == bench ]]; then
+	echo "building bench/target" >&2
+	(cd "$repo" && go build -o "$work/target" ./bench/target)
+fi
 
 # --- the target ---------------------------------------------------------------
-"$work/target" -addr 127.0.0.1:0 >"$work/target.out" 2>"$work/target.err" &
-target_pid=$!
+# nginx runs as one process (master_process off), so that its CPU is one
+# /proc/PID/stat, with logging off and keep-alive without limits.
+start_nginx() {
+	local d=$work/nginx bin
+	bin=$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
+	mkdir -p "$d/www" "$d/tmp"
+	printf '%s' "$nginx_body" >"$d/www/ok.json"
+	cat >"$d/nginx.conf" <<-NGINX
+		worker_processes 1;
+		master_process off;
+		daemon off;
+		pid $d/nginx.pid;
+		error_log $d/error.log warn;
+		events { worker_connections 4096; use epoll; }
+		http {
+			access_log off;
+			default_type application/json;
+			keepalive_requests 100000000;
+			keepalive_timeout 120s;
+			client_body_temp_path $d/tmp/body;
+			proxy_temp_path $d/tmp/proxy;
+			fastcgi_temp_path $d/tmp/fastcgi;
+			uwsgi_temp_path $d/tmp/uwsgi;
+			scgi_temp_path $d/tmp/scgi;
+			server { listen 127.0.0.1:$nginx_port; root $d/www; }
+		}
+	NGINX
+	"$bin" -p "$d" -c "$d/nginx.conf" -e "$d/error.log" >"$work/target.out" 2>"$work/target.err" &
+	target_pid=$!
+	addr=127.0.0.1:$nginx_port
+	for _ in $(seq 50); do
+		kill -0 "$target_pid" 2>/dev/null || die "nginx exited: $(cat "$work/target.err" "$d/error.log" 2>/dev/null)"
+		curl -fsS "http://$addr$url_path" >/dev/null 2>&1 && return
+		sleep 0.1
+	done
+	die "nginx did not answer on $addr in 5 s"
+}
+nginx_body='{"ok":true,"from":"nginx","n":1234}' # 35 bytes, as in the issue
 addr=""
-for _ in $(seq 50); do
-	addr=$(head -n1 "$work/target.out" 2>/dev/null || true)
-	[[ -z $addr ]] || break
-	kill -0 "$target_pid" 2>/dev/null || die "the target exited: $(cat "$work/target.err")"
-	sleep 0.1
-done
-[[ -n $addr ]] || die "the target printed no address in 5 s"
-url=http://$addr/
+if [[ $target_kind == nginx ]]; then
+	command -v curl >/dev/null 2>&1 || die "TARGET=nginx needs curl"
+	start_nginx
+else
+	"$work/target" -addr 127.0.0.1:0 >"$work/target.out" 2>"$work/target.err" &
+	target_pid=$!
+	for _ in $(seq 50); do
+		addr=$(head -n1 "$work/target.out" 2>/dev/null || true)
+		[[ -z $addr ]] || break
+		kill -0 "$target_pid" 2>/dev/null || die "the target exited: $(cat "$work/target.err")"
+		sleep 0.1
+	done
+	[[ -n $addr ]] || die "the target printed no address in 5 s"
+fi
+url=http://$addr$url_path
+want='{"ok":true}'
+[[ $target_kind == bench ]] || want=$nginx_body
 if command -v curl >/dev/null 2>&1; then
-	[[ $(curl -fsS "$url" 2>/dev/null || true) == '{"ok":true}' ]] || die "the target at $url does not answer {\"ok\":true}"
+	[[ $(curl -fsS "$url" 2>/dev/null || true) == "$want" ]] || die "the target at $url does not answer $want"
 fi
 echo "GET $url" >"$work/vegeta.targets"
 
@@ -264,14 +327,17 @@ clk_tck=$(getconf CLK_TCK)
 
 # measure TOOL ROUND: one run; appends a line to $work/runs:
 # tool round req/s requests errors gen_us/req target_us/req others% transport
+# idle% voluntary_cs/1000req involuntary_cs/1000req
 measure() {
-	local tool=$1 round=$2 out=$work/out-$1-$2 k0 k1 b0 b1 t0 t1 rc=0 u s
+	local tool=$1 round=$2 out=$work/out-$1-$2 k0 k1 b0 b1 t0 t1 rc=0 u s vcs ics
 	command_of "$tool" "$out"
 	k0=$(ticks "$target_pid")
 	read -r b0 t0 < <(busy)
 	# GNU time reports the generator's user and system CPU from the
-	# rusage of its exit (all threads and children), to 10 ms.
-	/usr/bin/time -o "$out.time" -f '%U %S' "${cmd[@]}" >"$out" 2>"$out.err" &
+	# rusage of its exit (all threads and children), to 10 ms, and its
+	# voluntary (%w: it waited) and involuntary (%c: preempted) context
+	# switches.
+	/usr/bin/time -o "$out.time" -f '%U %S %w %c' "${cmd[@]}" >"$out" 2>"$out.err" &
 	run_pid=$!
 	wait "$run_pid" || rc=$?
 	run_pid=""
@@ -287,21 +353,22 @@ measure() {
 	read -r n e r tr <<<"${parsed:-0 0 0 -}"
 	if ((rc != 0)) || [[ -z $parsed || $n == 0 ]]; then
 		note "$tool (round $round) failed (exit $rc): $(tail -n3 "$out.err" 2>/dev/null | tr '\n' ' ')"
-		echo "$tool $round 0 0 0 0 0 0 $tr" >>"$work/runs"
+		echo "$tool $round 0 0 0 0 0 0 $tr 0 0 0" >>"$work/runs"
 		return
 	fi
 	# perftop-tui runs inside tmux, so GNU time ran there too (see tui-run.sh).
 	[[ $tool != perftop-tui ]] || cp "$out.inner.time" "$out.time"
-	read -r u s <"$out.time"
+	read -r u s vcs ics <"$out.time"
 	awk -v tool="$tool" -v round="$round" -v n="$n" -v e="$e" -v r="$r" -v tr="$tr" \
-		-v u="$u" -v s="$s" -v k="$((k1 - k0))" -v hz="$clk_tck" \
+		-v u="$u" -v s="$s" -v vcs="${vcs:-0}" -v ics="${ics:-0}" -v k="$((k1 - k0))" -v hz="$clk_tck" \
 		-v b="$((b1 - b0))" -v t="$((t1 - t0))" 'BEGIN {
 		gen = (u + s) * 1e6 / n
 		tgt = k * 1e6 / hz / n
 		# what the rest of the machine used meanwhile, in % of all CPUs
 		other = (b - k - (u + s) * hz) / t * 100
 		if (other < 0) other = 0
-		printf "%s %d %.0f %d %d %.2f %.2f %.1f %s\n", tool, round, r, n, e, gen, tgt, other, tr
+		idle = (t - b) / t * 100
+		printf "%s %d %.0f %d %d %.2f %.2f %.1f %s %.1f %.1f %.2f\n", tool, round, r, n, e, gen, tgt, other, tr, idle, vcs * 1000 / n, ics * 1000 / n
 	}' >>"$work/runs"
 	tail -n1 "$work/runs" | awk '{ printf "  round %d  %-18s %8s req/s  %9s requests  gen %6s us/req  target %6s us/req  others %5s%%\n", $2, $1, $3, $4, $6, $7, $8 }' >&2
 }
@@ -316,7 +383,7 @@ set -euo pipefail
 bin=$1 conc=$2 secs=$3 out=$4 url=$5
 sock=$out.tmux
 tmux -S "$sock" -f /dev/null new-session -d -x 120 -y 40 \
-	"TERM=xterm-256color /usr/bin/time -o '$out.inner.time' -f '%U %S' '$bin' run -c $conc -d ${secs}s -o '$out.json' '$url'; tmux -S '$sock' wait-for -S done"
+	"TERM=xterm-256color /usr/bin/time -o '$out.inner.time' -f '%U %S %w %c' '$bin' run -c $conc -d ${secs}s -o '$out.json' '$url'; tmux -S '$sock' wait-for -S done"
 # Not polling while the test runs: each look at the screen costs CPU the
 # test would otherwise have.
 sleep "$secs"
@@ -376,7 +443,9 @@ for t in "${runnable[@]}"; do
 	versions+="$v, "
 done
 echo
-echo "load engine: closed loop, c=$conc, ${secs}s per run, GET $url ({\"ok\":true}, keep-alive), target and generator on the same CPUs"
+served="bench/target"
+[[ $target_kind == bench ]] || served="nginx $(nginx -v 2>&1 | awk -F/ '{ print $2 }'), one process, a 35-byte file"
+echo "load engine: closed loop, c=$conc, ${secs}s per run, GET $url ($served, keep-alive), target and generator on the same CPUs"
 echo "date:    $started"
 echo "machine: $(nproc) CPUs, ${model:-unknown model}, Linux $(uname -r), $(go version | awk '{ print $3 }')"
 echo "tools:   ${versions%, }"
@@ -385,15 +454,21 @@ for t in "${!skipped[@]}"; do echo "skipped: $t: ${skipped[$t]}"; done
 echo
 
 echo "every run (others = CPU the rest of the machine used meanwhile, % of all $(nproc) CPUs):"
-awk '{ printf "  round %d  %-18s %8d req/s  %9d requests  %6d errors  gen %7.2f us/req  target %7.2f us/req  others %5.1f%%%s\n",
-	$2, $1, $3, $4, $5, $6, $7, $8, $9 == "-" ? "" : "  " $9 }' "$work/runs"
+awk '{ printf "  round %d  %-18s %8d req/s  %9d requests  %6d errors  gen %7.2f us/req  target %7.2f us/req  others %5.1f%%  idle %4.1f%%  cs/1000 req %6.1f vol %6.2f invol%s\n",
+	$2, $1, $3, $4, $5, $6, $7, $8, $10, $11, $12, $9 == "-" ? "" : "  " $9 }' "$work/runs"
+echo "(idle: all CPUs' idle time during the run; cs: the generator's context switches, voluntary and involuntary, per 1000 requests)"
 echo
 
 awk -v order="${runnable[*]}" -v gr="$goal_rps" -v gc="$goal_cpu" '
 	# the best round of each tool by req/s
 	$3 > best[$1] + 0 { best[$1] = $3; n[$1] = $4; e[$1] = $5; gen[$1] = $6; tgt[$1] = $7; tr[$1] = $9 }
-	{ all[$1] = all[$1] (all[$1] == "" ? "" : " ") $3; rps[$1, $2] = $3; if ($2 > rounds) rounds = $2 }
+	{ all[$1] = all[$1] (all[$1] == "" ? "" : " ") $3; rps[$1, $2] = $3; cpu[$1, $2] = $6; if ($2 > rounds) rounds = $2 }
 	function ratio(a, b) { return b > 0 && a > 0 ? sprintf("%.2fx", a / b) : "n/a" }
+	# median(v, m): the median of v[1..m], which it sorts.
+	function median(v, m,    a, b, x) {
+		for (a = 2; a <= m; a++) for (b = a; b > 1 && v[b] < v[b - 1]; b--) { x = v[b]; v[b] = v[b - 1]; v[b - 1] = x }
+		return m % 2 ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2
+	}
 	END {
 		fmt = "%-18s %9s %10s %7s %12s %12s %10s %10s  %s\n"
 		printf fmt, "tool", "req/s", "requests", "errors", "gen us/req", "tgt us/req", "req/s/wrk", "cpu/wrk", "req/s of each round"
@@ -415,14 +490,14 @@ awk -v order="${runnable[*]}" -v gr="$goal_rps" -v gc="$goal_cpu" '
 					rr, gr, (rr >= gr ? "ok" : "MISSED"), cr, gc, (cr <= gc ? "ok" : "MISSED")
 				# Best rounds may come from different minutes of a noisy
 				# machine; the ratio within each round is the steadier view.
-				m = 0; list = ""
+				m = 0; list = ""; clist = ""
 				for (r = 1; r <= rounds; r++) if (rps["perftop", r] > 0 && rps["wrk", r] > 0) {
 					q[++m] = rps["perftop", r] / rps["wrk", r]; list = list sprintf(" %.2f", q[m])
+					c[m] = cpu["perftop", r] / cpu["wrk", r]; clist = clist sprintf(" %.2f", c[m])
 				}
 				if (m > 1) {
-					for (a = 2; a <= m; a++) for (b = a; b > 1 && q[b] < q[b - 1]; b--) { x = q[b]; q[b] = q[b - 1]; q[b - 1] = x }
-					med = m % 2 ? q[(m + 1) / 2] : (q[m / 2] + q[m / 2 + 1]) / 2
-					printf "perftop / wrk round by round:%s; median %.2fx\n", list, med
+					printf "perftop / wrk round by round: throughput%s; median %.2fx\n", list, median(q, m)
+					printf "perftop / wrk round by round: CPU per request%s; median %.2fx\n", clist, median(c, m)
 				}
 			}
 			for (i = 1; i <= k; i++) if ((t = tools[i]) != "perftop" && t != "wrk" && best[t] > 0)

@@ -4,6 +4,10 @@
 //
 //	GET /                 200, {"ok":true} (application/json, 11 bytes)
 //	GET /slow?ms=N        the same after sleeping N ms (0..60000)
+//	GET /stall?ms=N&every=M  the same, at once, except in the first N ms of
+//	                      every M ms since the target started (a GC pause,
+//	                      a lock held): a request that comes in then waits
+//	                      for the stall's end. Default 300 every 3000.
 //	GET /status?code=N    an empty response with status N (200..599, default 200)
 //
 // It is net/http with its defaults (keep-alive, GOMAXPROCS = CPUs). The
@@ -35,6 +39,7 @@ import (
 var (
 	body          = []byte(`{"ok":true}`)
 	jsonType      = []string{"application/json"}
+	started       = time.Now() // /stall's stalls count from here
 	contentLength = []string{strconv.Itoa(len(body))}
 )
 
@@ -86,6 +91,7 @@ func routes() *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", ok)
 	mux.HandleFunc("GET /slow", slow)
+	mux.HandleFunc("GET /stall", stall)
 	mux.HandleFunc("GET /status", status)
 	return mux
 }
@@ -114,6 +120,23 @@ func slow(w http.ResponseWriter, r *http.Request) {
 	case <-r.Context().Done():
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}
+}
+
+// stall answers like ok, but a request that comes in during the first
+// ?ms=N of every ?every=M milliseconds waits for the stall to end: every
+// request the server has then sees it, as behind a stop-the-world pause.
+func stall(w http.ResponseWriter, r *http.Request) {
+	ms, err := intParam(r, "ms", 300, 0, 60_000)
+	every, err2 := intParam(r, "every", 3000, 1, 3_600_000)
+	if err := errors.Join(err, err2); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	period, d := time.Duration(every)*time.Millisecond, time.Duration(ms)*time.Millisecond
+	if in := time.Since(started) % period; in < d {
+		time.Sleep(d - in)
+	}
+	ok(w, r)
 }
 
 // status answers with ?code=N and no body, to exercise a tool's error counts.

@@ -97,6 +97,9 @@ func replayRun(ctx context.Context, cfg config, f *results.File, e *env) error {
 		Latency: metrics.Quantiles{Min: r.Latency.Min, Mean: r.Latency.Mean, P50: r.Latency.P50, P90: r.Latency.P90,
 			P95: r.Latency.P95, P99: r.Latency.P99, P999: r.Latency.P999, Max: r.Latency.Max},
 	}
+	if s := r.Service; s != nil {
+		lt.Service = metrics.Quantiles{Min: s.Min, Mean: s.Mean, P50: s.P50, P90: s.P90, P95: s.P95, P99: s.P99, P999: s.P999, Max: s.Max}
+	}
 	for code, n := range r.StatusCodes {
 		if c, err := strconv.Atoi(code); err == nil {
 			lt.StatusCodes[c] = n

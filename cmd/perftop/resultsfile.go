@@ -123,7 +123,7 @@ func latencySummaryOf(l load.LatencySummary) results.LatencySummary {
 func timelinePointOf(p load.TimelinePoint) results.TimelinePoint {
 	return results.TimelinePoint{
 		Seconds: p.Seconds, Requests: p.Requests, Errors: p.Errors, RPS: p.RPS,
-		P50: p.P50, P99: p.P99, InFlight: p.InFlight,
+		P50: p.P50, P99: p.P99, ServiceP50: p.ServiceP50, ServiceP99: p.ServiceP99, InFlight: p.InFlight,
 	}
 }
 

@@ -72,9 +72,12 @@ func newRunCmd(e *env, cf *configFlags) *cobra.Command {
 percentiles, throughput, errors and concurrency next to the host's gauges.
 
 Closed loop (the default): -c workers each send their next request as soon
-as the last is answered. Open loop: --rate requests per second whatever the
-target does; latency is then measured from each request's intended send
-time, so a stalled server shows in the tail as users would feel it.
+as the last is answered; its latency is corrected for coordinated omission
+as wrk corrects it (a slow answer also counts the requests its worker could
+not send meanwhile), and the latency as measured is kept as the service
+latency. Open loop: --rate requests per second whatever the target does;
+latency is then measured from each request's intended send time. Either way
+a stalled server shows in the tail as users would feel it.
 
 Several URLs share the load round robin; URL@N gives one a weight N. A
 --scenario file describes a weighted mix of named requests instead.

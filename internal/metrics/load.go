@@ -29,8 +29,13 @@ type LoadTest struct {
 	// ErrorMessages are the distinct failure messages so far, a few per
 	// kind, most frequent first, with how often each was seen.
 	ErrorMessages []ErrorMessage
-	Latency       Quantiles // whole run
-	Histogram     []Bucket  // whole run, log-spaced
+	// Latency is the whole run's: in open loop from each request's
+	// intended send, in closed loop corrected for coordinated omission (the
+	// requests stalled workers could not send are in it); Service is as
+	// measured, from each request's actual send.
+	Latency   Quantiles
+	Service   Quantiles
+	Histogram []Bucket // whole run's Latency, log-spaced
 
 	GeneratorCPUPercent float64 // perftop's own CPU, 100 = one core
 	// LateAfter is how late an open-loop send must start to count among
@@ -108,7 +113,8 @@ type Window struct {
 	Errors       int64
 	RPS          float64
 	ErrorPercent float64
-	Latency      Quantiles
+	Latency      Quantiles // as LoadTest.Latency
+	Service      Quantiles // as measured
 }
 
 // Quantiles summarise a latency distribution, in seconds.

@@ -274,4 +274,21 @@ func WriteComparison(w io.Writer, before, after *File, deltas []Delta, markdown 
 		}
 		fmt.Fprintf(w, "\nwarning: the runs differ in settings, compare with care: %s\n", text)
 	}
+	if a, b := closedLatency(before), closedLatency(after); a != b && a != "" && b != "" {
+		fmt.Fprintf(w, "\nwarning: the closed loop's latency is %s before and %s after: the tail differs for that alone\n", a, b)
+	}
+}
+
+// closedLatency is what a closed-loop run's latency is: corrected for
+// coordinated omission, or as measured in a file from before perftop
+// corrected it (which has no service latency); "" in open loop.
+func closedLatency(f *File) string {
+	switch {
+	case !f.ClosedLoop:
+		return ""
+	case f.Service == nil:
+		return "as measured"
+	default:
+		return "corrected for coordinated omission"
+	}
 }

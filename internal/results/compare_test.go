@@ -110,6 +110,28 @@ func TestWriteComparison(t *testing.T) {
 	golden(t, "compare.md", md.String())
 }
 
+// TestCompareLatencyKinds: a closed-loop file from before the correction
+// against one after it says that its tail was as measured.
+func TestCompareLatencyKinds(t *testing.T) {
+	before, after := fixture(t), fixture(t)
+	for _, f := range []*File{before, after} {
+		f.ClosedLoop, f.Settings.Mode, f.Settings.Concurrency = true, "closed", 10
+	}
+	svc := after.Latency
+	after.Service = &svc
+	var b bytes.Buffer
+	WriteComparison(&b, before, after, Compare(before, after), false, Painter{})
+	if !strings.Contains(b.String(), "warning: the closed loop's latency is as measured before and corrected for coordinated omission after") {
+		t.Errorf("no warning:\n%s", b.String())
+	}
+	before.Service = &svc
+	b.Reset()
+	WriteComparison(&b, before, after, Compare(before, after), false, Painter{})
+	if strings.Contains(b.String(), "closed loop's latency") {
+		t.Errorf("alike runs warned:\n%s", b.String())
+	}
+}
+
 // TestCompareNoAnswers: a run whose requests all went unanswered has no
 // latency; against a run with answers every latency is worse (not "-100%,
 // better"), the error rate rose, and the gates on either fail.

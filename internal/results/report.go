@@ -40,7 +40,10 @@ func WriteText(w io.Writer, f *File, targets string) {
 		p("", "%-18s %s  %d", printable.Line(m.Kind), printable.Line(m.Message), m.Count)
 	}
 	p("latency", "%s", latencyLine(r.Latency))
-	if r.Service != nil {
+	switch {
+	case r.Service != nil && r.ClosedLoop:
+		p("  service", "%s (as measured)", latencyLine(*r.Service))
+	case r.Service != nil:
 		p("  service", "%s (from the actual send)", latencyLine(*r.Service))
 	}
 	p("status", "%s", statusLine(r.StatusCodes))
@@ -79,7 +82,10 @@ func WriteText(w io.Writer, f *File, targets string) {
 		}
 		p(label, "%-22s %-8s measured %s", printable.Line(v.Text), verdict, FormatValue(v.Metric, v.Value))
 	}
-	if r.ClosedLoop {
+	switch {
+	case r.ClosedLoop && r.Service != nil:
+		p("note", "closed loop: latency is corrected for coordinated omission as wrk does: it also\n            holds the requests each worker could not send while it waited; service is as\n            measured; the counts are of real requests. --rate measures from intended sends")
+	case r.ClosedLoop: // a file from before the correction: its latency is as measured
 		p("note", "closed loop: each worker waits for its answer before sending again, so a slow\n            server is sent less and the tail is milder than users at a fixed rate would\n            see; use --rate for latency from the intended send time")
 	}
 }

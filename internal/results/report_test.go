@@ -185,3 +185,34 @@ func TestSummaryAfterLiveChanges(t *testing.T) {
 		t.Fatalf("file: %v %s", err, data)
 	}
 }
+
+// TestSummaryOfClosedLoopLatency: a closed-loop run's summary says which
+// latency is corrected for coordinated omission and which is as measured;
+// a file from before the correction (no service latency) keeps the old
+// note, its latency being as measured.
+func TestSummaryOfClosedLoopLatency(t *testing.T) {
+	f := fixture(t)
+	f.Settings.Mode, f.Settings.Concurrency, f.ClosedLoop = "closed", 10, true
+	f.Service = &LatencySummary{Count: 30000, Min: 0.00002, Mean: 0.0003, P50: 0.0002, P90: 0.0004, P95: 0.0006, P99: 0.0028, P999: 0.0053, Max: 0.302}
+	var b bytes.Buffer
+	WriteText(&b, f, f.Targets())
+	for _, want := range []string{
+		"\n  service   min 20.0µs  mean 300µs  p50 200µs  p90 400µs  p95 600µs  p99 2.80ms  p99.9 5.30ms  max 302ms (as measured)\n",
+		"\nnote        closed loop: latency is corrected for coordinated omission as wrk does",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("missing %q in\n%s", want, b.String())
+		}
+	}
+	b.Reset()
+	WriteMarkdown(&b, f)
+	if want := "\nlatency corrected for coordinated omission, as wrk corrects it; as measured: p50 200µs, p99 2.80ms, max 302ms\n"; !strings.Contains(b.String(), want) {
+		t.Errorf("markdown: missing %q in\n%s", want, b.String())
+	}
+	f.Service = nil
+	b.Reset()
+	WriteText(&b, f, f.Targets())
+	if s := b.String(); strings.Contains(s, "service") || !strings.Contains(s, "the tail is milder") {
+		t.Errorf("a file from before the correction:\n%s", s)
+	}
+}

@@ -11,11 +11,17 @@ type Result struct {
 	DurationSeconds float64 `json:"duration_seconds"`
 	// ThroughputRPS counts answers (any HTTP status); RequestRateRPS every
 	// attempt, refused connections and timeouts included.
-	ThroughputRPS  float64        `json:"throughput_rps"`
-	RequestRateRPS float64        `json:"request_rate_rps"`
-	Latency        LatencySummary `json:"latency_seconds"`
-	// Service is open loop's latency from the actual send rather than the
-	// intended one; nil in closed loop.
+	ThroughputRPS  float64 `json:"throughput_rps"`
+	RequestRateRPS float64 `json:"request_rate_rps"`
+	// Latency is what users at a steady pace would see: in open loop from
+	// each request's intended send; in closed loop corrected for
+	// coordinated omission as wrk corrects it, its Count including the
+	// samples the correction added for requests stalled workers could not
+	// send. The request counts above and below are real requests.
+	Latency LatencySummary `json:"latency_seconds"`
+	// Service is the latency as measured, from each request's actual send,
+	// over the answers. Files written before closed-loop latency was
+	// corrected have it in open loop only (nil: Latency is as measured).
 	Service      *LatencySummary  `json:"service_latency_seconds,omitempty"`
 	StatusCodes  map[string]int64 `json:"status_codes"`   // by code, "200"
 	ErrorsByKind map[string]int64 `json:"errors_by_kind"` // by kind, "timeout"
@@ -63,9 +69,13 @@ type TimelinePoint struct {
 	Requests int64   `json:"requests"` // finished in the interval
 	Errors   int64   `json:"errors"`
 	RPS      float64 `json:"rps"`
-	P50      float64 `json:"p50"`
+	P50      float64 `json:"p50"` // of Result.Latency's kind: corrected in closed loop
 	P99      float64 `json:"p99"`
-	InFlight int64   `json:"in_flight"` // at the interval's end
+	// ServiceP50 and ServiceP99 are as measured (Result.Service); omitted
+	// in files from before they were kept.
+	ServiceP50 float64 `json:"service_p50,omitempty"`
+	ServiceP99 float64 `json:"service_p99,omitempty"`
+	InFlight   int64   `json:"in_flight"` // at the interval's end
 
 	// The host's and the service's side at the interval's end, when
 	// perftop saw them (the host always; the service with --prom):

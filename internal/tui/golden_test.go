@@ -199,13 +199,19 @@ func TestGoldenLoadScreen(t *testing.T) {
 	}
 	done := *running
 	done.State, done.Elapsed = metrics.TestDone, time.Minute
+	// A closed loop against a server that stalls: the corrected latency
+	// and, below it, the service latency as measured.
+	closed := *running
+	closed.Mode, closed.Target, closed.Workers = metrics.ClosedLoop, 10, 10
+	closed.Window.Service = metrics.Quantiles{P50: 0.0002, P99: 0.0018, Max: 0.3}
+	closed.Service = metrics.Quantiles{P50: 0.0002, P99: 0.0028, Max: 0.302}
 	vals := []string{"498 req/s", "target 500", "0.40%", "20 of 6000", "p50 44.8ms", "p99 58.1ms", "p90 49.1ms", "max 75.9ms",
 		"p50 32.1ms", "p99 55.2ms", "p99.9 75.9ms", "in flight 3", "conns 12", "5980", "p99<200ms ✓", "55.2ms",
 		"100 req/s", "q prints the summary", "99.67%", "0.33%", "0.05%"}
 	for _, tt := range []struct {
 		name string
 		lt   *metrics.LoadTest
-	}{{"load-running", running}, {"load-done", &done}} {
+	}{{"load-running", running}, {"load-done", &done}, {"load-closed", &closed}} {
 		for _, sz := range [][2]int{{80, 24}, {120, 40}, {200, 60}} {
 			st := fakeStore(60)
 			fakeLoadSeries(st, int(tt.lt.Elapsed/time.Second), 500)

@@ -121,7 +121,7 @@ func (v *loadView) latencyPanel(lt *metrics.LoadTest, w, h int) string {
 	body := v.drawChart(c, w-2, h-3, secondsLabel,
 		v.line(metrics.KeyLoadP50, v.st.P.Line(0)), v.line(metrics.KeyLoadP90, v.st.P.Line(1)),
 		v.line(metrics.KeyLoadP99, v.st.P.Line(2)), v.line(metrics.KeyLoadP999, v.st.P.Line(3)))
-	info := "closed loop"
+	info := "closed loop, corrected" // for coordinated omission, as wrk does
 	if lt.Mode == metrics.OpenLoop {
 		info = "from intended send"
 	}
@@ -189,6 +189,13 @@ func (v *loadView) nowPanel(lt *metrics.LoadTest, w, h int) string {
 		lines = append(lines, v.fields(iw, "whole run", v.st.Warn.Render("no answers")))
 	} else {
 		lines = append(lines, v.fields(iw, "whole run", "p50 "+units.Seconds(r.P50), "p99 "+units.Seconds(r.P99), "p99.9 "+units.Seconds(r.P999)))
+	}
+	if m := lt.Service; m.Max > 0 { // as measured, from each actual send
+		parts := []string{"p50 " + units.Seconds(m.P50), "p99 " + units.Seconds(m.P99)}
+		if live {
+			parts = append(parts, v.st.Muted.Render("now p99 "+units.Seconds(lt.Window.Service.P99)))
+		}
+		lines = append(lines, v.fields(iw, "measured", parts...))
 	}
 	conc := []string{fmt.Sprintf("in flight %d", lt.InFlight), fmt.Sprintf("conns %d", lt.Conns)}
 	if lt.Mode == metrics.OpenLoop {

@@ -3,6 +3,8 @@ package load
 import (
 	"testing"
 	"time"
+
+	"github.com/perftop/perftop/internal/metrics"
 )
 
 // BenchmarkSend measures one request through each path against a loopback
@@ -26,10 +28,11 @@ func BenchmarkSend(b *testing.B) {
 			defer s.close()
 			sh := e.shards[0]
 			ph := new(Phases)
+			var co cadence
 			b.ReportAllocs()
 			for b.Loop() {
 				start := time.Now()
-				e.send(s, sh, ph, 0, start, start)
+				e.send(s, sh, ph, 0, start, start, &co)
 			}
 			if f := sh.failed.Load(); f != 0 {
 				b.Fatalf("%d failures", f)
@@ -45,14 +48,27 @@ func rawServer(b testing.TB) string {
 	return cannedServer(b, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"ok\":true}")
 }
 
-// BenchmarkRecord is the per-request bookkeeping alone, from one worker.
+// BenchmarkRecord is the per-request bookkeeping alone, from one worker:
+// an answer as the open loop records it, and as the closed loop does,
+// corrected with its worker's expected interval (no stall: nothing added).
 func BenchmarkRecord(b *testing.B) {
 	sh := newShards(new(errorMessages))[0]
 	ph := Phases{TTFB: time.Millisecond}
-	b.ReportAllocs()
-	for b.Loop() {
-		sh.record(1200*time.Microsecond, time.Millisecond, 200, 11, &ph, nil)
-	}
+	b.Run("open", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			sh.record(1200*time.Microsecond, time.Millisecond, 0, 200, 11, &ph, nil)
+		}
+	})
+	b.Run("closed", func(b *testing.B) {
+		var co cadence
+		co.add(time.Millisecond)
+		b.ReportAllocs()
+		for b.Loop() {
+			sh.record(1200*time.Microsecond, 1200*time.Microsecond, co.expected(), 200, 11, &ph, nil)
+			co.add(1200 * time.Microsecond)
+		}
+	})
 }
 
 // TestFastPathAllocatesNothing holds the hot loop to zero allocations per
@@ -66,15 +82,31 @@ func TestFastPathAllocatesNothing(t *testing.T) {
 	s := e.newSender()
 	defer s.close()
 	sh, ph := e.shards[0], new(Phases)
+	var co cadence
 	send := func() {
 		start := time.Now()
-		if k := e.send(s, sh, ph, 0, start, start); k != KindNone {
+		if k := e.send(s, sh, ph, 0, start, start, &co); k != KindNone {
 			t.Fatalf("outcome %v", k)
 		}
 	}
 	send() // the first request dials
 	if allocs := testing.AllocsPerRun(200, send); allocs != 0 {
 		t.Fatalf("%v allocations per request", allocs)
+	}
+	// A worker whose pace is 2µs: every answer is a stall to it, and is
+	// recorded with the samples the correction adds. Still nothing.
+	co = cadence{sum: 2 * time.Second, n: 1_000_000}
+	for _, r := range []*metrics.Recorder{sh.latency, sh.service} {
+		r.DrainInto(metrics.NewLatencyHistogram())
+	}
+	if allocs := testing.AllocsPerRun(200, send); allocs != 0 {
+		t.Fatalf("%v allocations per corrected request", allocs)
+	}
+	lat, svc := metrics.NewLatencyHistogram(), metrics.NewLatencyHistogram()
+	sh.latency.DrainInto(lat)
+	sh.service.DrainInto(svc)
+	if lat.TotalCount() <= 2*svc.TotalCount() {
+		t.Fatalf("%d latency samples for %d answers: nothing corrected", lat.TotalCount(), svc.TotalCount())
 	}
 	if f := sh.failed.Load(); f != 0 {
 		t.Fatalf("%d failures", f)

@@ -78,6 +78,7 @@ func (e *Engine) closedWorker(id int) {
 	ph := new(Phases)
 	var bo backoff
 	var p pause
+	var co cadence
 	seq := id
 	for {
 		if !e.waitResume() || int64(id) >= e.target.Load() || !e.takeBudget() {
@@ -86,7 +87,7 @@ func (e *Engine) closedWorker(id int) {
 		i := e.sched[seq%len(e.sched)]
 		seq++
 		start := time.Now()
-		kind := e.send(s, sh, ph, i, start, start)
+		kind := e.send(s, sh, ph, i, start, start, &co)
 		if wait := max(bo.after(kind), e.o.Requests[i].Think); wait > 0 && !p.wait(wait, e.stopCh) {
 			return
 		}
@@ -94,14 +95,16 @@ func (e *Engine) closedWorker(id int) {
 }
 
 // send sends request i and records its outcome, latency counted from
-// intended, and returns the outcome's kind. A request that fails once the
+// intended, and returns the outcome's kind. co is a closed-loop worker's
+// cadence, nil in open loop: its latency is corrected for the requests it
+// could not send meanwhile (correct.go). A request that fails once the
 // engine is cutting off what is in flight is interrupted, whatever the
 // error the cut caused.
 //
 // ph is the worker's own, reused for every request: a fresh one would
 // escape to the heap through the sender interface, one allocation per
 // request.
-func (e *Engine) send(s sender, sh *shard, ph *Phases, i int, intended, start time.Time) Kind {
+func (e *Engine) send(s sender, sh *shard, ph *Phases, i int, intended, start time.Time, co *cadence) Kind {
 	*ph = Phases{}
 	sh.sent()
 	status, n, err := s.send(e.hardCtx, i, start.Add(e.o.Client.Timeout), ph)
@@ -109,5 +112,13 @@ func (e *Engine) send(s sender, sh *shard, ph *Phases, i int, intended, start ti
 	if err != nil && e.cutting() {
 		err = errInterrupted
 	}
-	return sh.record(end.Sub(intended), end.Sub(start), status, n, ph, err)
+	if co == nil {
+		return sh.record(end.Sub(intended), end.Sub(start), 0, status, n, ph, err)
+	}
+	d := end.Sub(start)
+	kind := sh.record(d, d, co.expected(), status, n, ph, err)
+	if isAnswer(kind) {
+		co.add(d + e.o.Requests[i].Think)
+	}
+	return kind
 }

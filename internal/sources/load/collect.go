@@ -68,7 +68,8 @@ func (c *collector) collect(now time.Time, st *metrics.Store, state metrics.Test
 		w := lt.Window
 		p := TimelinePoint{
 			Seconds: lt.Elapsed.Seconds(), Requests: w.Requests, Errors: w.Errors, RPS: w.RPS,
-			P50: w.Latency.P50, P99: w.Latency.P99, InFlight: lt.InFlight,
+			P50: w.Latency.P50, P99: w.Latency.P99, ServiceP50: w.Service.P50, ServiceP99: w.Service.P99,
+			InFlight: lt.InFlight,
 		}
 		c.timeline = append(c.timeline, p)
 		if c.e.o.OnTimeline != nil {
@@ -132,7 +133,7 @@ func (c *collector) loadTest(now time.Time, dt time.Duration, state metrics.Test
 	e := c.e
 	reqs := c.cur.finished - c.prev.finished
 	errs := c.cur.failed - c.prev.failed
-	w := metrics.Window{Duration: dt, Requests: reqs, Errors: errs, Latency: quantiles(c.win.latency)}
+	w := metrics.Window{Duration: dt, Requests: reqs, Errors: errs, Latency: quantiles(c.win.latency), Service: quantiles(c.win.service)}
 	if dt > 0 {
 		w.RPS = float64(reqs) / dt.Seconds()
 	}
@@ -149,7 +150,7 @@ func (c *collector) loadTest(now time.Time, dt time.Duration, state metrics.Test
 		Window: w, Requests: c.cur.finished, Errors: c.cur.failed, LateSends: c.cur.late,
 		InFlight: inFlight, Conns: e.conns.Load(), StatusCodes: map[int]int64{}, ErrorsByKind: map[string]int64{},
 		ErrorMessages: metricsMessages(c.messages),
-		Latency:       quantiles(c.total.latency), Histogram: Buckets(c.total.latency, 24),
+		Latency:       quantiles(c.total.latency), Service: quantiles(c.total.service), Histogram: Buckets(c.total.latency, 24),
 		GeneratorCPUPercent: c.cpuPct, LateAfter: LateAfter,
 	}
 	if e.open {

@@ -68,6 +68,7 @@ type evSlot struct {
 	retried  bool // it was already retried once on a fresh one
 	wantOut  bool // the connection is registered for EPOLLOUT
 	bo       backoff
+	co       cadence   // the expected interval its latency is corrected with
 	due      time.Time // slotBackoff: when the next request may go
 	ph       Phases
 	p        respParser
@@ -288,7 +289,10 @@ func (l *evLoop) finish(s *evSlot, status int, n int64, err error) {
 	s.state = slotIdle
 	l.out--
 	d := end.Sub(s.start)
-	kind := l.e.shards[s.id%len(l.e.shards)].record(d, d, status, n, &s.ph, err)
+	kind := l.e.shards[s.id%len(l.e.shards)].record(d, d, s.co.expected(), status, n, &s.ph, err)
+	if isAnswer(kind) {
+		s.co.add(d) // no think times on event loops
+	}
 	if wait := s.bo.after(kind); wait > 0 {
 		s.state = slotBackoff
 		l.backOff(s, end.Add(wait))
@@ -320,7 +324,7 @@ func (l *evLoop) shutdown() {
 	l.mu.Unlock()
 	for _, s := range l.slots {
 		if s.state.busy() {
-			l.e.shards[s.id%len(l.e.shards)].record(0, 0, 0, 0, &s.ph, errInterrupted)
+			l.e.shards[s.id%len(l.e.shards)].record(0, 0, 0, 0, 0, &s.ph, errInterrupted)
 			l.out--
 		}
 		s.state = slotIdle

@@ -101,7 +101,7 @@ func (e *Engine) openWorker(id int, intended time.Time) {
 		if start.Sub(intended) > LateAfter {
 			sh.late.Add(1)
 		}
-		e.send(s, sh, ph, i, intended, start)
+		e.send(s, sh, ph, i, intended, start, nil)
 		select {
 		case intended = <-e.ticks:
 		case <-e.stopCh:

@@ -26,14 +26,16 @@ func (s *shard) sent() { s.started.Add(1) }
 
 // record counts how a request that was sent ended: err nil is an answer
 // with status, anything else a failure of Classify(err)'s kind,
-// errInterrupted included. latency is from the intended send, service from
-// the actual send. It returns the outcome's kind, KindNone for an answer
-// below 400.
+// errInterrupted included. latency is from the intended send (open loop)
+// or the send (closed), service from the actual send; expected, when
+// positive, is a closed-loop worker's expected interval, and latency is
+// recorded with the samples it stood for (correct.go). It returns the
+// outcome's kind, KindNone for an answer below 400.
 //
 // An answer costs atomic adds only: no lock, no allocation. A failure's
 // message is counted in the engine's errorMessages, which allocates only
 // for a message it has not seen.
-func (s *shard) record(latency, service time.Duration, status int, n int64, ph *Phases, err error) Kind {
+func (s *shard) record(latency, service, expected time.Duration, status int, n int64, ph *Phases, err error) Kind {
 	s.bytesIn.Add(n)
 	if err != nil {
 		kind := Classify(err)
@@ -43,7 +45,7 @@ func (s *shard) record(latency, service time.Duration, status int, n int64, ph *
 		s.finished.Add(1)
 		return kind
 	}
-	s.latency.Record(latency)
+	s.latency.RecordCorrected(latency, expected)
 	s.service.Record(service)
 	if ph.NewConn {
 		if ph.DNS > 0 {

@@ -51,15 +51,18 @@ type LatencySummary struct {
 	Max   float64 `json:"max"`
 }
 
-// TimelinePoint is one interval of the run.
+// TimelinePoint is one interval of the run: P50 and P99 of its latency
+// (corrected, in closed loop), ServiceP50 and ServiceP99 as measured.
 type TimelinePoint struct {
-	Seconds  float64 `json:"t"`
-	Requests int64   `json:"requests"`
-	Errors   int64   `json:"errors"`
-	RPS      float64 `json:"rps"`
-	P50      float64 `json:"p50"`
-	P99      float64 `json:"p99"`
-	InFlight int64   `json:"in_flight"`
+	Seconds    float64 `json:"t"`
+	Requests   int64   `json:"requests"`
+	Errors     int64   `json:"errors"`
+	RPS        float64 `json:"rps"`
+	P50        float64 `json:"p50"`
+	P99        float64 `json:"p99"`
+	ServiceP50 float64 `json:"service_p50"`
+	ServiceP99 float64 `json:"service_p99"`
+	InFlight   int64   `json:"in_flight"`
 }
 
 func summary(h *hdrhistogram.Histogram) LatencySummary {
@@ -95,10 +98,8 @@ func (c *collector) result(end time.Time) *Result {
 		r.ThroughputRPS = float64(answers) / elapsed.Seconds()
 		r.RequestRateRPS = float64(r.Requests) / elapsed.Seconds()
 	}
-	if e.open {
-		s := summary(c.total.service)
-		r.Service = &s
-	}
+	s := summary(c.total.service)
+	r.Service = &s
 	for code, n := range c.cur.status {
 		if n > 0 {
 			r.StatusCodes[statusKey(code)] = n

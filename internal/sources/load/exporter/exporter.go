@@ -43,7 +43,7 @@ func New(src Source) *Collector {
 		lv: prometheus.NewDesc("perftop_target_level",
 			"The rate (requests/s, open loop) or workers (closed loop) the test asks for now.", []string{"mode"}, nil),
 		latency: prometheus.NewDesc("perftop_request_duration_seconds",
-			"Request latency; in open loop, from the intended send time.", nil, nil),
+			"Request latency: in open loop from the intended send time; in closed loop corrected for coordinated omission as wrk does, its count including the samples the correction adds.", nil, nil),
 	}
 }
 

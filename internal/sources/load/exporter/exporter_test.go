@@ -30,7 +30,7 @@ func TestCollector(t *testing.T) {
 perftop_requests_total{kind="",status="200"} 9
 perftop_requests_total{kind="",status="503"} 1
 perftop_requests_total{kind="timeout",status="error"} 2
-# HELP perftop_request_duration_seconds Request latency; in open loop, from the intended send time.
+# HELP perftop_request_duration_seconds Request latency: in open loop from the intended send time; in closed loop corrected for coordinated omission as wrk does, its count including the samples the correction adds.
 # TYPE perftop_request_duration_seconds histogram
 perftop_request_duration_seconds_bucket{le="0.01"} 8
 perftop_request_duration_seconds_bucket{le="0.1"} 11
