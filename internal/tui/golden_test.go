@@ -493,3 +493,18 @@ func TestGoldenFleetScreen(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadScreenFleetLine: a runner of a fleet (--fleet) shows the whole
+// fleet's rate and p99 on its load screen.
+func TestLoadScreenFleetLine(t *testing.T) {
+	st := fakeStore(10)
+	st.SetLoadTest(&metrics.LoadTest{Mode: metrics.OpenLoop, State: metrics.TestRunning, Started: fakeT0, Elapsed: 5 * time.Second, Target: 200})
+	st.Update(func(tx metrics.Tx) {
+		tx.SetFleet(&metrics.Fleet{Rate: 800, P99: 0.0123, HasLatency: true, Runners: []metrics.FleetRunner{{Up: true}, {Up: true}, {Up: true}, {}}})
+	})
+	m := New(Options{Store: st, Theme: themes.Dark, Interval: time.Second, Load: &fakeLoad{}, Fleet: true})
+	m.SetSize(120, 40)
+	if f := ansi.Strip(m.Frame()); !strings.Contains(f, "fleet     800 req/s  p99 12.3ms  3/4 runners up") {
+		t.Errorf("no fleet line:\n%s", f)
+	}
+}

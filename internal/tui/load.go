@@ -219,6 +219,20 @@ func (v *loadView) nowPanel(lt *metrics.LoadTest, w, h int) string {
 	if parts, ok := v.serverLine(q.P99); ok {
 		lines = append(lines, v.fields(iw, "server", parts...))
 	}
+	if fl := v.snap.Fleet; fl != nil && fl.Error == "" && len(fl.Runners) > 0 {
+		// The whole fleet this runner is a shard of, as Prometheus sums it.
+		up := 0
+		for _, r := range fl.Runners {
+			if r.Up {
+				up++
+			}
+		}
+		parts := []string{units.Count(fl.Rate) + " req/s", fmt.Sprintf("%d/%d runners up", up, len(fl.Runners))}
+		if fl.HasLatency {
+			parts = append(parts[:1], append([]string{"p99 " + units.Seconds(fl.P99)}, parts[1:]...)...)
+		}
+		lines = append(lines, v.fields(iw, "fleet", parts...))
+	}
 	return v.box("Now", string(lt.Mode)+" loop", strings.Join(lines, "\n"), w, h)
 }
 
