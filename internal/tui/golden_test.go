@@ -503,8 +503,12 @@ func TestLoadScreenFleetLine(t *testing.T) {
 		tx.SetFleet(&metrics.Fleet{Rate: 800, P99: 0.0123, HasLatency: true, Runners: []metrics.FleetRunner{{Up: true}, {Up: true}, {Up: true}, {}}})
 	})
 	m := New(Options{Store: st, Theme: themes.Dark, Interval: time.Second, Load: &fakeLoad{}, Fleet: true})
-	m.SetSize(120, 40)
+	m.SetSize(200, 60)
 	if f := ansi.Strip(m.Frame()); !strings.Contains(f, "fleet     800 req/s  p99 12.3ms  3/4 runners up") {
 		t.Errorf("no fleet line:\n%s", f)
+	}
+	m.SetSize(120, 40) // the runners give way
+	if f := ansi.Strip(m.Frame()); !strings.Contains(f, "fleet     800 req/s  p99 12.3ms ") {
+		t.Errorf("no fleet line at 120x40:\n%s", f)
 	}
 }
