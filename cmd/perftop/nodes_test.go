@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/prometheus/common/model"
+
 	"github.com/perftop/perftop/internal/sources/promtest"
 )
 
@@ -52,5 +54,50 @@ func TestSnapshotNodes(t *testing.T) {
 	code, _, errOut = runCLI(t, nil, "snapshot", "--node", "127.0.0.1:9100/metrics")
 	if code != 2 || !strings.Contains(errOut, "http://127.0.0.1:9100") {
 		t.Errorf("--node without a scheme: exit %d, %q; want 2 and a hint", code, errOut)
+	}
+}
+
+// TestSnapshotHostQuery: --host-query reads a node from the Prometheus
+// server that scrapes its node_exporter, and agrees with the node read
+// directly: the same cores and memory; its CPU from two of the server's
+// scrapes.
+func TestSnapshotHostQuery(t *testing.T) {
+	ne := promtest.StartNodeExporter(t)
+	prom := promtest.StartPrometheus(t, ne.MetricsURL)
+	prom.WaitFor(t, `count_over_time(node_load1{instance="`+ne.Addr+`"}[1m])`, func(v model.Vector) bool {
+		return len(v) == 1 && v[0].Value >= 2
+	})
+	code, out, errOut := runCLI(t, nil, "snapshot", "--json", "--interval", "300ms", "--prom-server", prom.URL, "--host-query", ne.Addr)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var snap struct {
+		Hosts []struct {
+			Name, Error string
+			CPU         struct {
+				Total   float64   `json:"total_percent"`
+				PerCore []float64 `json:"per_core_percent"`
+			} `json:"cpu"`
+			Memory struct {
+				Total uint64 `json:"total_bytes"`
+			} `json:"memory"`
+		} `json:"hosts"`
+		Memory struct {
+			Total uint64 `json:"total_bytes"`
+		} `json:"memory"`
+	}
+	if err := json.Unmarshal([]byte(out), &snap); err != nil {
+		t.Fatalf("%v:\n%s", err, out)
+	}
+	if len(snap.Hosts) != 1 {
+		t.Fatalf("hosts %+v", snap.Hosts)
+	}
+	h := snap.Hosts[0]
+	if h.Error != "" || h.Name != ne.Addr || len(h.CPU.PerCore) != runtime.NumCPU() || h.Memory.Total != snap.Memory.Total || h.CPU.Total <= 0 {
+		t.Errorf("host %+v: want %s, %d cores, CPU over 0%%, memory %d", h, ne.Addr, runtime.NumCPU(), snap.Memory.Total)
+	}
+	code, _, errOut = runCLI(t, nil, "snapshot", "--host-query", ne.Addr)
+	if code != 2 || !strings.Contains(errOut, "--host-query needs --prom-server") {
+		t.Errorf("--host-query without a server: exit %d %q", code, errOut)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"strings"
 	"time"
 
 	promconfig "github.com/prometheus/common/config"
@@ -9,12 +10,14 @@ import (
 
 	"github.com/perftop/perftop/internal/session"
 	"github.com/perftop/perftop/internal/sources/load"
+	"github.com/perftop/perftop/internal/sources/nodeexp"
 	"github.com/perftop/perftop/internal/sources/prom"
 	"github.com/perftop/perftop/internal/sources/promql"
 )
 
 // promFlags are the Prometheus flags every command that shows data shares.
 type promFlags struct {
+	hostQueries []string
 	fleet       bool
 	fleetWindow time.Duration
 	targets     []string
@@ -38,6 +41,7 @@ func (f *promFlags) register(cmd *cobra.Command) {
 	fl := cmd.PersistentFlags()
 	fl.StringArrayVar(&f.targets, "prom", nil, "scrape a Prometheus `URL` (a /metrics endpoint) directly; repeatable")
 	fl.StringArrayVar(&f.nodes, "node", nil, "a remote host's node_exporter `URL` (http://db-1:9100/metrics): its CPU, memory, disk and network on the host screens, h switches hosts; repeatable")
+	fl.StringArrayVar(&f.hostQueries, "host-query", nil, "a remote host read from --prom-server: the `instance` label of its node_exporter (db-1:9100); repeatable, like --node")
 	fl.BoolVar(&f.fleet, "fleet", false, "show the fleet of runners (perftop run --shard --metrics-addr) that --prom-server scrapes, as one test")
 	fl.DurationVar(&f.fleetWindow, "fleet-window", promql.DefaultFleetWindow, "the fleet's rate window: at least 4 of the server's scrape intervals")
 	fl.StringVar(&f.server, "prom-server", "", "a Prometheus server `URL` to run --query panels against")
@@ -165,8 +169,10 @@ func (f *promFlags) setup(cfg config, interval time.Duration) (*promSetup, error
 		return nil, usagef("--query needs --prom-server (a Prometheus server to ask)")
 	case server.URL == "" && f.fleet:
 		return nil, usagef("--fleet needs --prom-server (the Prometheus server that scrapes the runners)")
-	case server.URL != "" && len(panels) == 0 && !f.fleet:
-		return nil, usagef("--prom-server needs at least one --query 'title=EXPR', or --fleet")
+	case server.URL == "" && len(f.hostQueries) > 0:
+		return nil, usagef("--host-query needs --prom-server (the Prometheus server that scrapes the node_exporter)")
+	case server.URL != "" && len(panels) == 0 && !f.fleet && len(f.hostQueries) == 0:
+		return nil, usagef("--prom-server needs at least one --query 'title=EXPR', --fleet or --host-query")
 	case f.fleetWindow < time.Second:
 		return nil, usagef("invalid --fleet-window %s: want 1s or more (4 scrape intervals)", f.fleetWindow)
 	}
@@ -186,6 +192,16 @@ func (f *promFlags) setup(cfg config, interval time.Duration) (*promSetup, error
 	}
 	if f.fleet {
 		s.fleet = &promql.FleetOptions{ClientOptions: co, Interval: interval, Window: f.fleetWindow}
+	}
+	for _, inst := range f.hostQueries {
+		if inst == "" || strings.ContainsAny(inst, "\"\n") {
+			return nil, usagef("invalid --host-query %q: want an instance label such as db-1:9100", inst)
+		}
+		c, err := promql.NewClient(co)
+		if err != nil {
+			return nil, usagef("--host-query: %v", err)
+		}
+		s.nodes = append(s.nodes, session.Node{Name: inst, Reader: &nodeexp.QueryReader{Client: c, Instance: inst}})
 	}
 	return &s, nil
 }

@@ -18,7 +18,7 @@ import (
 	"github.com/perftop/perftop/internal/jsonfloat"
 	"github.com/perftop/perftop/internal/metrics"
 	"github.com/perftop/perftop/internal/printable"
-	"github.com/perftop/perftop/internal/sources/nodeexp"
+	"github.com/perftop/perftop/internal/session"
 	"github.com/perftop/perftop/internal/sources/prom"
 	"github.com/perftop/perftop/internal/sources/promql"
 	"github.com/perftop/perftop/internal/sources/system"
@@ -186,10 +186,9 @@ func takeSnapshot(ctx context.Context, cfg config) (*snapshot, error) {
 		go func() {
 			defer crash.Recover()
 			defer wg.Done()
-			r := &nodeexp.Reader{URL: n.URL, Client: n.Client, Limits: n.Limits}
-			h, err := system.Snapshot(ctx, r, cfg.Interval)
+			h, err := system.Snapshot(ctx, session.NodeReader(n), cfg.Interval)
 			shown := n.URL
-			if u, err := url.Parse(n.URL); err == nil {
+			if u, err := url.Parse(n.URL); err == nil && n.URL != "" {
 				shown = u.Redacted() // a password in the URL stays out of the output
 			}
 			snap.Hosts[i] = remoteHost{Name: n.Name, URL: shown, Host: h}

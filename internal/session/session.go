@@ -71,6 +71,17 @@ type Node struct {
 	URL    string // its /metrics
 	Client *http.Client
 	Limits prom.Limits
+	// Reader, when set, reads the node instead of URL: a node read from a
+	// Prometheus server (--host-query).
+	Reader system.Reader
+}
+
+// reader is what reads the node.
+func (n Node) reader() system.Reader {
+	if n.Reader != nil {
+		return n.Reader
+	}
+	return &nodeexp.Reader{URL: n.URL, Client: n.Client, Limits: n.Limits}
 }
 
 // Display is how the dashboard draws.
@@ -131,8 +142,7 @@ func New(cfg Config) (*Session, error) {
 	s.interval.Store(int64(max(cfg.Interval, metrics.MinInterval)))
 	s.host = system.New(system.Options{Interval: cfg.Interval, ProcFS: cfg.ProcFS, TopN: system.AllProcesses})
 	for _, n := range cfg.Nodes {
-		r := &nodeexp.Reader{URL: n.URL, Client: n.Client, Limits: n.Limits}
-		s.nodes = append(s.nodes, system.New(system.Options{Interval: cfg.Interval, Reader: r, Host: n.Name}))
+		s.nodes = append(s.nodes, system.New(system.Options{Interval: cfg.Interval, Reader: n.reader(), Host: n.Name}))
 	}
 	for _, o := range cfg.Prom {
 		s.scrapers = append(s.scrapers, prom.New(o))
@@ -281,6 +291,9 @@ func (s *Session) watch(url string, families []string) {
 		}
 	}
 }
+
+// NodeReader is what reads n, for one-shot reads (snapshot).
+func NodeReader(n Node) system.Reader { return n.reader() }
 
 // nodeNames lists the remote hosts in the order given.
 func (s *Session) nodeNames() []string {

@@ -166,3 +166,10 @@ func (c statusClient) Do(ctx context.Context, req *http.Request) (*http.Response
 	}
 	return resp, body, nil
 }
+
+// QueryAt runs an instant query at at, for sources other than the panels
+// (a node read from the server); a failure is an *Error.
+func (c *Client) QueryAt(ctx context.Context, expr string, at time.Time) (model.Value, error) {
+	v, _, err := c.query(ctx, expr, at)
+	return v, err
+}
