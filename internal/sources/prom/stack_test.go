@@ -245,3 +245,44 @@ func TestStackPostgres(t *testing.T) {
 		t.Logf("slowest statement %q: mean %.3fs over %v calls", busy.Statements[0].Query, busy.Statements[0].MeanSeconds, busy.Statements[0].Calls)
 	}
 }
+
+// TestStackNginx puts a known number of requests through a real nginx and
+// reads them back from its stub_status through nginx-prometheus-exporter:
+// a load balancer whose request rate is about what was sent, with its
+// active connections known and what stub_status lacks said so.
+func TestStackNginx(t *testing.T) {
+	ng := promtest.StartNginx(t)
+	e := promtest.StartNginxExporter(t, ng.StatusURL)
+	d := newDeriver(Config{})
+	scrapeTier(t, d, e.MetricsURL, time.Now())
+	client := &http.Client{Transport: &http.Transport{}}
+	t.Cleanup(client.CloseIdleConnections)
+	start := time.Now()
+	const n = 300
+	for range n {
+		resp, err := client.Get(ng.URL + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	tier := scrapeTier(t, d, e.MetricsURL, time.Now())
+	elapsed := time.Since(start).Seconds()
+	if tier.Kind != metrics.TierLoadBalancer || tier.Software != "nginx" {
+		t.Fatalf("tier %+v; want nginx, a load balancer", tier)
+	}
+	req, ok := tier.Value("requests")
+	t.Logf("requests %.0f/s (%d in %.2fs: %.0f/s)", req, n, elapsed, n/elapsed)
+	if !ok || req < 0.5*n/elapsed || req > 2*n/elapsed {
+		t.Errorf("requests %.0f/s (known %v); want about %.0f/s", req, ok, n/elapsed)
+	}
+	if _, ok := tier.Value("active connections"); !ok {
+		t.Errorf("active connections not known: %+v", tier.Values)
+	}
+	for _, v := range tier.Values {
+		if v.Name == "5xx" && (v.Known || v.Note == "") {
+			t.Errorf("5xx: %+v; want unknown, with why", v)
+		}
+	}
+}
