@@ -29,6 +29,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"strconv"
@@ -45,14 +46,15 @@ var (
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "listen address; port 0 picks a free one (the bound address is printed)")
+	withPprof := flag.Bool("pprof", false, "serve net/http/pprof under /debug/pprof/ (bench/pprof.sh)")
 	flag.Parse()
-	if err := run(*addr); err != nil {
+	if err := run(*addr, *withPprof); err != nil {
 		fmt.Fprintln(os.Stderr, "target:", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr string) error {
+func run(addr string, withPprof bool) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -61,8 +63,13 @@ func run(addr string) error {
 	// only once the socket accepts connections.
 	fmt.Println(ln.Addr().String())
 
+	mux := routes()
+	if withPprof {
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	}
 	srv := &http.Server{
-		Handler:           routes(),
+		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
