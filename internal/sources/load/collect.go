@@ -64,7 +64,7 @@ func (c *collector) collect(now time.Time, st *metrics.Store, state metrics.Test
 	lt := c.loadTest(now, dt, state)
 	c.last = lt
 	c.publish(now, dt, lt, st)
-	if timelineKeeps(dt, c.e.o.Interval, state, lt.Window.Requests) {
+	if timelineKeeps(dt, c.e.o.Interval, state, lt.Window.Requests, lt.InFlight) {
 		w := lt.Window
 		p := TimelinePoint{
 			Seconds: lt.Elapsed.Seconds(), Requests: w.Requests, Errors: w.Errors, RPS: w.RPS,
@@ -84,11 +84,17 @@ func (c *collector) collect(now time.Time, st *metrics.Store, state metrics.Test
 // stops, and the last collection, after the requests in flight ended, when
 // something finished in it. An empty last one (nothing was in flight, and
 // nothing more is sent after the stop) holds no measurement: charted, it
-// was a fall to zero the target never made. A whole interval with nothing
-// answered while the test ran stays: that is a stalled target.
-func timelineKeeps(dt, interval time.Duration, state metrics.TestState, finished int64) bool {
-	if state == metrics.TestDone {
+// was a fall to zero the target never made; so does an interval of the
+// stop with nothing finished and nothing left in flight (a loaded machine
+// can take that long to stop). A whole interval with nothing answered
+// while the test ran, or while the stop waited for answers, stays: that is
+// a stalled target.
+func timelineKeeps(dt, interval time.Duration, state metrics.TestState, finished, inFlight int64) bool {
+	switch {
+	case state == metrics.TestDone:
 		return finished > 0
+	case state == metrics.TestStopping && finished == 0 && inFlight == 0:
+		return false
 	}
 	return dt >= interval/2
 }

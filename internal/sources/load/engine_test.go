@@ -327,20 +327,22 @@ func TestTimelineEndsWithoutAnEmptyRemainder(t *testing.T) {
 func TestTimelineKeeps(t *testing.T) {
 	const iv = time.Second
 	for _, tt := range []struct {
-		dt       time.Duration
-		state    metrics.TestState
-		finished int64
-		want     bool
+		dt                 time.Duration
+		state              metrics.TestState
+		finished, inFlight int64
+		want               bool
 	}{
-		{iv, metrics.TestRunning, 0, true},      // a stalled second stays
-		{iv / 2, metrics.TestStopping, 0, true}, // half an interval is one
-		{7 * time.Millisecond, metrics.TestRunning, 5, false},
-		{7 * time.Millisecond, metrics.TestDone, 0, false}, // the empty remainder
-		{7 * time.Millisecond, metrics.TestDone, 3, true},  // answers in the remainder
-		{iv, metrics.TestDone, 0, false},                   // nothing was in flight at the stop
+		{iv, metrics.TestRunning, 0, 0, true},      // a stalled second stays
+		{iv / 2, metrics.TestStopping, 0, 3, true}, // half an interval is one: the stop waits for answers
+		{iv, metrics.TestStopping, 0, 0, false},    // a slow stop with nothing left to answer
+		{iv / 2, metrics.TestStopping, 2, 0, true},
+		{7 * time.Millisecond, metrics.TestRunning, 5, 0, false},
+		{7 * time.Millisecond, metrics.TestDone, 0, 0, false}, // the empty remainder
+		{7 * time.Millisecond, metrics.TestDone, 3, 0, true},  // answers in the remainder
+		{iv, metrics.TestDone, 0, 0, false},                   // nothing was in flight at the stop
 	} {
-		if got := timelineKeeps(tt.dt, iv, tt.state, tt.finished); got != tt.want {
-			t.Errorf("timelineKeeps(%v, %v, %d) = %v, want %v", tt.dt, tt.state, tt.finished, got, tt.want)
+		if got := timelineKeeps(tt.dt, iv, tt.state, tt.finished, tt.inFlight); got != tt.want {
+			t.Errorf("timelineKeeps(%v, %v, %d, %d) = %v, want %v", tt.dt, tt.state, tt.finished, tt.inFlight, got, tt.want)
 		}
 	}
 }
