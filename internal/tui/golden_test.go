@@ -77,11 +77,7 @@ func TestGoldenScreens(t *testing.T) {
 			m.active = i
 			name := strings.ToLower(s.id.String()) + "-" + sizeName(sz)
 			t.Run(name, func(t *testing.T) {
-				frame := m.Frame()
-				checkFrame(t, frame, sz[0], sz[1])
-				plain := ansi.Strip(frame)
-				checkWhole(t, plain, vals)
-				golden(t, name, plain)
+				checkGolden(t, m, name, sz, vals)
 			})
 		}
 		m.active, m.showHelp = 0, true
@@ -131,6 +127,18 @@ func TestGoldenColourProfiles(t *testing.T) {
 
 func sizeName(sz [2]int) string {
 	return strconv.Itoa(sz[0]) + "x" + strconv.Itoa(sz[1])
+}
+
+// checkGolden renders m, checks the frame's size and that vals show
+// whole, compares it with the golden file name, and returns it plain.
+func checkGolden(t *testing.T, m *Model, name string, sz [2]int, vals []string) string {
+	t.Helper()
+	frame := m.Frame()
+	checkFrame(t, frame, sz[0], sz[1])
+	plain := ansi.Strip(frame)
+	checkWhole(t, plain, vals)
+	golden(t, name, plain)
+	return plain
 }
 
 // hostValues are the numbers the host screens show of h, formatted as
@@ -220,11 +228,7 @@ func TestGoldenLoadScreen(t *testing.T) {
 			m.SetSize(sz[0], sz[1])
 			name := tt.name + "-" + sizeName(sz)
 			t.Run(name, func(t *testing.T) {
-				frame := m.Frame()
-				checkFrame(t, frame, sz[0], sz[1])
-				plain := ansi.Strip(frame)
-				checkWhole(t, plain, vals)
-				golden(t, name, plain)
+				checkGolden(t, m, name, sz, vals)
 			})
 		}
 	}
@@ -304,11 +308,7 @@ func TestGoldenPromScreens(t *testing.T) {
 			m.active = i
 			name := strings.ToLower(s.id.String()) + "-" + sizeName(sz)
 			t.Run(name, func(t *testing.T) {
-				frame := m.Frame()
-				checkFrame(t, frame, sz[0], sz[1])
-				plain := ansi.Strip(frame)
-				checkWhole(t, plain, vals)
-				golden(t, name, plain)
+				checkGolden(t, m, name, sz, vals)
 			})
 		}
 	}
@@ -374,11 +374,7 @@ func TestGoldenProfileScreen(t *testing.T) {
 		m.SetSize(sz[0], sz[1])
 		name := "profile-" + sizeName(sz)
 		t.Run(name, func(t *testing.T) {
-			frame := m.Frame()
-			checkFrame(t, frame, sz[0], sz[1])
-			plain := ansi.Strip(frame)
-			checkWhole(t, plain, vals)
-			golden(t, name, plain)
+			plain := checkGolden(t, m, name, sz, vals)
 			if !strings.Contains(plain, "main.hotLoop") || !strings.Contains(plain, "by flat") {
 				t.Errorf("want hotLoop first, by flat:\n%s", plain)
 			}
@@ -451,11 +447,7 @@ func TestGoldenStackScreen(t *testing.T) {
 		}
 		name := "stack-" + sizeName(sz)
 		t.Run(name, func(t *testing.T) {
-			frame := m.Frame()
-			checkFrame(t, frame, sz[0], sz[1])
-			plain := ansi.Strip(frame)
-			checkWhole(t, plain, vals)
-			golden(t, name, plain)
+			plain := checkGolden(t, m, name, sz, vals)
 			lb, cache, db := strings.Index(plain, "Load balancer"), strings.Index(plain, "Cache"), strings.Index(plain, "Database")
 			if lb < 0 || cache < lb || db < cache {
 				t.Errorf("want load balancer, cache, database in that order:\n%s", plain)
@@ -482,11 +474,7 @@ func TestGoldenFleetScreen(t *testing.T) {
 		m.SetSize(sz[0], sz[1])
 		name := "fleet-" + sizeName(sz)
 		t.Run(name, func(t *testing.T) {
-			frame := m.Frame()
-			checkFrame(t, frame, sz[0], sz[1])
-			plain := ansi.Strip(frame)
-			checkWhole(t, plain, vals)
-			golden(t, name, plain)
+			plain := checkGolden(t, m, name, sz, vals)
 			if !strings.Contains(plain, "3, 2 up") || !strings.Contains(plain, "runner-3:9464") || !strings.Contains(plain, "down") {
 				t.Errorf("want 3 runners, 2 up, runner-3 down:\n%s", plain)
 			}
