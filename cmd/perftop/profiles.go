@@ -1,8 +1,8 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -32,8 +32,9 @@ func profileOf(cpu *profile.Profile, count int) *results.Profile {
 func profileBase(out string) string { return strings.TrimSuffix(out, filepath.Ext(out)) }
 
 // saveProfiles writes the CPU and heap profiles beside the results file
-// out, each atomically (a temporary file renamed), and names them in rec,
-// relative to out's directory.
+// out, as the results file is written (atomically, 0644 less the umask or
+// the old file's mode, no link followed), and names them in rec, relative
+// to out's directory.
 func saveProfiles(rec *results.Profile, out string, cpu, heap *profile.Profile) error {
 	for _, p := range []struct {
 		prof *profile.Profile
@@ -52,27 +53,14 @@ func saveProfiles(rec *results.Profile, out string, cpu, heap *profile.Profile) 
 	return nil
 }
 
+// writeProfile writes p gzipped, as pprof writes it, with the results
+// file's care (results.WriteBytes).
 func writeProfile(path string, p *profile.Profile) error {
-	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
-		return fmt.Errorf("%s: not a regular file", path)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
+	var b bytes.Buffer
+	if err := p.Write(&b); err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
-	if err := p.Write(tmp); err != nil { // gzipped, as pprof writes it
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return results.WriteBytes(path, b.Bytes())
 }
 
 // profileCount is how many CPU profiles the store's profiling has seen.

@@ -94,6 +94,11 @@ func WriteFile(path string, f *File) error {
 	return writeAtomic(path, data)
 }
 
+// WriteBytes writes data to path as WriteFile writes a results file:
+// atomically, with its permissions, refusing a link. The files written
+// beside a results file (its profiles) use it.
+func WriteBytes(path string, data []byte) error { return writeAtomic(path, data) }
+
 // encodeFile is a results file's bytes.
 func encodeFile(f *File) ([]byte, error) {
 	data, err := jsonfloat.MarshalIndent(f, "", "  ")

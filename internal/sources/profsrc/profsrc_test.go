@@ -2,6 +2,7 @@ package profsrc
 
 import (
 	"context"
+	"os"
 	"net/http"
 	"net/http/httptest"
 	"net/http/pprof"
@@ -11,9 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/pprof/profile"
 	"go.uber.org/goleak"
 
 	"github.com/perftop/perftop/internal/metrics"
+	"github.com/perftop/perftop/internal/profiles"
 	"github.com/perftop/perftop/internal/sources/promtest"
 )
 
@@ -162,3 +165,37 @@ func TestErrors(t *testing.T) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// BenchmarkAggregate is perftop's own work per CPU profile besides the
+// fetch: parsing, the summary, the previous profile's shares, the peeks of
+// the top functions and the merge into the run's profile, on a profile
+// recorded from a real Go program.
+func BenchmarkAggregate(b *testing.B) {
+	data, err := os.ReadFile("../../profiles/testdata/target12s.cpu.pb.gz")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	var merged *profile.Profile
+	prev := profiles.Summary{}
+	for b.Loop() {
+		raw, err := gunzip(data, DefaultBodyLimit)
+		if err != nil {
+			b.Fatal(err)
+		}
+		p, err := profile.ParseData(raw)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sum := profiles.Summarize(p)
+		fs := funcs(sum, &prev)
+		_ = peeks(p, fs)
+		if merged, err = profiles.Merge(merged, p); err != nil {
+			b.Fatal(err)
+		}
+		if len(merged.Sample) > 100_000 {
+			merged = nil // a run's worth: keep the merge's cost that of a run
+		}
+		prev = sum
+	}
+}
