@@ -2,10 +2,10 @@ package profsrc
 
 import (
 	"context"
-	"os"
 	"net/http"
 	"net/http/httptest"
 	"net/http/pprof"
+	"os"
 	runpprof "runtime/pprof"
 	"strings"
 	"sync"
@@ -169,7 +169,8 @@ func (discard) Write(p []byte) (int, error) { return len(p), nil }
 // BenchmarkAggregate is perftop's own work per CPU profile besides the
 // fetch: parsing, the summary, the previous profile's shares, the peeks of
 // the top functions and the merge into the run's profile, on a profile
-// recorded from a real Go program.
+// recorded by perftop run --pprof from bench/target at 35k req/s (12 s,
+// 12.2 s of CPU samples: testdata/target12s.cpu.pb.gz in internal/profiles).
 func BenchmarkAggregate(b *testing.B) {
 	data, err := os.ReadFile("../../profiles/testdata/target12s.cpu.pb.gz")
 	if err != nil {
