@@ -94,6 +94,10 @@ func TestRunProfilesTheTarget(t *testing.T) {
 		t.Errorf("hotSpin holds %.0f%% of the CPU, want most", s*100)
 	}
 	cpuFile := filepath.Join(filepath.Dir(slowOut), p.CPUFile)
+	// The profiles are written as the results file is: the same mode.
+	if a, b := stat(t, cpuFile), stat(t, slowOut); a.Mode().Perm() != b.Mode().Perm() {
+		t.Errorf("%s has mode %v, the results file %v", p.CPUFile, a.Mode().Perm(), b.Mode().Perm())
+	}
 	top, err := exec.Command("go", "tool", "pprof", "-top", "-cum", cpuFile).CombinedOutput()
 	if err != nil {
 		t.Fatalf("go tool pprof: %v\n%s", err, top)
@@ -127,4 +131,13 @@ func TestProfileScreenInTerminal(t *testing.T) {
 	}
 	tm.keys("q")
 	tm.waitText("perftop-exit=")
+}
+
+func stat(t *testing.T, path string) os.FileInfo {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi
 }
