@@ -367,6 +367,7 @@ func TestGoldenProfileScreen(t *testing.T) {
 				b.Reset(fakeT0.Add(time.Duration(i) * time.Second))
 				b.Add(metrics.KeyProfileCPU, wave(i, 10, 1.2, 1.5))
 				b.Add(metrics.KeyProfileHeap, wave(i, 15, 40<<20, 50<<20))
+				b.Add(metrics.KeyProfileGoroutines, wave(i, 20, 40, 60))
 				tx.Write(&b)
 			}
 		})

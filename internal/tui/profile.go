@@ -135,9 +135,18 @@ func (p *profilePage) View() string {
 	topH := min(max(h/3, 7), h-5)
 	leftW := w * 2 / 5
 	cw := (w - leftW) / 2
+	// Heap and goroutines share the right column when it has the height
+	// for two charts.
+	rw := w - leftW - cw
+	right := p.profChart("Heap in use", &p.heap, metrics.KeyProfileHeap, bytesLabel, rw, topH)
+	if topH >= 12 {
+		hh := topH / 2
+		right = p.profChart("Heap in use", &p.heap, metrics.KeyProfileHeap, bytesLabel, rw, hh) + "\n" +
+			p.profChart("Goroutines", &p.g, metrics.KeyProfileGoroutines, units.Count, rw, topH-hh)
+	}
 	top := panel.Row(p.statePanel(pr, leftW, topH),
 		p.profChart("CPU of the target", &p.cpu, metrics.KeyProfileCPU, func(v float64) string { return strconv.FormatFloat(v, 'g', 3, 64) + " s/s" }, cw, topH),
-		p.profChart("Heap in use", &p.heap, metrics.KeyProfileHeap, bytesLabel, w-leftW-cw, topH))
+		right)
 	if p.peek != "" {
 		return top + "\n" + p.peekPanel(pr, w, h-topH)
 	}
@@ -185,6 +194,9 @@ func (p *profilePage) profChart(title string, c *chart.Model, key string, format
 		info = format(l.Values[n-1])
 	}
 	c.Fill, c.X = false, chart.Ago
+	if key == metrics.KeyProfileHeap {
+		c.Binary = true // round tops in MiB, not in millions of bytes
+	}
 	return p.box(title, fitInfo(w, title, info, ""), p.drawChart(c, w-2, h-2, format, l), w, h)
 }
 
