@@ -141,3 +141,13 @@ func stat(t *testing.T, path string) os.FileInfo {
 	}
 	return fi
 }
+
+// TestRunPprofDown: a run whose pprof endpoint is down still runs, and
+// says why it has no profile.
+func TestRunPprofDown(t *testing.T) {
+	target := pprofTarget(t, 1000)
+	code, _, errOut := runCLI(t, nil, "run", "--headless", "-c", "1", "-d", "2s", "--pprof", "http://127.0.0.1:1", target+"/")
+	if code != 0 || !strings.Contains(errOut, "--pprof: no CPU profile completed (endpoint down") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}

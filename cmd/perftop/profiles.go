@@ -72,3 +72,14 @@ func profileCount(st *metrics.Store) int {
 	}
 	return sn.Profile.Count
 }
+
+// noProfileWhy says why a run with --pprof has no CPU profile: the
+// endpoint's last error, or a run shorter than one profile.
+func noProfileWhy(st *metrics.Store, seconds int) string {
+	var sn metrics.Snapshot
+	st.Snapshot(&sn)
+	if sn.Profile != nil && sn.Profile.Error != "" {
+		return sn.Profile.Error
+	}
+	return fmt.Sprintf("each takes %ds and pprof sends one only whole: run longer, or lower --pprof-seconds", seconds)
+}

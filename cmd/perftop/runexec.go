@@ -122,6 +122,9 @@ func runTest(ctx context.Context, cfg config, spec *testSpec, e *env) error {
 			return err
 		}
 	}
+	if spec.pprof != nil && f.Profile == nil {
+		fmt.Fprintf(e.stderr, "perftop: --pprof: no CPU profile completed (%s)\n", noProfileWhy(sess.Store(), spec.pprof.Seconds))
+	}
 	return reportRun(f, spec, e)
 }
 
