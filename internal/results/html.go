@@ -218,6 +218,10 @@ func cards(f *File) []card {
 	if r.RequestRateRPS > r.ThroughputRPS*1.001 {
 		cs[1].Note = fmt.Sprintf("answered; %s req/s attempted", units.Count(r.RequestRateRPS))
 	}
+	if r.ClosedLoop && r.Service != nil {
+		cs[3].Note = "corrected for stalls"
+		cs = append(cs, card{"p99 as measured", latencyText(*r.Service, r.Service.P99), "each request's own time"})
+	}
 	if f.Settings.Mode == "open" {
 		cs[3].Note = "from the intended send"
 		if s := r.Service; s != nil {
@@ -251,13 +255,16 @@ var phaseNames = []string{"dns", "connect", "tls", "ttfb"}
 // latencyRows are the whole run's latency, open loop's service latency,
 // and the request phases that were measured.
 func latencyRows(r *Result) []latencyRow {
-	name := "latency"
-	if r.Service != nil {
+	name, service := "latency", "from actual send"
+	switch {
+	case r.Service != nil && r.ClosedLoop:
+		name, service = "corrected", "as measured"
+	case r.Service != nil:
 		name = "from intended send"
 	}
 	rows := []latencyRow{latencyRowOf(name, r.Latency)}
 	if r.Service != nil {
-		rows = append(rows, latencyRowOf("from actual send", *r.Service))
+		rows = append(rows, latencyRowOf(service, *r.Service))
 	}
 	for _, p := range phaseNames {
 		if ph := r.Phases[p]; ph.Count > 0 {
@@ -270,7 +277,10 @@ func latencyRows(r *Result) []latencyRow {
 // latencyNotes say what the latency table's rows measure.
 func latencyNotes(r *Result) []string {
 	var notes []string
-	if r.Service != nil {
+	switch {
+	case r.Service != nil && r.ClosedLoop:
+		notes = append(notes, "Corrected: the closed loop's latency with the requests a stalled connection could not send counted, as wrk counts them (coordinated omission), so a stall shows in the tail. As measured: each request's own time.")
+	case r.Service != nil:
 		notes = append(notes, "From intended send: from the time the schedule meant to send each request, so the queue behind a stalled server counts (no coordinated omission). From actual send: the service's own time.")
 	}
 	for _, p := range phaseNames {

@@ -251,3 +251,26 @@ func TestAxesOfExtremes(t *testing.T) {
 }
 
 func second[A, B any](_ A, b B) B { return b }
+
+// TestHTMLClosedLoopCorrected: a closed-loop run's latency is named for
+// what it is, corrected for stalls and as measured, not by send times.
+func TestHTMLClosedLoopCorrected(t *testing.T) {
+	f := fixture(t)
+	f.Settings.Mode, f.ClosedLoop = "closed", true
+	svc := f.Latency
+	svc.P99 /= 10
+	f.Service = &svc
+	var b strings.Builder
+	if err := WriteHTML(&b, f); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	for _, want := range []string{"<tr><td>corrected</td>", "<tr><td>as measured</td>", "corrected for stalls", "p99 as measured"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("closed-loop page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "from intended send</td>") {
+		t.Error("a closed loop's latency named from the intended send")
+	}
+}
