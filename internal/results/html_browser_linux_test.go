@@ -84,6 +84,7 @@ func TestHTMLInBrowser(t *testing.T) {
 		charts int
 	}{
 		{"full", realisticFile(t), 11},
+		{"closed", closedLoopFile(t), 11},
 		{"hostile", hostileFile(t), 6},
 		{"empty", &File{SchemaVersion: SchemaVersion, Result: &Result{}}, 0},
 	} {
@@ -143,4 +144,14 @@ func render(t *testing.T, bin, path string, width int) layout {
 		t.Fatalf("measurement: %v", err)
 	}
 	return got
+}
+
+// closedLoopFile is the realistic file as a closed loop's, its latency
+// corrected and kept as measured: the latency table's longest labels.
+func closedLoopFile(t *testing.T) *File {
+	f := realisticFile(t)
+	f.Settings.Mode, f.ClosedLoop = "closed", true
+	svc := f.Latency
+	f.Service = &svc
+	return f
 }
