@@ -241,38 +241,46 @@ func (f families) memory() system.MemoryRaw {
 	return m
 }
 
-// byDevice gathers a per-device family's values into rows keyed by the
-// device label, in first-seen order, at most maxDevices of them.
-func byDevice[T any](f families, rows []T, index map[string]int, fam, label string, name func(*T) *string, set func(*T, float64)) []T {
+// byKey gathers a family's values into rows keyed by label, in
+// first-seen order, at most maxDevices of them: first makes a key's row
+// from its first sample, or refuses the sample (false).
+func byKey[T any](f families, rows []T, index map[string]int, fam, label string, first func(*T, *dto.Metric) bool, set func(*T, float64)) []T {
 	m := f[fam]
 	if m == nil {
 		return rows
 	}
 	for _, s := range m.Metric {
-		dev := labelOf(s, label)
-		if dev == "" {
+		key := labelOf(s, label)
+		if key == "" {
 			continue
 		}
-		i, ok := index[dev]
+		i, ok := index[key]
 		if !ok {
-			if len(rows) >= maxDevices {
+			var row T
+			if len(rows) >= maxDevices || !first(&row, s) {
 				continue
 			}
-			var row T
-			*name(&row) = dev
 			rows = append(rows, row)
 			i = len(rows) - 1
-			index[dev] = i
+			index[key] = i
 		}
 		set(&rows[i], metricValue(s))
 	}
 	return rows
 }
 
+// named is byKey's first for rows keyed by their device label.
+func named[T any](name func(*T) *string) func(*T, *dto.Metric) bool {
+	return func(row *T, s *dto.Metric) bool {
+		*name(row) = labelOf(s, "device")
+		return true
+	}
+}
+
 // disks are node_disk_*'s counters per device, by name.
 func (f families) disks(rows []system.DiskCounters) []system.DiskCounters {
 	idx := map[string]int{}
-	name := func(d *system.DiskCounters) *string { return &d.Name }
+	name := named(func(d *system.DiskCounters) *string { return &d.Name })
 	for _, c := range []struct {
 		fam string
 		set func(*system.DiskCounters, float64)
@@ -283,7 +291,7 @@ func (f families) disks(rows []system.DiskCounters) []system.DiskCounters {
 		{"node_disk_writes_completed_total", func(d *system.DiskCounters, v float64) { d.Writes = toUint(v) }},
 		{"node_disk_io_time_seconds_total", func(d *system.DiskCounters, v float64) { d.IOTime = seconds(v) }},
 	} {
-		rows = byDevice(f, rows, idx, c.fam, "device", name, c.set)
+		rows = byKey(f, rows, idx, c.fam, "device", name, c.set)
 	}
 	slices.SortFunc(rows, func(a, b system.DiskCounters) int { return cmp.Compare(a.Name, b.Name) })
 	return rows
@@ -299,7 +307,7 @@ func seconds(v float64) time.Duration {
 // network are node_network_*'s counters per interface, by name.
 func (f families) network(rows []system.NetCounters) []system.NetCounters {
 	idx := map[string]int{}
-	name := func(n *system.NetCounters) *string { return &n.Name }
+	name := named(func(n *system.NetCounters) *string { return &n.Name })
 	for _, c := range []struct {
 		fam string
 		set func(*system.NetCounters, float64)
@@ -313,7 +321,7 @@ func (f families) network(rows []system.NetCounters) []system.NetCounters {
 		{"node_network_receive_drop_total", func(n *system.NetCounters, v float64) { n.RxDrops = toUint(v) }},
 		{"node_network_transmit_drop_total", func(n *system.NetCounters, v float64) { n.TxDrops = toUint(v) }},
 	} {
-		rows = byDevice(f, rows, idx, c.fam, "device", name, c.set)
+		rows = byKey(f, rows, idx, c.fam, "device", name, c.set)
 	}
 	slices.SortFunc(rows, func(a, b system.NetCounters) int { return cmp.Compare(a.Name, b.Name) })
 	return rows
@@ -331,31 +339,20 @@ func (f families) filesystems(rows []system.FilesystemUsage) []system.Filesystem
 	}
 	var list []fs
 	idx := map[string]int{}
-	add := func(fam string, set func(*fs, float64)) {
-		m := f[fam]
-		if m == nil {
-			return
-		}
-		for _, s := range m.Metric {
-			mount := labelOf(s, "mountpoint")
-			if mount == "" || pseudoFS[labelOf(s, "fstype")] {
-				continue
-			}
-			i, ok := idx[mount]
-			if !ok {
-				if len(list) >= maxDevices {
-					continue
-				}
-				list = append(list, fs{FilesystemUsage: system.FilesystemUsage{Mount: mount, Device: labelOf(s, "device"), Type: labelOf(s, "fstype")}})
-				i = len(list) - 1
-				idx[mount] = i
-			}
-			set(&list[i], metricValue(s))
-		}
+	first := func(x *fs, s *dto.Metric) bool {
+		x.Mount, x.Device, x.Type = labelOf(s, "mountpoint"), labelOf(s, "device"), labelOf(s, "fstype")
+		return !pseudoFS[x.Type]
 	}
-	add("node_filesystem_size_bytes", func(x *fs, v float64) { x.Total = toUint(v) })
-	add("node_filesystem_free_bytes", func(x *fs, v float64) { x.free = toUint(v) })
-	add("node_filesystem_avail_bytes", func(x *fs, v float64) { x.Avail = toUint(v) })
+	for _, c := range []struct {
+		fam string
+		set func(*fs, float64)
+	}{
+		{"node_filesystem_size_bytes", func(x *fs, v float64) { x.Total = toUint(v) }},
+		{"node_filesystem_free_bytes", func(x *fs, v float64) { x.free = toUint(v) }},
+		{"node_filesystem_avail_bytes", func(x *fs, v float64) { x.Avail = toUint(v) }},
+	} {
+		list = byKey(f, list, idx, c.fam, "mountpoint", first, c.set)
+	}
 	for _, x := range list {
 		if x.Total == 0 {
 			continue
