@@ -170,21 +170,8 @@ func percentLabel(v float64) string { return strconv.FormatFloat(v, 'g', 3, 64) 
 
 func bytesLabel(v float64) string { return strings.TrimSuffix(units.Bytes(v), " B") }
 
-// rateAxis labels a bytes-per-second axis: round tops as short as they go,
-// "0", "512 B/s", "2.5 MiB/s", "500 KiB/s".
-func rateAxis(v float64) string {
-	if v == 0 {
-		return "0"
-	}
-	i := 0
-	for v >= 1024 && i < len(binaryUnits)-1 {
-		v /= 1024
-		i++
-	}
-	return strconv.FormatFloat(v, 'g', 3, 64) + " " + binaryUnits[i] + "/s"
-}
-
-var binaryUnits = [...]string{"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
+// rateAxis labels a bytes-per-second axis (units.AxisBytesRate).
+func rateAxis(v float64) string { return units.AxisBytesRate(v) }
 
 // perSecond labels a rate axis of counts: "0", "500/s", "12.5k/s".
 func perSecond(v float64) string {

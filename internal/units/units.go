@@ -44,6 +44,20 @@ func Bytes(b float64) string {
 	return s + " " + binary[i]
 }
 
+// AxisBytesRate labels a bytes-per-second axis, whose tops are round: as
+// short as the value goes, "0", "512 B/s", "2.5 MiB/s", "500 KiB/s".
+func AxisBytesRate(b float64) string {
+	if b == 0 {
+		return "0"
+	}
+	i := 0
+	for b >= 1024 && i < len(binary)-1 {
+		b /= 1024
+		i++
+	}
+	return strconv.FormatFloat(b, 'g', 3, 64) + " " + binary[i] + "/s"
+}
+
 // BytesRate formats a bytes-per-second rate: "1.50 MiB/s".
 func BytesRate(b float64) string { return Bytes(b) + "/s" }
 

@@ -74,3 +74,11 @@ func TestPercent(t *testing.T) {
 		t.Errorf("Percent = %q", got)
 	}
 }
+
+func TestAxisBytesRate(t *testing.T) {
+	for v, want := range map[float64]string{0: "0", 512: "512 B/s", 2.5 * 1024 * 1024: "2.5 MiB/s", 500 * 1024: "500 KiB/s"} {
+		if got := AxisBytesRate(v); got != want {
+			t.Errorf("AxisBytesRate(%v) = %q, want %q", v, got, want)
+		}
+	}
+}
