@@ -18,10 +18,14 @@ func ProgressLine(lt *metrics.LoadTest) string {
 	if lt.Mode == metrics.OpenLoop {
 		target = fmt.Sprintf(" (target %s/s)", units.Count(lt.Target))
 	}
-	return fmt.Sprintf("[%6s/%s] %8s req/s%s  p50 %-7s p99 %-7s err %5.2f%%  in flight %d%s",
+	q := lt.Window.Latency
+	lat := fmt.Sprintf("p50 %-7s p99 %-7s", units.Seconds(q.P50), units.Seconds(q.P99))
+	if q == (metrics.Quantiles{}) { // no answer is not a latency of 0, as on the load screen
+		lat = fmt.Sprintf("%-23s", "no answers")
+	}
+	return fmt.Sprintf("[%6s/%s] %8s req/s%s  %s err %5.2f%%  in flight %d%s",
 		units.Duration(lt.Elapsed.Truncate(time.Second)), total, units.Count(lt.Window.RPS), target,
-		units.Seconds(lt.Window.Latency.P50), units.Seconds(lt.Window.Latency.P99),
-		lt.Window.ErrorPercent, lt.InFlight, stateNote(lt))
+		lat, lt.Window.ErrorPercent, lt.InFlight, stateNote(lt))
 }
 
 func stateNote(lt *metrics.LoadTest) string {

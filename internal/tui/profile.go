@@ -178,8 +178,10 @@ func (p *profilePage) statePanel(pr *metrics.Profile, w, h int) string {
 			cpu = append(cpu, fmt.Sprintf("(process %.0f%%)", t.RED.CPUPercent))
 		}
 		lines = append(lines, label("cpu")+whole(iw-11, cpu...))
-	} else {
+	} else if pr.Up {
 		lines = append(lines, label("profile")+p.st.Muted.Render("the first CPU profile is running"))
+	} else if !pr.NextRetry.IsZero() {
+		lines = append(lines, label("profile")+p.st.Muted.Render("none yet: retrying at "+pr.NextRetry.Format("15:04:05")))
 	}
 	if pr.HasHeap {
 		lines = append(lines, label("heap")+units.Bytes(pr.HeapInuse), label("goroutines")+units.Count(pr.Goroutines))
