@@ -44,6 +44,53 @@ type LoadTest struct {
 
 	// Objectives are the run's SLOs judged on the run so far.
 	Objectives []Objective
+
+	// ByName is the run per request name: each scenario request by its
+	// name, or each URL when several are given, in the plan's order. It is
+	// empty when the test sends one request.
+	ByName []RequestGroup
+	// Splits are the answers of the whole run split by the value of each
+	// --split-by header, in flag order; each RequestGroup has its own.
+	Splits []Split
+}
+
+// RequestGroup is one request name's part of a load test.
+type RequestGroup struct {
+	Name         string
+	Requests     int64 // finished
+	Errors       int64 // failures, 4xx and 5xx answers included
+	ErrorsByKind map[string]int64
+	BytesIn      int64
+	RPS          float64   // finished per second over the whole run
+	Latency      Quantiles // as LoadTest.Latency, whole run
+	Window       GroupWindow
+	Splits       []Split // one per --split-by header, in flag order
+}
+
+// GroupWindow is what happened to a group in the last interval.
+type GroupWindow struct {
+	Requests        int64
+	Errors          int64
+	RPS             float64 // finished per second
+	ErrorsPerSecond float64
+	Latency         Quantiles
+}
+
+// Split is a group's answers by the value of one response header.
+type Split struct {
+	Header string
+	// Values, most answers first; a missing header is "(none)" and the
+	// values past the bound "(other)".
+	Values []SplitValue
+}
+
+// SplitValue is the answers that carried one value of a split header.
+type SplitValue struct {
+	Value   string
+	Answers int64
+	Share   float64 // of the group's answers, whole run, 0..1
+	Latency Quantiles
+	Window  GroupWindow
 }
 
 // LoopMode says how a load test paces its requests.
