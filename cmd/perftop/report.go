@@ -92,7 +92,7 @@ func replayRun(ctx context.Context, cfg config, f *results.File, e *env) error {
 	lt := &metrics.LoadTest{
 		Mode: metrics.LoopMode(f.Settings.Mode), State: metrics.TestDone, Started: f.StartedAt, Elapsed: time.Duration(r.DurationSeconds * float64(time.Second)),
 		Planned: time.Duration(r.DurationSeconds * float64(time.Second)), Target: f.Settings.Rate, Workers: f.Settings.Concurrency,
-		Requests: r.Requests, Errors: r.Errors, LateSends: r.LateSends, LateAfter: results.LateAfter,
+		Requests: r.Requests, Errors: r.Errors, LateSends: r.LateSends, LateAfter: r.LateAfter(),
 		StatusCodes: map[int]int64{}, ErrorsByKind: r.ErrorsByKind,
 		Latency: metrics.Quantiles{Min: r.Latency.Min, Mean: r.Latency.Mean, P50: r.Latency.P50, P90: r.Latency.P90,
 			P95: r.Latency.P95, P99: r.Latency.P99, P999: r.Latency.P999, Max: r.Latency.Max},

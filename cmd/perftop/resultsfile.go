@@ -91,6 +91,13 @@ func resultOf(res *load.Result) *results.Result {
 		s := latencySummaryOf(*res.Service)
 		r.Service = &s
 	}
+	if res.SchedulingDelay != nil {
+		s := latencySummaryOf(*res.SchedulingDelay)
+		r.SchedulingDelay = &s
+	}
+	if !res.ClosedLoop {
+		r.LateAfterSeconds = load.LateAfter.Seconds()
+	}
 	for _, m := range res.ErrorMessages {
 		r.ErrorMessages = append(r.ErrorMessages, results.ErrorMessage{Kind: m.Kind, Message: m.Message, Count: m.Count})
 	}

@@ -11,11 +11,17 @@ import (
 	"github.com/perftop/perftop/internal/sources/load"
 )
 
-// TestLateAfter holds the results file's late-send threshold, which files do
-// not record, to the engine's.
+// TestLateAfter: an open-loop file says the engine's late-send threshold,
+// and a file that does not say is read with the one perftop used before.
 func TestLateAfter(t *testing.T) {
-	if results.LateAfter != load.LateAfter {
-		t.Fatalf("results.LateAfter %s, the engine's load.LateAfter %s: a file's late_sends would be explained wrong", results.LateAfter, load.LateAfter)
+	_, res := finishedRun()
+	r := resultOf(res)
+	if got := r.LateAfter(); got != load.LateAfter {
+		t.Fatalf("an open-loop file's late-send threshold reads %s, the engine's is %s", got, load.LateAfter)
+	}
+	var old results.Result
+	if got := old.LateAfter(); got != results.LegacyLateAfter {
+		t.Fatalf("a file without late_after_seconds reads %s, want %s", got, results.LegacyLateAfter)
 	}
 }
 
@@ -29,9 +35,10 @@ func finishedRun() (runInfo, *load.Result) {
 	svc := load.LatencySummary{Count: 4, Min: 0.0008, Mean: 0.0019, P50: 0.0017, P90: 0.0035, P95: 0.0035, P99: 0.0036, P999: 0.0036, Max: 0.0036}
 	res := &load.Result{
 		Requests: 4, Errors: 1, DurationSeconds: 1.5, ThroughputRPS: 2, RequestRateRPS: 2.6666666666666665,
-		Latency:     load.LatencySummary{Count: 4, Min: 0.0009, Mean: 0.00205, P50: 0.0018, P90: 0.0037, P95: 0.0037, P99: 0.0037, P999: 0.0037, Max: 0.0037},
-		Service:     &svc,
-		StatusCodes: map[string]int64{"200": 3}, ErrorsByKind: map[string]int64{"timeout": 1},
+		Latency:         load.LatencySummary{Count: 4, Min: 0.0009, Mean: 0.00205, P50: 0.0018, P90: 0.0037, P95: 0.0037, P99: 0.0037, P999: 0.0037, Max: 0.0037},
+		Service:         &svc,
+		SchedulingDelay: &load.LatencySummary{Count: 4, Min: 0.00001, Mean: 0.00002, P50: 0.00002, P90: 0.00003, P95: 0.00003, P99: 0.00004, P999: 0.00004, Max: 0.00004},
+		StatusCodes:     map[string]int64{"200": 3}, ErrorsByKind: map[string]int64{"timeout": 1},
 		LateSends: 2, BytesReceived: 1234,
 		Phases:           map[string]load.LatencySummary{"connect": {Count: 1, Min: 0.0001, Mean: 0.0001, P50: 0.0001, P90: 0.0001, P95: 0.0001, P99: 0.0001, P999: 0.0001, Max: 0.0001}},
 		Timeline:         []load.TimelinePoint{{Seconds: 1, Requests: 3, RPS: 3, P50: 0.0018, P99: 0.0037, InFlight: 1}, {Seconds: 1.5, Requests: 1, Errors: 1, RPS: 2}},
@@ -214,6 +221,18 @@ const wantResultsFile = `{
     "timeout": 1
   },
   "late_sends": 2,
+  "late_after_seconds": 0.001,
+  "scheduling_delay_seconds": {
+    "count": 4,
+    "min": 0.00001,
+    "mean": 0.00002,
+    "p50": 0.00002,
+    "p90": 0.00003,
+    "p95": 0.00003,
+    "p99": 0.00004,
+    "p999": 0.00004,
+    "max": 0.00004
+  },
   "closed_loop": false,
   "bytes_received": 1234,
   "phases_seconds": {

@@ -36,6 +36,9 @@ type LoadTest struct {
 	Latency   Quantiles
 	Service   Quantiles
 	Histogram []Bucket // whole run's Latency, log-spaced
+	// SchedulingDelay is, in open loop, how far behind its intended time
+	// each request was sent: perftop's own part of Latency.
+	SchedulingDelay Quantiles
 
 	GeneratorCPUPercent float64 // perftop's own CPU, 100 = one core
 	// LateAfter is how late an open-loop send must start to count among
@@ -162,6 +165,8 @@ type Window struct {
 	ErrorPercent float64
 	Latency      Quantiles // as LoadTest.Latency
 	Service      Quantiles // as measured
+	// SchedulingDelay is as LoadTest.SchedulingDelay (open loop).
+	SchedulingDelay Quantiles
 }
 
 // Quantiles summarise a latency distribution, in seconds.

@@ -227,7 +227,7 @@ func cards(f *File) []card {
 		if s := r.Service; s != nil {
 			cs = append(cs, card{"service p99", latencyText(*s, s.P99), "from the actual send"})
 		}
-		cs = append(cs, card{"late sends", strconv.FormatInt(r.LateSends, 10), "started over " + units.Duration(LateAfter) + " late"})
+		cs = append(cs, card{"late sends", strconv.FormatInt(r.LateSends, 10), "started over " + units.Duration(r.LateAfter()) + " late"})
 	}
 	return cs
 }

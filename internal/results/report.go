@@ -57,7 +57,7 @@ func WriteText(w io.Writer, f *File, targets string) {
 		p("phases", "%s", strings.Join(phases, "  "))
 	}
 	if f.Settings.Mode == "open" {
-		p("late sends", "%d (started more than %s after their intended time)", r.LateSends, LateAfter)
+		p("late sends", "%d (started more than %s after their intended time)", r.LateSends, r.LateAfter())
 	}
 	if line := sideLine(r.Timeline, true); line != "" {
 		p("server", "%s", line)

@@ -24,12 +24,19 @@ import (
 // Readers refuse files of a newer version.
 const SchemaVersion = 1
 
-// LateAfter is the threshold behind a results file's late_sends: a send
-// counts as late when it starts more than this after its intended time.
-// Files do not record it; every file of schema version 1 was written with
-// this value, perftop's engine's own (a test in cmd/perftop holds the two
-// equal). A perftop that makes it configurable must add it to Settings.
-const LateAfter = 10 * time.Millisecond
+// LegacyLateAfter is the threshold behind the late_sends of a results file
+// that does not say its own (late_after_seconds): a send counted as late
+// when it started more than this after its intended time. perftop counted
+// from 10 ms until it counted from 1 ms and began to write the threshold.
+const LegacyLateAfter = 10 * time.Millisecond
+
+// LateAfter is the threshold behind r.LateSends.
+func (r *Result) LateAfter() time.Duration {
+	if s := r.LateAfterSeconds; s > 0 && s < 3600 {
+		return time.Duration(s * float64(time.Second))
+	}
+	return LegacyLateAfter
+}
 
 // MaxFileSize bounds the results files ReadFile reads: a file is data from
 // outside. An hour's run at 1 s intervals is about 1 MB; a larger file is

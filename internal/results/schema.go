@@ -29,13 +29,19 @@ type Result struct {
 	// per kind, most frequent first, one line each and free of control
 	// characters. ("errors" is the failures' count.)
 	ErrorMessages []ErrorMessage `json:"error_messages,omitempty"`
-	// LateSends are open-loop sends that started more than LateAfter after
-	// their intended time.
-	LateSends     int64                     `json:"late_sends"`
-	ClosedLoop    bool                      `json:"closed_loop"`
-	BytesReceived int64                     `json:"bytes_received"`
-	Phases        map[string]LatencySummary `json:"phases_seconds"` // dns, connect, tls, ttfb
-	Timeline      []TimelinePoint           `json:"timeline"`
+	// LateSends are open-loop sends that started more than
+	// LateAfterSeconds after their intended time (LegacyLateAfter in files
+	// that do not say).
+	LateSends        int64   `json:"late_sends"`
+	LateAfterSeconds float64 `json:"late_after_seconds,omitempty"`
+	// SchedulingDelay is, in open loop, how far behind its intended time
+	// each request was sent: perftop's own part of Latency. Older files do
+	// not have it.
+	SchedulingDelay *LatencySummary           `json:"scheduling_delay_seconds,omitempty"`
+	ClosedLoop      bool                      `json:"closed_loop"`
+	BytesReceived   int64                     `json:"bytes_received"`
+	Phases          map[string]LatencySummary `json:"phases_seconds"` // dns, connect, tls, ttfb
+	Timeline        []TimelinePoint           `json:"timeline"`
 }
 
 // ErrorMessage is one distinct failure message of a kind and how often it

@@ -12,7 +12,7 @@ import (
 
 // hists is one set of the engine's histograms.
 type hists struct {
-	latency, service, dns, connect, tls, ttfb *hdrhistogram.Histogram
+	latency, service, dns, connect, tls, ttfb, sched *hdrhistogram.Histogram
 }
 
 func newHists() hists {
@@ -20,6 +20,7 @@ func newHists() hists {
 		latency: metrics.NewLatencyHistogram(), service: metrics.NewLatencyHistogram(),
 		dns: metrics.NewLatencyHistogram(), connect: metrics.NewLatencyHistogram(),
 		tls: metrics.NewLatencyHistogram(), ttfb: metrics.NewLatencyHistogram(),
+		sched: metrics.NewLatencyHistogram(),
 	}
 }
 
@@ -30,6 +31,7 @@ func (h hists) each(f func(dst *hdrhistogram.Histogram, pick func(*shard) *metri
 	f(h.connect, func(s *shard) *metrics.Recorder { return s.connect })
 	f(h.tls, func(s *shard) *metrics.Recorder { return s.tls })
 	f(h.ttfb, func(s *shard) *metrics.Recorder { return s.ttfb })
+	f(h.sched, func(s *shard) *metrics.Recorder { return s.sched })
 }
 
 // collector turns the shards' counters into windows, totals, the timeline
@@ -116,6 +118,7 @@ func (c *collector) drain(now time.Time) time.Duration {
 	c.total.connect.Merge(c.win.connect)
 	c.total.tls.Merge(c.win.tls)
 	c.total.ttfb.Merge(c.win.ttfb)
+	c.total.sched.Merge(c.win.sched)
 	c.prev = c.cur
 	// Messages before counters: end counts a failure's kind before its
 	// message, so no message is counted more often than its kind.
@@ -161,6 +164,8 @@ func (c *collector) loadTest(now time.Time, dt time.Duration, state metrics.Test
 	}
 	if e.open {
 		lt.Mode = metrics.OpenLoop
+		lt.SchedulingDelay = quantiles(c.total.sched)
+		lt.Window.SchedulingDelay = quantiles(c.win.sched)
 	}
 	if state == metrics.TestRunning && e.paused.Load() {
 		lt.State = metrics.TestPaused

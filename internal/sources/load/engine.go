@@ -22,8 +22,10 @@ const (
 	// README's promise of a stop within 3 s.
 	DefaultGrace = 3 * time.Second
 	// LateAfter is how far behind its intended time a request may start
-	// before it counts as a late send.
-	LateAfter = 10 * time.Millisecond
+	// before it counts as a late send: a millisecond, ten times the
+	// scheduling delay's p99 on an idle machine (README, Open loop), so
+	// a late send is the pacer falling behind, not timer noise.
+	LateAfter = time.Millisecond
 )
 
 // Options configure a test. Exactly one of Concurrency (closed loop) and
@@ -332,6 +334,12 @@ func (e *Engine) Run(ctx context.Context, st *metrics.Store) (*Result, error) {
 				e.end()
 			}
 		case now := <-ticker.C:
+			if e.stopping.Load() {
+				// The stop came with this tick: the next turn takes it,
+				// and the tick is not a running interval with the
+				// sending already ended (nothing in it but the stop).
+				continue
+			}
 			if lt := e.col.collect(now, st, metrics.TestRunning); e.watch != nil && e.watch(lt) {
 				e.end()
 			}

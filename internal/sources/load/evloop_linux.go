@@ -59,7 +59,8 @@ type evSlot struct {
 	seq      int  // the worker's position in the request schedule
 	fds      []int
 	state    slotState
-	req      int // the request out
+	req      int       // the request out
+	intended time.Time // open loop: when the schedule wanted it sent
 	start    time.Time
 	wrote    time.Time
 	deadline time.Time
@@ -94,16 +95,21 @@ type evLoop struct {
 	out      int       // requests out (dialing included)
 	due      time.Time // the earliest due of the slots backing off; zero: none
 
+	// Open loop (evloop_open_linux.go): the loop's share of the schedule
+	// and its idle slots; nil in closed loop.
+	op *openPace
+
 	mu     sync.Mutex // guards dialed and closed
 	dialed []dialDone
 	closed bool
 	dials  sync.WaitGroup
 }
 
-// canEventLoop says whether the closed loop can run on event loops: plain
-// HTTP/1.1 with keep-alive on the fast path, no think times.
+// canEventLoop says whether the test can run on event loops: plain
+// HTTP/1.1 with keep-alive on the fast path and, in closed loop, no think
+// times (the open loop has none: its schedule is its pace).
 func (e *Engine) canEventLoop() bool {
-	if e.fast == nil || e.open || !e.fast.keep || e.o.Client.NoEventLoop {
+	if e.fast == nil || !e.fast.keep || e.o.Client.NoEventLoop {
 		return false
 	}
 	for _, d := range e.fast.dialers {
@@ -112,17 +118,20 @@ func (e *Engine) canEventLoop() bool {
 		}
 	}
 	for _, r := range e.o.Requests {
-		if r.Think > 0 {
+		if r.Think > 0 && !e.open {
 			return false
 		}
 	}
 	return true
 }
 
-// startLoops starts the closed loop on n event loops, which run until the
-// test stops. It fails only when the kernel refuses epoll or eventfd; the
-// caller then uses goroutines.
+// startLoops starts the test on n event loops, which run until it stops.
+// It fails only when the kernel refuses epoll or eventfd; the caller then
+// uses goroutines.
 func (e *Engine) startLoops(n int, wg *sync.WaitGroup) error {
+	if e.open {
+		n = max(1, min(n, e.o.MaxInFlight)) // each loop has a connection at least
+	}
 	loops := make([]*evLoop, 0, n)
 	for i := range n {
 		l, err := newEvLoop(e, i, n)
@@ -131,6 +140,9 @@ func (e *Engine) startLoops(n int, wg *sync.WaitGroup) error {
 				l.release()
 			}
 			return err
+		}
+		if e.open {
+			l.op = newOpenPace(e, i, n)
 		}
 		loops = append(loops, l)
 	}
@@ -173,6 +185,9 @@ func (l *evLoop) run() {
 	runtime.LockOSThread() // the loop is the thread's only work, as in wrk
 	defer runtime.UnlockOSThread()
 	defer l.shutdown()
+	if l.op != nil {
+		defer preciseTimers()()
+	}
 	e := l.e
 	lastTick := time.Time{}
 	for {
@@ -183,7 +198,14 @@ func (l *evLoop) run() {
 				return
 			}
 		}
-		n, err := unix.EpollWait(l.ep, l.evs, l.waitMillis(now))
+		var n int
+		var err error
+		if l.op != nil {
+			l.dispatch(now)
+			n, err = l.waitOpen(now, lastTick)
+		} else {
+			n, err = unix.EpollWait(l.ep, l.evs, l.waitMillis(now))
+		}
 		if err != nil && !errors.Is(err, unix.EINTR) {
 			// Not expected on a valid epoll set; stop this loop's
 			// workers rather than spin.
@@ -221,6 +243,9 @@ func (l *evLoop) tick(now time.Time) bool {
 	if e.paused.Load() && l.out == 0 {
 		e.waitResume() // nothing to watch while paused: sleep until resumed or stopped
 		now = time.Now()
+	}
+	if l.op != nil {
+		return l.tickOpen(now)
 	}
 	target := int(e.target.Load())
 	for id := l.first + len(l.slots)*l.stride; id < target; id += l.stride {
@@ -288,6 +313,10 @@ func (l *evLoop) finish(s *evSlot, status int, n int64, err error) {
 	}
 	s.state = slotIdle
 	l.out--
+	if l.op != nil {
+		l.finishOpen(s, end, status, n, err)
+		return
+	}
 	d := end.Sub(s.start)
 	kind := l.e.shards[s.id%len(l.e.shards)].record(d, d, s.co.expected(), status, n, &s.ph, err)
 	if isAnswer(kind) {

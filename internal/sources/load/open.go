@@ -1,6 +1,7 @@
 package load
 
 import (
+	"runtime"
 	"sync"
 	"time"
 
@@ -15,7 +16,14 @@ const spinBelow = 50 * time.Microsecond
 // idle worker, starting workers as needed up to MaxInFlight. When all are
 // busy the pacer waits, the schedule does not: sends go out late and their
 // latency still counts from the intended time.
+//
+// Where the closed loop runs on event loops, so does the open loop
+// (evloop_open_linux.go), and pace only starts them.
 func (e *Engine) pace(wg *sync.WaitGroup) {
+	if e.canEventLoop() && e.startLoops(evLoops(runtime.GOMAXPROCS(0)), wg) == nil {
+		e.evLoop.Store(true)
+		return
+	}
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	spawned := 0
@@ -98,9 +106,7 @@ func (e *Engine) openWorker(id int, intended time.Time) {
 		i := e.sched[seq%len(e.sched)]
 		seq++
 		start := time.Now()
-		if start.Sub(intended) > LateAfter {
-			sh.late.Add(1)
-		}
+		sh.scheduled(start.Sub(intended))
 		e.send(s, sh, ph, i, intended, start, nil)
 		select {
 		case intended = <-e.ticks:

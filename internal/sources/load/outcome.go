@@ -24,6 +24,15 @@ import "time"
 // sent counts a request that starts now.
 func (s *shard) sent() { s.started.Add(1) }
 
+// scheduled records an open-loop send's delay behind its intended time,
+// the scheduling delay, and counts it late past LateAfter.
+func (s *shard) scheduled(d time.Duration) {
+	s.sched.Record(max(d, 0))
+	if d > LateAfter {
+		s.late.Add(1)
+	}
+}
+
 // record counts how a request that was sent ended: err nil is an answer
 // with status, anything else a failure of Classify(err)'s kind,
 // errInterrupted included. latency is from the intended send (open loop)

@@ -26,6 +26,7 @@ var paths = []path{
 	{name: "no-keepalive", opts: func(o *Options) { o.Client.NoKeepAlive = true }},
 	{name: "tls", secure: true, opts: func(o *Options) { o.Client.Insecure = true }},
 	{name: "open-loop", opts: func(o *Options) { o.Rate, o.Concurrency = 200, 0 }},
+	{name: "open-goroutines", opts: func(o *Options) { o.Rate, o.Concurrency, o.Client.NoEventLoop = 200, 0, true }},
 	{name: "net-http", opts: func(o *Options) { o.Client.NetHTTP = true }},
 	{name: "http2", secure: true, opts: func(o *Options) { o.Client.HTTP2, o.Client.Insecure = true, true }},
 }
@@ -46,7 +47,7 @@ func (p path) options(o Options) Options {
 // checkEngine checks that the engine took the path it was set up for.
 func (p path) checkEngine(t *testing.T, e *Engine) {
 	t.Helper()
-	wantLoop := p.name == "event-loop" && runtime.GOOS == "linux"
+	wantLoop := (p.name == "event-loop" || p.name == "open-loop") && runtime.GOOS == "linux"
 	wantFast := p.name != "net-http" && p.name != "http2"
 	if e.EventLoop() != wantLoop || e.FastPath() != wantFast {
 		t.Fatalf("event loop %v, fast path %v", e.EventLoop(), e.FastPath())

@@ -15,13 +15,16 @@ import (
 // failure, or interrupted by the stop. Errors is the sum of ErrorsByKind.
 // Latency, Service, Phases and LatencyHistogram are over the answers only.
 type Result struct {
-	Requests        int64            `json:"requests"`
-	Errors          int64            `json:"errors"`
-	DurationSeconds float64          `json:"duration_seconds"`
-	ThroughputRPS   float64          `json:"throughput_rps"`
-	RequestRateRPS  float64          `json:"request_rate_rps"`
-	Latency         LatencySummary   `json:"latency_seconds"`
-	Service         *LatencySummary  `json:"service_latency_seconds,omitempty"`
+	Requests        int64           `json:"requests"`
+	Errors          int64           `json:"errors"`
+	DurationSeconds float64         `json:"duration_seconds"`
+	ThroughputRPS   float64         `json:"throughput_rps"`
+	RequestRateRPS  float64         `json:"request_rate_rps"`
+	Latency         LatencySummary  `json:"latency_seconds"`
+	Service         *LatencySummary `json:"service_latency_seconds,omitempty"`
+	// SchedulingDelay is, in open loop, each request's send behind its
+	// intended time: perftop's own part of Latency.
+	SchedulingDelay *LatencySummary  `json:"scheduling_delay_seconds,omitempty"`
 	StatusCodes     map[string]int64 `json:"status_codes"`
 	ErrorsByKind    map[string]int64 `json:"errors_by_kind"`
 	// ErrorMessages are the failures' distinct messages, a few per kind,
@@ -100,6 +103,10 @@ func (c *collector) result(end time.Time) *Result {
 	}
 	s := summary(c.total.service)
 	r.Service = &s
+	if e.open {
+		d := summary(c.total.sched)
+		r.SchedulingDelay = &d
+	}
 	for code, n := range c.cur.status {
 		if n > 0 {
 			r.StatusCodes[statusKey(code)] = n

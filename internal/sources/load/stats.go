@@ -22,6 +22,7 @@ type shard struct {
 	connect  *metrics.Recorder
 	tls      *metrics.Recorder
 	ttfb     *metrics.Recorder
+	sched    *metrics.Recorder // open loop: each send's delay behind its intended time
 	started  atomic.Int64
 	finished atomic.Int64
 	failed   atomic.Int64
@@ -41,7 +42,8 @@ func newShards(msgs *errorMessages) []*shard {
 			latency: metrics.NewRecorder(), service: metrics.NewRecorder(),
 			dns: metrics.NewRecorder(), connect: metrics.NewRecorder(),
 			tls: metrics.NewRecorder(), ttfb: metrics.NewRecorder(),
-			msgs: msgs,
+			sched: metrics.NewRecorder(),
+			msgs:  msgs,
 		}
 	}
 	return out

@@ -1,0 +1,196 @@
+//go:build linux
+
+package load
+
+import (
+	"math"
+	"os"
+	"sync/atomic"
+	"time"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// The open loop on the event loops. The goroutine pacer (open.go) hands
+// each intended send time over a channel to a parked worker: a timer
+// wake-up, a hand-off, a goroutine wake-up and often a thread wake-up per
+// request, then the goroutine HTTP path. Here each loop owns a share of
+// the schedule (loop k of n sends the intended times k, k+n, k+2n, ... of
+// the plan's rate) and its connections, sleeps in epoll_pwait2 with a
+// nanosecond timeout until its next intended time or an answer, whichever
+// comes first, and sends on an idle connection, opening one when none is
+// idle, up to its share of --max-inflight. Latency counts from the
+// intended time; the send's delay behind it is the scheduling delay.
+//
+// When every connection is busy and the cap is reached, the schedule does
+// not wait: the due sends go out, late, as connections free, in order,
+// as the goroutine pacer's do.
+
+// openPace is an event loop's share of the open loop's schedule.
+type openPace struct {
+	share  float64   // of the plan's rate: 1/loops
+	offset float64   // this loop's place among the loops: k/loops
+	rate   float64   // the loop's own rate now, requests per second; refreshed every tick
+	next   time.Time // the loop's next intended send; zero while the rate is 0
+	paused bool      // the test was paused at the last look
+	cap    int       // most slots (connections) the loop opens
+	seq    int       // the loop's position in the request schedule
+	idle   []int     // idle slots, by index: the most recently used last
+}
+
+func newOpenPace(e *Engine, k, n int) *openPace {
+	cap := e.o.MaxInFlight / n
+	if k < e.o.MaxInFlight%n {
+		cap++
+	}
+	return &openPace{share: 1 / float64(n), offset: float64(k) / float64(n), cap: max(cap, 1), seq: k}
+}
+
+// tickOpen refreshes the loop's rate from the plan and the live scale,
+// fails requests past their deadline and reports whether the loop goes on:
+// until sending stopped and nothing is out.
+func (l *evLoop) tickOpen(now time.Time) bool {
+	e, op := l.e, l.op
+	rate, _ := e.level(e.elapsed(now))
+	rate *= op.share
+	switch {
+	case rate <= 0 || math.IsNaN(rate):
+		op.rate, op.next = 0, time.Time{} // nothing due at this level: looked at again next tick
+	case op.next.IsZero():
+		op.rate = rate
+		op.next = now.Add(time.Duration(op.offset / rate * float64(time.Second)))
+	default:
+		op.rate = rate
+	}
+	for _, s := range l.slots {
+		if (s.state == slotWriting || s.state == slotReading) && now.After(s.deadline) {
+			l.closeConn(s, l.fs.target[s.req])
+			l.finish(s, 0, 0, os.ErrDeadlineExceeded)
+		}
+	}
+	return !e.stopping.Load() || l.out > 0
+}
+
+// dispatch sends every request due by now for which the loop has, or may
+// open, a connection.
+func (l *evLoop) dispatch(now time.Time) {
+	e, op := l.e, l.op
+	if e.paused.Load() {
+		op.paused = true
+		return
+	}
+	if op.paused {
+		op.paused = false
+		if op.next.Before(now) && !op.next.IsZero() {
+			op.next = now // the sends due during the pause are not made up
+		}
+	}
+	if op.next.IsZero() || e.stopping.Load() {
+		return
+	}
+	for !op.next.After(now) {
+		s := l.freeSlot()
+		if s == nil {
+			return // every connection busy: the due sends wait for one, late
+		}
+		if !e.takeBudget() {
+			op.idle = append(op.idle, (s.id-l.first)/l.stride)
+			return
+		}
+		intended := op.next
+		op.next = op.next.Add(time.Duration(float64(time.Second) / op.rate))
+		l.sendOpen(s, intended, now)
+		now = time.Now()
+	}
+}
+
+// freeSlot takes an idle slot, or makes one while the loop is under its
+// cap; nil when neither.
+func (l *evLoop) freeSlot() *evSlot {
+	op := l.op
+	if n := len(op.idle); n > 0 {
+		s := l.slots[op.idle[n-1]]
+		op.idle = op.idle[:n-1]
+		return s
+	}
+	if len(l.slots) >= op.cap {
+		return nil
+	}
+	id := l.first + len(l.slots)*l.stride
+	s := &evSlot{id: id, fds: make([]int, len(l.fs.dialers)), active: true}
+	for i := range s.fds {
+		s.fds[i] = -1
+	}
+	l.slots = append(l.slots, s)
+	l.e.workers.Add(1)
+	return s
+}
+
+// sendOpen sends the schedule's next request on s, due at intended.
+func (l *evLoop) sendOpen(s *evSlot, intended, now time.Time) {
+	e, op := l.e, l.op
+	i := e.sched[op.seq%len(e.sched)]
+	op.seq += l.stride
+	sh := e.shards[s.id%len(e.shards)]
+	sh.scheduled(now.Sub(intended))
+	s.req, s.intended, s.start, s.deadline = i, intended, now, now.Add(e.o.Client.Timeout)
+	s.ph, s.retried = Phases{}, false
+	sh.sent()
+	l.out++
+	l.issue(s, now)
+}
+
+// finishOpen records the outcome of s's request and makes s idle. It does
+// not back off after a refused connect: the rate bounds the attempts.
+func (l *evLoop) finishOpen(s *evSlot, end time.Time, status int, n int64, err error) {
+	l.e.shards[s.id%len(l.e.shards)].record(end.Sub(s.intended), end.Sub(s.start), 0, status, n, &s.ph, err)
+	l.op.idle = append(l.op.idle, (s.id-l.first)/l.stride)
+}
+
+// waitOpen waits for events until the loop's next intended send, when it
+// has a connection to send it on, or the next tick.
+func (l *evLoop) waitOpen(now, lastTick time.Time) (int, error) {
+	op := l.op
+	wait := evTick - now.Sub(lastTick)
+	if !op.next.IsZero() && !l.e.paused.Load() && (len(op.idle) > 0 || len(l.slots) < op.cap) {
+		wait = min(wait, op.next.Sub(now))
+	}
+	return epollWait(l.ep, l.evs, max(wait, 0))
+}
+
+// noPwait2 is set once the kernel said it has no epoll_pwait2.
+var noPwait2 atomic.Bool
+
+// epollWait waits up to d for events, to the nanosecond where the kernel
+// has epoll_pwait2 (Linux 5.11), else to the millisecond, rounded up.
+func epollWait(ep int, evs []unix.EpollEvent, d time.Duration) (int, error) {
+	if d <= 0 {
+		return unix.EpollWait(ep, evs, 0)
+	}
+	if !noPwait2.Load() {
+		ts := unix.NsecToTimespec(int64(d))
+		r, _, errno := unix.Syscall6(unix.SYS_EPOLL_PWAIT2, uintptr(ep), uintptr(unsafe.Pointer(&evs[0])), uintptr(len(evs)),
+			uintptr(unsafe.Pointer(&ts)), 0, 0)
+		if errno == 0 {
+			return int(r), nil
+		}
+		if errno != unix.ENOSYS {
+			return 0, errno
+		}
+		noPwait2.Store(true)
+	}
+	return unix.EpollWait(ep, evs, int((d+time.Millisecond-1)/time.Millisecond))
+}
+
+// preciseTimers sets the calling thread's timer slack to 1 ns, so that
+// its sleeps end when asked rather than up to the default 50 µs later,
+// and returns what restores it.
+func preciseTimers() func() {
+	old, err := unix.PrctlRetInt(unix.PR_GET_TIMERSLACK, 0, 0, 0, 0)
+	if err != nil {
+		return func() {}
+	}
+	_ = unix.Prctl(unix.PR_SET_TIMERSLACK, 1, 0, 0, 0)
+	return func() { _ = unix.Prctl(unix.PR_SET_TIMERSLACK, uintptr(old), 0, 0, 0) }
+}
