@@ -3,7 +3,6 @@
 package load
 
 import (
-	"math"
 	"os"
 	"sync/atomic"
 	"time"
@@ -29,14 +28,16 @@ import (
 
 // openPace is an event loop's share of the open loop's schedule.
 type openPace struct {
-	share  float64   // of the plan's rate: 1/loops
-	offset float64   // this loop's place among the loops: k/loops
-	rate   float64   // the loop's own rate now, requests per second; refreshed every tick
-	next   time.Time // the loop's next intended send; zero while the rate is 0
-	paused bool      // the test was paused at the last look
-	cap    int       // most slots (connections) the loop opens
-	seq    int       // the loop's position in the request schedule
-	idle   []int     // idle slots, by index: the most recently used last
+	loops  float64       // how many loops share the schedule
+	pos    float64       // the loop's next send, numbered in the plan's requests (Plan.Until)
+	due    time.Duration // when it is due, in the test's time (pauses excluded)
+	ok     bool          // a send is due at all: false once the plan sends nothing more
+	base   time.Time     // when the test's time was 0, as of the last look (a pause moves it)
+	next   time.Time     // base + due
+	paused bool          // the test was paused at the last look
+	cap    int           // most slots (connections) the loop opens
+	seq    int           // the loop's position in the request schedule
+	idle   []int         // idle slots, by index: the most recently used last
 }
 
 func newOpenPace(e *Engine, k, n int) *openPace {
@@ -44,24 +45,33 @@ func newOpenPace(e *Engine, k, n int) *openPace {
 	if k < e.o.MaxInFlight%n {
 		cap++
 	}
-	return &openPace{share: 1 / float64(n), offset: float64(k) / float64(n), cap: max(cap, 1), seq: k}
+	op := &openPace{loops: float64(n), pos: float64(k), cap: max(cap, 1), seq: k}
+	op.due, op.ok = e.plan.Until(op.pos)
+	return op
 }
 
-// tickOpen refreshes the loop's rate from the plan and the live scale,
-// fails requests past their deadline and reports whether the loop goes on:
-// until sending stopped and nothing is out.
+// look places the loop's next send in wall-clock time, from the test's
+// time now (which a pause holds still).
+func (op *openPace) look(e *Engine, now time.Time) {
+	op.base = now.Add(-e.elapsed(now))
+	op.next = op.base.Add(op.due)
+}
+
+// advance moves the loop to its next send: the loops' sends interleave,
+// and the live scale (+/-) multiplies the rate from the next send on.
+func (op *openPace) advance(e *Engine) {
+	op.pos += op.loops / e.ScaleFactor()
+	op.due, op.ok = e.plan.Until(op.pos)
+	op.next = op.base.Add(op.due)
+}
+
+// tickOpen places the next send again (the live scale and pauses move the
+// test's time), fails requests past their deadline and reports whether the
+// loop goes on: until sending stopped and nothing is out.
 func (l *evLoop) tickOpen(now time.Time) bool {
-	e, op := l.e, l.op
-	rate, _ := e.level(e.elapsed(now))
-	rate *= op.share
-	switch {
-	case rate <= 0 || math.IsNaN(rate):
-		op.rate, op.next = 0, time.Time{} // nothing due at this level: looked at again next tick
-	case op.next.IsZero():
-		op.rate = rate
-		op.next = now.Add(time.Duration(op.offset / rate * float64(time.Second)))
-	default:
-		op.rate = rate
+	e := l.e
+	if !e.paused.Load() {
+		l.op.look(e, now)
 	}
 	for _, s := range l.slots {
 		if (s.state == slotWriting || s.state == slotReading) && now.After(s.deadline) {
@@ -82,14 +92,12 @@ func (l *evLoop) dispatch(now time.Time) {
 	}
 	if op.paused {
 		op.paused = false
-		if op.next.Before(now) && !op.next.IsZero() {
-			op.next = now // the sends due during the pause are not made up
-		}
+		op.look(e, now) // due later by the pause's length
 	}
-	if op.next.IsZero() || e.stopping.Load() {
+	if !op.ok || e.stopping.Load() {
 		return
 	}
-	for !op.next.After(now) {
+	for op.ok && !op.next.After(now) {
 		s := l.freeSlot()
 		if s == nil {
 			return // every connection busy: the due sends wait for one, late
@@ -99,7 +107,7 @@ func (l *evLoop) dispatch(now time.Time) {
 			return
 		}
 		intended := op.next
-		op.next = op.next.Add(time.Duration(float64(time.Second) / op.rate))
+		op.advance(e)
 		l.sendOpen(s, intended, now)
 		now = time.Now()
 	}
@@ -153,7 +161,7 @@ func (l *evLoop) finishOpen(s *evSlot, end time.Time, status int, n int64, err e
 func (l *evLoop) waitOpen(now, lastTick time.Time) (int, error) {
 	op := l.op
 	wait := evTick - now.Sub(lastTick)
-	if !op.next.IsZero() && !l.e.paused.Load() && (len(op.idle) > 0 || len(l.slots) < op.cap) {
+	if op.ok && !l.e.paused.Load() && (len(op.idle) > 0 || len(l.slots) < op.cap) {
 		wait = min(wait, op.next.Sub(now))
 	}
 	return epollWait(l.ep, l.evs, max(wait, 0))

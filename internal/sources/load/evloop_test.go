@@ -334,18 +334,29 @@ func BenchmarkClosedLoop(b *testing.B) {
 }
 
 // TestEventLoopAllocatesNothing: the allocations of a whole run do not grow
-// with its requests. Two runs of 2,000 and 20,000 requests; the difference
-// per extra request must be nil (a little slack for the collector's ticks,
-// which depend on how long the runs take).
+// with its requests, in closed loop and in open loop. Two runs of 2,000 and
+// 20,000 requests; the difference per extra request must be nil (a little
+// slack for the collector's ticks, which depend on how long the runs take).
 func TestEventLoopAllocatesNothing(t *testing.T) {
+	t.Run("closed", func(t *testing.T) { eventLoopAllocs(t, Options{Concurrency: 8}) })
+	t.Run("open", func(t *testing.T) { eventLoopAllocs(t, Options{Rate: 40000, MaxInFlight: 64}) })
+}
+
+func eventLoopAllocs(t *testing.T, o Options) {
 	addr := rawServer(t)
 	mallocs := func(n int64) uint64 {
 		// No collection before the end (Interval): its allocations grow
 		// with time, and a loaded machine stretches the run.
-		e, err := New(Options{Requests: []Request{req(t, "http://"+addr+"/")}, Concurrency: 8, MaxRequests: n, Interval: time.Hour})
+		o.Requests, o.MaxRequests, o.Interval = []Request{req(t, "http://"+addr+"/")}, n, time.Hour
+		e, err := New(o)
 		if err != nil {
 			t.Fatal(err)
 		}
+		defer func() {
+			if !e.EventLoop() && runtime.GOOS == "linux" {
+				t.Fatal("not on the event loops")
+			}
+		}()
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
 		res, err := e.Run(context.Background(), metrics.NewStore(0))

@@ -27,33 +27,30 @@ func (e *Engine) pace(wg *sync.WaitGroup) {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	spawned := 0
-	next := time.Now()
+	pos := 0.0 // the next send's number, in the plan's requests (Plan.Until)
 	for {
-		wasPaused := e.paused.Load()
 		if !e.waitResume() {
 			return
 		}
-		if wasPaused {
-			next = later(next, time.Now()) // the sends due during the pause are not made up
+		due, ok := e.plan.Until(pos)
+		if !ok {
+			<-e.stopCh // the plan sends nothing more
+			return
 		}
-		rate, _ := e.level(e.elapsed(next))
-		if rate <= 0 {
-			// Nothing due at this level: look again shortly.
-			timer.Reset(10 * time.Millisecond)
-			select {
-			case <-timer.C:
-			case <-e.stopCh:
-				return
-			}
-			next = time.Now()
-			continue
-		}
-		if wait := time.Until(next); wait > spinBelow {
+		// due is in the test's time, pauses excluded: the sends due
+		// during a pause were never due.
+		now := time.Now()
+		wait := due - e.elapsed(now)
+		next := now.Add(wait)
+		if wait > spinBelow {
 			timer.Reset(wait)
 			select {
 			case <-timer.C:
 			case <-e.stopCh:
 				return
+			}
+			if e.paused.Load() {
+				continue // due later by the pause's length
 			}
 		}
 		if !e.takeBudget() {
@@ -81,15 +78,8 @@ func (e *Engine) pace(wg *sync.WaitGroup) {
 				}
 			}
 		}
-		next = next.Add(time.Duration(float64(time.Second) / rate))
+		pos += 1 / e.ScaleFactor()
 	}
-}
-
-func later(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
 }
 
 // openWorker sends one request per intended time it is handed. It does not

@@ -95,3 +95,46 @@ func (p Plan) Area(t time.Duration) float64 {
 	}
 	return area + t.Seconds()*from
 }
+
+// Until is the inverse of Area: the earliest time by which the level's
+// integral reaches a, the time the open loop's send number a is due (sends
+// are numbered from 0, due at 0). It is false when the integral never
+// reaches a: the plan ends at a level of 0 first.
+//
+// Pacing from the integral keeps a ramp's sends where they belong: paced
+// from the instantaneous rate instead, a ramp from 0 would wait 1/rate
+// from its first microsecond, a rate of 0.02/s there, and send nothing for
+// a minute.
+func (p Plan) Until(a float64) (time.Duration, bool) {
+	if a <= 0 {
+		return 0, true
+	}
+	from, at := p.Start, time.Duration(0)
+	for _, s := range p.Stages {
+		if s.Duration <= 0 {
+			from = s.Target
+			continue
+		}
+		secs := s.Duration.Seconds()
+		if area := secs * (from + s.Target) / 2; a > area {
+			a -= area
+			at += s.Duration
+			from = s.Target
+			continue
+		}
+		// a = from*x + k*x*x with k = (to-from)/(2*secs): the positive root,
+		// in the form that stays exact when k is 0 or the ramp falls.
+		k := (s.Target - from) / (2 * secs)
+		disc := max(from*from+4*k*a, 0)
+		x := 2 * a / (from + math.Sqrt(disc))
+		return at + time.Duration(min(x, secs)*float64(time.Second)), true
+	}
+	if from <= 0 {
+		return 0, false
+	}
+	x := a / from
+	if x > (1 << 62 / float64(time.Second)) {
+		return 0, false // beyond any test's length
+	}
+	return at + time.Duration(x*float64(time.Second)), true
+}

@@ -101,6 +101,37 @@ func TestPlanArea(t *testing.T) {
 	}
 }
 
+// TestPlanUntil: Until is Area's inverse, on ramps up and down, holds,
+// steps and the level past the last stage.
+func TestPlanUntil(t *testing.T) {
+	plans := []Plan{
+		{Start: 0, Stages: []Stage{{10 * time.Second, 100}, {10 * time.Second, 100}, {5 * time.Second, 20}}},
+		{Start: 50},
+		{Stages: []Stage{{time.Second, 10}, {0, 20}, {time.Second, 20}}},
+		{Start: 300, Stages: []Stage{{2 * time.Second, 0}}},
+	}
+	for _, p := range plans {
+		for _, at := range []time.Duration{0, time.Millisecond, 300 * time.Millisecond, time.Second, 1500 * time.Millisecond, 5 * time.Second, 12 * time.Second, 22 * time.Second, 40 * time.Second} {
+			a := p.Area(at)
+			got, ok := p.Until(a)
+			if !ok {
+				t.Fatalf("%+v: Until(Area(%v) = %v) not reached", p, at, a)
+			}
+			// The earliest time of that area: where the level is 0, any
+			// time after it has the same area.
+			if back := p.Area(got); math.Abs(back-a) > 1e-6*max(1, a) || got > at+time.Microsecond {
+				t.Errorf("%+v: Until(Area(%v) = %v) = %v, whose area is %v", p, at, a, got, back)
+			}
+		}
+	}
+	if _, ok := (Plan{Start: 300, Stages: []Stage{{2 * time.Second, 0}}}).Until(301); ok {
+		t.Error("a plan whose area ends at 300 reached 301")
+	}
+	if got, _ := (Plan{Stages: []Stage{{10 * time.Second, 100}}}).Until(1); got < 400*time.Millisecond || got > 500*time.Millisecond {
+		t.Errorf("a ramp from 0 to 100/s over 10s sends its second request at %v, want 447ms", got)
+	}
+}
+
 func FuzzParseStages(f *testing.F) {
 	f.Add("30s:100,1m:500")
 	f.Add("1ns:0")
