@@ -228,6 +228,9 @@ func cards(f *File) []card {
 			cs = append(cs, card{"service p99", latencyText(*s, s.P99), "from the actual send"})
 		}
 		cs = append(cs, card{"late sends", strconv.FormatInt(r.LateSends, 10), "started over " + units.Duration(r.LateAfter()) + " late"})
+		if d := r.SchedulingDelay; d != nil && d.Count > 0 {
+			cs = append(cs, card{"scheduling p99", units.Seconds(d.P99), "perftop's own delay behind the intended send"})
+		}
 	}
 	return cs
 }

@@ -58,6 +58,10 @@ func WriteText(w io.Writer, f *File, targets string) {
 	}
 	if f.Settings.Mode == "open" {
 		p("late sends", "%d (started more than %s after their intended time)", r.LateSends, r.LateAfter())
+		if d := r.SchedulingDelay; d != nil && d.Count > 0 {
+			p("  scheduling", "p50 %s p99 %s max %s (perftop's own delay behind the intended send, in latency)",
+				units.Seconds(d.P50), units.Seconds(d.P99), units.Seconds(d.Max))
+		}
 	}
 	if line := sideLine(r.Timeline, true); line != "" {
 		p("server", "%s", line)

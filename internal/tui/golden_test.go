@@ -198,7 +198,8 @@ func cutAtBorder(frame string, vals []string) (string, bool) {
 func TestGoldenLoadScreen(t *testing.T) {
 	running := &metrics.LoadTest{
 		Mode: metrics.OpenLoop, State: metrics.TestRunning, Started: fakeT0, Elapsed: 12 * time.Second, Planned: time.Minute, Target: 500,
-		Window:   metrics.Window{RPS: 498, Requests: 498, Errors: 2, ErrorPercent: 0.4, Latency: metrics.Quantiles{P50: 0.0448, P90: 0.0491, P99: 0.0581, Max: 0.0759}},
+		Window: metrics.Window{RPS: 498, Requests: 498, Errors: 2, ErrorPercent: 0.4, Latency: metrics.Quantiles{P50: 0.0448, P90: 0.0491, P99: 0.0581, Max: 0.0759},
+			SchedulingDelay: metrics.Quantiles{P50: 0.000021, P99: 0.000183, Max: 0.0012}},
 		Requests: 6000, Errors: 20, InFlight: 3, Conns: 12, StatusCodes: map[int]int64{200: 5980, 503: 20},
 		ErrorsByKind: map[string]int64{"status_5xx": 20, "timeout": 3},
 		Histogram:    []metrics.Bucket{{UpperSeconds: 0.001, Count: 10}, {UpperSeconds: 0.002, Count: 3000}, {UpperSeconds: 0.02, Count: 2990}},

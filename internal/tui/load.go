@@ -203,7 +203,12 @@ func (v *loadView) nowPanel(lt *metrics.LoadTest, w, h int) string {
 	}
 	if live {
 		lines = append(lines, v.fields(iw, "load", conc...))
-		lines = append(lines, v.fields(iw, "perftop", fmt.Sprintf("CPU %.0f%%", lt.GeneratorCPUPercent)))
+		own := []string{fmt.Sprintf("CPU %.0f%%", lt.GeneratorCPUPercent)}
+		if d := lt.Window.SchedulingDelay; lt.Mode == metrics.OpenLoop && d.Max > 0 {
+			// Its own delay behind the intended sends, part of latency.
+			own = append(own, "sched p99 "+units.Seconds(d.P99))
+		}
+		lines = append(lines, v.fields(iw, "perftop", own...))
 	}
 	for i, o := range lt.Objectives {
 		name := ""
