@@ -26,7 +26,7 @@ type runInfo struct {
 	// Started and Ended bound the run; the file keeps them in UTC.
 	Started, Ended time.Time
 	// FastPath says the engine sent on its own HTTP/1.1 client rather than
-	// net/http; EventLoop that closed-loop workers ran on event loops.
+	// net/http; EventLoop that the requests went out on event loops.
 	FastPath, EventLoop bool
 	// Stopped says the run was stopped before its end: by a key, Ctrl-C or
 	// SIGTERM. Aborted says --abort-on-slo stopped it: an SLO breach held

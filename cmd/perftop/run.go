@@ -168,7 +168,7 @@ func (f *runFlags) register(fl *pflag.FlagSet) {
 	fl.DurationVar(&f.sloGrace, "slo-grace", 10*time.Second, "how long a breach must hold before --abort-on-slo stops the test")
 	fl.BoolVar(&f.netHTTP, "net-http", false, "use net/http for every request (no fast path)")
 	_ = fl.MarkHidden("net-http")
-	fl.BoolVar(&f.noEventLoop, "no-event-loop", false, "run closed-loop workers as goroutines, not on event loops")
+	fl.BoolVar(&f.noEventLoop, "no-event-loop", false, "run the workers and the open loop's sends on goroutines, not on event loops")
 	_ = fl.MarkHidden("no-event-loop")
 }
 

@@ -122,7 +122,7 @@ type Settings struct {
 	UnixSocket      string   `json:"unix_socket,omitempty"`
 	Host            string   `json:"host,omitempty"`
 	Transport       string   `json:"transport"` // "fast-http1" or "net/http"
-	// EventLoop says the closed loop's workers ran on event loops rather
+	// EventLoop says the requests went out on event loops rather
 	// than as goroutines: compare like with like.
 	EventLoop bool `json:"event_loop,omitempty"`
 	// Shard is --shard's i/n: the rate, workers and requests above are this

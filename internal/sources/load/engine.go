@@ -76,7 +76,7 @@ type Engine struct {
 	issued   atomic.Int64
 	workers  atomic.Int64 // running
 	target   atomic.Int64 // closed loop: workers wanted
-	evLoop   atomic.Bool  // closed loop: workers are event-loop slots
+	evLoop   atomic.Bool  // the test runs on event loops
 
 	mu        sync.Mutex // guards resume, start, pausedAt, pausedFor
 	resume    chan struct{}
@@ -173,8 +173,9 @@ func (e *Engine) closeIdle() {
 // FastPath reports whether the test uses the HTTP/1.1 fast path.
 func (e *Engine) FastPath() bool { return e.fast != nil }
 
-// EventLoop reports whether the closed loop's workers run on event loops
-// (known once Run has started them).
+// EventLoop reports whether the test runs on event loops: the closed
+// loop's workers, or the open loop's pacing and sends (known once Run has
+// started them).
 func (e *Engine) EventLoop() bool { return e.evLoop.Load() }
 
 // OpenLoop reports whether the test paces requests at a rate.
