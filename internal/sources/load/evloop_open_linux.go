@@ -190,15 +190,3 @@ func epollWait(ep int, evs []unix.EpollEvent, d time.Duration) (int, error) {
 	}
 	return unix.EpollWait(ep, evs, int((d+time.Millisecond-1)/time.Millisecond))
 }
-
-// preciseTimers sets the calling thread's timer slack to 1 ns, so that
-// its sleeps end when asked rather than up to the default 50 µs later,
-// and returns what restores it.
-func preciseTimers() func() {
-	old, err := unix.PrctlRetInt(unix.PR_GET_TIMERSLACK, 0, 0, 0, 0)
-	if err != nil {
-		return func() {}
-	}
-	_ = unix.Prctl(unix.PR_SET_TIMERSLACK, 1, 0, 0, 0)
-	return func() { _ = unix.Prctl(unix.PR_SET_TIMERSLACK, uintptr(old), 0, 0, 0) }
-}

@@ -24,8 +24,11 @@ func (e *Engine) pace(wg *sync.WaitGroup) {
 		e.evLoop.Store(true)
 		return
 	}
-	timer := time.NewTimer(time.Hour)
-	defer timer.Stop()
+	// The pacer's sleeps are its thread's own, to the microsecond
+	// (sleepFor): a Go timer would wake it up to a millisecond late.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	defer preciseTimers()()
 	spawned := 0
 	pos := 0.0 // the next send's number, in the plan's requests (Plan.Until)
 	for {
@@ -43,10 +46,7 @@ func (e *Engine) pace(wg *sync.WaitGroup) {
 		wait := due - e.elapsed(now)
 		next := now.Add(wait)
 		if wait > spinBelow {
-			timer.Reset(wait)
-			select {
-			case <-timer.C:
-			case <-e.stopCh:
+			if !e.sleepUntil(next) {
 				return
 			}
 			if e.paused.Load() {
@@ -103,5 +103,20 @@ func (e *Engine) openWorker(id int, intended time.Time) {
 		case <-e.stopCh:
 			return
 		}
+	}
+}
+
+// sleepUntil sleeps until t, in steps of at most 10ms so that a stop
+// is seen; false when sending stopped.
+func (e *Engine) sleepUntil(t time.Time) bool {
+	for {
+		if e.stopping.Load() {
+			return false
+		}
+		left := time.Until(t)
+		if left <= 0 {
+			return true
+		}
+		sleepFor(min(left, 10*time.Millisecond))
 	}
 }
