@@ -178,6 +178,7 @@ func (m *Model) assemble(o Options) {
 	if o.Load != nil {
 		lp := newLoadPage(m.sh, o.Load, o.Remote, o.ReadOnly)
 		m.screens = append([]screen{{loadScreen, lp}}, m.screens...)
+		m.data = append(m.data, lp)
 		m.controls = append([]controller{lp}, targetSwitch...)
 	} else {
 		m.controls = append([]controller{m.display}, targetSwitch...)
