@@ -29,6 +29,7 @@ func fakeGroups(i int, state metrics.TestState) *metrics.LoadTest {
 	}
 	list, add, health := per(300, 0.0123, 0.0487, 0), per(100, 0.0871, 0.234, 12), per(98, 0.0004, 0.0021, 0)
 	list.Name, add.Name, health.Name = "list items", "add item", "health"
+	list.Splits = []metrics.Split{{Header: "X-Cache", Values: []metrics.SplitValue{{Value: "HIT", Share: 0.75}, {Value: "MISS", Share: 0.25}}}}
 	add.ErrorsByKind = map[string]int64{"status_5xx": 9, "timeout": 3}
 	split := metrics.Split{Header: "X-Cache", Values: []metrics.SplitValue{
 		{Value: "HIT", Answers: int64(300 * i * 6 / 10), Share: 0.6, Latency: metrics.Quantiles{P50: 0.0012, P99: 0.0045},
@@ -248,6 +249,20 @@ func TestLoadGroupsHostileNames(t *testing.T) {
 	}
 	if plain := ansi.Strip(frame); !strings.Contains(plain, "evil name") && !strings.Contains(plain, "evil ") {
 		t.Errorf("the cleaned name is not shown:\n%s", plain)
+	}
+}
+
+// TestLoadGroupsEverySize: the screen of a test of several requests fills
+// every size from the smallest up exactly, and shows no number cut.
+func TestLoadGroupsEverySize(t *testing.T) {
+	m, _ := groupsModel(8, metrics.TestRunning, [2]int{MinWidth, MinHeight})
+	for w := MinWidth; w <= 210; w += 7 {
+		for h := MinHeight; h <= 64; h += 5 {
+			m.SetSize(w, h)
+			frame := m.Frame()
+			checkFrame(t, frame, w, h)
+			checkWhole(t, ansi.Strip(frame), nil)
+		}
 	}
 }
 

@@ -99,6 +99,13 @@ func (v *loadView) selectedLine(lt *metrics.LoadTest, iw int) string {
 	if len(kinds) == 0 && gr.Requests > 0 {
 		parts = append(parts, v.st.Muted.Render("no failures"))
 	}
+	for _, sp := range gr.Splits { // its answers by each header's most frequent value
+		if len(sp.Values) > 0 {
+			top := &sp.Values[0]
+			parts = append(parts, v.st.Muted.Render(cells.Fit(groupLabel(sp.Header), 16))+" "+
+				cells.Fit(groupLabel(top.Value), 12)+" "+units.Percent(top.Share*100))
+		}
+	}
 	return spaced(iw, parts...)
 }
 
