@@ -23,8 +23,8 @@ type keyFlags struct {
 
 func (k *keyFlags) register(fl *pflag.FlagSet) {
 	fl.IntVar(&k.keys, "keys", 0, "draw a key 0..`N`-1 for each request, put where its URL, a header or its body says {key} (a cache's key space)")
-	fl.StringVar(&k.dist, "key-dist", "uniform", "how --keys are drawn: uniform, or zipf[:S] as popularity has it, key 0 the most requested (S default 1.1; YCSB uses 0.99)")
-	fl.Uint64Var(&k.seed, "seed", 0, "seed of the --keys draws: the same seed sends the same keys per worker (default: a new seed each run)")
+	fl.StringVar(&k.dist, "key-dist", "uniform", "how --keys are drawn: `uniform|zipf:S`, zipf as popularity has it, key 0 the most requested (zipf alone: S 1.1; YCSB uses 0.99)")
+	fl.Uint64Var(&k.seed, "seed", 0, "`N` seeds the --keys draws: the same seed sends the same keys per worker (default: a new seed each run)")
 }
 
 // options checks the key flags against the requests and returns the
