@@ -1,10 +1,12 @@
 package load
 
 import (
+	"context"
 	"io"
 	"math"
 	"math/rand/v2"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -210,6 +212,42 @@ func TestKeysAllocateNothing(t *testing.T) {
 	}
 }
 
+// TestKeysWholeRunAllocations: whole runs with keys, closed loop on
+// goroutine workers and open loop, allocate no more with ten times the
+// requests: the keyers and buffers are per worker, not per request.
+func TestKeysWholeRunAllocations(t *testing.T) {
+	addr := rawServer(t)
+	r := req(t, "http://"+addr+"/items/{key}")
+	r.Header = http.Header{"X-Key": {"{key}"}}
+	for _, open := range []bool{false, true} {
+		mallocs := func(n int64) uint64 {
+			o := Options{Requests: []Request{r}, Concurrency: 8, MaxRequests: n, Interval: time.Hour,
+				Client: ClientOptions{Keys: KeyOptions{N: 1_000_000, ZipfS: 1.1, Seed: 3}}}
+			if open {
+				o.Rate, o.Concurrency, o.MaxInFlight = 20000, 0, 8
+			}
+			e, err := New(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			res, err := e.Run(context.Background(), metrics.NewStore(0))
+			runtime.ReadMemStats(&after)
+			if err != nil || res.Requests != n || res.Errors != 0 {
+				t.Fatalf("%v: %d requests, errors %v", err, res.Requests, res.ErrorsByKind)
+			}
+			return after.Mallocs - before.Mallocs
+		}
+		small, large := mallocs(2000), mallocs(20000)
+		perRequest := (float64(large) - float64(small)) / 18000
+		t.Logf("open %v: %d allocations for 2,000 requests, %d for 20,000: %.4f per request", open, small, large, perRequest)
+		if perRequest > 0.02 {
+			t.Errorf("open %v: %.4f allocations per request", open, perRequest)
+		}
+	}
+}
+
 // TestKeysRejected: keys without a {key} to put them in, and keys that
 // make no distribution, are refused when the test is made.
 func TestKeysRejected(t *testing.T) {
@@ -244,4 +282,39 @@ func FuzzParseKeyDist(f *testing.F) {
 			t.Fatalf("rank %d", k)
 		}
 	})
+}
+
+// BenchmarkSendKeyed is BenchmarkSend with a {key} in the URL and a header,
+// Zipf keys: the fast path fills each request in place (0 allocs/op); the
+// net/http path builds the substituted copy.
+func BenchmarkSendKeyed(b *testing.B) {
+	addr := rawServer(b)
+	r := req(b, "http://"+addr+"/items/{key}")
+	r.Header = http.Header{"X-Key": {"{key}"}}
+	for _, netHTTP := range []bool{false, true} {
+		name := "fast-http1"
+		if netHTTP {
+			name = "net-http"
+		}
+		b.Run(name, func(b *testing.B) {
+			e, err := New(Options{Requests: []Request{r}, Concurrency: 1,
+				Client: ClientOptions{NetHTTP: netHTTP, Keys: KeyOptions{N: 1_000_000, ZipfS: 1.1, Seed: 1}}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			s := e.newSender()
+			defer e.closeIdle()
+			defer s.close()
+			sh, ph := e.shards[0], new(Phases)
+			var co cadence
+			b.ReportAllocs()
+			for b.Loop() {
+				start := time.Now()
+				e.send(s, sh, ph, 0, start, start, &co)
+			}
+			if f := sh.failed.Load(); f != 0 {
+				b.Fatalf("%d failures", f)
+			}
+		})
+	}
 }
