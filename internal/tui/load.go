@@ -118,8 +118,13 @@ func (v *loadView) view(w, h int) string {
 	midH := max((h-topH)/2, 5)
 	botH := h - topH - midH
 	top := panel.Row(v.latencyPanel(lt, leftW, topH), v.nowPanel(lt, w-leftW, topH))
-	half := w / 2
-	mid := panel.Row(v.rpsPanel(lt, half, midH), v.errorsPanel(lt, w-half, midH))
+	var mid string
+	if v.groups != nil { // with --split-by, its panels beside them
+		mid = v.midRow(lt, w, midH)
+	} else {
+		half := w / 2
+		mid = panel.Row(v.rpsPanel(lt, half, midH), v.errorsPanel(lt, w-half, midH))
+	}
 	ws := panel.Split(w, 3)
 	bottom := panel.Row(v.histogramPanel(lt, ws[0], botH), v.statusPanel(lt, ws[1], botH), v.hostMiniPanel(ws[2], botH))
 	return top + "\n" + mid + "\n" + bottom

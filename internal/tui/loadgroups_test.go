@@ -110,6 +110,26 @@ func TestGoldenLoadGroups(t *testing.T) {
 	}
 }
 
+// TestGoldenLoadSplitOneRequest: one request split by X-Cache keeps the
+// screen of one request, with the split's panel beside throughput and
+// errors.
+func TestGoldenLoadSplitOneRequest(t *testing.T) {
+	for _, sz := range goldenSizes {
+		m, st := groupsModel(12, metrics.TestRunning, sz)
+		lt := fakeGroups(12, metrics.TestRunning)
+		lt.ByName = nil
+		st.SetLoadTest(lt)
+		m.refresh()
+		name := "load-split-" + sizeName(sz)
+		t.Run(name, func(t *testing.T) {
+			plain := checkGolden(t, m, name, sz, []string{"HIT 90.0%", "MISS 10.0%"})
+			if strings.Contains(plain, "Requests") || !strings.Contains(plain, "╭─ X-Cache") || !strings.Contains(plain, "p50 p90 p99 p99.9") {
+				t.Errorf("want the one-request screen with an X-Cache panel:\n%s", plain)
+			}
+		})
+	}
+}
+
 // TestLoadGroupsOneRequest: a test of one request draws no table, and its
 // screen has no keys, as before the groups.
 func TestLoadGroupsOneRequest(t *testing.T) {
@@ -288,5 +308,43 @@ func TestRingBounded(t *testing.T) {
 	}
 	if got, want := fmt.Sprint(r.vals, r.times), "[60 70 80 90] [6 7 8 9]"; got != want {
 		t.Errorf("ring = %s, want %s", got, want)
+	}
+}
+
+// TestShareRings: each interval adds every charted value's share of the
+// interval's answers; an interval without answers adds nothing; only the
+// most answered values are charted, and a value that leaves them loses
+// its ring.
+func TestShareRings(t *testing.T) {
+	g := newGroupView(&shared{})
+	split := func(win ...int64) []metrics.Split {
+		sp := metrics.Split{Header: "X-Served-By"}
+		for i, n := range win {
+			sp.Values = append(sp.Values, metrics.SplitValue{Value: fmt.Sprintf("node-%d", i), Window: metrics.GroupWindow{Requests: n}})
+		}
+		return []metrics.Split{sp}
+	}
+	g.addShares(split(30, 20, 20, 10, 10, 10), 1, 10)
+	g.addShares(split(0, 0, 0, 0, 0, 0), 2, 10) // no answers: no point
+	g.addShares(split(50, 25, 25, 0, 0, 0), 3, 10)
+	if len(g.shares) != maxSplitValues {
+		t.Fatalf("%d values charted, want %d", len(g.shares), maxSplitValues)
+	}
+	r := g.shares[shareKey("X-Served-By", "node-0")]
+	if got, want := fmt.Sprint(r.vals, r.times), "[30 50] [1 3]"; got != want {
+		t.Errorf("node-0's shares %s, want %s", got, want)
+	}
+	if r := g.shares[shareKey("X-Served-By", "node-3")]; r == nil || fmt.Sprint(r.vals) != "[10 0]" {
+		t.Errorf("node-3's shares %v, want [10 0]", r)
+	}
+	// The order changes: node-5 climbs into the top four, node-3 leaves.
+	sp := split(40, 30, 20, 10)
+	sp[0].Values[3].Value = "node-5"
+	g.addShares(sp, 4, 10)
+	if _, ok := g.shares[shareKey("X-Served-By", "node-3")]; ok {
+		t.Error("node-3 left the charted values but kept its ring")
+	}
+	if r := g.shares[shareKey("X-Served-By", "node-5")]; r == nil || fmt.Sprint(r.vals) != "[10]" {
+		t.Errorf("node-5's shares %v, want [10]", r)
 	}
 }
