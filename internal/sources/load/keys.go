@@ -231,25 +231,36 @@ func newKeyedWire(r Request, host, userAgent string, keepAlive bool) *keyedWire 
 		r.Header.Set("Content-Length", lengthMark)
 	}
 	raw := serialiseWith(r, host, userAgent, keepAlive, bodyKeys > 0).raw
-	for len(raw) > 0 {
-		i, n, h := nextHole(raw)
-		if i < 0 {
-			k.segs = append(k.segs, raw)
-			break
+	// The request line may carry the key escaped (a URL path's braces),
+	// the header block the length; the body only {key}, whatever else it
+	// holds.
+	line := bytes.Index(raw, []byte("\r\n"))
+	head := bytes.Index(raw, []byte("\r\n\r\n")) + 4
+	var cur []byte
+	for _, part := range []struct {
+		b               []byte
+		escaped, length bool
+	}{{raw[:line], true, false}, {raw[line:head], false, true}, {raw[head:], false, false}} {
+		b := part.b
+		for len(b) > 0 {
+			i, n, h := nextHole(b, part.escaped, part.length)
+			if i < 0 {
+				cur = append(cur, b...)
+				break
+			}
+			k.segs = append(k.segs, append(cur, b[:i]...))
+			k.holes = append(k.holes, h)
+			cur, b = nil, b[i+n:]
 		}
-		k.segs = append(k.segs, raw[:i])
-		k.holes = append(k.holes, h)
-		raw = raw[i+n:]
 	}
-	if len(k.segs) == len(k.holes) {
-		k.segs = append(k.segs, nil)
-	}
+	k.segs = append(k.segs, cur)
 	return k
 }
 
 // nextHole finds the first hole in b: its offset, length and kind; -1
-// when there is none.
-func nextHole(b []byte) (int, int, hole) {
+// when there is none. escaped also finds the key escaped, length the
+// Content-Length mark.
+func nextHole(b []byte, escaped, length bool) (int, int, hole) {
 	best, n, h := -1, 0, keyHole
 	consider := func(i, l int, kind hole) {
 		if i >= 0 && (best < 0 || i < best) {
@@ -257,8 +268,12 @@ func nextHole(b []byte) (int, int, hole) {
 		}
 	}
 	consider(bytes.Index(b, []byte(KeyPlaceholder)), len(KeyPlaceholder), keyHole)
-	consider(indexFold(b, escapedKey), len(escapedKey), keyHole)
-	consider(bytes.Index(b, []byte(lengthMark)), len(lengthMark), lengthHole)
+	if escaped {
+		consider(indexFold(b, escapedKey), len(escapedKey), keyHole)
+	}
+	if length {
+		consider(bytes.Index(b, []byte(lengthMark)), len(lengthMark), lengthHole)
+	}
 	return best, n, h
 }
 
