@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/perftop/perftop/internal/sources/load"
 )
 
 // TestRunKeyUsageErrors: key flags that make no test are one line and exit
@@ -118,5 +120,30 @@ func TestRunVolumeKeys(t *testing.T) {
 		if len(got) < 100 || len(distinct) < min(tt.max+1, 50) {
 			t.Errorf("%v: %d requests, %d distinct keys", tt.args, len(got), len(distinct))
 		}
+	}
+}
+
+// TestShardKeySeeds: the runners of a --shard test with one --seed draw
+// different keys, each the same from run to run.
+func TestShardKeySeeds(t *testing.T) {
+	seeds := map[uint64]bool{}
+	for i := 1; i <= 4; i++ {
+		var o, again load.Options
+		o.Client.Keys = load.KeyOptions{N: 10, Seed: 42}
+		again.Client.Keys = o.Client.Keys
+		sh := shard{i, 4}
+		if err := sh.apply(&o, true); err != nil {
+			t.Fatal(err)
+		}
+		if err := sh.apply(&again, true); err != nil {
+			t.Fatal(err)
+		}
+		if o.Client.Keys.Seed != again.Client.Keys.Seed {
+			t.Errorf("shard %d: seed %d then %d", i, o.Client.Keys.Seed, again.Client.Keys.Seed)
+		}
+		seeds[o.Client.Keys.Seed] = true
+	}
+	if len(seeds) != 4 {
+		t.Errorf("4 shards drew from %d seeds", len(seeds))
 	}
 }
