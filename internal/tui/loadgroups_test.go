@@ -348,3 +348,36 @@ func TestShareRings(t *testing.T) {
 		t.Errorf("node-5's shares %v, want [10]", r)
 	}
 }
+
+// TestReplayGroups: a replayed run whose results have requests by name
+// shows their table; ↑/↓ and < > work on it, ← → on the timeline still.
+func TestReplayGroups(t *testing.T) {
+	var tl []metrics.TimelinePoint
+	st := fakeStore(10)
+	for s := 1; s <= 12; s++ {
+		p := metrics.TimelinePoint{Seconds: float64(s), Requests: 498, RPS: 498, P50: 0.013, P99: 0.2}
+		tl = append(tl, p)
+		st.Write(&metrics.Batch{T: fakeT0.Add(time.Duration(s) * time.Second), Keys: []string{metrics.KeyLoadRPS}, Values: []float64{p.RPS}})
+	}
+	st.SetLoadTest(fakeGroups(12, metrics.TestDone))
+	m := New(Options{Store: st, Replay: tl})
+	m.SetSize(120, 40)
+	f := plainFrame(m)
+	if !strings.Contains(f, "╭─ Requests") || !strings.Contains(f, "│list items") || !strings.Contains(f, "12s of 12s") {
+		t.Fatalf("no per-request table in the replay:\n%s", f)
+	}
+	send(m, "down", ">", "left")
+	rp := m.screens[0].Component.(*replayPage)
+	if row, _ := rp.groups.table.Selected(); row[groupNameCol] != "add item" {
+		t.Errorf("down selected %q, want add item", row[groupNameCol])
+	}
+	f = plainFrame(m)
+	if !strings.Contains(f, "by requests") || !strings.Contains(f, "11s of 12s") || strings.Contains(f, "add item p50 p99") {
+		t.Errorf("want sorted by requests, the cursor at 11s, no history drawn for the row:\n%s", f)
+	}
+	checkFrame(t, m.Frame(), 120, 40)
+	m.showHelp = true
+	if f := plainFrame(m); !strings.Contains(f, "sort requests by the next/previous column") {
+		t.Errorf("the replay's help lacks the table's sort key:\n%s", f)
+	}
+}

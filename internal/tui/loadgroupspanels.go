@@ -127,7 +127,7 @@ func (v *loadView) selectedSeries() (string, []chart.Series) {
 		return "", nil
 	}
 	gr, ok := g.selected()
-	if !ok {
+	if !ok || v.replay != nil { // a replay has one moment of each request, no history
 		return "", nil
 	}
 	r := g.lat[gr.Name]
@@ -147,7 +147,7 @@ func (v *loadView) groupLatencyPanel(lt *metrics.LoadTest, w, h int, info string
 	v.runChart(c, lt).Fill = false
 	name, sel := v.selectedSeries()
 	legend := v.st.Muted.Render("all") + " " + v.st.Line(0).Render("p50") + " " + v.st.Line(2).Render("p99")
-	if name != "" {
+	if name != "" && len(sel) > 0 {
 		tail := " " + v.st.Line(4).Render("p50") + " " + v.st.Line(5).Render("p99")
 		room := w - 2 - cells.Width(legend) - 2 - cells.Width(tail)
 		if room >= 4 {

@@ -163,7 +163,9 @@ func (m *Model) assemble(o Options) {
 		m.screens = append(m.screens, screen{promQLScreen, &promQLPage{shared: m.sh}})
 	}
 	if o.Replay != nil {
-		m.screens = []screen{{replayScreen, newReplayPage(m.sh, o.Replay)}}
+		rp := newReplayPage(m.sh, o.Replay)
+		m.screens = []screen{{replayScreen, rp}}
+		m.data = append(m.data, rp)
 	}
 	if o.Fleet {
 		fp := newFleetPage(m.sh)
