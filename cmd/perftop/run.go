@@ -53,6 +53,7 @@ type runFlags struct {
 	slo          string
 	abortOnSLO   bool
 	sloGrace     time.Duration
+	keys         keyFlags
 }
 
 // defaultDuration is how long a test runs when nothing else bounds it, as
@@ -98,7 +99,14 @@ Profiles (L is --rate, --concurrency, or 10 requests/s):
              passes 5% or p99 passes 10x the first step's, and reports it
   spike      L 30s, 10L for 30s, L 30s
   endurance  L for -d (default 30m)
-  volume     L for -d (default 1m), each request to a distinct URL`,
+  volume     L for -d (default 1m) over 1024 distinct URLs: ?perftop_id={key}
+             unless a request says {key}; --keys and --key-dist change them
+
+Keys: where a URL, a header or the body says {key}, each request gets a key
+0..N-1 (--keys N), drawn uniformly or, with --key-dist zipf:S, as
+popularity has it (key 0 the most requested, key k about 1/(k+1)^S as
+often), so a cache in front of the target meets a realistic skew.
+--seed makes the draws repeat: the same seed sends the same keys per worker.`,
 		Example: `  perftop run http://localhost:8080/             # 50 workers, 10 seconds
   perftop run -c 100 -d 1m http://localhost:8080/api
   perftop run -r 500 -d 30s http://localhost:8080/   # open loop, 500 req/s
@@ -107,6 +115,7 @@ Profiles (L is --rate, --concurrency, or 10 requests/s):
   perftop run -m POST -H 'Content-Type: application/json' --body '{"a":1}' http://localhost:8080/items
   perftop run --scenario mix.yaml --headless -o results.json
   perftop run http://a.local/@3 http://b.local/@1 --metrics-addr :9464
+  perftop run --keys 100000 --key-dist zipf:1.1 'http://localhost:8080/items/{key}'
   perftop run --headless -r 200 -d 1m --slo 'p99<200ms,error_rate<1%' http://localhost:8080/   # exit 3 on a breach`,
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -170,6 +179,7 @@ func (f *runFlags) register(fl *pflag.FlagSet) {
 	_ = fl.MarkHidden("net-http")
 	fl.BoolVar(&f.noEventLoop, "no-event-loop", false, "run the workers and the open loop's sends on goroutines, not on event loops")
 	_ = fl.MarkHidden("no-event-loop")
+	f.keys.register(fl)
 }
 
 // testSpec is a validated test: the engine's options and what to report.
@@ -213,6 +223,9 @@ func (f *runFlags) spec(cmd *cobra.Command, args []string, e *env) (*testSpec, e
 		return nil, err
 	}
 	if err := f.shape(fl, &o, spec); err != nil {
+		return nil, err
+	}
+	if o.Client.Keys, err = f.keys.options(fl, o.Requests, spec.profile != nil && spec.profile.Distinct); err != nil {
 		return nil, err
 	}
 	if f.shard != "" {
@@ -354,9 +367,6 @@ func (f *runFlags) shape(fl *pflag.FlagSet, o *load.Options, spec *testSpec) err
 		o.Stages, o.Duration = p.Stages, p.Duration
 		if p.Stress != nil {
 			p.Stress.Rate = isRate
-		}
-		if p.Distinct {
-			o.Requests = load.Distinct(o.Requests, 1024)
 		}
 		spec.profile = &p
 	}

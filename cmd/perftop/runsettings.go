@@ -40,7 +40,7 @@ func settingsOf(f *runFlags, o load.Options) results.Settings {
 	}
 	seen := 0
 	for _, r := range o.Requests {
-		if seen >= 16 { // the volume profile's 1024 variants need not all be listed
+		if seen >= 16 { // a long mix's requests need not all be listed
 			break
 		}
 		seen++

@@ -64,6 +64,9 @@ func (s shard) apply(o *load.Options, stagesOfRate bool) error {
 	if o.MaxInFlight > 0 {
 		o.MaxInFlight = max(int(s.part(int64(o.MaxInFlight))), 1)
 	}
+	// Each runner draws its own keys: with one --seed for the fleet, the
+	// runners would send the same keys in step.
+	o.Client.Keys.Seed ^= uint64(s.i) * 0x9e3779b97f4a7c15
 	return nil
 }
 

@@ -27,7 +27,7 @@ import (
 type loadPage struct {
 	loadView
 	size
-	noKeys
+	tk       tableKeys // the per-request table's, when the test has one
 	test     LoadControl
 	remote   bool
 	readOnly bool
@@ -37,14 +37,19 @@ type loadPage struct {
 var (
 	_ Component  = (*loadPage)(nil)
 	_ controller = (*loadPage)(nil)
+	_ dataSetter = (*loadPage)(nil)
+	_ filterer   = (*loadPage)(nil)
+	_ noter      = (*loadPage)(nil)
 )
 
 func newLoadPage(sh *shared, test LoadControl, remote, readOnly bool) *loadPage {
 	k := &sh.keys
-	return &loadPage{
-		loadView: loadView{shared: sh}, test: test, remote: remote, readOnly: readOnly,
+	p := &loadPage{
+		loadView: loadView{shared: sh, groups: newGroupView(sh)}, test: test, remote: remote, readOnly: readOnly,
 		short: []key.Binding{shortHelp(k.Stop, "s", "stop"), shortHelp(k.Pause, "p", "pause load"), shortHelp(k.Slower, "+/-", "load ±10%")},
 	}
+	p.tk = newTableKeys(&p.groups.table, sh)
+	return p
 }
 
 func (p *loadPage) View() string { return p.view(p.w, p.h) }
@@ -85,6 +90,9 @@ func (p *loadPage) controlHints(line []string) []string {
 type loadView struct {
 	*shared
 	latency, rps, errs chart.Model
+	// groups, when set, draws the test's requests and splits, when it
+	// has them; the Replay screen has none.
+	groups *groupView
 	// replay, when set, is a finished run's timeline, and cursor the entry
 	// shown: a replay has no "now", the cursor's line says where it is.
 	replay []metrics.TimelinePoint
@@ -99,6 +107,9 @@ func (v *loadView) view(w, h int) string {
 	if lt == nil {
 		return v.box("Load test", "", v.st.Muted.Render("starting…"), w, h)
 	}
+	if v.groups != nil && len(lt.ByName) > 0 {
+		return v.groupsView(lt, w, h)
+	}
 	leftW := w * 62 / 100
 	if h < 20 { // a small terminal gets the percentiles and the numbers
 		return panel.Row(v.latencyPanel(lt, leftW, h), v.nowPanel(lt, w-leftW, h))
@@ -107,24 +118,32 @@ func (v *loadView) view(w, h int) string {
 	midH := max((h-topH)/2, 5)
 	botH := h - topH - midH
 	top := panel.Row(v.latencyPanel(lt, leftW, topH), v.nowPanel(lt, w-leftW, topH))
-	half := w / 2
-	mid := panel.Row(v.rpsPanel(lt, half, midH), v.errorsPanel(lt, w-half, midH))
+	var mid string
+	if v.groups != nil { // with --split-by, its panels beside them
+		mid = v.midRow(lt, w, midH)
+	} else {
+		half := w / 2
+		mid = panel.Row(v.rpsPanel(lt, half, midH), v.errorsPanel(lt, w-half, midH))
+	}
 	ws := panel.Split(w, 3)
 	bottom := panel.Row(v.histogramPanel(lt, ws[0], botH), v.statusPanel(lt, ws[1], botH), v.hostMiniPanel(ws[2], botH))
 	return top + "\n" + mid + "\n" + bottom
 }
 
 func (v *loadView) latencyPanel(lt *metrics.LoadTest, w, h int) string {
+	info := "closed loop, corrected" // for coordinated omission, as wrk does
+	if lt.Mode == metrics.OpenLoop {
+		info = "from intended send"
+	}
+	if v.groups != nil && len(lt.ByName) > 0 {
+		return v.groupLatencyPanel(lt, w, h, info)
+	}
 	c := &v.latency
 	v.runChart(c, lt).Fill = false
 	legend := v.st.Line(0).Render("p50") + " " + v.st.Line(1).Render("p90") + " " + v.st.Line(2).Render("p99") + " " + v.st.Line(3).Render("p99.9")
 	body := v.drawChart(c, w-2, h-3, secondsLabel,
 		v.line(metrics.KeyLoadP50, v.st.P.Line(0)), v.line(metrics.KeyLoadP90, v.st.P.Line(1)),
 		v.line(metrics.KeyLoadP99, v.st.P.Line(2)), v.line(metrics.KeyLoadP999, v.st.P.Line(3)))
-	info := "closed loop, corrected" // for coordinated omission, as wrk does
-	if lt.Mode == metrics.OpenLoop {
-		info = "from intended send"
-	}
 	return v.box("Latency", info, legend+"\n"+body, w, h)
 }
 

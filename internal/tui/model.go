@@ -163,7 +163,9 @@ func (m *Model) assemble(o Options) {
 		m.screens = append(m.screens, screen{promQLScreen, &promQLPage{shared: m.sh}})
 	}
 	if o.Replay != nil {
-		m.screens = []screen{{replayScreen, newReplayPage(m.sh, o.Replay)}}
+		rp := newReplayPage(m.sh, o.Replay)
+		m.screens = []screen{{replayScreen, rp}}
+		m.data = append(m.data, rp)
 	}
 	if o.Fleet {
 		fp := newFleetPage(m.sh)
@@ -178,6 +180,7 @@ func (m *Model) assemble(o Options) {
 	if o.Load != nil {
 		lp := newLoadPage(m.sh, o.Load, o.Remote, o.ReadOnly)
 		m.screens = append([]screen{{loadScreen, lp}}, m.screens...)
+		m.data = append(m.data, lp)
 		m.controls = append([]controller{lp}, targetSwitch...)
 	} else {
 		m.controls = append([]controller{m.display}, targetSwitch...)

@@ -16,10 +16,13 @@ type replayPage struct {
 	size
 }
 
-var _ Component = (*replayPage)(nil)
+var (
+	_ Component  = (*replayPage)(nil)
+	_ dataSetter = (*replayPage)(nil)
+)
 
 func newReplayPage(sh *shared, timeline []metrics.TimelinePoint) *replayPage {
-	p := &replayPage{loadView: loadView{shared: sh, replay: timeline}}
+	p := &replayPage{loadView: loadView{shared: sh, replay: timeline, groups: newGroupView(sh)}}
 	p.cursor = len(timeline) - 1
 	sh.limit = len(timeline)
 	return p
@@ -42,9 +45,20 @@ func (p *replayPage) Update(msg tea.Msg) tea.Cmd {
 		p.moveCursor(-len(p.replay))
 	case key.Matches(k, km.End):
 		p.moveCursor(len(p.replay))
+	case !p.groups.active():
+	case key.Matches(k, p.keys.Sort):
+		p.groups.cycle(k.String() == "<")
+	default: // the per-request table's cursor keys but home and end, which the timeline has
+		t := &p.keys.Table
+		if key.Matches(k, t.Up, t.Down, t.PageUp, t.PageDown) {
+			p.groups.table, _ = p.groups.table.Update(k)
+		}
 	}
 	return nil
 }
+
+// setData refreshes the per-request table, when the results file has one.
+func (p *replayPage) setData() { p.groups.setData() }
 
 // moveCursor moves the replay through the timeline; the series every chart
 // draws end at the cursor.
@@ -57,5 +71,12 @@ func (p *replayPage) ShortHelp() []key.Binding { return nil }
 
 func (p *replayPage) FullHelp() []help.Group {
 	km := &p.keys.Replay
-	return []help.Group{{Title: "Replay", Bindings: []key.Binding{km.Back, km.Forward, km.Start, km.End}}}
+	g := []help.Group{{Title: "Replay", Bindings: []key.Binding{km.Back, km.Forward, km.Start, km.End}}}
+	if p.groups.active() {
+		t := &p.keys.Table
+		sort := p.keys.Sort
+		sort.SetHelp("</>", "sort requests by the next/previous column")
+		g = append(g, help.Group{Title: "Tables", Bindings: []key.Binding{t.Up, t.Down, t.PageUp, t.PageDown, sort}})
+	}
+	return g
 }

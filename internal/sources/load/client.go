@@ -30,6 +30,9 @@ type ClientOptions struct {
 	// NoEventLoop runs closed-loop workers as goroutines even where event
 	// loops apply: for comparison.
 	NoEventLoop bool
+	// Keys draws a key for each request, substituted where it says {key}
+	// (keys.go).
+	Keys KeyOptions
 }
 
 // errRedirects is --max-redirects redirects followed and the answer still a
@@ -64,12 +67,14 @@ type fastShared struct {
 	dialers []*dialer
 	target  []int // request index -> dialer index
 	wires   []wireRequest
+	keyed   []*keyedWire // per request, nil where it says no {key}; nil without keys
+	keys    *keySource
 	keep    bool
 	conns   *atomic.Int64
 }
 
 func newFastShared(reqs []Request, o ClientOptions, conns *atomic.Int64) *fastShared {
-	fs := &fastShared{keep: !o.NoKeepAlive, conns: conns}
+	fs := &fastShared{keep: !o.NoKeepAlive, conns: conns, keys: newKeySource(o.Keys)}
 	byHost := map[string]int{}
 	tlsCfg := &tls.Config{InsecureSkipVerify: o.Insecure} //nolint:gosec // only with --insecure
 	for _, r := range reqs {
@@ -86,6 +91,9 @@ func newFastShared(reqs []Request, o ClientOptions, conns *atomic.Int64) *fastSh
 			host = o.Host
 		}
 		fs.wires = append(fs.wires, serialise(r, host, o.UserAgent, !o.NoKeepAlive))
+		if fs.keys != nil {
+			fs.keyed = append(fs.keyed, newKeyedWire(r, host, o.UserAgent, !o.NoKeepAlive))
+		}
 	}
 	return fs
 }
@@ -94,10 +102,24 @@ func newFastShared(reqs []Request, o ClientOptions, conns *atomic.Int64) *fastSh
 type fastSender struct {
 	sh    *fastShared
 	conns []h1Conn
+	// With keys: this worker's draws, and the buffer its keyed requests
+	// are filled into, grown once to the longest key and reused.
+	keys *keyer
+	buf  []byte
+	wire wireRequest
 }
 
 func (fs *fastShared) newSender() *fastSender {
-	s := &fastSender{sh: fs, conns: make([]h1Conn, len(fs.dialers))}
+	s := &fastSender{sh: fs, conns: make([]h1Conn, len(fs.dialers)), keys: fs.keys.keyer()}
+	if s.keys != nil { // the buffer at its longest once, not grown on the hot path
+		n := 0
+		for _, k := range fs.keyed {
+			if k != nil {
+				n = max(n, k.maxLen(fs.keys.o.N))
+			}
+		}
+		s.buf = make([]byte, 0, n)
+	}
 	for i := range s.conns {
 		s.conns[i] = h1Conn{d: fs.dialers[i], keepAlive: fs.keep}
 	}
@@ -107,7 +129,13 @@ func (fs *fastShared) newSender() *fastSender {
 func (s *fastSender) send(ctx context.Context, i int, deadline time.Time, ph *Phases) (int, int64, error) {
 	c := &s.conns[s.sh.target[i]]
 	had := c.nc != nil
-	status, n, err := c.Do(ctx, &s.sh.wires[i], deadline, ph)
+	w := &s.sh.wires[i]
+	if s.keys != nil && s.sh.keyed[i] != nil {
+		s.buf = s.sh.keyed[i].fill(s.buf, s.keys.key())
+		s.wire = wireRequest{raw: s.buf, head: w.head}
+		w = &s.wire
+	}
+	status, n, err := c.Do(ctx, w, deadline, ph)
 	switch has := c.nc != nil; {
 	case has && !had:
 		s.sh.conns.Add(1)
@@ -130,6 +158,8 @@ func (s *fastSender) close() {
 type stdShared struct {
 	client *http.Client
 	reqs   []Request
+	keyed  []bool // per request: it says {key}
+	keys   *keySource
 	host   string
 	ua     string
 }
@@ -178,7 +208,11 @@ func newStdShared(reqs []Request, o ClientOptions, maxConns int, conns *atomic.I
 			return nil
 		},
 	}
-	return &stdShared{client: client, reqs: reqs, host: o.Host, ua: o.UserAgent}
+	sh := &stdShared{client: client, reqs: reqs, host: o.Host, ua: o.UserAgent, keys: newKeySource(o.Keys)}
+	for _, r := range reqs {
+		sh.keyed = append(sh.keyed, sh.keys != nil && HasKey(r))
+	}
+	return sh
 }
 
 // countedConn keeps the open-connections gauge right when net/http closes.
@@ -204,12 +238,13 @@ type stdSender struct {
 	ph    Phases
 	t     traceTimes
 	trace *httptrace.ClientTrace
+	keys  *keyer // this worker's draws, with keys
 }
 
 type traceTimes struct{ dns, connect, tls, wrote time.Time }
 
 func (sh *stdShared) newSender() *stdSender {
-	s := &stdSender{sh: sh}
+	s := &stdSender{sh: sh, keys: sh.keys.keyer()}
 	at := func(f func(now time.Time)) {
 		now := time.Now()
 		s.mu.Lock()
@@ -249,15 +284,23 @@ func (s *stdSender) send(ctx context.Context, i int, deadline time.Time, ph *Pha
 	}()
 	ctx, cancel := context.WithDeadline(httptrace.WithClientTrace(ctx, s.trace), deadline)
 	defer cancel()
-	var body io.Reader
-	if len(r.Body) > 0 {
-		body = bytes.NewReader(r.Body)
+	target, header, payload := "", r.Header, r.Body
+	if s.sh.keyed[i] {
+		// net/http builds a request for every send anyway: substituting
+		// the key allocates here, unlike on the fast path.
+		target, header, payload = withKey(r, s.keys.key())
+	} else {
+		target = r.URL.String()
 	}
-	req, err := http.NewRequestWithContext(ctx, r.Method, r.URL.String(), body)
+	var body io.Reader
+	if len(payload) > 0 {
+		body = bytes.NewReader(payload)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.Method, target, body)
 	if err != nil {
 		return 0, 0, fmt.Errorf("build request: %w", err)
 	}
-	req.Header = r.Header.Clone()
+	req.Header = header.Clone()
 	if req.Header == nil {
 		req.Header = http.Header{}
 	}

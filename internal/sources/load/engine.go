@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -110,6 +111,12 @@ func New(o Options) (*Engine, error) {
 		if r.Method == "" {
 			o.Requests[i].Method = "GET"
 		}
+	}
+	if err := o.Client.Keys.check(); err != nil {
+		return nil, err
+	}
+	if o.Client.Keys.N > 0 && !slices.ContainsFunc(o.Requests, HasKey) {
+		return nil, errKeysWithoutPlaceholder
 	}
 	if o.Rate < 0 || math.IsNaN(o.Rate) || math.IsInf(o.Rate, 0) {
 		return nil, fmt.Errorf("invalid rate %v: must be a positive number of requests per second", o.Rate)

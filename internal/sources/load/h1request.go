@@ -16,6 +16,12 @@ type wireRequest struct {
 
 // serialise renders r as HTTP/1.1 bytes for the given Host header value.
 func serialise(r Request, host, userAgent string, keepAlive bool) wireRequest {
+	return serialiseWith(r, host, userAgent, keepAlive, false)
+}
+
+// serialiseWith is serialise; with ownLength, r's Content-Length header is
+// written as it is (a keyed body's, whose length each key sets: keys.go).
+func serialiseWith(r Request, host, userAgent string, keepAlive, ownLength bool) wireRequest {
 	var b bytes.Buffer
 	uri := r.URL.RequestURI()
 	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\n", r.Method, uri, host)
@@ -27,9 +33,11 @@ func serialise(r Request, host, userAgent string, keepAlive bool) wireRequest {
 		h.Set("User-Agent", userAgent)
 	}
 	h.Del("Host")
-	h.Del("Content-Length")
-	if len(r.Body) > 0 || r.Method == http.MethodPost || r.Method == http.MethodPut || r.Method == http.MethodPatch {
-		h.Set("Content-Length", strconv.Itoa(len(r.Body)))
+	if !ownLength {
+		h.Del("Content-Length")
+		if len(r.Body) > 0 || r.Method == http.MethodPost || r.Method == http.MethodPut || r.Method == http.MethodPatch {
+			h.Set("Content-Length", strconv.Itoa(len(r.Body)))
+		}
 	}
 	if !keepAlive {
 		h.Set("Connection", "close")

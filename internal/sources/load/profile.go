@@ -18,8 +18,8 @@ import (
 //	           10x the first step's p99, and reports that breaking point
 //	spike      L for 30s, 10L within 1s, held 30s, back to L within 1s, 30s
 //	endurance  L for the duration (default 30m)
-//	volume     L for the duration (default 1m), every request to a distinct
-//	           URL (a perftop_id query parameter cycling through 1024 values)
+//	volume     L for the duration (default 1m), requests to distinct URLs: a
+//	           perftop_id={key} query parameter over 1024 keys (KeyOptions)
 var Profiles = []string{"baseline", "stress", "spike", "endurance", "volume"}
 
 // Profile is an expanded --profile.
@@ -27,7 +27,8 @@ type Profile struct {
 	Name     string
 	Stages   []Stage
 	Duration time.Duration
-	// Distinct asks for distinct URLs per request (volume).
+	// Distinct asks for distinct URLs (volume): keys substituted in a
+	// perftop_id={key} query parameter where a request says no {key}.
 	Distinct bool
 	// Stress is set for the stress profile: watch each step.
 	Stress *StressWatch

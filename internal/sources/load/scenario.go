@@ -133,21 +133,3 @@ func scenarioRequest(i int, sr ScenarioRequest, readFile func(string) ([]byte, e
 	}
 	return r, nil
 }
-
-// Distinct expands each request into n variants with a perftop_id query
-// parameter, so a cache in front of the target sees n distinct URLs.
-func Distinct(reqs []Request, n int) []Request {
-	out := make([]Request, 0, len(reqs)*n)
-	for _, r := range reqs {
-		for i := 0; i < n; i++ {
-			v := r
-			u := *r.URL
-			q := u.Query()
-			q.Set("perftop_id", strconv.Itoa(i))
-			u.RawQuery = q.Encode()
-			v.URL = &u
-			out = append(out, v)
-		}
-	}
-	return out
-}

@@ -69,14 +69,6 @@ requests:
 	}
 }
 
-func TestDistinct(t *testing.T) {
-	r := req(t, "http://a/x?keep=1")
-	out := Distinct([]Request{r}, 3)
-	if len(out) != 3 || out[2].URL.String() != "http://a/x?keep=1&perftop_id=2" || r.URL.RawQuery != "keep=1" {
-		t.Fatalf("got %v; original %v", out, r.URL)
-	}
-}
-
 func FuzzParseScenario(f *testing.F) {
 	f.Add([]byte("- url: http://a/\n  weight: 2\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
