@@ -21,10 +21,7 @@ const maxWorkers = 100_000
 func (e *Engine) control(wg *sync.WaitGroup) {
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
-	// Keyed requests are filled per send into a worker's buffer, which
-	// the goroutine workers' fast path has and the event loops' slots do
-	// not (yet): with {key}, the workers are goroutines.
-	if e.canEventLoop() && e.o.Client.Keys.N == 0 {
+	if e.canEventLoop() {
 		e.updateTarget()
 		e.evLoop.Store(e.startLoops(evLoops(runtime.GOMAXPROCS(0)), wg) == nil)
 	}

@@ -108,8 +108,12 @@ type evLoop struct {
 // canEventLoop says whether the test can run on event loops: plain
 // HTTP/1.1 with keep-alive on the fast path and, in closed loop, no think
 // times (the open loop has none: its schedule is its pace).
+//
+// Keyed requests ({key}) are filled per send into a worker's buffer,
+// which the goroutine workers' fast path has and the event loops' slots do
+// not (yet): with --keys, the requests go out on goroutines.
 func (e *Engine) canEventLoop() bool {
-	if e.fast == nil || !e.fast.keep || e.o.Client.NoEventLoop {
+	if e.fast == nil || !e.fast.keep || e.o.Client.NoEventLoop || e.o.Client.Keys.N > 0 {
 		return false
 	}
 	for _, d := range e.fast.dialers {
