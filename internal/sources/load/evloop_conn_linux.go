@@ -134,7 +134,7 @@ func (l *evLoop) write(s *evSlot, now time.Time) {
 // waits for EPOLLOUT.
 func (l *evLoop) flush(s *evSlot) {
 	h := l.fs.target[s.req]
-	raw := l.fs.wires[s.req].raw
+	raw := s.raw
 	for s.written < len(raw) {
 		n, err := unix.Write(s.fds[h], raw[s.written:])
 		switch {

@@ -73,6 +73,8 @@ type evSlot struct {
 	due      time.Time // slotBackoff: when the next request may go
 	ph       Phases
 	p        respParser
+	raw      []byte // the request out, as written: a wire's, or buf
+	buf      []byte // with keys: the keyed requests, filled per send
 }
 
 // dialDone is a dialing goroutine's result for a slot.
@@ -99,6 +101,9 @@ type evLoop struct {
 	// and its idle slots; nil in closed loop.
 	op *openPace
 
+	keys   *keyer // with keys: the loop's draws; nil without
+	keyLen int    // the longest keyed request
+
 	mu     sync.Mutex // guards dialed and closed
 	dialed []dialDone
 	closed bool
@@ -109,11 +114,8 @@ type evLoop struct {
 // HTTP/1.1 with keep-alive on the fast path and, in closed loop, no think
 // times (the open loop has none: its schedule is its pace).
 //
-// Keyed requests ({key}) are filled per send into a worker's buffer,
-// which the goroutine workers' fast path has and the event loops' slots do
-// not (yet): with --keys, the requests go out on goroutines.
 func (e *Engine) canEventLoop() bool {
-	if e.fast == nil || !e.fast.keep || e.o.Client.NoEventLoop || e.o.Client.Keys.N > 0 {
+	if e.fast == nil || !e.fast.keep || e.o.Client.NoEventLoop {
 		return false
 	}
 	for _, d := range e.fast.dialers {
@@ -173,10 +175,41 @@ func newEvLoop(e *Engine, first, stride int) (*evLoop, error) {
 		unix.Close(wake)
 		return nil, os.NewSyscallError("epoll_ctl", err)
 	}
-	return &evLoop{
+	l := &evLoop{
 		e: e, fs: e.fast, first: first, stride: stride, ep: ep, wake: wake,
 		evs: make([]unix.EpollEvent, 256), buf: make([]byte, 64<<10),
-	}, nil
+		keys: e.fast.keys.keyer(),
+	}
+	for _, k := range e.fast.keyed {
+		if k != nil {
+			l.keyLen = max(l.keyLen, k.maxLen(e.fast.keys.o.N))
+		}
+	}
+	return l, nil
+}
+
+// newSlot makes the loop's slot for worker id, its connections closed and
+// its key buffer (with keys) at its longest, never grown on the hot path.
+func (l *evLoop) newSlot(id int) *evSlot {
+	s := &evSlot{id: id, seq: id, fds: make([]int, len(l.fs.dialers))}
+	for i := range s.fds {
+		s.fds[i] = -1
+	}
+	if l.keys != nil {
+		s.buf = make([]byte, 0, l.keyLen)
+	}
+	return s
+}
+
+// prepare makes s.raw the bytes of s's request: the wire's, or with keys
+// the keyed request filled with the loop's next key, once per request (a
+// retry on a fresh connection sends the same key).
+func (l *evLoop) prepare(s *evSlot) {
+	s.raw = l.fs.wires[s.req].raw
+	if l.keys != nil && l.fs.keyed[s.req] != nil {
+		s.buf = l.fs.keyed[s.req].fill(s.buf, l.keys.key())
+		s.raw = s.buf
+	}
 }
 
 // release closes the loop's own descriptors; its connections are closed.
@@ -253,11 +286,7 @@ func (l *evLoop) tick(now time.Time) bool {
 	}
 	target := int(e.target.Load())
 	for id := l.first + len(l.slots)*l.stride; id < target; id += l.stride {
-		s := &evSlot{id: id, seq: id, fds: make([]int, len(l.fs.dialers))}
-		for i := range s.fds {
-			s.fds[i] = -1
-		}
-		l.slots = append(l.slots, s)
+		l.slots = append(l.slots, l.newSlot(id))
 	}
 	l.due = time.Time{}
 	for _, s := range l.slots {
@@ -302,6 +331,7 @@ func (l *evLoop) next(s *evSlot, now time.Time) {
 	i := e.sched[s.seq%len(e.sched)]
 	s.seq++
 	s.req, s.start, s.deadline = i, now, now.Add(e.o.Client.Timeout)
+	l.prepare(s)
 	s.ph, s.retried = Phases{}, false
 	e.shards[s.id%len(e.shards)].sent()
 	l.out++

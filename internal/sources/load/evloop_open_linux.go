@@ -126,10 +126,8 @@ func (l *evLoop) freeSlot() *evSlot {
 		return nil
 	}
 	id := l.first + len(l.slots)*l.stride
-	s := &evSlot{id: id, fds: make([]int, len(l.fs.dialers)), active: true}
-	for i := range s.fds {
-		s.fds[i] = -1
-	}
+	s := l.newSlot(id)
+	s.active = true
 	l.slots = append(l.slots, s)
 	l.e.workers.Add(1)
 	return s
@@ -143,6 +141,7 @@ func (l *evLoop) sendOpen(s *evSlot, intended, now time.Time) {
 	sh := e.shards[s.id%len(e.shards)]
 	sh.scheduled(now.Sub(intended))
 	s.req, s.intended, s.start, s.deadline = i, intended, now, now.Add(e.o.Client.Timeout)
+	l.prepare(s)
 	s.ph, s.retried = Phases{}, false
 	sh.sent()
 	l.out++

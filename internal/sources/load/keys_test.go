@@ -238,6 +238,9 @@ func TestKeysWholeRunAllocations(t *testing.T) {
 			if err != nil || res.Requests != n || res.Errors != 0 {
 				t.Fatalf("%v: %d requests, errors %v", err, res.Requests, res.ErrorsByKind)
 			}
+			if !e.EventLoop() && runtime.GOOS == "linux" {
+				t.Fatal("keyed requests did not run on the event loops")
+			}
 			return after.Mallocs - before.Mallocs
 		}
 		small, large := mallocs(2000), mallocs(20000)
