@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptrace"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -39,6 +40,9 @@ var errRedirects = errors.New("too many redirects")
 // sender sends one request for one worker. Each worker owns its sender.
 type sender interface {
 	send(ctx context.Context, i int, deadline time.Time, ph *Phases) (status int, n int64, err error)
+	// capture is the last answer's values of the --split-by headers; nil
+	// without splits.
+	capture() *headerCapture
 	close()
 }
 
@@ -66,10 +70,11 @@ type fastShared struct {
 	wires   []wireRequest
 	keep    bool
 	conns   *atomic.Int64
+	splits  []SplitBy
 }
 
-func newFastShared(reqs []Request, o ClientOptions, conns *atomic.Int64) *fastShared {
-	fs := &fastShared{keep: !o.NoKeepAlive, conns: conns}
+func newFastShared(reqs []Request, o ClientOptions, conns *atomic.Int64, splits []SplitBy) *fastShared {
+	fs := &fastShared{keep: !o.NoKeepAlive, conns: conns, splits: splits}
 	byHost := map[string]int{}
 	tlsCfg := &tls.Config{InsecureSkipVerify: o.Insecure} //nolint:gosec // only with --insecure
 	for _, r := range reqs {
@@ -94,15 +99,19 @@ func newFastShared(reqs []Request, o ClientOptions, conns *atomic.Int64) *fastSh
 type fastSender struct {
 	sh    *fastShared
 	conns []h1Conn
+	hc    *headerCapture // every connection's parser captures into it
 }
 
 func (fs *fastShared) newSender() *fastSender {
-	s := &fastSender{sh: fs, conns: make([]h1Conn, len(fs.dialers))}
+	s := &fastSender{sh: fs, conns: make([]h1Conn, len(fs.dialers)), hc: newHeaderCapture(fs.splits)}
 	for i := range s.conns {
 		s.conns[i] = h1Conn{d: fs.dialers[i], keepAlive: fs.keep}
+		s.conns[i].rr.p.cap = s.hc
 	}
 	return s
 }
+
+func (s *fastSender) capture() *headerCapture { return s.hc }
 
 func (s *fastSender) send(ctx context.Context, i int, deadline time.Time, ph *Phases) (int, int64, error) {
 	c := &s.conns[s.sh.target[i]]
@@ -132,9 +141,10 @@ type stdShared struct {
 	reqs   []Request
 	host   string
 	ua     string
+	splits []SplitBy
 }
 
-func newStdShared(reqs []Request, o ClientOptions, maxConns int, conns *atomic.Int64) *stdShared {
+func newStdShared(reqs []Request, o ClientOptions, maxConns int, conns *atomic.Int64, splits []SplitBy) *stdShared {
 	d := &net.Dialer{Timeout: o.Timeout, KeepAlive: 30 * time.Second}
 	tr := &http.Transport{
 		Proxy:               http.ProxyFromEnvironment,
@@ -178,7 +188,7 @@ func newStdShared(reqs []Request, o ClientOptions, maxConns int, conns *atomic.I
 			return nil
 		},
 	}
-	return &stdShared{client: client, reqs: reqs, host: o.Host, ua: o.UserAgent}
+	return &stdShared{client: client, reqs: reqs, host: o.Host, ua: o.UserAgent, splits: splits}
 }
 
 // countedConn keeps the open-connections gauge right when net/http closes.
@@ -204,12 +214,13 @@ type stdSender struct {
 	ph    Phases
 	t     traceTimes
 	trace *httptrace.ClientTrace
+	hc    *headerCapture
 }
 
 type traceTimes struct{ dns, connect, tls, wrote time.Time }
 
 func (sh *stdShared) newSender() *stdSender {
-	s := &stdSender{sh: sh}
+	s := &stdSender{sh: sh, hc: newHeaderCapture(sh.splits)}
 	at := func(f func(now time.Time)) {
 		now := time.Now()
 		s.mu.Lock()
@@ -281,9 +292,19 @@ func (s *stdSender) send(ctx context.Context, i int, deadline time.Time, ph *Pha
 		resp.Body.Close()
 		return 0, 0, fmt.Errorf("101 switching protocols: %w", errProtocol)
 	}
+	if s.hc != nil {
+		s.hc.clear()
+		for i, name := range s.hc.names {
+			if v := resp.Header.Values(name); len(v) > 0 {
+				s.hc.set(i, []byte(strings.TrimSpace(v[0])))
+			}
+		}
+	}
 	n, err := io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	return resp.StatusCode, n, err
 }
+
+func (s *stdSender) capture() *headerCapture { return s.hc }
 
 func (s *stdSender) close() {}

@@ -46,10 +46,11 @@ type collector struct {
 	cpuPct     float64
 	messages   []ErrorMessage // as of the last drain
 	last       *metrics.LoadTest
+	groups     *groupCollector
 }
 
 func newCollector(e *Engine) *collector {
-	return &collector{e: e, win: newHists(), total: newHists()}
+	return &collector{e: e, win: newHists(), total: newHists(), groups: newGroupCollector(e.gs)}
 }
 
 func (c *collector) begin(t time.Time) {
@@ -121,6 +122,7 @@ func (c *collector) drain(now time.Time) time.Duration {
 	// message, so no message is counted more often than its kind.
 	c.messages = e.msgs.snapshot()
 	c.cur.sum(e.shards)
+	c.groups.drain(e.shards)
 	e.exported.Store(foldBuckets(c.total.latency))
 
 	dt := now.Sub(c.prevT)
@@ -175,6 +177,7 @@ func (c *collector) loadTest(now time.Time, dt time.Duration, state metrics.Test
 			lt.ErrorsByKind[k.String()] = n
 		}
 	}
+	lt.ByName, lt.Splits = c.groups.view(dt, elapsed)
 	if e.o.Judge != nil {
 		lt.Objectives = e.o.Judge(lt)
 	}

@@ -225,6 +225,7 @@ func (l *evLoop) tick(now time.Time) bool {
 	target := int(e.target.Load())
 	for id := l.first + len(l.slots)*l.stride; id < target; id += l.stride {
 		s := &evSlot{id: id, seq: id, fds: make([]int, len(l.fs.dialers))}
+		s.p.cap = newHeaderCapture(e.o.SplitBy)
 		for i := range s.fds {
 			s.fds[i] = -1
 		}
@@ -289,7 +290,7 @@ func (l *evLoop) finish(s *evSlot, status int, n int64, err error) {
 	s.state = slotIdle
 	l.out--
 	d := end.Sub(s.start)
-	kind := l.e.shards[s.id%len(l.e.shards)].record(d, d, s.co.expected(), status, n, &s.ph, err)
+	kind := l.e.shards[s.id%len(l.e.shards)].record(d, d, s.co.expected(), status, n, &s.ph, err, s.req, s.p.cap)
 	if isAnswer(kind) {
 		s.co.add(d) // no think times on event loops
 	}
@@ -324,7 +325,7 @@ func (l *evLoop) shutdown() {
 	l.mu.Unlock()
 	for _, s := range l.slots {
 		if s.state.busy() {
-			l.e.shards[s.id%len(l.e.shards)].record(0, 0, 0, 0, 0, &s.ph, errInterrupted)
+			l.e.shards[s.id%len(l.e.shards)].record(0, 0, 0, 0, 0, &s.ph, errInterrupted, s.req, nil)
 			l.out--
 		}
 		s.state = slotIdle

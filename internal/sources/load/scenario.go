@@ -141,6 +141,7 @@ func Distinct(reqs []Request, n int) []Request {
 	for _, r := range reqs {
 		for i := 0; i < n; i++ {
 			v := r
+			v.Group = r.GroupName() // the variants are one request's results
 			u := *r.URL
 			q := u.Query()
 			q.Set("perftop_id", strconv.Itoa(i))

@@ -1,0 +1,251 @@
+package load
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"github.com/HdrHistogram/hdrhistogram-go"
+
+	"github.com/perftop/perftop/internal/metrics"
+)
+
+// groupCollector is the collector's part for request names and splits: it
+// drains the groups' recorders every interval as the collector drains the
+// totals'. Only the collector's goroutine uses it.
+type groupCollector struct {
+	gs        *groups
+	win       []*hdrhistogram.Histogram // by group, the last interval
+	total     []*hdrhistogram.Histogram // by group, the whole run
+	prev, cur []groupCounts
+	vals      [][][]*valueCol // [group][header][value]; nil until seen
+	all       [][]*valueCol   // [header][value], every group's: with more than one group
+	names     [][]string      // each header's values by index, as of the last drain
+}
+
+// valueCol is one split value's latency: the interval's and the run's.
+type valueCol struct{ win, total *hdrhistogram.Histogram }
+
+func newValueCol() *valueCol {
+	return &valueCol{win: metrics.NewLatencyHistogram(), total: metrics.NewLatencyHistogram()}
+}
+
+func newGroupCollector(gs *groups) *groupCollector {
+	gc := &groupCollector{gs: gs}
+	if !gs.on() {
+		return gc
+	}
+	n := len(gs.names)
+	gc.prev, gc.cur = make([]groupCounts, n), make([]groupCounts, n)
+	for g := range n {
+		gc.win = append(gc.win, metrics.NewLatencyHistogram())
+		gc.total = append(gc.total, metrics.NewLatencyHistogram())
+		vals := make([][]*valueCol, len(gs.tables))
+		for h, t := range gs.tables {
+			vals[h] = make([]*valueCol, t.size())
+		}
+		gc.vals = append(gc.vals, vals)
+		for _, c := range []*groupCounts{&gc.prev[g], &gc.cur[g]} {
+			c.answers = make([][]int64, len(gs.tables))
+			for h, t := range gs.tables {
+				c.answers[h] = make([]int64, t.size())
+			}
+		}
+	}
+	gc.all = make([][]*valueCol, len(gs.tables))
+	for h, t := range gs.tables {
+		gc.all[h] = make([]*valueCol, t.size())
+	}
+	return gc
+}
+
+// drain moves the groups' latencies into their histograms and sums their
+// counters.
+func (gc *groupCollector) drain(shards []*shard) {
+	gs := gc.gs
+	if !gs.on() {
+		return
+	}
+	for g := range gs.names {
+		gc.win[g].Reset()
+		for _, s := range shards {
+			s.groups[g].latency.DrainInto(gc.win[g])
+		}
+		gc.total[g].Merge(gc.win[g])
+	}
+	for h := range gs.tables {
+		for v := range gc.all[h] {
+			if a := gc.all[h][v]; a != nil {
+				a.win.Reset()
+			}
+		}
+		for g := range gs.names {
+			for v := range gc.vals[g][h] {
+				r := gs.lat[g][h][v].Load()
+				if r == nil {
+					continue
+				}
+				vc := gc.vals[g][h][v]
+				if vc == nil {
+					vc = newValueCol()
+					gc.vals[g][h][v] = vc
+				}
+				vc.win.Reset()
+				r.DrainInto(vc.win)
+				vc.total.Merge(vc.win)
+				if len(gs.names) > 1 {
+					if gc.all[h][v] == nil {
+						gc.all[h][v] = newValueCol()
+					}
+					gc.all[h][v].win.Merge(vc.win)
+				}
+			}
+		}
+		for v := range gc.all[h] {
+			if a := gc.all[h][v]; a != nil {
+				a.total.Merge(a.win)
+			}
+		}
+	}
+	gc.prev, gc.cur = gc.cur, gc.prev
+	sumGroups(gc.cur, shards)
+	gc.names = gc.names[:0]
+	for _, t := range gs.tables {
+		gc.names = append(gc.names, t.values())
+	}
+}
+
+// view is the groups as the load screen shows them, after drain: dt is
+// the interval, elapsed the run's time so far. byName is empty for one
+// group, whose splits are then the run's.
+func (gc *groupCollector) view(dt, elapsed time.Duration) (byName []metrics.RequestGroup, splits []metrics.Split) {
+	gs := gc.gs
+	if !gs.on() {
+		return nil, nil
+	}
+	per := func(n int64, d time.Duration) float64 {
+		if d <= 0 {
+			return 0
+		}
+		return float64(n) / d.Seconds()
+	}
+	for g, name := range gs.names {
+		c, p := &gc.cur[g], &gc.prev[g]
+		rg := metrics.RequestGroup{
+			Name: name, Requests: c.finished, Errors: c.failed, ErrorsByKind: kindMap(c.kinds),
+			BytesIn: c.bytesIn, RPS: per(c.finished, elapsed), Latency: quantiles(gc.total[g]),
+			Window: metrics.GroupWindow{
+				Requests: c.finished - p.finished, Errors: c.failed - p.failed,
+				RPS: per(c.finished-p.finished, dt), ErrorsPerSecond: per(c.failed-p.failed, dt),
+				Latency: quantiles(gc.win[g]),
+			},
+		}
+		for h := range gs.tables {
+			rg.Splits = append(rg.Splits, gc.split(h, gc.vals[g][h], c.answers[h], p.answers[h], dt))
+		}
+		byName = append(byName, rg)
+	}
+	if len(gs.names) == 1 {
+		return nil, byName[0].Splits
+	}
+	for h := range gs.tables {
+		cur, prev := make([]int64, gs.tables[h].size()), make([]int64, gs.tables[h].size())
+		for g := range gs.names {
+			for v := range cur {
+				cur[v] += gc.cur[g].answers[h][v]
+				prev[v] += gc.prev[g].answers[h][v]
+			}
+		}
+		splits = append(splits, gc.split(h, gc.all[h], cur, prev, dt))
+	}
+	return byName, splits
+}
+
+// split is header h's values with answers, most first: their shares of
+// the answers, their latency over the run and the interval.
+func (gc *groupCollector) split(h int, vals []*valueCol, cur, prev []int64, dt time.Duration) metrics.Split {
+	sp := metrics.Split{Header: gc.gs.tables[h].header}
+	var answers int64
+	for _, n := range cur {
+		answers += n
+	}
+	names := gc.names[h]
+	for v, n := range cur {
+		if n == 0 || v >= len(names) {
+			continue
+		}
+		sv := metrics.SplitValue{Value: names[v], Answers: n, Share: float64(n) / float64(answers)}
+		sv.Window.Requests = n - prev[v]
+		if dt > 0 {
+			sv.Window.RPS = float64(sv.Window.Requests) / dt.Seconds()
+		}
+		if vc := vals[v]; vc != nil {
+			sv.Latency, sv.Window.Latency = quantiles(vc.total), quantiles(vc.win)
+		}
+		sp.Values = append(sp.Values, sv)
+	}
+	slices.SortStableFunc(sp.Values, func(a, b metrics.SplitValue) int { return cmp.Compare(b.Answers, a.Answers) })
+	return sp
+}
+
+// result is the groups as the results file keeps them, after the last
+// drain: byName is empty for one group, whose splits are then the run's.
+func (gc *groupCollector) result(elapsed time.Duration) (byName []GroupResult, splits []SplitResult) {
+	gs := gc.gs
+	if !gs.on() {
+		return nil, nil
+	}
+	for g, name := range gs.names {
+		c := &gc.cur[g]
+		gr := GroupResult{
+			Name: name, Requests: c.finished, Errors: c.failed, ErrorsByKind: kindMap(c.kinds),
+			BytesReceived: c.bytesIn, Latency: summary(gc.total[g]), LatencyHistogram: gc.total[g],
+		}
+		if elapsed > 0 {
+			gr.RequestRateRPS = float64(c.finished) / elapsed.Seconds()
+		}
+		for h := range gs.tables {
+			gr.Splits = append(gr.Splits, gc.splitResult(h, gc.vals[g][h], c.answers[h]))
+		}
+		byName = append(byName, gr)
+	}
+	if len(gs.names) == 1 {
+		return nil, byName[0].Splits
+	}
+	for h := range gs.tables {
+		cur := make([]int64, gs.tables[h].size())
+		for g := range gs.names {
+			for v := range cur {
+				cur[v] += gc.cur[g].answers[h][v]
+			}
+		}
+		splits = append(splits, gc.splitResult(h, gc.all[h], cur))
+	}
+	return byName, splits
+}
+
+func (gc *groupCollector) splitResult(h int, vals []*valueCol, cur []int64) SplitResult {
+	sp := gc.split(h, vals, cur, cur, 0)
+	out := SplitResult{Header: sp.Header, Values: []SplitValueResult{}}
+	for _, sv := range sp.Values {
+		r := SplitValueResult{Value: sv.Value, Answers: sv.Answers, Share: sv.Share}
+		for v, name := range gc.names[h] {
+			if name == sv.Value && vals[v] != nil {
+				r.Latency = summary(vals[v].total)
+			}
+		}
+		out.Values = append(out.Values, r)
+	}
+	return out
+}
+
+// kindMap is failure counts by kind's name, the kinds with any.
+func kindMap(kinds [numKinds]int64) map[string]int64 {
+	out := map[string]int64{}
+	for _, k := range Kinds() {
+		if n := kinds[k]; n > 0 {
+			out[k.String()] = n
+		}
+	}
+	return out
+}
