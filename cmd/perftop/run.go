@@ -53,6 +53,11 @@ type runFlags struct {
 	slo          string
 	abortOnSLO   bool
 	sloGrace     time.Duration
+	splitBy      []string
+	splitMax     int
+	// scenarioSplit is the scenario file's split_by, which --split-by
+	// replaces.
+	scenarioSplit []load.SplitBy
 }
 
 // defaultDuration is how long a test runs when nothing else bounds it, as
@@ -166,6 +171,8 @@ func (f *runFlags) register(fl *pflag.FlagSet) {
 	fl.StringVar(&f.slo, "slo", "", "objectives, e.g. `'p99<200ms,error_rate<1%,throughput>500'`: a breach exits with code 3")
 	fl.BoolVar(&f.abortOnSLO, "abort-on-slo", false, "stop the test once an SLO has been breached for --slo-grace")
 	fl.DurationVar(&f.sloGrace, "slo-grace", 10*time.Second, "how long a breach must hold before --abort-on-slo stops the test")
+	fl.StringArrayVar(&f.splitBy, "split-by", nil, "split answers by this response `header`'s value: share and latency per value, per request name (repeatable, up to 4); HEADER=REGEX keeps the regular expression's first group, e.g. 'X-Cache=^(HIT|MISS)'")
+	fl.IntVar(&f.splitMax, "split-max", load.DefaultSplitMax, "most distinct `values` of a --split-by header kept apart; the rest count as (other)")
 	fl.BoolVar(&f.netHTTP, "net-http", false, "use net/http for every request (no fast path)")
 	_ = fl.MarkHidden("net-http")
 	fl.BoolVar(&f.noEventLoop, "no-event-loop", false, "run closed-loop workers as goroutines, not on event loops")
@@ -208,8 +215,15 @@ func (f *runFlags) spec(cmd *cobra.Command, args []string, e *env) (*testSpec, e
 			UserAgent: "perftop/" + version, NetHTTP: f.netHTTP, NoEventLoop: f.noEventLoop,
 		},
 	}
+	if o.SplitBy, err = f.splits(); err != nil {
+		return nil, err
+	}
+	o.SplitMax = f.splitMax
 	spec := &testSpec{headless: f.headless, out: f.out, metricsAddr: f.metricsAddr, abortOnSLO: f.abortOnSLO, sloGrace: f.sloGrace}
 	if spec.slos, err = f.objectives(); err != nil {
+		return nil, err
+	}
+	if err := checkSLONames(spec.slos, reqs); err != nil {
 		return nil, err
 	}
 	if err := f.shape(fl, &o, spec); err != nil {
@@ -311,6 +325,47 @@ func (f *runFlags) check(fl *pflag.FlagSet) error {
 	return nil
 }
 
+// splits are --split-by's headers, or else the scenario's split_by.
+func (f *runFlags) splits() ([]load.SplitBy, error) {
+	if f.splitMax < 1 || f.splitMax > load.MaxSplitMax {
+		return nil, usagef("invalid --split-max %d: from 1 to %d values", f.splitMax, load.MaxSplitMax)
+	}
+	if len(f.splitBy) == 0 {
+		return f.scenarioSplit, nil
+	}
+	if len(f.splitBy) > load.MaxSplitHeaders {
+		return nil, usagef("--split-by given %d times: at most %d headers", len(f.splitBy), load.MaxSplitHeaders)
+	}
+	var out []load.SplitBy
+	for _, s := range f.splitBy {
+		sp, err := load.ParseSplitBy(s)
+		if err != nil {
+			return nil, usagef("invalid --split-by: %v", err)
+		}
+		out = append(out, sp)
+	}
+	return out, nil
+}
+
+// checkSLONames refuses an SLO naming a request the test does not send,
+// before anything is sent.
+func checkSLONames(slos []results.SLO, reqs []load.Request) error {
+	names := map[string]bool{}
+	var list []string
+	for _, r := range reqs {
+		if n := r.GroupName(); !names[n] {
+			names[n] = true
+			list = append(list, strconv.Quote(n))
+		}
+	}
+	for _, s := range slos {
+		if s.Name != "" && !names[s.Name] {
+			return usagef("invalid --slo %q: no request is named %q (the names are %s)", s.Text, s.Name, strings.Join(list, ", "))
+		}
+	}
+	return nil
+}
+
 // objectives parses --slo (or the config file's slo).
 func (f *runFlags) objectives() ([]results.SLO, error) {
 	if f.slo == "" {
@@ -377,7 +432,7 @@ func (f *runFlags) requestsFrom(args []string) ([]load.Request, error) {
 			return nil, usagef("--scenario: %v", err)
 		}
 		dir := filepath.Dir(f.scenario)
-		reqs, err := load.ParseScenario(f.scenario, data, func(p string) ([]byte, error) {
+		sc, err := load.ReadScenario(f.scenario, data, func(p string) ([]byte, error) {
 			if !filepath.IsAbs(p) {
 				p = filepath.Join(dir, p)
 			}
@@ -386,7 +441,8 @@ func (f *runFlags) requestsFrom(args []string) ([]load.Request, error) {
 		if err != nil {
 			return nil, usageError{err}
 		}
-		return reqs, nil
+		f.scenarioSplit = sc.SplitBy
+		return sc.Requests, nil
 	}
 	if len(args) == 0 {
 		return nil, usagef("no URL to test: perftop run http://localhost:8080/ (see perftop run --help)")
