@@ -17,9 +17,9 @@ import (
 type SLO struct {
 	Name      string  `json:"name,omitempty"` // a request's name; "" for the whole run
 	Metric    string  `json:"metric"`         // p50 p90 p95 p99 p999 max mean error_rate throughput
-	Op        string  `json:"op"`        // < <= > >=
-	Threshold float64 `json:"threshold"` // seconds, a ratio (error_rate), or requests/s
-	Text      string  `json:"text"`      // as written
+	Op        string  `json:"op"`             // < <= > >=
+	Threshold float64 `json:"threshold"`      // seconds, a ratio (error_rate), or requests/s
+	Text      string  `json:"text"`           // as written
 }
 
 // sloMetrics maps each metric to its kind of threshold.
