@@ -39,9 +39,15 @@ func (d Delta) WithinNoise() bool { return strings.HasPrefix(d.Noise, "within no
 
 // Compare computes the deltas between two runs.
 func Compare(before, after *File) []Delta {
-	b, a := before.Measured(), after.Measured()
 	hb, _ := before.Histogram() // a bad histogram only loses its noise test
 	ha, _ := after.Histogram()
+	out := deltas(before.Measured(), after.Measured(), func(d *Delta) { judgeNoise(before, after, hb, ha, d) })
+	return append(out, sideDeltas(before, after)...)
+}
+
+// deltas are the compared numbers of b and a; judge fills a moved
+// number's Noise.
+func deltas(b, a Measured, judge func(*Delta)) []Delta {
 	out := make([]Delta, 0, len(compared))
 	for _, c := range compared {
 		slo := SLO{Metric: c.name}
@@ -61,7 +67,7 @@ func Compare(before, after *File) []Delta {
 		// Changes under 1% are noise, neither better nor worse.
 		moved := math.Abs(d.Abs) > 1e-12 && (math.IsNaN(d.Rel) || math.Abs(d.Rel) >= 0.01)
 		if moved && !math.IsInf(d.Rel, 0) {
-			judgeNoise(before, after, hb, ha, &d)
+			judge(&d)
 		}
 		if moved && d.Noise == "" {
 			up := d.Abs > 0
@@ -70,7 +76,7 @@ func Compare(before, after *File) []Delta {
 		}
 		out = append(out, d)
 	}
-	return append(out, sideDeltas(before, after)...)
+	return out
 }
 
 // noLatency reports a latency of a run without answers.
@@ -266,6 +272,8 @@ func WriteComparison(w io.Writer, before, after *File, deltas []Delta, markdown 
 			fmt.Fprintln(w, line)
 		}
 	}
+	writeNameDeltas(w, CompareNames(before, after), markdown, paint)
+	writeSplitDeltas(w, CompareSplits(before, after), markdown)
 	writeProfileDeltas(w, ProfileDeltas(before, after, 10), markdown)
 	if diffs := SettingsDiff(before.Settings, after.Settings); len(diffs) > 0 {
 		text := strings.Join(diffs, "; ")

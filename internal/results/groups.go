@@ -131,6 +131,9 @@ func writeByName(w io.Writer, r *Result) {
 			g.Requests, errorPercent(g.Requests, g.Errors), units.Count(g.RequestRateRPS),
 			q(l.P50), q(l.P90), q(l.P99), q(l.P999), q(l.Max), q(l.Mean), units.Bytes(float64(g.BytesReceived)))
 	}
+	if r.ClosedLoop {
+		fmt.Fprintln(w, "  (a name's latency is as measured: the closed loop's correction is the run's, not a name's)")
+	}
 }
 
 // writeSplits prints the run's splits and, with several names, each
@@ -167,8 +170,14 @@ func writeSplit(w io.Writer, sp Split, name string) {
 	fmt.Fprintf(w, "  %-*s %9s %7s %8s %8s %8s %8s %8s\n", vw, "value", "answers", "share", "p50", "p90", "p99", "max", "mean")
 	for _, v := range sp.Values {
 		l := v.Latency
+		q := func(v float64) string {
+			if l.Count == 0 {
+				return "-"
+			}
+			return units.Seconds(v)
+		}
 		fmt.Fprintf(w, "  %-*s %9d %6.1f%% %8s %8s %8s %8s %8s\n", vw, printable.Cut(printable.Line(v.Value), vw), v.Answers, v.Share*100,
-			units.Seconds(l.P50), units.Seconds(l.P90), units.Seconds(l.P99), units.Seconds(l.Max), units.Seconds(l.Mean))
+			q(l.P50), q(l.P90), q(l.P99), q(l.Max), q(l.Mean))
 	}
 }
 
@@ -197,7 +206,7 @@ func writeMarkdownGroups(w io.Writer, r *Result) {
 			fmt.Fprintf(w, "\n%s\n\n| value | answers | share | p50 | p90 | p99 | max |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n", title)
 			for _, v := range sp.Values {
 				l := v.Latency
-				fmt.Fprintf(w, "| %s | %d | %.1f%% | %s | %s | %s | %s |\n", codeCell(v.Value), v.Answers, v.Share*100,
+				fmt.Fprintf(w, "| %s | %d | %.1f%% | %s | %s | %s | %s |\n", mdText(printable.Line(v.Value)), v.Answers, v.Share*100,
 					units.Seconds(l.P50), units.Seconds(l.P90), units.Seconds(l.P99), units.Seconds(l.Max))
 			}
 		}
