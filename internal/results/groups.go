@@ -83,11 +83,16 @@ func (r *Result) Group(name string) *RequestGroup {
 
 // HitRatio is the share of a cache header's answers that were hits: the
 // values that say HIT (HIT, "HIT from node-3", TCP_MEM_HIT), when the
-// header is a cache's (its name says cache) or some value says HIT.
+// header is a cache's (its name says cache) or some value says HIT. The
+// answers without the header ("(none)": a request the cache passed by) are
+// neither hits nor misses.
 func (s Split) HitRatio() (float64, bool) {
 	var hit, all float64
 	saysHit := false
 	for _, v := range s.Values {
+		if v.Value == "(none)" {
+			continue
+		}
 		all += float64(v.Answers)
 		up := strings.ToUpper(v.Value)
 		if strings.HasPrefix(up, "HIT") || strings.Contains(up, "_HIT") {
