@@ -85,7 +85,17 @@ latency is then measured from each request's intended send time. Either way
 a stalled server shows in the tail as users would feel it.
 
 Several URLs share the load round robin; URL@N gives one a weight N. A
---scenario file describes a weighted mix of named requests instead.
+--scenario file describes a weighted mix of named requests instead. Each
+name (or URL) gets its own row in the summary and the results: requests,
+failures, req/s, p50, p90, p99, p99.9, max, mean, bytes in; an SLO can name
+one: --slo 'add item:p99<300ms' (the name is what comes before the last
+colon ahead of the comparison).
+
+--split-by HEADER splits the answers by a response header's value, as a
+cache (X-Cache: HIT or MISS) or a balancer (X-Served-By) says it: each
+value's share of the answers and its latency, and a cache's hit ratio.
+HEADER=REGEX keeps the regular expression's first group as the value;
+answers without the header are (none), and past --split-max values (other).
 
 A test runs for -d (default 10s), -n requests, or its --stages/--profile.
 While it runs: p pauses and resumes the load, + and - raise or lower the
@@ -111,6 +121,8 @@ Profiles (L is --rate, --concurrency, or 10 requests/s):
   perftop run --profile stress -r 50 http://localhost:8080/
   perftop run -m POST -H 'Content-Type: application/json' --body '{"a":1}' http://localhost:8080/items
   perftop run --scenario mix.yaml --headless -o results.json
+  perftop run --scenario mix.yaml --split-by X-Cache --slo 'add item:p99<300ms'
+  perftop run --split-by 'X-Cache=^(HIT|MISS)' --split-by X-Served-By http://cache.local/
   perftop run http://a.local/@3 http://b.local/@1 --metrics-addr :9464
   perftop run --headless -r 200 -d 1m --slo 'p99<200ms,error_rate<1%' http://localhost:8080/   # exit 3 on a breach`,
 		SilenceUsage: true,
@@ -168,7 +180,7 @@ func (f *runFlags) register(fl *pflag.FlagSet) {
 	fl.StringVar(&f.metricsAddr, "metrics-addr", "", "serve the runner's own Prometheus metrics on `addr`, e.g. :9464")
 	fl.StringVar(&f.shard, "shard", "", "run part `i/n` of a test n runners run together: the rate, workers and -n split evenly (with --metrics-addr, Prometheus sums them)")
 	fl.StringVar(&f.startAt, "start-at", "", "wait until `time` (14:30:00 today, or RFC 3339) to start, so the runners of a --shard test start together")
-	fl.StringVar(&f.slo, "slo", "", "objectives, e.g. `'p99<200ms,error_rate<1%,throughput>500'`: a breach exits with code 3")
+	fl.StringVar(&f.slo, "slo", "", "objectives, e.g. `'p99<200ms,error_rate<1%,throughput>500'`; 'add item:p99<300ms' judges one request name: a breach exits with code 3")
 	fl.BoolVar(&f.abortOnSLO, "abort-on-slo", false, "stop the test once an SLO has been breached for --slo-grace")
 	fl.DurationVar(&f.sloGrace, "slo-grace", 10*time.Second, "how long a breach must hold before --abort-on-slo stops the test")
 	fl.StringArrayVar(&f.splitBy, "split-by", nil, "split answers by this response `header`'s value: share and latency per value, per request name (repeatable, up to 4); HEADER=REGEX keeps the regular expression's first group, e.g. 'X-Cache=^(HIT|MISS)'")
