@@ -416,3 +416,37 @@ func snapLoad(st *metrics.Store) *metrics.LoadTest {
 	st.Snapshot(&sn)
 	return sn.LoadTest
 }
+
+// TestRequestNamesCountEveryOutcome: refused connects, timeouts and the
+// requests the stop cuts off are counted in their own names, and the names
+// still sum to the totals, on every path.
+func TestRequestNamesCountEveryOutcome(t *testing.T) {
+	u := delayServer(t, 3*time.Second) // /slow outlasts the timeout
+	for _, p := range paths {
+		if p.secure {
+			continue
+		}
+		t.Run(p.name, func(t *testing.T) {
+			ok, slow, down := req(t, u+"/fast"), req(t, u+"/slow"), req(t, "http://127.0.0.1:1/")
+			ok.Name, slow.Name, down.Name = "ok", "slow", "down"
+			o := p.options(Options{Requests: []Request{ok, slow, down}, Concurrency: 6, Duration: time.Second,
+				Grace: 100 * time.Millisecond, Client: ClientOptions{Timeout: 400 * time.Millisecond}})
+			e, res, _ := runEngine(t, o)
+			checkAccounting(t, e, res)
+			checkGroups(t, res)
+			got := map[string]GroupResult{}
+			for _, g := range res.ByName {
+				got[g.Name] = g
+			}
+			if d := got["down"]; d.Requests == 0 || d.Errors != d.Requests || d.ErrorsByKind["connection_refused"] != d.Requests {
+				t.Errorf("down: %+v", d)
+			}
+			if s := got["slow"]; s.Requests == 0 || s.Errors != s.Requests || s.ErrorsByKind["timeout"]+s.ErrorsByKind["interrupted"] != s.Requests {
+				t.Errorf("slow: %+v", s)
+			}
+			if g := got["ok"]; g.Requests == 0 || g.Errors != 0 {
+				t.Errorf("ok: %+v", g)
+			}
+		})
+	}
+}
