@@ -21,20 +21,27 @@ type groupCollector struct {
 	vals      [][][]*valueCol // [group][header][value]; nil until seen
 	all       [][]*valueCol   // [header][value], every group's: with more than one group
 	names     [][]string      // each header's values by index, as of the last drain
+	// scratch and scratchAll hold one value's interval while it is
+	// drained, a group's and every group's: a value keeps only its
+	// interval's quantiles and its run's histogram.
+	scratch, scratchAll *hdrhistogram.Histogram
 }
 
-// valueCol is one split value's latency: the interval's and the run's.
-type valueCol struct{ win, total *hdrhistogram.Histogram }
-
-func newValueCol() *valueCol {
-	return &valueCol{win: metrics.NewLatencyHistogram(), total: metrics.NewLatencyHistogram()}
+// valueCol is one split value's latency: the interval's quantiles and the
+// run's histogram (coarse: metrics.CoarseRecorder).
+type valueCol struct {
+	win   metrics.Quantiles
+	total *hdrhistogram.Histogram
 }
+
+func newValueCol() *valueCol { return &valueCol{total: metrics.NewCoarseHistogram()} }
 
 func newGroupCollector(gs *groups) *groupCollector {
 	gc := &groupCollector{gs: gs}
 	if !gs.on() {
 		return gc
 	}
+	gc.scratch, gc.scratchAll = metrics.NewCoarseHistogram(), metrics.NewCoarseHistogram()
 	n := len(gs.names)
 	gc.prev, gc.cur = make([]groupCounts, n), make([]groupCounts, n)
 	for g := range n {
@@ -73,38 +80,9 @@ func (gc *groupCollector) drain(shards []*shard) {
 		}
 		gc.total[g].Merge(gc.win[g])
 	}
-	for h := range gs.tables {
-		for v := range gc.all[h] {
-			if a := gc.all[h][v]; a != nil {
-				a.win.Reset()
-			}
-		}
-		for g := range gs.names {
-			for v := range gc.vals[g][h] {
-				r := gs.lat[g][h][v].Load()
-				if r == nil {
-					continue
-				}
-				vc := gc.vals[g][h][v]
-				if vc == nil {
-					vc = newValueCol()
-					gc.vals[g][h][v] = vc
-				}
-				vc.win.Reset()
-				r.DrainInto(vc.win)
-				vc.total.Merge(vc.win)
-				if len(gs.names) > 1 {
-					if gc.all[h][v] == nil {
-						gc.all[h][v] = newValueCol()
-					}
-					gc.all[h][v].win.Merge(vc.win)
-				}
-			}
-		}
-		for v := range gc.all[h] {
-			if a := gc.all[h][v]; a != nil {
-				a.total.Merge(a.win)
-			}
+	for h, t := range gs.tables {
+		for v := range t.size() {
+			gc.drainValue(h, v)
 		}
 	}
 	gc.prev, gc.cur = gc.cur, gc.prev
@@ -113,6 +91,41 @@ func (gc *groupCollector) drain(shards []*shard) {
 	for _, t := range gs.tables {
 		gc.names = append(gc.names, t.values())
 	}
+}
+
+// drainValue drains header h's value v of every group: each group's
+// interval and run, and with several groups every group's.
+func (gc *groupCollector) drainValue(h, v int) {
+	gs := gc.gs
+	gc.scratchAll.Reset()
+	seen := false
+	for g := range gs.names {
+		r := gs.lat[g][h][v].Load()
+		if r == nil {
+			continue
+		}
+		seen = true
+		vc := gc.vals[g][h][v]
+		if vc == nil {
+			vc = newValueCol()
+			gc.vals[g][h][v] = vc
+		}
+		gc.scratch.Reset()
+		r.DrainInto(gc.scratch)
+		vc.win = quantiles(gc.scratch)
+		vc.total.Merge(gc.scratch)
+		gc.scratchAll.Merge(gc.scratch)
+	}
+	if !seen || len(gs.names) == 1 {
+		return
+	}
+	a := gc.all[h][v]
+	if a == nil {
+		a = newValueCol()
+		gc.all[h][v] = a
+	}
+	a.win = quantiles(gc.scratchAll)
+	a.total.Merge(gc.scratchAll)
 }
 
 // view is the groups as the load screen shows them, after drain: dt is
@@ -180,7 +193,7 @@ func (gc *groupCollector) split(h int, vals []*valueCol, cur, prev []int64, dt t
 			sv.Window.RPS = float64(sv.Window.Requests) / dt.Seconds()
 		}
 		if vc := vals[v]; vc != nil {
-			sv.Latency, sv.Window.Latency = quantiles(vc.total), quantiles(vc.win)
+			sv.Latency, sv.Window.Latency = quantiles(vc.total), vc.win
 		}
 		sp.Values = append(sp.Values, sv)
 	}

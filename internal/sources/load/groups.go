@@ -16,9 +16,10 @@ import (
 //
 // Groups are counted in the shards as the totals are (atomic adds, one
 // latency Recorder per group per shard). A split value's latency has one
-// Recorder for every shard, made the first time the value is recorded for
-// the group (at most groups x headers x (--split-max+2) times in a run):
-// each costs 184 KiB, too much to keep one per shard and value.
+// CoarseRecorder (2 significant digits, 26 KiB) for every shard, made the
+// first time the value is recorded for the group, at most groups x headers
+// x (--split-max+2) times in a run: there can be hundreds, too many for a
+// 184 KiB Recorder each, let alone one per shard.
 
 // GroupName is the name r's results are grouped under: its Name, else its
 // URL (without password), with the method when it is not GET. Variants of a
@@ -49,7 +50,7 @@ type groups struct {
 	tables []*valueTable // one per --split-by header, in flag order
 	// lat[g][h][v] is group g's latency of answers with value v of header
 	// h; nil until the first.
-	lat [][][]atomic.Pointer[metrics.Recorder]
+	lat [][][]atomic.Pointer[metrics.CoarseRecorder]
 }
 
 // newGroups groups reqs by name and prepares the splits.
@@ -69,11 +70,11 @@ func newGroups(reqs []Request, splits []SplitBy, max int) *groups {
 	for _, s := range splits {
 		gs.tables = append(gs.tables, newValueTable(s, max))
 	}
-	gs.lat = make([][][]atomic.Pointer[metrics.Recorder], len(gs.names))
+	gs.lat = make([][][]atomic.Pointer[metrics.CoarseRecorder], len(gs.names))
 	for g := range gs.lat {
-		gs.lat[g] = make([][]atomic.Pointer[metrics.Recorder], len(gs.tables))
+		gs.lat[g] = make([][]atomic.Pointer[metrics.CoarseRecorder], len(gs.tables))
 		for h, t := range gs.tables {
-			gs.lat[g][h] = make([]atomic.Pointer[metrics.Recorder], t.size())
+			gs.lat[g][h] = make([]atomic.Pointer[metrics.CoarseRecorder], t.size())
 		}
 	}
 	return gs
@@ -85,12 +86,12 @@ func newGroups(reqs []Request, splits []SplitBy, max int) *groups {
 func (gs *groups) on() bool { return len(gs.names) > 1 || len(gs.tables) > 0 }
 
 // recorder is group g's recorder of header h's value v, made if need be.
-func (gs *groups) recorder(g, h int, v int32) *metrics.Recorder {
+func (gs *groups) recorder(g, h int, v int32) *metrics.CoarseRecorder {
 	p := &gs.lat[g][h][v]
 	if r := p.Load(); r != nil {
 		return r
 	}
-	r := metrics.NewRecorder()
+	r := metrics.NewCoarseRecorder()
 	if !p.CompareAndSwap(nil, r) {
 		return p.Load()
 	}
