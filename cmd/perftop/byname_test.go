@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/perftop/perftop/internal/results"
 )
 
 // cacheTarget answers /items with X-Cache HIT 3 times in 4 at once, MISS
@@ -134,5 +136,24 @@ func TestSplitUsageErrors(t *testing.T) {
 				t.Fatalf("exit %d, stderr %q, stdout %q; want exit 2 and one line with %q", code, stderr, stdout, tt.want)
 			}
 		})
+	}
+}
+
+// TestReplayGroups: a file's names and splits reach the replayed load
+// screen whole-run, their text printable.
+func TestReplayGroups(t *testing.T) {
+	r := &results.Result{
+		ByName: []results.RequestGroup{{Name: "add\x1b[2Jitem", Requests: 7, Errors: 1, ErrorsByKind: map[string]int64{"timeout": 1}, BytesReceived: 60,
+			RequestRateRPS: 3.5, Latency: results.LatencySummary{Count: 6, P50: 0.03, P99: 0.05},
+			Splits: []results.Split{{Header: "X-Cache", Values: []results.SplitValue{{Value: "HIT\x07", Answers: 6, Share: 1}}}}}},
+		Splits: []results.Split{{Header: "X-Cache", Values: []results.SplitValue{{Value: "MISS", Answers: 6, Share: 1}}}},
+	}
+	byName, splits := replayGroups(r)
+	if len(byName) != 1 || byName[0].Name != "add [2Jitem" || byName[0].Latency.P50 != 0.03 || byName[0].ErrorsByKind["timeout"] != 1 ||
+		byName[0].RPS != 3.5 || byName[0].Splits[0].Values[0].Value != "HIT" {
+		t.Errorf("by name %+v", byName)
+	}
+	if len(splits) != 1 || splits[0].Values[0].Value != "MISS" || splits[0].Values[0].Share != 1 {
+		t.Errorf("splits %+v", splits)
 	}
 }
