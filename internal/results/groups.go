@@ -33,6 +33,9 @@ type RequestGroup struct {
 
 // Split is answers split by the value of one response header (--split-by).
 type Split struct {
+	// Header is as --split-by gave it: the header's name, and its regular
+	// expression when it had one ("X-Cache=^(HIT|MISS)"), so that one
+	// header split two ways is two splits.
 	Header string       `json:"header"`
 	Values []SplitValue `json:"values"` // most answers first
 }
@@ -81,14 +84,13 @@ func (r *Result) Group(name string) *RequestGroup {
 	return nil
 }
 
-// HitRatio is the share of a cache header's answers that were hits: the
-// values that say HIT (HIT, "HIT from node-3", TCP_MEM_HIT), when the
-// header is a cache's (its name says cache) or some value says HIT. The
-// answers without the header ("(none)": a request the cache passed by) are
-// neither hits nor misses.
+// HitRatio is the share of a cache's answers that were hits, when the
+// header's values are a cache's: some say HIT ("HIT", "HIT from node-3",
+// squid's TCP_MEM_HIT) or MISS. The answers without the header ("(none)":
+// requests the cache passed by) are neither hits nor misses.
 func (s Split) HitRatio() (float64, bool) {
 	var hit, all float64
-	saysHit := false
+	cache := false
 	for _, v := range s.Values {
 		if v.Value == "(none)" {
 			continue
@@ -97,10 +99,11 @@ func (s Split) HitRatio() (float64, bool) {
 		up := strings.ToUpper(v.Value)
 		if strings.HasPrefix(up, "HIT") || strings.Contains(up, "_HIT") {
 			hit += float64(v.Answers)
-			saysHit = true
+			cache = true
 		}
+		cache = cache || strings.HasPrefix(up, "MISS") || strings.Contains(up, "_MISS")
 	}
-	if all == 0 || (!saysHit && !strings.Contains(strings.ToLower(s.Header), "cache")) {
+	if all == 0 || !cache {
 		return 0, false
 	}
 	return hit / all, true

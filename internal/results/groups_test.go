@@ -166,3 +166,30 @@ func TestSLOByName(t *testing.T) {
 		t.Errorf("one request: %+v", v)
 	}
 }
+
+// TestHitRatio: a cache's values give a hit ratio, of the answers that
+// carry the header; a balancer's do not.
+func TestHitRatio(t *testing.T) {
+	vals := func(vs ...any) Split {
+		s := Split{Header: "X-Cache"}
+		for i := 0; i < len(vs); i += 2 {
+			s.Values = append(s.Values, SplitValue{Value: vs[i].(string), Answers: int64(vs[i+1].(int))})
+		}
+		return s
+	}
+	for _, tt := range []struct {
+		s    Split
+		want float64
+		ok   bool
+	}{
+		{vals("HIT from n1", 3, "MISS from n1", 1), 0.75, true},
+		{vals("TCP_MEM_HIT", 1, "TCP_MISS", 1, "(none)", 8), 0.5, true},
+		{vals("MISS", 5), 0, true},
+		{vals("node-1", 5, "node-2", 5), 0, false},
+		{vals("(none)", 5), 0, false},
+	} {
+		if got, ok := tt.s.HitRatio(); got != tt.want || ok != tt.ok {
+			t.Errorf("%+v: %v %v; want %v %v", tt.s.Values, got, ok, tt.want, tt.ok)
+		}
+	}
+}

@@ -204,7 +204,7 @@ func TestSplitHitRatio(t *testing.T) {
 			}
 			e, res, st := runEngine(t, o)
 			checkAccounting(t, e, res)
-			if len(res.Splits) != 2 || res.Splits[0].Header != "X-Cache" {
+			if len(res.Splits) != 2 || res.Splits[0].Header != "X-Cache=^(HIT|MISS)" {
 				t.Fatalf("splits %+v", res.Splits)
 			}
 			hit, miss := splitValue(res.Splits[0], "HIT"), splitValue(res.Splits[0], "MISS")

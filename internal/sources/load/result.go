@@ -62,7 +62,7 @@ type GroupResult struct {
 
 // SplitResult is answers split by the value of one response header.
 type SplitResult struct {
-	Header string             `json:"header"`
+	Header string             `json:"header"` // SplitBy.String(): with its regular expression
 	Values []SplitValueResult `json:"values"` // most answers first
 }
 

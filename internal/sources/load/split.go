@@ -165,7 +165,7 @@ func (c *headerCapture) value(i int) ([]byte, bool) {
 // called by every worker at once; a lookup of a known value reads an
 // immutable map through an atomic pointer, without lock or allocation.
 type valueTable struct {
-	header string
+	header string // as given, with its regular expression: one header may be split two ways
 	re     *regexp.Regexp
 	max    int
 
@@ -176,7 +176,7 @@ type valueTable struct {
 }
 
 func newValueTable(s SplitBy, max int) *valueTable {
-	t := &valueTable{header: s.Header, re: s.Pattern, max: max, names: []string{NoValue, OtherValue}}
+	t := &valueTable{header: s.String(), re: s.Pattern, max: max, names: []string{NoValue, OtherValue}}
 	raw, norm := map[string]int32{}, map[string]int32{}
 	t.raw.Store(&raw)
 	t.norm.Store(&norm)
