@@ -450,3 +450,43 @@ func TestRequestNamesCountEveryOutcome(t *testing.T) {
 		})
 	}
 }
+
+// captureCuts feeds raw to a capturing respParser cut at cuts and returns
+// what it captured of X-Cache and X-Served-By, "" when the response did not
+// complete.
+func captureCuts(raw string, cuts []int) string {
+	a, _ := ParseSplitBy("X-Cache")
+	b, _ := ParseSplitBy("X-Served-By")
+	var p respParser
+	p.cap = newHeaderCapture([]SplitBy{a, b})
+	p.reset(false)
+	prev := 0
+	for _, c := range append(cuts, len(raw)) {
+		done, _, err := p.feed([]byte(raw[prev:c]))
+		prev = c
+		if err != nil {
+			return ""
+		}
+		if done {
+			v0, ok0 := p.cap.value(0)
+			v1, ok1 := p.cap.value(1)
+			return fmt.Sprintf("%q %v %q %v", v0, ok0, v1, ok1)
+		}
+	}
+	return ""
+}
+
+// FuzzHeaderCapture: however a response is cut, the values captured are
+// those of the response fed whole, within their bound, and capturing
+// never panics.
+func FuzzHeaderCapture(f *testing.F) {
+	f.Add("HTTP/1.1 200 OK\r\nX-Cache: HIT\r\nx-served-by:  n1 \r\nContent-Length: 0\r\n\r\n", []byte{3, 9, 27})
+	f.Add("HTTP/1.1 100 Continue\r\nX-Cache: early\r\n\r\nHTTP/1.1 204 No Content\r\nX-Cache:\r\n\r\n", []byte{1})
+	f.Add("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-Cache: trailer\r\n\r\n", []byte{5, 5})
+	f.Fuzz(func(t *testing.T, raw string, lengths []byte) {
+		cuts := fuzzCuts(lengths, len(raw))
+		if got, want := captureCuts(raw, cuts), captureCuts(raw, nil); got != want {
+			t.Fatalf("cut at %v: %s, whole: %s", cuts, got, want)
+		}
+	})
+}
