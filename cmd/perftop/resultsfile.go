@@ -129,7 +129,7 @@ func splitsOf(splits []load.SplitResult) []results.Split {
 	for _, sp := range splits {
 		s := results.Split{Header: sp.Header, Values: make([]results.SplitValue, len(sp.Values))}
 		for i, v := range sp.Values {
-			s.Values[i] = results.SplitValue{Value: v.Value, Answers: v.Answers, Share: v.Share, Latency: latencySummaryOf(v.Latency)}
+			s.Values[i] = results.SplitValue{Value: v.Value, Answers: v.Answers, Errors: v.Errors, Share: v.Share, Latency: latencySummaryOf(v.Latency)}
 		}
 		out = append(out, s)
 	}

@@ -45,7 +45,8 @@ type Split struct {
 type SplitValue struct {
 	Value   string         `json:"value"`
 	Answers int64          `json:"answers"`
-	Share   float64        `json:"share"` // of the answers split, 0..1
+	Errors  int64          `json:"errors"` // answers of 4xx and 5xx
+	Share   float64        `json:"share"`  // of the answers split, 0..1
 	Latency LatencySummary `json:"latency_seconds"`
 }
 
@@ -175,7 +176,7 @@ func writeSplit(w io.Writer, sp Split, name string) {
 		vw = max(vw, len([]rune(printable.Line(v.Value))))
 	}
 	vw = min(vw, 40)
-	fmt.Fprintf(w, "  %-*s %9s %7s %8s %8s %8s %8s %8s\n", vw, "value", "answers", "share", "p50", "p90", "p99", "max", "mean")
+	fmt.Fprintf(w, "  %-*s %9s %7s %9s %8s %8s %8s %8s %8s\n", vw, "value", "answers", "share", "failures", "p50", "p90", "p99", "max", "mean")
 	for _, v := range sp.Values {
 		l := v.Latency
 		q := func(v float64) string {
@@ -184,8 +185,8 @@ func writeSplit(w io.Writer, sp Split, name string) {
 			}
 			return units.Seconds(v)
 		}
-		fmt.Fprintf(w, "  %-*s %9d %6.1f%% %8s %8s %8s %8s %8s\n", vw, printable.Cut(printable.Line(v.Value), vw), v.Answers, v.Share*100,
-			q(l.P50), q(l.P90), q(l.P99), q(l.Max), q(l.Mean))
+		fmt.Fprintf(w, "  %-*s %9d %6.1f%% %9d %8s %8s %8s %8s %8s\n", vw, printable.Cut(printable.Line(v.Value), vw), v.Answers, v.Share*100,
+			v.Errors, q(l.P50), q(l.P90), q(l.P99), q(l.Max), q(l.Mean))
 	}
 }
 
@@ -211,10 +212,10 @@ func writeMarkdownGroups(w io.Writer, r *Result) {
 			if hr, ok := sp.HitRatio(); ok {
 				title += fmt.Sprintf(": hit ratio %.1f%%", hr*100)
 			}
-			fmt.Fprintf(w, "\n%s\n\n| value | answers | share | p50 | p90 | p99 | max |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n", title)
+			fmt.Fprintf(w, "\n%s\n\n| value | answers | share | failures | p50 | p90 | p99 | max |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n", title)
 			for _, v := range sp.Values {
 				l := v.Latency
-				fmt.Fprintf(w, "| %s | %d | %.1f%% | %s | %s | %s | %s |\n", mdText(printable.Line(v.Value)), v.Answers, v.Share*100,
+				fmt.Fprintf(w, "| %s | %d | %.1f%% | %d | %s | %s | %s | %s |\n", mdText(printable.Line(v.Value)), v.Answers, v.Share*100, v.Errors,
 					units.Seconds(l.P50), units.Seconds(l.P90), units.Seconds(l.P99), units.Seconds(l.Max))
 			}
 		}

@@ -44,7 +44,7 @@ func cacheSplit(answers int64, hit float64) Split {
 	h := int64(float64(answers) * hit)
 	return Split{Header: "X-Cache", Values: []SplitValue{
 		{Value: "HIT", Answers: h, Share: float64(h) / float64(answers), Latency: LatencySummary{Count: h, Min: 0.0004, Mean: 0.0012, P50: 0.0011, P90: 0.0015, P95: 0.0017, P99: 0.0021, P999: 0.003, Max: 0.004}},
-		{Value: "MISS", Answers: answers - h, Share: float64(answers-h) / float64(answers), Latency: LatencySummary{Count: answers - h, Min: 0.05, Mean: 0.052, P50: 0.051, P90: 0.055, P95: 0.058, P99: 0.061, P999: 0.08, Max: 0.09}},
+		{Value: "MISS", Answers: answers - h, Errors: 3, Share: float64(answers-h) / float64(answers), Latency: LatencySummary{Count: answers - h, Min: 0.05, Mean: 0.052, P50: 0.051, P90: 0.055, P95: 0.058, P99: 0.061, P999: 0.08, Max: 0.09}},
 	}}
 }
 

@@ -67,7 +67,7 @@ func splitTables(r *Result) []splitTable {
 			}
 			for _, v := range sp.Values {
 				l := v.Latency
-				row := nameRow{Name: printable.Line(v.Value), Cells: []string{strconv.FormatInt(v.Answers, 10), sharePercent(v.Share * 100)}}
+				row := nameRow{Name: printable.Line(v.Value), Cells: []string{strconv.FormatInt(v.Answers, 10), sharePercent(v.Share * 100), strconv.FormatInt(v.Errors, 10)}}
 				if l.Count > 0 {
 					row.Latency = []string{units.Seconds(l.P50), units.Seconds(l.P90), units.Seconds(l.P99), units.Seconds(l.Max)}
 				}

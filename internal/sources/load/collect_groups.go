@@ -53,9 +53,9 @@ func newGroupCollector(gs *groups) *groupCollector {
 		}
 		gc.vals = append(gc.vals, vals)
 		for _, c := range []*groupCounts{&gc.prev[g], &gc.cur[g]} {
-			c.answers = make([][]int64, len(gs.tables))
+			c.answers, c.valFailed = make([][]int64, len(gs.tables)), make([][]int64, len(gs.tables))
 			for h, t := range gs.tables {
-				c.answers[h] = make([]int64, t.size())
+				c.answers[h], c.valFailed[h] = make([]int64, t.size()), make([]int64, t.size())
 			}
 		}
 	}
@@ -157,7 +157,7 @@ func (gc *groupCollector) view(dt, elapsed time.Duration) (byName []metrics.Requ
 			},
 		}
 		for h := range gs.tables {
-			rg.Splits = append(rg.Splits, gc.split(h, gc.vals[g][h], c.answers[h], p.answers[h], dt))
+			rg.Splits = append(rg.Splits, gc.split(h, gc.vals[g][h], counts{c.answers[h], c.valFailed[h]}, counts{p.answers[h], p.valFailed[h]}, dt))
 		}
 		byName = append(byName, rg)
 	}
@@ -165,35 +165,47 @@ func (gc *groupCollector) view(dt, elapsed time.Duration) (byName []metrics.Requ
 		return nil, byName[0].Splits
 	}
 	for h := range gs.tables {
-		cur, prev := make([]int64, gs.tables[h].size()), make([]int64, gs.tables[h].size())
-		for g := range gs.names {
-			for v := range cur {
-				cur[v] += gc.cur[g].answers[h][v]
-				prev[v] += gc.prev[g].answers[h][v]
-			}
-		}
-		splits = append(splits, gc.split(h, gc.all[h], cur, prev, dt))
+		splits = append(splits, gc.split(h, gc.all[h], gc.allCounts(gc.cur, h), gc.allCounts(gc.prev, h), dt))
 	}
 	return byName, splits
 }
 
+// counts are one header's answers and failed answers by value.
+type counts struct{ answers, failed []int64 }
+
+// allCounts are header h's counts of every group in cs.
+func (gc *groupCollector) allCounts(cs []groupCounts, h int) counts {
+	n := gc.gs.tables[h].size()
+	out := counts{make([]int64, n), make([]int64, n)}
+	for g := range cs {
+		for v := range n {
+			out.answers[v] += cs[g].answers[h][v]
+			out.failed[v] += cs[g].valFailed[h][v]
+		}
+	}
+	return out
+}
+
 // split is header h's values with answers, most first: their shares of
-// the answers, their latency over the run and the interval.
-func (gc *groupCollector) split(h int, vals []*valueCol, cur, prev []int64, dt time.Duration) metrics.Split {
+// the answers, their latency over the run and the interval, and the
+// interval's failed answers (4xx, 5xx).
+func (gc *groupCollector) split(h int, vals []*valueCol, cur, prev counts, dt time.Duration) metrics.Split {
 	sp := metrics.Split{Header: gc.gs.tables[h].header}
 	var answers int64
-	for _, n := range cur {
+	for _, n := range cur.answers {
 		answers += n
 	}
 	names := gc.names[h]
-	for v, n := range cur {
+	for v, n := range cur.answers {
 		if n == 0 || v >= len(names) {
 			continue
 		}
 		sv := metrics.SplitValue{Value: names[v], Answers: n, Share: float64(n) / float64(answers)}
-		sv.Window.Requests = n - prev[v]
+		sv.Window.Requests = n - prev.answers[v]
+		sv.Window.Errors = cur.failed[v] - prev.failed[v]
 		if dt > 0 {
 			sv.Window.RPS = float64(sv.Window.Requests) / dt.Seconds()
+			sv.Window.ErrorsPerSecond = float64(sv.Window.Errors) / dt.Seconds()
 		}
 		if vc := vals[v]; vc != nil {
 			sv.Latency, sv.Window.Latency = quantiles(vc.total), vc.win
@@ -221,7 +233,7 @@ func (gc *groupCollector) result(elapsed time.Duration) (byName []GroupResult, s
 			gr.RequestRateRPS = float64(c.finished) / elapsed.Seconds()
 		}
 		for h := range gs.tables {
-			gr.Splits = append(gr.Splits, gc.splitResult(h, gc.vals[g][h], c.answers[h]))
+			gr.Splits = append(gr.Splits, gc.splitResult(h, gc.vals[g][h], counts{c.answers[h], c.valFailed[h]}))
 		}
 		byName = append(byName, gr)
 	}
@@ -229,22 +241,17 @@ func (gc *groupCollector) result(elapsed time.Duration) (byName []GroupResult, s
 		return nil, byName[0].Splits
 	}
 	for h := range gs.tables {
-		cur := make([]int64, gs.tables[h].size())
-		for g := range gs.names {
-			for v := range cur {
-				cur[v] += gc.cur[g].answers[h][v]
-			}
-		}
-		splits = append(splits, gc.splitResult(h, gc.all[h], cur))
+		splits = append(splits, gc.splitResult(h, gc.all[h], gc.allCounts(gc.cur, h)))
 	}
 	return byName, splits
 }
 
-func (gc *groupCollector) splitResult(h int, vals []*valueCol, cur []int64) SplitResult {
-	sp := gc.split(h, vals, cur, cur, 0)
+func (gc *groupCollector) splitResult(h int, vals []*valueCol, cur counts) SplitResult {
+	sp := gc.split(h, vals, cur, counts{make([]int64, len(cur.answers)), make([]int64, len(cur.failed))}, 0)
 	out := SplitResult{Header: sp.Header, Values: []SplitValueResult{}}
 	for _, sv := range sp.Values {
-		r := SplitValueResult{Value: sv.Value, Answers: sv.Answers, Share: sv.Share}
+		// The whole run as one interval: Window.Errors is every failed answer.
+		r := SplitValueResult{Value: sv.Value, Answers: sv.Answers, Errors: sv.Window.Errors, Share: sv.Share}
 		for v, name := range gc.names[h] {
 			if name == sv.Value && vals[v] != nil {
 				r.Latency = summary(vals[v].total)

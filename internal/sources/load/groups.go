@@ -100,12 +100,13 @@ func (gs *groups) recorder(g, h int, v int32) *metrics.CoarseRecorder {
 
 // groupShard is one group's counters in a shard.
 type groupShard struct {
-	finished atomic.Int64
-	failed   atomic.Int64
-	bytesIn  atomic.Int64
-	kinds    [numKinds]atomic.Int64
-	latency  *metrics.Recorder // nil for a test of one name
-	answers  [][]atomic.Int64  // [header][value]
+	finished  atomic.Int64
+	failed    atomic.Int64
+	bytesIn   atomic.Int64
+	kinds     [numKinds]atomic.Int64
+	latency   *metrics.Recorder // nil for a test of one name
+	answers   [][]atomic.Int64  // [header][value]
+	valFailed [][]atomic.Int64  // [header][value]: answers of 4xx and 5xx
 }
 
 func newGroupShards(gs *groups) []groupShard {
@@ -119,8 +120,10 @@ func newGroupShards(gs *groups) []groupShard {
 			out[g].latency = metrics.NewRecorder()
 		}
 		out[g].answers = make([][]atomic.Int64, len(gs.tables))
+		out[g].valFailed = make([][]atomic.Int64, len(gs.tables))
 		for h, t := range gs.tables {
 			out[g].answers[h] = make([]atomic.Int64, t.size())
+			out[g].valFailed[h] = make([]atomic.Int64, t.size())
 		}
 	}
 	return out
@@ -152,6 +155,9 @@ func (s *shard) recordGroup(req int, latency time.Duration, n int64, kind Kind, 
 				}
 			}
 			gr.answers[h][v].Add(1)
+			if kind != KindNone {
+				gr.valFailed[h][v].Add(1)
+			}
 			s.gs.recorder(g, h, v).Record(latency)
 		}
 	}
@@ -162,7 +168,7 @@ func (s *shard) recordGroup(req int, latency time.Duration, n int64, kind Kind, 
 type groupCounts struct {
 	finished, failed, bytesIn int64
 	kinds                     [numKinds]int64
-	answers                   [][]int64
+	answers, valFailed        [][]int64 // [header][value]
 }
 
 // sumGroups sums every shard's group counters into out, one per group.
@@ -172,6 +178,7 @@ func sumGroups(out []groupCounts, shards []*shard) {
 		c.finished, c.failed, c.bytesIn, c.kinds = 0, 0, 0, [numKinds]int64{}
 		for h := range c.answers {
 			clear(c.answers[h])
+			clear(c.valFailed[h])
 		}
 		for _, s := range shards {
 			gr := &s.groups[g]
@@ -184,6 +191,7 @@ func sumGroups(out []groupCounts, shards []*shard) {
 			for h := range gr.answers {
 				for v := range gr.answers[h] {
 					c.answers[h][v] += gr.answers[h][v].Load()
+					c.valFailed[h][v] += gr.valFailed[h][v].Load()
 				}
 			}
 		}

@@ -490,3 +490,35 @@ func FuzzHeaderCapture(f *testing.F) {
 		}
 	})
 }
+
+// TestSplitValueErrors: a backend that fails shows in its value's failed
+// answers, the run's and the interval's.
+func TestSplitValueErrors(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1)%2 == 0 {
+			w.Header().Set("X-Backend", "b")
+			http.Error(w, "down", http.StatusBadGateway)
+			return
+		}
+		w.Header().Set("X-Backend", "a")
+		fmt.Fprint(w, "ok")
+	}))
+	t.Cleanup(srv.Close)
+	s, _ := ParseSplitBy("X-Backend")
+	for _, netHTTP := range []bool{false, true} {
+		res, st := run(t, Options{Requests: []Request{req(t, srv.URL)}, Concurrency: 2, MaxRequests: 400, SplitBy: []SplitBy{s},
+			Client: ClientOptions{NetHTTP: netHTTP}})
+		a, b := splitValue(res.Splits[0], "a"), splitValue(res.Splits[0], "b")
+		if a.Errors != 0 || b.Errors != b.Answers || a.Answers+b.Answers != 400 || b.Errors != res.ErrorsByKind["status_5xx"] {
+			t.Errorf("net/http %v: a %+v, b %+v", netHTTP, a, b)
+		}
+		var winErrs int64
+		for _, v := range snapLoad(st).Splits[0].Values {
+			winErrs += v.Window.Errors
+		}
+		if winErrs > b.Errors {
+			t.Errorf("the last interval's failed answers %d, more than the run's %d", winErrs, b.Errors)
+		}
+	}
+}

@@ -71,7 +71,8 @@ type SplitResult struct {
 type SplitValueResult struct {
 	Value   string         `json:"value"`
 	Answers int64          `json:"answers"`
-	Share   float64        `json:"share"` // of the group's answers, 0..1
+	Errors  int64          `json:"errors"` // answers of 4xx and 5xx
+	Share   float64        `json:"share"`  // of the group's answers, 0..1
 	Latency LatencySummary `json:"latency_seconds"`
 }
 
