@@ -140,6 +140,11 @@ func writeByName(w io.Writer, r *Result) {
 			g.Requests, errorPercent(g.Requests, g.Errors), units.Count(g.RequestRateRPS),
 			q(l.P50), q(l.P90), q(l.P99), q(l.P999), q(l.Max), q(l.Mean), units.Bytes(float64(g.BytesReceived)))
 	}
+	for _, g := range r.ByName {
+		if len(g.ErrorsByKind) > 0 {
+			fmt.Fprintf(w, "  %s failed%s\n", printable.Line(g.Name), kinds(g.ErrorsByKind))
+		}
+	}
 	if r.ClosedLoop {
 		fmt.Fprintln(w, "  (a name's latency is as measured: the closed loop's correction is the run's, not a name's)")
 	}
