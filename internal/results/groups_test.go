@@ -193,3 +193,27 @@ func TestHitRatio(t *testing.T) {
 		}
 	}
 }
+
+// TestGateByName: a gate naming a request is judged on that name alone,
+// and fails as missing when one run lacks the name.
+func TestGateByName(t *testing.T) {
+	before, after := withGroups(t, fixture(t)), withGroups(t, fixture(t))
+	after.ByName[1] = groupOf(t, "add item", 7500, 30, 0.045, cacheSplit(7470, 0.5))
+	gates, err := ParseGates("add item:p50>+10%, list items:p50>+10%, gone:p99>+10%, p50>+10%")
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed := Failed(gates, Compare(before, after), CompareNames(before, after)...)
+	var got []string
+	for _, f := range failed {
+		got = append(got, f.String())
+	}
+	if len(failed) != 2 || failed[0].Name != "add item" || !failed[1].Missing || failed[1].String() != "gone:p99>+10% (gone is not in both runs)" {
+		t.Errorf("failed %q", got)
+	}
+	for _, bad := range []string{":p99>+10%", "add item:server_p99>+10%", "add item:p98>+1%"} {
+		if _, err := ParseGates(bad); err == nil {
+			t.Errorf("ParseGates(%q) accepted", bad)
+		}
+	}
+}
