@@ -104,6 +104,13 @@ func TestRunByName(t *testing.T) {
 	if code != exitOK || !strings.Contains(stdout, "\nby name\n  list items\n") || !strings.Contains(stdout, "split by X-Cache of list items") {
 		t.Errorf("compare: exit %d %s\n%s", code, stderr, stdout)
 	}
+	if code, _, stderr = runCLI(t, nil, "compare", out, out, "--fail-if", "add item:p99>+10%"); code != exitOK {
+		t.Errorf("compare a run with itself, a gate on a name: exit %d %s", code, stderr)
+	}
+	code, _, stderr = runCLI(t, nil, "compare", out, out, "--fail-if", "nobody:p99>+10%")
+	if code != exitGate || !strings.Contains(stderr, "nobody:p99>+10% (nobody is not in both runs)") {
+		t.Errorf("a gate on a name neither run sent: exit %d %s", code, stderr)
+	}
 }
 
 // TestSplitUsageErrors: every mistake in --split-by, --split-max, a
