@@ -3,10 +3,10 @@ package results
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
 
+	"github.com/perftop/perftop/internal/metrics"
 	"github.com/perftop/perftop/internal/printable"
 	"github.com/perftop/perftop/internal/units"
 )
@@ -97,12 +97,11 @@ func (s Split) HitRatio() (float64, bool) {
 			continue
 		}
 		all += float64(v.Answers)
-		up := strings.ToUpper(v.Value)
-		if strings.HasPrefix(up, "HIT") || strings.Contains(up, "_HIT") {
+		h, c := metrics.CacheValue(v.Value)
+		if h {
 			hit += float64(v.Answers)
-			cache = true
 		}
-		cache = cache || strings.HasPrefix(up, "MISS") || strings.Contains(up, "_MISS")
+		cache = cache || c
 	}
 	if all == 0 || !cache {
 		return 0, false
