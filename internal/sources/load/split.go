@@ -1,6 +1,7 @@
 package load
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -131,13 +132,7 @@ func (c *headerCapture) clear() { c.seen = [MaxSplitHeaders]bool{} }
 
 // take looks at one header line, "Name: value" without its CRLF.
 func (c *headerCapture) take(line []byte) {
-	colon := -1
-	for i, b := range line {
-		if b == ':' {
-			colon = i
-			break
-		}
-	}
+	colon := bytes.IndexByte(line, ':')
 	if colon <= 0 {
 		return
 	}
