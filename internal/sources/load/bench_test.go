@@ -69,6 +69,22 @@ func BenchmarkRecord(b *testing.B) {
 			co.add(1200 * time.Microsecond)
 		}
 	})
+	// Three names split by two headers (groups.go): the bookkeeping a
+	// scenario with --split-by adds to each answer.
+	reqs := threeRequests(b, "127.0.0.1:1")
+	gs := newGroups(reqs, twoSplits(b), DefaultSplitMax)
+	gsh := newShards(new(errorMessages), gs)[0]
+	hc := newHeaderCapture(twoSplits(b))
+	hc.set(0, []byte("HIT"))
+	hc.set(1, []byte("node-3"))
+	b.Run("names-and-splits", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			gsh.record(1200*time.Microsecond, time.Millisecond, 0, 200, 11, &ph, nil, i%3, hc)
+			i++
+		}
+	})
 }
 
 // TestFastPathAllocatesNothing holds the hot loop to zero allocations per
