@@ -83,13 +83,13 @@ func (gc *groupCollector) drain(shards []*shard) {
 		}
 		gc.total[g].Merge(gc.win[g])
 	}
+	gc.prev, gc.cur = gc.cur, gc.prev
+	sumGroups(gc.cur, shards)
 	for h, t := range gs.tables {
 		for v := range t.size() {
 			gc.drainValue(h, v)
 		}
 	}
-	gc.prev, gc.cur = gc.cur, gc.prev
-	sumGroups(gc.cur, shards)
 	gc.names = gc.names[:0]
 	for _, t := range gs.tables {
 		gc.names = append(gc.names, t.values())
@@ -97,12 +97,14 @@ func (gc *groupCollector) drain(shards []*shard) {
 }
 
 // drainValue drains header h's value v of every group: each group's
-// interval and run, and with several groups every group's.
+// interval and run, and with several groups every group's; and counts
+// each group's answers of the value so far, one per value recorded.
 func (gc *groupCollector) drainValue(h, v int) {
 	gs := gc.gs
 	gc.scratchAll.Reset()
 	seen := false
 	for g := range gs.names {
+		gc.cur[g].answers[h][v] = 0
 		r := gs.lat[g][h][v].Load()
 		if r == nil {
 			continue
@@ -117,6 +119,7 @@ func (gc *groupCollector) drainValue(h, v int) {
 		r.DrainInto(gc.scratch)
 		vc.win = quantiles(gc.scratch)
 		vc.total.Merge(gc.scratch)
+		gc.cur[g].answers[h][v] = vc.total.TotalCount()
 		gc.scratchAll.Merge(gc.scratch)
 	}
 	if !seen || len(gs.names) == 1 {

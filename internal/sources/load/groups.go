@@ -100,13 +100,15 @@ func (gs *groups) recorder(g, h int, v int32) *metrics.CoarseRecorder {
 
 // groupShard is one group's counters in a shard.
 type groupShard struct {
-	finished  atomic.Int64
-	failed    atomic.Int64
-	bytesIn   atomic.Int64
-	kinds     [numKinds]atomic.Int64
-	latency   *metrics.Recorder // nil for a test of one name
-	answers   [][]atomic.Int64  // [header][value]
-	valFailed [][]atomic.Int64  // [header][value]: answers of 4xx and 5xx
+	finished atomic.Int64
+	failed   atomic.Int64
+	bytesIn  atomic.Int64
+	kinds    [numKinds]atomic.Int64
+	latency  *metrics.Recorder // nil for a test of one name
+	// valFailed are the failed answers (4xx, 5xx) by [header][value]. A
+	// value's answers are counted by its latency recorder, which every
+	// answer is recorded in once: one atomic add fewer per header.
+	valFailed [][]atomic.Int64
 }
 
 func newGroupShards(gs *groups) []groupShard {
@@ -119,10 +121,8 @@ func newGroupShards(gs *groups) []groupShard {
 			// One name's latency is the run's: only its splits are its own.
 			out[g].latency = metrics.NewRecorder()
 		}
-		out[g].answers = make([][]atomic.Int64, len(gs.tables))
 		out[g].valFailed = make([][]atomic.Int64, len(gs.tables))
 		for h, t := range gs.tables {
-			out[g].answers[h] = make([]atomic.Int64, t.size())
 			out[g].valFailed[h] = make([]atomic.Int64, t.size())
 		}
 	}
@@ -154,7 +154,6 @@ func (s *shard) recordGroup(req int, latency time.Duration, n int64, kind Kind, 
 					v = t.index(raw)
 				}
 			}
-			gr.answers[h][v].Add(1)
 			if kind != KindNone {
 				gr.valFailed[h][v].Add(1)
 			}
@@ -168,7 +167,9 @@ func (s *shard) recordGroup(req int, latency time.Duration, n int64, kind Kind, 
 type groupCounts struct {
 	finished, failed, bytesIn int64
 	kinds                     [numKinds]int64
-	answers, valFailed        [][]int64 // [header][value]
+	// answers and valFailed are by [header][value]; sumGroups sums
+	// valFailed, the collector sets answers from the values' recorders.
+	answers, valFailed [][]int64
 }
 
 // sumGroups sums every shard's group counters into out, one per group.
@@ -176,8 +177,7 @@ func sumGroups(out []groupCounts, shards []*shard) {
 	for g := range out {
 		c := &out[g]
 		c.finished, c.failed, c.bytesIn, c.kinds = 0, 0, 0, [numKinds]int64{}
-		for h := range c.answers {
-			clear(c.answers[h])
+		for h := range c.valFailed {
 			clear(c.valFailed[h])
 		}
 		for _, s := range shards {
@@ -188,9 +188,8 @@ func sumGroups(out []groupCounts, shards []*shard) {
 			for k := range gr.kinds {
 				c.kinds[k] += gr.kinds[k].Load()
 			}
-			for h := range gr.answers {
-				for v := range gr.answers[h] {
-					c.answers[h][v] += gr.answers[h][v].Load()
+			for h := range gr.valFailed {
+				for v := range gr.valFailed[h] {
 					c.valFailed[h][v] += gr.valFailed[h][v].Load()
 				}
 			}

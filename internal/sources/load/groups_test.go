@@ -345,7 +345,7 @@ func TestSplitAllocatesNothing(t *testing.T) {
 	}
 	s.close()
 	for g := range 3 {
-		if n := sh.groups[g].answers[1][2].Load(); n < 100 {
+		if n := e.gs.recorder(g, 1, 2).DrainInto(metrics.NewCoarseHistogram()); n < 100 {
 			t.Errorf("name %d: %d answers of node-3", g, n)
 		}
 	}
