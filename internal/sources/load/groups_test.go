@@ -84,6 +84,13 @@ func TestRequestNames(t *testing.T) {
 			fast.Name, slowReq.Name, fail.Name = "list items", "add item", "broken"
 			fast.Weight = 3
 			o := p.options(Options{Requests: []Request{fast, slowReq, fail}, Concurrency: 6, Duration: 1500 * time.Millisecond, Interval: 200 * time.Millisecond})
+			windows := map[string]int64{} // each name's intervals, summed: Judge sees every collection
+			o.Judge = func(lt *metrics.LoadTest) []metrics.Objective {
+				for _, g := range lt.ByName {
+					windows[g.Name] += g.Window.Requests
+				}
+				return nil
+			}
 			e, res, st := runEngine(t, o)
 			checkAccounting(t, e, res)
 			checkGroups(t, res)
@@ -93,6 +100,11 @@ func TestRequestNames(t *testing.T) {
 			byName := map[string]GroupResult{}
 			for _, g := range res.ByName {
 				byName[g.Name] = g
+			}
+			for _, g := range res.ByName {
+				if windows[g.Name] != g.Requests {
+					t.Errorf("%s: intervals sum to %d of %d requests", g.Name, windows[g.Name], g.Requests)
+				}
 			}
 			f, s, b := byName["list items"], byName["add item"], byName["broken"]
 			t.Logf("list items p50 %.4fs of %d, add item p50 %.4fs of %d", f.Latency.P50, f.Requests, s.Latency.P50, s.Requests)
@@ -202,6 +214,13 @@ func TestSplitHitRatio(t *testing.T) {
 			if o.Rate > 0 {
 				o.Rate = 300
 			}
+			windows := map[string]int64{} // X-Cache's values' intervals, summed
+			o.Judge = func(lt *metrics.LoadTest) []metrics.Objective {
+				for _, v := range lt.Splits[0].Values {
+					windows[v.Value] += v.Window.Requests
+				}
+				return nil
+			}
 			e, res, st := runEngine(t, o)
 			checkAccounting(t, e, res)
 			if len(res.Splits) != 2 || res.Splits[0].Header != "X-Cache=^(HIT|MISS)" {
@@ -217,6 +236,9 @@ func TestSplitHitRatio(t *testing.T) {
 			}
 			if hit.Answers+miss.Answers != res.StatusCodes["200"] || hit.Latency.Count != hit.Answers {
 				t.Errorf("hit %d + miss %d of %d answers; hit latency of %d", hit.Answers, miss.Answers, res.StatusCodes["200"], hit.Latency.Count)
+			}
+			if windows["HIT"] != hit.Answers || windows["MISS"] != miss.Answers {
+				t.Errorf("intervals sum to %v; the run's answers HIT %d, MISS %d", windows, hit.Answers, miss.Answers)
 			}
 			if v := res.Splits[1].Values; len(v) != 1 || v[0].Value != NoValue || v[0].Share != 1 {
 				t.Errorf("missing header: %+v", v)
