@@ -207,6 +207,7 @@ func (c *collector) publish(now time.Time, dt time.Duration, lt *metrics.LoadTes
 	if dt > 0 {
 		b.Add(metrics.KeyLoadLateSends, float64(c.cur.late-c.prev.late)/dt.Seconds())
 	}
+	c.groups.publish(b, lt.ByName, lt.Splits)
 	if st != nil {
 		st.Update(func(tx metrics.Tx) {
 			tx.Write(b)

@@ -2,6 +2,7 @@ package load
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"time"
 
@@ -25,6 +26,11 @@ type groupCollector struct {
 	// drained, a group's and every group's: a value keeps only its
 	// interval's quantiles and its run's histogram.
 	scratch, scratchAll *hdrhistogram.Histogram
+	// keys are the Store's series keys by name, or by header and value,
+	// made once each.
+	nameKeys  map[string]*[4]string
+	splitKeys map[[2]string]*[3]string
+	hitKeys   map[string]string
 }
 
 // valueCol is one split value's latency: the interval's quantiles and the
@@ -263,6 +269,80 @@ func (gc *groupCollector) splitResult(h int, vals []*valueCol, cur counts) Split
 		out.Values = append(out.Values, r)
 	}
 	return out
+}
+
+// publish adds each name's and each split value's interval to b, the
+// collector's batch: byName and splits as view made them.
+func (gc *groupCollector) publish(b *metrics.Batch, byName []metrics.RequestGroup, splits []metrics.Split) {
+	// A latency of an interval without answers is a gap in the chart, not
+	// a fake zero; an interval's quantiles are all zero only then (every
+	// latency is recorded as 1µs at least).
+	lat := func(q metrics.Quantiles, v float64) float64 {
+		if q == (metrics.Quantiles{}) {
+			return math.NaN()
+		}
+		return v
+	}
+	for _, g := range byName {
+		k := gc.nameKeys[g.Name]
+		if k == nil {
+			if gc.nameKeys == nil {
+				gc.nameKeys = map[string]*[4]string{}
+			}
+			k = &[4]string{}
+			for i, m := range []string{metrics.GroupRPS, metrics.GroupErrorPct, metrics.GroupP50, metrics.GroupP99} {
+				k[i] = metrics.KeyLoadName(g.Name, m)
+			}
+			gc.nameKeys[g.Name] = k
+		}
+		w := g.Window
+		errPct := 0.0
+		if w.Requests > 0 {
+			errPct = float64(w.Errors) / float64(w.Requests) * 100
+		}
+		b.Add(k[0], w.RPS)
+		b.Add(k[1], errPct)
+		b.Add(k[2], lat(w.Latency, w.Latency.P50))
+		b.Add(k[3], lat(w.Latency, w.Latency.P99))
+	}
+	for _, sp := range splits {
+		var all int64
+		for _, v := range sp.Values {
+			all += v.Window.Requests
+		}
+		if hr, ok := sp.HitRatio(true); ok {
+			k, ok := gc.hitKeys[sp.Header]
+			if !ok {
+				if gc.hitKeys == nil {
+					gc.hitKeys = map[string]string{}
+				}
+				k = metrics.KeyLoadHitRatio(sp.Header)
+				gc.hitKeys[sp.Header] = k
+			}
+			b.Add(k, hr*100)
+		}
+		for _, v := range sp.Values {
+			id := [2]string{sp.Header, v.Value}
+			k := gc.splitKeys[id]
+			if k == nil {
+				if gc.splitKeys == nil {
+					gc.splitKeys = map[[2]string]*[3]string{}
+				}
+				k = &[3]string{}
+				for i, m := range []string{metrics.SplitSharePct, metrics.SplitP50, metrics.SplitP99} {
+					k[i] = metrics.KeyLoadSplit(sp.Header, v.Value, m)
+				}
+				gc.splitKeys[id] = k
+			}
+			share := math.NaN()
+			if all > 0 {
+				share = float64(v.Window.Requests) / float64(all) * 100
+			}
+			b.Add(k[0], share)
+			b.Add(k[1], lat(v.Window.Latency, v.Window.Latency.P50))
+			b.Add(k[2], lat(v.Window.Latency, v.Window.Latency.P99))
+		}
+	}
 }
 
 // kindMap is failure counts by kind's name, the kinds with any.

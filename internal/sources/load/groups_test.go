@@ -118,6 +118,12 @@ func TestRequestNames(t *testing.T) {
 			if lt == nil || len(lt.ByName) != 3 || lt.ByName[0].Name != "list items" || lt.ByName[1].Latency.P50 < slow.Seconds() {
 				t.Fatalf("live by name %+v", lt)
 			}
+			var sn metrics.Snapshot
+			st.Snapshot(&sn)
+			p50 := sn.Get(metrics.KeyLoadName("add item", metrics.GroupP50))
+			if len(p50) < 3 || p50[1].V < slow.Seconds() || len(sn.Get(metrics.KeyLoadName("list items", metrics.GroupRPS))) != len(p50) {
+				t.Errorf("add item's p50 series %v", p50)
+			}
 			var live int64
 			for _, g := range lt.ByName {
 				live += g.Requests

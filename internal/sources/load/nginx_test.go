@@ -52,9 +52,18 @@ func TestSplitNginxCacheWarms(t *testing.T) {
 		}
 		return false
 	})
-	res, err := e.Run(context.Background(), metrics.NewStore(0))
+	st := metrics.NewStore(0)
+	res, err := e.Run(context.Background(), st)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The Store's series of the hit ratio, for the load screen's chart,
+	// climbs as well; the MISS value's share falls.
+	var sn metrics.Snapshot
+	st.Snapshot(&sn)
+	hr, missShare := sn.Get(metrics.KeyLoadHitRatio("X-Cache")), sn.Get(metrics.KeyLoadSplit("X-Cache", "MISS", metrics.SplitSharePct))
+	if len(hr) < 6 || hr[0].V != 0 || hr[len(hr)-2].V < 99 || len(missShare) < 6 || missShare[0].V != 100 || missShare[len(missShare)-2].V > 1 {
+		t.Errorf("hit ratio series %v, miss share %v; want a climb from 0 to 100 and a fall from 100", hr, missShare)
 	}
 	checkAccounting(t, e, res)
 	t.Logf("hit ratio by interval %.2f, status %v", ratios, res.StatusCodes)
