@@ -53,7 +53,7 @@ fails.`,
 			}
 			deltas := results.Compare(before, after)
 			results.WriteComparison(e.stdout, before, after, deltas, format == "markdown", painter(e))
-			if failed := results.Failed(gates, deltas); len(failed) > 0 {
+			if failed := results.Failed(gates, deltas, results.CompareNames(before, after)...); len(failed) > 0 {
 				names := make([]string, len(failed))
 				for i, g := range failed {
 					names[i] = g.String()
@@ -65,7 +65,7 @@ fails.`,
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "text or markdown")
 	cmd.Flags().Var(&maxSize, "max-file-size", "largest results file to read")
-	cmd.Flags().StringVar(&failIf, "fail-if", "", "regression limits, e.g. `'p99>+10%,throughput<-5%'`; a breach exits 3")
+	cmd.Flags().StringVar(&failIf, "fail-if", "", "regression limits, e.g. `'p99>+10%,throughput<-5%'`; 'add item:p99>+10%' judges one request name; a breach exits 3")
 	return cmd
 }
 

@@ -105,6 +105,7 @@ func replayRun(ctx context.Context, cfg config, f *results.File, e *env) error {
 			lt.StatusCodes[c] = n
 		}
 	}
+	lt.ByName, lt.Splits = replayGroups(r)
 	if h, err := f.Histogram(); err != nil {
 		fmt.Fprintf(e.stderr, "perftop: unreadable %s; replaying without it\n", printable.Line(err.Error()))
 	} else if h != nil {
@@ -124,6 +125,38 @@ func replayRun(ctx context.Context, cfg config, f *results.File, e *env) error {
 		return err
 	}
 	return sess.Replay(ctx, lt, timeline)
+}
+
+// replayGroups are a results file's request names and splits as the load
+// screen shows them: the whole run's (a file keeps no interval of them),
+// their text made printable, as a file can come from anywhere.
+func replayGroups(r *results.Result) ([]metrics.RequestGroup, []metrics.Split) {
+	q := func(l results.LatencySummary) metrics.Quantiles {
+		return metrics.Quantiles{Min: l.Min, Mean: l.Mean, P50: l.P50, P90: l.P90, P95: l.P95, P99: l.P99, P999: l.P999, Max: l.Max}
+	}
+	splits := func(sps []results.Split) []metrics.Split {
+		var out []metrics.Split
+		for _, sp := range sps {
+			s := metrics.Split{Header: printable.Line(sp.Header)}
+			for _, v := range sp.Values {
+				s.Values = append(s.Values, metrics.SplitValue{Value: printable.Line(v.Value), Answers: v.Answers, Share: v.Share, Latency: q(v.Latency)})
+			}
+			out = append(out, s)
+		}
+		return out
+	}
+	var byName []metrics.RequestGroup
+	for _, g := range r.ByName {
+		kinds := map[string]int64{}
+		for k, n := range g.ErrorsByKind {
+			kinds[printable.Line(k)] = n
+		}
+		byName = append(byName, metrics.RequestGroup{
+			Name: printable.Line(g.Name), Requests: g.Requests, Errors: g.Errors, ErrorsByKind: kinds,
+			BytesIn: g.BytesReceived, RPS: g.RequestRateRPS, Latency: q(g.Latency), Splits: splits(g.Splits),
+		})
+	}
+	return byName, splits(r.Splits)
 }
 
 // orNaN is a timeline field's value, NaN when it was not recorded.

@@ -73,6 +73,11 @@ func resultsFileOf(run runInfo, res *load.Result) (*results.File, error) {
 	if err := f.EncodeHistogram(res.LatencyHistogram); err != nil {
 		return nil, err
 	}
+	for i, g := range res.ByName {
+		if err := f.ByName[i].EncodeGroupHistogram(g.LatencyHistogram); err != nil {
+			return nil, err
+		}
+	}
 	return f, nil
 }
 
@@ -113,7 +118,29 @@ func resultOf(res *load.Result) *results.Result {
 			r.Timeline[i] = timelinePointOf(p)
 		}
 	}
+	for _, g := range res.ByName {
+		r.ByName = append(r.ByName, results.RequestGroup{
+			Name: g.Name, Requests: g.Requests, Errors: g.Errors, ErrorsByKind: g.ErrorsByKind,
+			BytesReceived: g.BytesReceived, RequestRateRPS: g.RequestRateRPS,
+			Latency: latencySummaryOf(g.Latency), Splits: splitsOf(g.Splits),
+		})
+	}
+	r.Splits = splitsOf(res.Splits)
 	return r
+}
+
+// splitsOf is the engine's splits as a results file keeps them; nil stays
+// nil.
+func splitsOf(splits []load.SplitResult) []results.Split {
+	var out []results.Split
+	for _, sp := range splits {
+		s := results.Split{Header: sp.Header, Values: make([]results.SplitValue, len(sp.Values))}
+		for i, v := range sp.Values {
+			s.Values[i] = results.SplitValue{Value: v.Value, Answers: v.Answers, Errors: v.Errors, Share: v.Share, Latency: latencySummaryOf(v.Latency)}
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 // latencySummaryOf is one of the engine's latency summaries as a results

@@ -54,6 +54,11 @@ type runFlags struct {
 	abortOnSLO   bool
 	sloGrace     time.Duration
 	keys         keyFlags
+	splitBy      []string
+	splitMax     int
+	// scenarioSplit is the scenario file's split_by, which --split-by
+	// replaces.
+	scenarioSplit []load.SplitBy
 }
 
 // defaultDuration is how long a test runs when nothing else bounds it, as
@@ -81,7 +86,17 @@ latency is then measured from each request's intended send time. Either way
 a stalled server shows in the tail as users would feel it.
 
 Several URLs share the load round robin; URL@N gives one a weight N. A
---scenario file describes a weighted mix of named requests instead.
+--scenario file describes a weighted mix of named requests instead. Each
+name (or URL) gets its own row in the summary and the results: requests,
+failures, req/s, p50, p90, p99, p99.9, max, mean, bytes in; an SLO can name
+one: --slo 'add item:p99<300ms' (the name is what comes before the last
+colon ahead of the comparison).
+
+--split-by HEADER splits the answers by a response header's value, as a
+cache (X-Cache: HIT or MISS) or a balancer (X-Served-By) says it: each
+value's share of the answers and its latency, and a cache's hit ratio.
+HEADER=REGEX keeps the regular expression's first group as the value;
+answers without the header are (none), and past --split-max values (other).
 
 A test runs for -d (default 10s), -n requests, or its --stages/--profile.
 While it runs: p pauses and resumes the load, + and - raise or lower the
@@ -114,6 +129,8 @@ often), so a cache in front of the target meets a realistic skew.
   perftop run --profile stress -r 50 http://localhost:8080/
   perftop run -m POST -H 'Content-Type: application/json' --body '{"a":1}' http://localhost:8080/items
   perftop run --scenario mix.yaml --headless -o results.json
+  perftop run --scenario mix.yaml --split-by X-Cache --slo 'add item:p99<300ms'
+  perftop run --split-by 'X-Cache=^(HIT|MISS)' --split-by X-Served-By http://cache.local/
   perftop run http://a.local/@3 http://b.local/@1 --metrics-addr :9464
   perftop run --keys 100000 --key-dist zipf:1.1 'http://localhost:8080/items/{key}'
   perftop run --headless -r 200 -d 1m --slo 'p99<200ms,error_rate<1%' http://localhost:8080/   # exit 3 on a breach`,
@@ -172,9 +189,11 @@ func (f *runFlags) register(fl *pflag.FlagSet) {
 	fl.StringVar(&f.metricsAddr, "metrics-addr", "", "serve the runner's own Prometheus metrics on `addr`, e.g. :9464")
 	fl.StringVar(&f.shard, "shard", "", "run part `i/n` of a test n runners run together: the rate, workers and -n split evenly (with --metrics-addr, Prometheus sums them)")
 	fl.StringVar(&f.startAt, "start-at", "", "wait until `time` (14:30:00 today, or RFC 3339) to start, so the runners of a --shard test start together")
-	fl.StringVar(&f.slo, "slo", "", "objectives, e.g. `'p99<200ms,error_rate<1%,throughput>500'`: a breach exits with code 3")
+	fl.StringVar(&f.slo, "slo", "", "objectives, e.g. `'p99<200ms,error_rate<1%,throughput>500'`; 'add item:p99<300ms' judges one request name: a breach exits with code 3")
 	fl.BoolVar(&f.abortOnSLO, "abort-on-slo", false, "stop the test once an SLO has been breached for --slo-grace")
 	fl.DurationVar(&f.sloGrace, "slo-grace", 10*time.Second, "how long a breach must hold before --abort-on-slo stops the test")
+	fl.StringArrayVar(&f.splitBy, "split-by", nil, "split answers by this response `header`'s value: share and latency per value, per request name (repeatable, up to 4); HEADER=REGEX keeps the regular expression's first group, e.g. 'X-Cache=^(HIT|MISS)'")
+	fl.IntVar(&f.splitMax, "split-max", load.DefaultSplitMax, "most distinct `values` of a --split-by header kept apart; the rest count as (other)")
 	fl.BoolVar(&f.netHTTP, "net-http", false, "use net/http for every request (no fast path)")
 	_ = fl.MarkHidden("net-http")
 	fl.BoolVar(&f.noEventLoop, "no-event-loop", false, "run the workers and the open loop's sends on goroutines, not on event loops")
@@ -218,8 +237,15 @@ func (f *runFlags) spec(cmd *cobra.Command, args []string, e *env) (*testSpec, e
 			UserAgent: "perftop/" + version, NetHTTP: f.netHTTP, NoEventLoop: f.noEventLoop,
 		},
 	}
+	if o.SplitBy, err = f.splits(); err != nil {
+		return nil, err
+	}
+	o.SplitMax = f.splitMax
 	spec := &testSpec{headless: f.headless, out: f.out, metricsAddr: f.metricsAddr, abortOnSLO: f.abortOnSLO, sloGrace: f.sloGrace}
 	if spec.slos, err = f.objectives(); err != nil {
+		return nil, err
+	}
+	if err := checkSLONames(spec.slos, reqs); err != nil {
 		return nil, err
 	}
 	if err := f.shape(fl, &o, spec); err != nil {
@@ -324,6 +350,47 @@ func (f *runFlags) check(fl *pflag.FlagSet) error {
 	return nil
 }
 
+// splits are --split-by's headers, or else the scenario's split_by.
+func (f *runFlags) splits() ([]load.SplitBy, error) {
+	if f.splitMax < 1 || f.splitMax > load.MaxSplitMax {
+		return nil, usagef("invalid --split-max %d: from 1 to %d values", f.splitMax, load.MaxSplitMax)
+	}
+	if len(f.splitBy) == 0 {
+		return f.scenarioSplit, nil
+	}
+	if len(f.splitBy) > load.MaxSplitHeaders {
+		return nil, usagef("--split-by given %d times: at most %d headers", len(f.splitBy), load.MaxSplitHeaders)
+	}
+	var out []load.SplitBy
+	for _, s := range f.splitBy {
+		sp, err := load.ParseSplitBy(s)
+		if err != nil {
+			return nil, usagef("invalid --split-by: %v", err)
+		}
+		out = append(out, sp)
+	}
+	return out, nil
+}
+
+// checkSLONames refuses an SLO naming a request the test does not send,
+// before anything is sent.
+func checkSLONames(slos []results.SLO, reqs []load.Request) error {
+	names := map[string]bool{}
+	var list []string
+	for _, r := range reqs {
+		if n := r.GroupName(); !names[n] {
+			names[n] = true
+			list = append(list, strconv.Quote(n))
+		}
+	}
+	for _, s := range slos {
+		if s.Name != "" && !names[s.Name] {
+			return usagef("invalid --slo %q: no request is named %q (the names are %s)", s.Text, s.Name, strings.Join(list, ", "))
+		}
+	}
+	return nil
+}
+
 // objectives parses --slo (or the config file's slo).
 func (f *runFlags) objectives() ([]results.SLO, error) {
 	if f.slo == "" {
@@ -387,7 +454,7 @@ func (f *runFlags) requestsFrom(args []string) ([]load.Request, error) {
 			return nil, usagef("--scenario: %v", err)
 		}
 		dir := filepath.Dir(f.scenario)
-		reqs, err := load.ParseScenario(f.scenario, data, func(p string) ([]byte, error) {
+		sc, err := load.ReadScenario(f.scenario, data, func(p string) ([]byte, error) {
 			if !filepath.IsAbs(p) {
 				p = filepath.Join(dir, p)
 			}
@@ -396,7 +463,8 @@ func (f *runFlags) requestsFrom(args []string) ([]load.Request, error) {
 		if err != nil {
 			return nil, usageError{err}
 		}
-		return reqs, nil
+		f.scenarioSplit = sc.SplitBy
+		return sc.Requests, nil
 	}
 	if len(args) == 0 {
 		return nil, usagef("no URL to test: perftop run http://localhost:8080/ (see perftop run --help)")

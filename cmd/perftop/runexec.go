@@ -184,6 +184,12 @@ func liveMeasured(lt *metrics.LoadTest) results.Measured {
 	if lt.Elapsed > 0 {
 		m.Throughput = float64(lt.Requests-lt.Errors) / lt.Elapsed.Seconds()
 	}
+	for _, g := range lt.ByName {
+		if m.ByName == nil {
+			m.ByName = map[string]results.Measured{}
+		}
+		m.ByName[g.Name] = liveMeasured(&metrics.LoadTest{Latency: g.Latency, Requests: g.Requests, Errors: g.Errors, Elapsed: lt.Elapsed})
+	}
 	return m
 }
 

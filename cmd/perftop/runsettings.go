@@ -51,5 +51,11 @@ func settingsOf(f *runFlags, o load.Options) results.Settings {
 		}
 		s.Targets = append(s.Targets, t)
 	}
+	for _, sp := range o.SplitBy {
+		s.SplitBy = append(s.SplitBy, sp.String())
+	}
+	if len(o.SplitBy) > 0 {
+		s.SplitMax = o.SplitMax
+	}
 	return s
 }

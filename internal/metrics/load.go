@@ -64,10 +64,13 @@ type RequestGroup struct {
 	Errors       int64 // failures, 4xx and 5xx answers included
 	ErrorsByKind map[string]int64
 	BytesIn      int64
-	RPS          float64   // finished per second over the whole run
-	Latency      Quantiles // as LoadTest.Latency, whole run
-	Window       GroupWindow
-	Splits       []Split // one per --split-by header, in flag order
+	RPS          float64 // finished per second over the whole run
+	// Latency is over the group's answers, whole run: in open loop from
+	// each request's intended send, in closed loop as measured (the
+	// correction's phantom samples belong to a worker, not a name).
+	Latency Quantiles
+	Window  GroupWindow
+	Splits  []Split // one per --split-by header, in flag order
 }
 
 // GroupWindow is what happened to a group in the last interval.

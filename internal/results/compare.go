@@ -39,9 +39,15 @@ func (d Delta) WithinNoise() bool { return strings.HasPrefix(d.Noise, "within no
 
 // Compare computes the deltas between two runs.
 func Compare(before, after *File) []Delta {
-	b, a := before.Measured(), after.Measured()
 	hb, _ := before.Histogram() // a bad histogram only loses its noise test
 	ha, _ := after.Histogram()
+	out := deltas(before.Measured(), after.Measured(), func(d *Delta) { judgeNoise(before, after, hb, ha, d) })
+	return append(out, sideDeltas(before, after)...)
+}
+
+// deltas are the compared numbers of b and a; judge fills a moved
+// number's Noise.
+func deltas(b, a Measured, judge func(*Delta)) []Delta {
 	out := make([]Delta, 0, len(compared))
 	for _, c := range compared {
 		slo := SLO{Metric: c.name}
@@ -61,7 +67,7 @@ func Compare(before, after *File) []Delta {
 		// Changes under 1% are noise, neither better nor worse.
 		moved := math.Abs(d.Abs) > 1e-12 && (math.IsNaN(d.Rel) || math.Abs(d.Rel) >= 0.01)
 		if moved && !math.IsInf(d.Rel, 0) {
-			judgeNoise(before, after, hb, ha, &d)
+			judge(&d)
 		}
 		if moved && d.Noise == "" {
 			up := d.Abs > 0
@@ -70,15 +76,17 @@ func Compare(before, after *File) []Delta {
 		}
 		out = append(out, d)
 	}
-	return append(out, sideDeltas(before, after)...)
+	return out
 }
 
 // noLatency reports a latency of a run without answers.
 func noLatency(v float64) bool { return math.IsNaN(v) }
 
 // Gate is a regression limit for CI: p99>+10% fails when p99 grew by more
-// than 10%, throughput<-5% when throughput fell by more than 5%.
+// than 10%, throughput<-5% when throughput fell by more than 5%. As an SLO
+// can, a gate can name a request: "add item:p99>+10%" (Name "add item").
 type Gate struct {
+	Name   string // a request's name; "" for the whole run
 	Metric string
 	Op     string  // ">" (fail above) or "<" (fail below)
 	Rel    float64 // relative change, e.g. 0.10 or -0.05
@@ -98,6 +106,13 @@ func ParseGates(s string) ([]Gate, error) {
 			return nil, fmt.Errorf("gate %q: want METRIC>+N%% or METRIC<-N%%, e.g. p99>+10%%", term)
 		}
 		metric := strings.ToLower(strings.TrimSpace(term[:i]))
+		name := ""
+		if c := strings.LastIndexByte(term[:i], ':'); c >= 0 {
+			name, metric = strings.TrimSpace(term[:c]), strings.ToLower(strings.TrimSpace(term[c+1:i]))
+			if _, ok := sloMetrics[metric]; name == "" || !ok {
+				return nil, fmt.Errorf("gate %q: want NAME:METRIC>+N%%, e.g. 'add item:p99>+10%%', a metric of p50, p90, p95, p99, p999, max, mean, error_rate or throughput", term)
+			}
+		}
 		if _, ok := sloMetrics[metric]; !ok && !isSideMetric(metric) {
 			return nil, fmt.Errorf("gate %q: unknown metric %q: want p50, p90, p95, p99, p999, max, mean, error_rate, throughput, server_rps, server_error_rate, server_p99, server_host_cpu, server_host_memory, host_cpu, host_memory, net_rx or net_tx", term, metric)
 		}
@@ -106,7 +121,7 @@ func ParseGates(s string) ([]Gate, error) {
 		if !ok || err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 			return nil, fmt.Errorf("gate %q: want a relative change in percent such as +10%% or -5%%", term)
 		}
-		out = append(out, Gate{Metric: metric, Op: term[i : i+1], Rel: v / 100, Text: term})
+		out = append(out, Gate{Name: name, Metric: metric, Op: term[i : i+1], Rel: v / 100, Text: term})
 	}
 	if len(out) == 0 {
 		return nil, errors.New("no gate: want terms like p99>+10%,throughput<-5%")
@@ -127,7 +142,10 @@ type GateFailure struct {
 // 41.2ms → 51.0ms)".
 func (f GateFailure) String() string {
 	d := f.Delta
-	if f.Missing {
+	switch {
+	case f.Missing && f.Name != "":
+		return fmt.Sprintf("%s (%s is not in both runs)", printable.Line(f.Text), printable.Line(f.Name))
+	case f.Missing:
 		return fmt.Sprintf("%s (%s is not in both runs: the server's numbers need --prom)", f.Text, f.Metric)
 	}
 	change := "new"
@@ -137,12 +155,23 @@ func (f GateFailure) String() string {
 	return fmt.Sprintf("%s (%s %s: %s → %s)", f.Text, d.Name, change, formatDelta(d.Name, d.Before), formatDelta(d.Name, d.After))
 }
 
-// Failed returns the gates the deltas break.
-func Failed(gates []Gate, deltas []Delta) []GateFailure {
+// Failed returns the gates the deltas break; a gate naming a request is
+// judged on that name's deltas (CompareNames), and fails as missing when
+// the name is not in both runs.
+func Failed(gates []Gate, deltas []Delta, names ...NameDelta) []GateFailure {
 	var out []GateFailure
 	for _, g := range gates {
+		ds := deltas
+		if g.Name != "" {
+			ds = nil
+			for _, nd := range names {
+				if nd.Name == g.Name {
+					ds = nd.Deltas
+				}
+			}
+		}
 		found := false
-		for _, d := range deltas {
+		for _, d := range ds {
 			found = found || d.Name == g.Metric
 			if d.Name != g.Metric || d.WithinNoise() {
 				continue
@@ -266,6 +295,8 @@ func WriteComparison(w io.Writer, before, after *File, deltas []Delta, markdown 
 			fmt.Fprintln(w, line)
 		}
 	}
+	writeNameDeltas(w, CompareNames(before, after), markdown, paint)
+	writeSplitDeltas(w, CompareSplits(before, after), markdown)
 	writeProfileDeltas(w, ProfileDeltas(before, after, 10), markdown)
 	if diffs := SettingsDiff(before.Settings, after.Settings); len(diffs) > 0 {
 		text := strings.Join(diffs, "; ")

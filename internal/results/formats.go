@@ -50,6 +50,7 @@ func WriteMarkdown(w io.Writer, f *File) {
 		}
 		fmt.Fprintln(w)
 	}
+	writeMarkdownGroups(w, r)
 }
 
 // codeCell is s as a code span in a table cell: one clean line, fenced by

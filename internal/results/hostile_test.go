@@ -29,6 +29,9 @@ func hostileFile(t testing.TB) *File {
 	f.Phases = map[string]LatencySummary{h("connect"): {Count: 1}}
 	f.ErrorMessages = []ErrorMessage{{Kind: h("tls"), Message: h("x509"), Count: 1}}
 	f.Stress.BrokeBecause = h("p99 breached")
+	f.ByName = []RequestGroup{{Name: h("add <b>item</b>|`"), Requests: 5, ErrorsByKind: map[string]int64{h("timeout"): 1},
+		Splits: []Split{{Header: h("X-Cache"), Values: []SplitValue{{Value: h("HIT|`<i>"), Answers: 4, Share: 1}}}}}}
+	f.Splits = f.ByName[0].Splits
 	for i := range f.SLOs {
 		f.SLOs[i].Text = h("p99<10ms|`")
 		f.SLOs[i].Metric = h("p99")

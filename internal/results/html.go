@@ -50,6 +50,9 @@ type htmlReport struct {
 	Settings                                []keyValue
 	Mix                                     []mixRow
 	ClosedLoop                              bool
+	ByName                                  []nameRow
+	Splits                                  []splitTable
+	MixNote                                 string
 }
 
 type keyValue struct{ Key, Value string }
@@ -109,6 +112,9 @@ func newHTMLReport(f *File) htmlReport {
 		Settings:     settingsRows(f.Settings),
 		Mix:          mixRows(f.Settings.Targets),
 		ClosedLoop:   r.ClosedLoop,
+		ByName:       nameRows(r),
+		Splits:       splitTables(r),
+		MixNote:      mixNote(f),
 		Version:      orNotRecorded(printable.Line(f.Version)),
 	}
 	for _, m := range r.ErrorMessages {

@@ -84,6 +84,7 @@ func TestHTMLInBrowser(t *testing.T) {
 		charts int
 	}{
 		{"full", realisticFile(t), 11},
+		{"names", withGroups(t, realisticFile(t)), 11},
 		{"closed", closedLoopFile(t), 11},
 		{"hostile", hostileFile(t), 6},
 		{"empty", &File{SchemaVersion: SchemaVersion, Result: &Result{}}, 0},

@@ -93,7 +93,7 @@ func TestHTMLReportHolds(t *testing.T) {
 		"Stress test:</strong> held at 400, broke at 500",
 		"2026-11-25 11:00:00 UTC", "2026-11-25 11:02:00 UTC", `<span class="badge good">completed</span>`,
 		"<dt>stages</dt><dd>30s to 100, 1m to 0.50 (rate)</dd>", "<dt>transport</dt><dd>fast-http1, HTTP/2, event loops</dd>",
-		"<td>Authorization</td>", "2 (66.7%)", "Results per request of the mix are not recorded yet",
+		"<td>Authorization</td>", "2 (66.7%)", "Results per request of the mix are not in this file",
 		"<li>cpu 35% avg, 45% max</li>", "Request rate, server and client", "p99, server and client", "Network",
 		">1m40s</text>", ">2m</text>", ">400ms</text>", ">99.9%</text>", " MiB/s</text>", " req/s</text>",
 	} {

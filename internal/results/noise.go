@@ -50,6 +50,12 @@ func judgeNoise(before, after *File, hb, ha *hdrhistogram.Histogram, d *Delta) {
 		d.Judged = true
 		return
 	}
+	judgeIntervals(hb, ha, d)
+}
+
+// judgeIntervals is judgeNoise's test of two histograms' confidence
+// intervals, alone: a request name's, which has no timeline of its own.
+func judgeIntervals(hb, ha *hdrhistogram.Histogram, d *Delta) {
 	if hb == nil || ha == nil || hb.TotalCount() == 0 || ha.TotalCount() == 0 {
 		return
 	}

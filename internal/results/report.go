@@ -92,6 +92,8 @@ func WriteText(w io.Writer, f *File, targets string) {
 	case r.ClosedLoop: // a file from before the correction: its latency is as measured
 		p("note", "closed loop: each worker waits for its answer before sending again, so a slow\n            server is sent less and the tail is milder than users at a fixed rate would\n            see; use --rate for latency from the intended send time")
 	}
+	writeByName(w, r)
+	writeSplits(w, r)
 }
 
 // runShape is how a run drove its target, for a report's first line:

@@ -42,6 +42,14 @@ type Result struct {
 	BytesReceived   int64                     `json:"bytes_received"`
 	Phases          map[string]LatencySummary `json:"phases_seconds"` // dns, connect, tls, ttfb
 	Timeline        []TimelinePoint           `json:"timeline"`
+	// ByName is the run per request name, in the plan's order: each
+	// scenario request by its name, or each URL when several were given.
+	// Omitted for a run of one request, and in files from before it was
+	// kept.
+	ByName []RequestGroup `json:"requests_by_name,omitempty"`
+	// Splits are the run's answers split by each --split-by header's
+	// value, in flag order (each name has its own in ByName).
+	Splits []Split `json:"splits,omitempty"`
 }
 
 // ErrorMessage is one distinct failure message of a kind and how often it
@@ -128,6 +136,10 @@ type Settings struct {
 	// Shard is --shard's i/n: the rate, workers and requests above are this
 	// runner's part.
 	Shard string `json:"shard,omitempty"`
+	// SplitBy are the --split-by headers as given (HEADER or
+	// HEADER=REGEX); SplitMax how many values of each were kept apart.
+	SplitBy  []string `json:"split_by,omitempty"`
+	SplitMax int      `json:"split_max,omitempty"`
 }
 
 // Stage is one leg of a staged test: a linear ramp from the previous

@@ -10,12 +10,16 @@ import (
 )
 
 // SLO is one service-level objective of a run: a measured value compared
-// with a threshold, e.g. p99<200ms, error_rate<1%, throughput>500.
+// with a threshold, e.g. p99<200ms, error_rate<1%, throughput>500. An SLO
+// can name a request, "add item:p99<300ms": the name is everything before
+// the last colon ahead of the comparison (names can hold spaces and
+// colons, as a URL does; not commas, which separate SLOs).
 type SLO struct {
-	Metric    string  `json:"metric"`    // p50 p90 p95 p99 p999 max mean error_rate throughput
-	Op        string  `json:"op"`        // < <= > >=
-	Threshold float64 `json:"threshold"` // seconds, a ratio (error_rate), or requests/s
-	Text      string  `json:"text"`      // as written
+	Name      string  `json:"name,omitempty"` // a request's name; "" for the whole run
+	Metric    string  `json:"metric"`         // p50 p90 p95 p99 p999 max mean error_rate throughput
+	Op        string  `json:"op"`             // < <= > >=
+	Threshold float64 `json:"threshold"`      // seconds, a ratio (error_rate), or requests/s
+	Text      string  `json:"text"`           // as written
 }
 
 // sloMetrics maps each metric to its kind of threshold.
@@ -48,9 +52,16 @@ func ParseSLOs(s string) ([]SLO, error) {
 func parseSLO(term string) (SLO, error) {
 	i := strings.IndexAny(term, "<>")
 	if i <= 0 {
-		return SLO{}, errors.New("want METRIC<VALUE or METRIC>VALUE, e.g. p99<200ms")
+		return SLO{}, errors.New("want METRIC<VALUE or METRIC>VALUE, e.g. p99<200ms, or NAME:METRIC<VALUE for one request")
 	}
 	metric := strings.ToLower(strings.TrimSpace(term[:i]))
+	name := ""
+	if c := strings.LastIndexByte(term[:i], ':'); c >= 0 {
+		name, metric = strings.TrimSpace(term[:c]), strings.ToLower(strings.TrimSpace(term[c+1:i]))
+		if name == "" {
+			return SLO{}, errors.New("no request name before the colon: want NAME:METRIC<VALUE, e.g. 'add item:p99<300ms'")
+		}
+	}
 	op := term[i : i+1]
 	rest := term[i+1:]
 	if strings.HasPrefix(rest, "=") {
@@ -91,7 +102,7 @@ func parseSLO(term string) (SLO, error) {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return SLO{}, fmt.Errorf("threshold %q is not a number", rest)
 	}
-	return SLO{Metric: metric, Op: op, Threshold: v, Text: term}, nil
+	return SLO{Name: name, Metric: metric, Op: op, Threshold: v, Text: term}, nil
 }
 
 // Measured is what SLOs are judged on.
@@ -99,6 +110,9 @@ type Measured struct {
 	Latency    map[string]float64 // p50 ... mean, seconds
 	ErrorRate  float64            // ratio
 	Throughput float64            // requests per second
+	// ByName is each request name's, for SLOs that name one; empty for a
+	// run of one request, whose totals are its own.
+	ByName map[string]Measured
 }
 
 // Measured is what a finished run's SLOs are judged on, and what Compare
@@ -121,11 +135,31 @@ func (r *Result) Measured() Measured {
 	if r.Requests > 0 {
 		m.ErrorRate = float64(r.Errors) / float64(r.Requests)
 	}
+	for _, g := range r.ByName {
+		if m.ByName == nil {
+			m.ByName = map[string]Measured{}
+		}
+		sub := Result{Requests: g.Requests, Errors: g.Errors, Latency: g.Latency}
+		if r.DurationSeconds > 0 {
+			sub.ThroughputRPS = float64(g.Latency.Count) / r.DurationSeconds // a name's latency is over its answers
+		}
+		m.ByName[g.Name] = sub.Measured()
+	}
 	return m
 }
 
-// Value returns the measured value an SLO is about.
+// Value returns the measured value an SLO is about: NaN for a request name
+// the run did not send.
 func (s SLO) Value(m Measured) float64 {
+	if s.Name != "" {
+		g, ok := m.ByName[s.Name]
+		switch {
+		case ok:
+			m = g
+		case len(m.ByName) > 0:
+			return math.NaN()
+		}
+	}
 	switch s.Metric {
 	case "error_rate":
 		return m.ErrorRate

@@ -11,8 +11,8 @@ func TestParseSLOs(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []SLO{
-		{"p99", "<", 0.2, "p99<200ms"}, {"p50", "<=", 0.05, "p50<=50ms"}, {"error_rate", "<", 0.01, "error_rate<1%"},
-		{"throughput", ">", 500, "throughput>500"}, {"mean", ">=", 1e-6, "mean>=1µs"}, {"error_rate", "<", 0.05, "error_rate<0.05"},
+		{"", "p99", "<", 0.2, "p99<200ms"}, {"", "p50", "<=", 0.05, "p50<=50ms"}, {"", "error_rate", "<", 0.01, "error_rate<1%"},
+		{"", "throughput", ">", 500, "throughput>500"}, {"", "mean", ">=", 1e-6, "mean>=1µs"}, {"", "error_rate", "<", 0.05, "error_rate<0.05"},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %v", got)

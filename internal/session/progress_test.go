@@ -26,3 +26,21 @@ func TestProgressLine(t *testing.T) {
 		t.Errorf("the columns moved:\n%s\n%s", with, without)
 	}
 }
+
+// TestProgressLineHitRatio: with --split-by a cache's header, the line says
+// the interval's hit ratio (of the answers that carry the header); a
+// balancer's header adds nothing.
+func TestProgressLineHitRatio(t *testing.T) {
+	v := func(value string, n int64) metrics.SplitValue {
+		return metrics.SplitValue{Value: value, Answers: 10 * n, Window: metrics.GroupWindow{Requests: n}}
+	}
+	lt := &metrics.LoadTest{Elapsed: time.Second, Window: metrics.Window{RPS: 10},
+		Splits: []metrics.Split{{Header: "X-Cache", Values: []metrics.SplitValue{v("HIT", 81), v("MISS", 19), v("(none)", 50)}}}}
+	if line := ProgressLine(lt); !strings.HasSuffix(line, "  hit 81%") {
+		t.Errorf("one split: %q", line)
+	}
+	lt.Splits = append(lt.Splits, metrics.Split{Header: "X-Served-By", Values: []metrics.SplitValue{v("node-1", 5)}})
+	if line := ProgressLine(lt); !strings.HasSuffix(line, "  X-Cache  hit 81%") {
+		t.Errorf("two splits: %q", line)
+	}
+}

@@ -52,12 +52,12 @@ func rawServer(b testing.TB) string {
 // an answer as the open loop records it, and as the closed loop does,
 // corrected with its worker's expected interval (no stall: nothing added).
 func BenchmarkRecord(b *testing.B) {
-	sh := newShards(new(errorMessages))[0]
+	sh := newShards(new(errorMessages), newGroups([]Request{{}}, nil, 0))[0]
 	ph := Phases{TTFB: time.Millisecond}
 	b.Run("open", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			sh.record(1200*time.Microsecond, time.Millisecond, 0, 200, 11, &ph, nil)
+			sh.record(1200*time.Microsecond, time.Millisecond, 0, 200, 11, &ph, nil, 0, nil)
 		}
 	})
 	b.Run("closed", func(b *testing.B) {
@@ -65,8 +65,24 @@ func BenchmarkRecord(b *testing.B) {
 		co.add(time.Millisecond)
 		b.ReportAllocs()
 		for b.Loop() {
-			sh.record(1200*time.Microsecond, 1200*time.Microsecond, co.expected(), 200, 11, &ph, nil)
+			sh.record(1200*time.Microsecond, 1200*time.Microsecond, co.expected(), 200, 11, &ph, nil, 0, nil)
 			co.add(1200 * time.Microsecond)
+		}
+	})
+	// Three names split by two headers (groups.go): the bookkeeping a
+	// scenario with --split-by adds to each answer.
+	reqs := threeRequests(b, "127.0.0.1:1")
+	gs := newGroups(reqs, twoSplits(b), DefaultSplitMax)
+	gsh := newShards(new(errorMessages), gs)[0]
+	hc := newHeaderCapture(twoSplits(b))
+	hc.set(0, []byte("HIT"))
+	hc.set(1, []byte("node-3"))
+	b.Run("names-and-splits", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			gsh.record(1200*time.Microsecond, time.Millisecond, 0, 200, 11, &ph, nil, i%3, hc)
+			i++
 		}
 	})
 }

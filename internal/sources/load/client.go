@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptrace"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -42,6 +43,9 @@ var errRedirects = errors.New("too many redirects")
 // sender sends one request for one worker. Each worker owns its sender.
 type sender interface {
 	send(ctx context.Context, i int, deadline time.Time, ph *Phases) (status int, n int64, err error)
+	// capture is the last answer's values of the --split-by headers; nil
+	// without splits.
+	capture() *headerCapture
 	close()
 }
 
@@ -71,10 +75,11 @@ type fastShared struct {
 	keys    *keySource
 	keep    bool
 	conns   *atomic.Int64
+	splits  []SplitBy
 }
 
-func newFastShared(reqs []Request, o ClientOptions, conns *atomic.Int64) *fastShared {
-	fs := &fastShared{keep: !o.NoKeepAlive, conns: conns, keys: newKeySource(o.Keys)}
+func newFastShared(reqs []Request, o ClientOptions, conns *atomic.Int64, splits []SplitBy) *fastShared {
+	fs := &fastShared{keep: !o.NoKeepAlive, conns: conns, keys: newKeySource(o.Keys), splits: splits}
 	byHost := map[string]int{}
 	tlsCfg := &tls.Config{InsecureSkipVerify: o.Insecure} //nolint:gosec // only with --insecure
 	for _, r := range reqs {
@@ -107,10 +112,11 @@ type fastSender struct {
 	keys *keyer
 	buf  []byte
 	wire wireRequest
+	hc   *headerCapture // every connection's parser captures into it
 }
 
 func (fs *fastShared) newSender() *fastSender {
-	s := &fastSender{sh: fs, conns: make([]h1Conn, len(fs.dialers)), keys: fs.keys.keyer()}
+	s := &fastSender{sh: fs, conns: make([]h1Conn, len(fs.dialers)), keys: fs.keys.keyer(), hc: newHeaderCapture(fs.splits)}
 	if s.keys != nil { // the buffer at its longest once, not grown on the hot path
 		n := 0
 		for _, k := range fs.keyed {
@@ -122,9 +128,12 @@ func (fs *fastShared) newSender() *fastSender {
 	}
 	for i := range s.conns {
 		s.conns[i] = h1Conn{d: fs.dialers[i], keepAlive: fs.keep}
+		s.conns[i].rr.p.cap = s.hc
 	}
 	return s
 }
+
+func (s *fastSender) capture() *headerCapture { return s.hc }
 
 func (s *fastSender) send(ctx context.Context, i int, deadline time.Time, ph *Phases) (int, int64, error) {
 	c := &s.conns[s.sh.target[i]]
@@ -162,9 +171,10 @@ type stdShared struct {
 	keys   *keySource
 	host   string
 	ua     string
+	splits []SplitBy
 }
 
-func newStdShared(reqs []Request, o ClientOptions, maxConns int, conns *atomic.Int64) *stdShared {
+func newStdShared(reqs []Request, o ClientOptions, maxConns int, conns *atomic.Int64, splits []SplitBy) *stdShared {
 	d := &net.Dialer{Timeout: o.Timeout, KeepAlive: 30 * time.Second}
 	tr := &http.Transport{
 		Proxy:               http.ProxyFromEnvironment,
@@ -208,7 +218,7 @@ func newStdShared(reqs []Request, o ClientOptions, maxConns int, conns *atomic.I
 			return nil
 		},
 	}
-	sh := &stdShared{client: client, reqs: reqs, host: o.Host, ua: o.UserAgent, keys: newKeySource(o.Keys)}
+	sh := &stdShared{client: client, reqs: reqs, host: o.Host, ua: o.UserAgent, keys: newKeySource(o.Keys), splits: splits}
 	for _, r := range reqs {
 		sh.keyed = append(sh.keyed, sh.keys != nil && HasKey(r))
 	}
@@ -239,12 +249,13 @@ type stdSender struct {
 	t     traceTimes
 	trace *httptrace.ClientTrace
 	keys  *keyer // this worker's draws, with keys
+	hc    *headerCapture
 }
 
 type traceTimes struct{ dns, connect, tls, wrote time.Time }
 
 func (sh *stdShared) newSender() *stdSender {
-	s := &stdSender{sh: sh, keys: sh.keys.keyer()}
+	s := &stdSender{sh: sh, keys: sh.keys.keyer(), hc: newHeaderCapture(sh.splits)}
 	at := func(f func(now time.Time)) {
 		now := time.Now()
 		s.mu.Lock()
@@ -324,9 +335,19 @@ func (s *stdSender) send(ctx context.Context, i int, deadline time.Time, ph *Pha
 		resp.Body.Close()
 		return 0, 0, fmt.Errorf("101 switching protocols: %w", errProtocol)
 	}
+	if s.hc != nil {
+		s.hc.clear()
+		for i, name := range s.hc.names {
+			if v := resp.Header.Values(name); len(v) > 0 {
+				s.hc.set(i, []byte(strings.TrimSpace(v[0])))
+			}
+		}
+	}
 	n, err := io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	return resp.StatusCode, n, err
 }
+
+func (s *stdSender) capture() *headerCapture { return s.hc }
 
 func (s *stdSender) close() {}

@@ -108,15 +108,16 @@ func (e *Engine) send(s sender, sh *shard, ph *Phases, i int, intended, start ti
 	*ph = Phases{}
 	sh.sent()
 	status, n, err := s.send(e.hardCtx, i, start.Add(e.o.Client.Timeout), ph)
+	hc := s.capture()
 	end := time.Now()
 	if err != nil && e.cutting() {
 		err = errInterrupted
 	}
 	if co == nil {
-		return sh.record(end.Sub(intended), end.Sub(start), 0, status, n, ph, err)
+		return sh.record(end.Sub(intended), end.Sub(start), 0, status, n, ph, err, i, hc)
 	}
 	d := end.Sub(start)
-	kind := sh.record(d, d, co.expected(), status, n, ph, err)
+	kind := sh.record(d, d, co.expected(), status, n, ph, err, i, hc)
 	if isAnswer(kind) {
 		co.add(d + e.o.Requests[i].Think)
 	}

@@ -48,10 +48,11 @@ type collector struct {
 	cpuPct     float64
 	messages   []ErrorMessage // as of the last drain
 	last       *metrics.LoadTest
+	groups     *groupCollector
 }
 
 func newCollector(e *Engine) *collector {
-	return &collector{e: e, win: newHists(), total: newHists()}
+	return &collector{e: e, win: newHists(), total: newHists(), groups: newGroupCollector(e.gs)}
 }
 
 func (c *collector) begin(t time.Time) {
@@ -124,6 +125,7 @@ func (c *collector) drain(now time.Time) time.Duration {
 	// message, so no message is counted more often than its kind.
 	c.messages = e.msgs.snapshot()
 	c.cur.sum(e.shards)
+	c.groups.drain(e.shards)
 	e.exported.Store(foldBuckets(c.total.latency))
 
 	dt := now.Sub(c.prevT)
@@ -180,6 +182,7 @@ func (c *collector) loadTest(now time.Time, dt time.Duration, state metrics.Test
 			lt.ErrorsByKind[k.String()] = n
 		}
 	}
+	lt.ByName, lt.Splits = c.groups.view(dt, elapsed)
 	if e.o.Judge != nil {
 		lt.Objectives = e.o.Judge(lt)
 	}
@@ -209,6 +212,7 @@ func (c *collector) publish(now time.Time, dt time.Duration, lt *metrics.LoadTes
 	if dt > 0 {
 		b.Add(metrics.KeyLoadLateSends, float64(c.cur.late-c.prev.late)/dt.Seconds())
 	}
+	c.groups.publish(b, lt.ByName, lt.Splits)
 	if st != nil {
 		st.Update(func(tx metrics.Tx) {
 			tx.Write(b)

@@ -56,6 +56,11 @@ type Options struct {
 	// OnTimeline, when set, receives each timeline entry as it is made,
 	// on the collector's goroutine: the results file's streamed timeline.
 	OnTimeline func(TimelinePoint)
+	// SplitBy are the response headers answers are split by (--split-by),
+	// at most MaxSplitHeaders; SplitMax is how many values of each are
+	// kept apart, the rest counted as "(other)": 0 means DefaultSplitMax.
+	SplitBy  []SplitBy
+	SplitMax int
 }
 
 // Engine runs one test. Create it with New, run it once with Run; Pause,
@@ -67,6 +72,7 @@ type Engine struct {
 	plan   Plan
 	sched  []int
 	shards []*shard
+	gs     *groups
 	fast   *fastShared
 	std    *stdShared
 	conns  atomic.Int64
@@ -118,6 +124,15 @@ func New(o Options) (*Engine, error) {
 	if o.Client.Keys.N > 0 && !slices.ContainsFunc(o.Requests, HasKey) {
 		return nil, errKeysWithoutPlaceholder
 	}
+	if len(o.SplitBy) > MaxSplitHeaders {
+		return nil, fmt.Errorf("%d split headers: at most %d", len(o.SplitBy), MaxSplitHeaders)
+	}
+	if o.SplitMax < 0 || o.SplitMax > MaxSplitMax {
+		return nil, fmt.Errorf("invalid split max %d: 1 to %d values", o.SplitMax, MaxSplitMax)
+	}
+	if o.SplitMax == 0 {
+		o.SplitMax = DefaultSplitMax
+	}
 	if o.Rate < 0 || math.IsNaN(o.Rate) || math.IsInf(o.Rate, 0) {
 		return nil, fmt.Errorf("invalid rate %v: must be a positive number of requests per second", o.Rate)
 	}
@@ -143,7 +158,8 @@ func New(o Options) (*Engine, error) {
 		o.Interval = time.Second
 	}
 	e := &Engine{o: o, open: o.Rate > 0 || o.Open, sched: schedule(o.Requests)}
-	e.shards = newShards(&e.msgs)
+	e.gs = newGroups(o.Requests, o.SplitBy, o.SplitMax)
+	e.shards = newShards(&e.msgs, e.gs)
 	e.plan = Plan{Start: float64(o.Concurrency), Stages: o.Stages}
 	if e.open {
 		e.plan.Start = o.Rate
@@ -158,12 +174,12 @@ func New(o Options) (*Engine, error) {
 	e.hardCtx, e.hardStop = context.WithCancel(context.Background())
 	e.ticks = make(chan time.Time)
 	if useFastPath(o.Requests, o.Client) {
-		e.fast = newFastShared(o.Requests, o.Client, &e.conns)
+		e.fast = newFastShared(o.Requests, o.Client, &e.conns, o.SplitBy)
 		for _, d := range e.fast.dialers {
 			d.live = &e.live
 		}
 	} else {
-		e.std = newStdShared(o.Requests, o.Client, max(o.Concurrency, 64), &e.conns)
+		e.std = newStdShared(o.Requests, o.Client, max(o.Concurrency, 64), &e.conns, o.SplitBy)
 	}
 	e.col = newCollector(e)
 	return e, nil

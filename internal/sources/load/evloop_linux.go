@@ -198,6 +198,7 @@ func (l *evLoop) newSlot(id int) *evSlot {
 	if l.keys != nil {
 		s.buf = make([]byte, 0, l.keyLen)
 	}
+	s.p.cap = newHeaderCapture(l.e.o.SplitBy)
 	return s
 }
 
@@ -352,7 +353,7 @@ func (l *evLoop) finish(s *evSlot, status int, n int64, err error) {
 		return
 	}
 	d := end.Sub(s.start)
-	kind := l.e.shards[s.id%len(l.e.shards)].record(d, d, s.co.expected(), status, n, &s.ph, err)
+	kind := l.e.shards[s.id%len(l.e.shards)].record(d, d, s.co.expected(), status, n, &s.ph, err, s.req, s.p.cap)
 	if isAnswer(kind) {
 		s.co.add(d) // no think times on event loops
 	}
@@ -387,7 +388,7 @@ func (l *evLoop) shutdown() {
 	l.mu.Unlock()
 	for _, s := range l.slots {
 		if s.state.busy() {
-			l.e.shards[s.id%len(l.e.shards)].record(0, 0, 0, 0, 0, &s.ph, errInterrupted)
+			l.e.shards[s.id%len(l.e.shards)].record(0, 0, 0, 0, 0, &s.ph, errInterrupted, s.req, nil)
 			l.out--
 		}
 		s.state = slotIdle

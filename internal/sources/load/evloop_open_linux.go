@@ -151,7 +151,7 @@ func (l *evLoop) sendOpen(s *evSlot, intended, now time.Time) {
 // finishOpen records the outcome of s's request and makes s idle. It does
 // not back off after a refused connect: the rate bounds the attempts.
 func (l *evLoop) finishOpen(s *evSlot, end time.Time, status int, n int64, err error) {
-	l.e.shards[s.id%len(l.e.shards)].record(end.Sub(s.intended), end.Sub(s.start), 0, status, n, &s.ph, err)
+	l.e.shards[s.id%len(l.e.shards)].record(end.Sub(s.intended), end.Sub(s.start), 0, status, n, &s.ph, err, s.req, s.p.cap)
 	l.op.idle = append(l.op.idle, (s.id-l.first)/l.stride)
 }
 

@@ -31,6 +31,9 @@ type respParser struct {
 	interim  int    // 1xx responses skipped
 	hdrBytes int    // bytes of status, header and trailer lines so far
 	hdrLines int    // and their count
+	// cap, when set, keeps the final response's values of the --split-by
+	// headers; reset keeps it, as it keeps line's buffer.
+	cap *headerCapture
 }
 
 type parseState uint8
@@ -65,7 +68,10 @@ const (
 
 // reset prepares p for the response to a new request.
 func (p *respParser) reset(head bool) {
-	*p = respParser{head: head, line: p.line[:0]}
+	*p = respParser{head: head, line: p.line[:0], cap: p.cap}
+	if p.cap != nil {
+		p.cap.clear()
+	}
 }
 
 // feed takes the next bytes of the response. done reports the response
@@ -161,10 +167,19 @@ func (p *respParser) onLine(line []byte) (done bool, err error) {
 			return false, fmt.Errorf("101 switching protocols: %w", errProtocol)
 		}
 		p.status, p.f, p.state = status, framing{length: -1, http11: http11}, psHeaders
+		if p.cap != nil {
+			p.cap.clear() // an interim response's headers are not the answer's
+		}
 		return false, nil
 	case psHeaders:
 		if h := trimCRLF(line); len(h) > 0 {
-			return false, p.f.header(h)
+			if err := p.f.header(h); err != nil {
+				return false, err
+			}
+			if p.cap != nil {
+				p.cap.take(h)
+			}
+			return false, nil
 		}
 		return p.endHead()
 	case psChunkSize:

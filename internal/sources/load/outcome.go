@@ -41,16 +41,24 @@ func (s *shard) scheduled(d time.Duration) {
 // recorded with the samples it stood for (correct.go). It returns the
 // outcome's kind, KindNone for an answer below 400.
 //
+// req is the request's index in the plan: the outcome is also counted in
+// its group (groups.go), and an answer split by the values hc captured of
+// the --split-by headers (hc nil: none).
+//
 // An answer costs atomic adds only: no lock, no allocation. A failure's
 // message is counted in the engine's errorMessages, which allocates only
-// for a message it has not seen.
-func (s *shard) record(latency, service, expected time.Duration, status int, n int64, ph *Phases, err error) Kind {
+// for a message it has not seen; a split value's table allocates only for
+// a value it has not seen.
+func (s *shard) record(latency, service, expected time.Duration, status int, n int64, ph *Phases, err error, req int, hc *headerCapture) Kind {
 	s.bytesIn.Add(n)
 	if err != nil {
 		kind := Classify(err)
 		s.kinds[kind].Add(1)
 		s.failed.Add(1)
 		s.msgs.add(kind, err)
+		if s.groups != nil {
+			s.recordGroup(req, 0, n, kind, false, nil)
+		}
 		s.finished.Add(1)
 		return kind
 	}
@@ -73,6 +81,9 @@ func (s *shard) record(latency, service, expected time.Duration, status int, n i
 	if kind != KindNone {
 		s.failed.Add(1)
 		s.kinds[kind].Add(1)
+	}
+	if s.groups != nil {
+		s.recordGroup(req, latency, n, kind, true, hc)
 	}
 	s.finished.Add(1)
 	return kind

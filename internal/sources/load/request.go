@@ -23,6 +23,9 @@ type Request struct {
 	Body   []byte        `json:"-"`
 	Weight int           `json:"weight"`
 	Think  time.Duration `json:"think_seconds,omitempty"`
+	// Group, when set, is the name the request's results are counted
+	// under (GroupName): variants made from one request keep its group.
+	Group string `json:"-"`
 }
 
 // ParseTarget reads a URL argument: "http://host/path", optionally with a

@@ -35,10 +35,48 @@ type Result struct {
 	BytesReceived int64                     `json:"bytes_received"`
 	Phases        map[string]LatencySummary `json:"phases_seconds"`
 	Timeline      []TimelinePoint           `json:"timeline"`
+	// ByName is the run per request name (GroupName), in the plan's
+	// order; empty when the test sent one request. Their counts sum to
+	// the totals above.
+	ByName []GroupResult `json:"requests_by_name,omitempty"`
+	// Splits are every answer split by each --split-by header, in flag
+	// order; each GroupResult has its own.
+	Splits []SplitResult `json:"splits,omitempty"`
 
 	// LatencyHistogram is the whole run's latency, in microseconds, for
 	// reports that need more than the summary.
 	LatencyHistogram *hdrhistogram.Histogram `json:"-"`
+}
+
+// GroupResult is one request name's part of the run. Requests counts its
+// outcomes as Result.Requests does; Latency is over its answers.
+type GroupResult struct {
+	Name           string           `json:"name"`
+	Requests       int64            `json:"requests"`
+	Errors         int64            `json:"errors"`
+	ErrorsByKind   map[string]int64 `json:"errors_by_kind"`
+	BytesReceived  int64            `json:"bytes_received"`
+	RequestRateRPS float64          `json:"request_rate_rps"`
+	Latency        LatencySummary   `json:"latency_seconds"`
+	Splits         []SplitResult    `json:"splits,omitempty"`
+	// LatencyHistogram is the name's latency, in microseconds.
+	LatencyHistogram *hdrhistogram.Histogram `json:"-"`
+}
+
+// SplitResult is answers split by the value of one response header.
+type SplitResult struct {
+	Header string             `json:"header"` // SplitBy.String(): with its regular expression
+	Values []SplitValueResult `json:"values"` // most answers first
+}
+
+// SplitValueResult is the answers that carried one value of a header:
+// NoValue for those without it, OtherValue past --split-max.
+type SplitValueResult struct {
+	Value   string         `json:"value"`
+	Answers int64          `json:"answers"`
+	Errors  int64          `json:"errors"` // answers of 4xx and 5xx
+	Share   float64        `json:"share"`  // of the group's answers, 0..1
+	Latency LatencySummary `json:"latency_seconds"`
 }
 
 // LatencySummary is a latency distribution's summary in seconds.
@@ -117,6 +155,7 @@ func (c *collector) result(end time.Time) *Result {
 			r.ErrorsByKind[k.String()] = n
 		}
 	}
+	r.ByName, r.Splits = c.groups.result(elapsed)
 	if r.Timeline == nil {
 		r.Timeline = []TimelinePoint{}
 	}

@@ -34,52 +34,76 @@ type ScenarioRequest struct {
 	Think    string            `yaml:"think"`
 }
 
+// scenarioFile is a scenario as a mapping: its requests, and the response
+// headers to split their answers by, as --split-by takes them:
+//
+//	split_by: [X-Cache, "X-Served-By=^(node-[0-9]+)"]
 type scenarioFile struct {
 	Requests []ScenarioRequest `yaml:"requests"`
+	SplitBy  []string          `yaml:"split_by"`
+}
+
+// Scenario is a parsed scenario file.
+type Scenario struct {
+	Requests []Request
+	SplitBy  []SplitBy
 }
 
 // ParseScenario reads a scenario: a YAML list of requests, or a mapping
 // with a "requests" list. readFile loads body_file entries (relative paths
 // are the caller's business). Errors name the request and the field.
 func ParseScenario(name string, data []byte, readFile func(string) ([]byte, error)) ([]Request, error) {
-	list, err := decodeScenario(name, data)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Request, 0, len(list))
-	for i, sr := range list {
-		r, err := scenarioRequest(i, sr, readFile)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		out = append(out, r)
-	}
-	return out, nil
+	sc, err := ReadScenario(name, data, readFile)
+	return sc.Requests, err
 }
 
-// decodeScenario decodes a scenario's requests, refusing an empty one: a
+// ReadScenario is ParseScenario with the scenario's split_by.
+func ReadScenario(name string, data []byte, readFile func(string) ([]byte, error)) (Scenario, error) {
+	f, err := decodeScenario(name, data)
+	if err != nil {
+		return Scenario{}, err
+	}
+	sc := Scenario{Requests: make([]Request, 0, len(f.Requests))}
+	for i, sr := range f.Requests {
+		r, err := scenarioRequest(i, sr, readFile)
+		if err != nil {
+			return Scenario{}, fmt.Errorf("%s: %w", name, err)
+		}
+		sc.Requests = append(sc.Requests, r)
+	}
+	for _, s := range f.SplitBy {
+		sp, err := ParseSplitBy(s)
+		if err != nil {
+			return Scenario{}, fmt.Errorf("%s: split_by: %w", name, err)
+		}
+		sc.SplitBy = append(sc.SplitBy, sp)
+	}
+	return sc, nil
+}
+
+// decodeScenario decodes a scenario, refusing one without requests: a
 // list of requests, or a mapping holding one under "requests", with
 // unknown keys refused, so that a typo is an error, not a default.
-func decodeScenario(name string, data []byte) ([]ScenarioRequest, error) {
+func decodeScenario(name string, data []byte) (scenarioFile, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err == nil && len(root.Content) > 0 && root.Content[0].Kind == yaml.SequenceNode {
 		var list []ScenarioRequest
 		if err := yamlfile.Decode(name, data, &list); err != nil {
-			return nil, err
+			return scenarioFile{}, err
 		}
 		if len(list) > 0 {
-			return list, nil
+			return scenarioFile{Requests: list}, nil
 		}
 	} else {
 		var f scenarioFile
 		if err := yamlfile.Decode(name, data, &f); err != nil {
-			return nil, err
+			return scenarioFile{}, err
 		}
 		if len(f.Requests) > 0 {
-			return f.Requests, nil
+			return f, nil
 		}
 	}
-	return nil, fmt.Errorf("%s: the scenario has no requests", name)
+	return scenarioFile{}, fmt.Errorf("%s: the scenario has no requests", name)
 }
 
 // scenarioRequest checks the scenario's request i and makes it a Request.

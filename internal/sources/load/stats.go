@@ -31,10 +31,13 @@ type shard struct {
 	kinds    [numKinds]atomic.Int64
 	status   [maxStatus]atomic.Int64
 	msgs     *errorMessages // the engine's, shared by every shard
+	gs       *groups        // the engine's, shared by every shard
+	groups   []groupShard   // by group; nil when gs is not on
 }
 
-// newShards makes the engine's shards, whose failures' messages go to msgs.
-func newShards(msgs *errorMessages) []*shard {
+// newShards makes the engine's shards, whose failures' messages go to msgs
+// and which count by the groups of gs.
+func newShards(msgs *errorMessages, gs *groups) []*shard {
 	n := max(2, 2*runtime.GOMAXPROCS(0))
 	out := make([]*shard, n)
 	for i := range out {
@@ -43,7 +46,7 @@ func newShards(msgs *errorMessages) []*shard {
 			dns: metrics.NewRecorder(), connect: metrics.NewRecorder(),
 			tls: metrics.NewRecorder(), ttfb: metrics.NewRecorder(),
 			sched: metrics.NewRecorder(),
-			msgs:  msgs,
+			msgs:  msgs, gs: gs, groups: newGroupShards(gs),
 		}
 	}
 	return out

@@ -3,6 +3,7 @@ package promtest
 import (
 	"fmt"
 	"os"
+	"os/user"
 	"path/filepath"
 	"testing"
 )
@@ -52,6 +53,70 @@ http {
 // binary is missing or nginx does not start.
 func StartNginx(t testing.TB) *Nginx {
 	t.Helper()
+	return startNginx(t, nginxConfig)
+}
+
+// nginxCacheConfig is a foreground nginx with every path in dir caching
+// what upstream (host:port) answers with 200, for ten minutes, keyed by the
+// URL, and saying HIT or MISS in X-Cache ($upstream_cache_status).
+func nginxCacheConfig(upstream string) func(dir, addr string) string {
+	return func(dir, addr string) string {
+		// user: run as root (as the tests may be), nginx's workers would
+		// be nobody, who cannot write the cache in the test's directory;
+		// as anyone else the directive is ignored.
+		return fmt.Sprintf(`daemon off;
+worker_processes 1;
+user %[4]s;
+pid %[1]s/nginx.pid;
+error_log %[1]s/error.log;
+events { worker_connections 512; }
+http {
+  access_log off;
+  client_body_temp_path %[1]s/body;
+  proxy_temp_path %[1]s/proxy;
+  fastcgi_temp_path %[1]s/fastcgi;
+  uwsgi_temp_path %[1]s/uwsgi;
+  scgi_temp_path %[1]s/scgi;
+  proxy_cache_path %[1]s/cache levels=1:2 keys_zone=perftop:4m max_size=64m inactive=10m use_temp_path=off;
+  upstream backend { server %[3]s; keepalive 32; }
+  server {
+    listen %[2]s;
+    location = /stub_status { stub_status; }
+    location / {
+      proxy_pass http://backend;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_cache perftop;
+      proxy_cache_key $request_uri;
+      proxy_cache_valid 200 10m;
+      proxy_cache_lock on;
+      add_header X-Cache $upstream_cache_status always;
+    }
+  }
+}
+`, dir, addr, upstream, currentUser())
+	}
+}
+
+// StartNginxCache starts nginx as a cache (proxy_cache) in front of
+// upstream, host:port, on a free loopback port with its own configuration
+// and cache directory, and waits until it answers. Its answers say HIT or
+// MISS in X-Cache.
+func StartNginxCache(t testing.TB, upstream string) *Nginx {
+	t.Helper()
+	return startNginx(t, nginxCacheConfig(upstream))
+}
+
+// currentUser is the name of the user the test runs as, for nginx's user
+// directive.
+func currentUser() string {
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return "nobody"
+}
+
+func startNginx(t testing.TB, config func(dir, addr string) string) *Nginx {
 	bin := findBinary(t, "nginx", NginxPath, "nginx")
 	dir := t.TempDir()
 	client := newHTTPClient()
@@ -59,7 +124,7 @@ func StartNginx(t testing.TB) *Nginx {
 	for attempt := 1; ; attempt++ {
 		addr := FreeAddr(t)
 		cfg := filepath.Join(dir, fmt.Sprintf("nginx-%d.conf", attempt))
-		if err := os.WriteFile(cfg, []byte(nginxConfig(dir, addr)), 0o644); err != nil {
+		if err := os.WriteFile(cfg, []byte(config(dir, addr)), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		// -e: the error log before the configuration is read (nginx
@@ -70,7 +135,7 @@ func StartNginx(t testing.TB) *Nginx {
 			t.Fatal(err)
 		}
 		t.Cleanup(proc.stop)
-		err = proc.waitHTTP(client, "http://"+addr+"/", StartTimeout)
+		err = proc.waitHTTP(client, "http://"+addr+"/stub_status", StartTimeout)
 		if err == nil {
 			return &Nginx{URL: "http://" + addr, StatusURL: "http://" + addr + "/stub_status", proc: proc}
 		}
