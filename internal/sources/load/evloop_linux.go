@@ -113,7 +113,6 @@ type evLoop struct {
 // canEventLoop says whether the test can run on event loops: plain
 // HTTP/1.1 with keep-alive on the fast path and, in closed loop, no think
 // times (the open loop has none: its schedule is its pace).
-//
 func (e *Engine) canEventLoop() bool {
 	if e.fast == nil || !e.fast.keep || e.o.Client.NoEventLoop {
 		return false
