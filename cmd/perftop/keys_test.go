@@ -3,11 +3,13 @@ package main
 import (
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/perftop/perftop/internal/results"
 	"github.com/perftop/perftop/internal/sources/load"
 )
 
@@ -92,6 +94,32 @@ func TestRunKeys(t *testing.T) {
 	}
 	if strings.Join(a, ",") == strings.Join(c, ",") {
 		t.Errorf("another seed drew the same keys: %v", a)
+	}
+}
+
+// TestRunKeysRecorded: the results file says the keys, their
+// distribution and the seed a run picked itself, and that seed given back
+// as --seed sends the same keys again.
+func TestRunKeysRecorded(t *testing.T) {
+	srv, keys := keyTarget(t)
+	out := filepath.Join(t.TempDir(), "r.json")
+	if code, _, stderr := runCLI(t, nil, "run", "--headless", "-c", "1", "-n", "40", "--keys", "7", "--key-dist", "zipf:1.3", "-o", out, srv.URL+"/items/{key}"); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	first := keys()
+	f, err := results.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := f.Settings.Keys
+	if k == nil || k.N != 7 || k.Dist != "zipf:1.3" || k.Seed == "" {
+		t.Fatalf("settings.keys %+v", k)
+	}
+	if code, _, stderr := runCLI(t, nil, "run", "--headless", "-c", "1", "-n", "40", "--keys", "7", "--key-dist", k.Dist, "--seed", k.Seed, srv.URL+"/items/{key}"); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if again := keys()[len(first):]; strings.Join(again, ",") != strings.Join(first, ",") {
+		t.Errorf("the recorded seed %s drew other keys:\n%v\n%v", k.Seed, first, again)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/perftop/perftop/internal/metrics"
 	"github.com/perftop/perftop/internal/results"
@@ -56,6 +57,13 @@ func settingsOf(f *runFlags, o load.Options) results.Settings {
 	}
 	if len(o.SplitBy) > 0 {
 		s.SplitMax = o.SplitMax
+	}
+	if k := o.Client.Keys; k.N > 0 {
+		dist := "uniform"
+		if k.ZipfS > 0 {
+			dist = "zipf:" + strconv.FormatFloat(k.ZipfS, 'g', -1, 64)
+		}
+		s.Keys = &results.KeySettings{N: k.N, Dist: dist, Seed: strconv.FormatUint(k.Seed, 10)}
 	}
 	return s
 }

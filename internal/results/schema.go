@@ -140,6 +140,18 @@ type Settings struct {
 	// HEADER=REGEX); SplitMax how many values of each were kept apart.
 	SplitBy  []string `json:"split_by,omitempty"`
 	SplitMax int      `json:"split_max,omitempty"`
+	// Keys are --keys, --key-dist and the seed the run drew its keys
+	// from (--seed, or the one it picked): what redoes its keys.
+	Keys *KeySettings `json:"keys,omitempty"`
+}
+
+// KeySettings are a keyed run's keys: N keys drawn from Dist ("uniform" or
+// "zipf:S") with Seed. The seed is a string: JSON numbers lose a uint64's
+// low digits.
+type KeySettings struct {
+	N    int    `json:"n"`
+	Dist string `json:"dist"`
+	Seed string `json:"seed"`
 }
 
 // Stage is one leg of a staged test: a linear ramp from the previous
