@@ -241,7 +241,9 @@ func (l *evLoop) run() {
 			l.dispatch(now)
 			n, err = l.waitOpen(now, lastTick)
 		} else {
-			n, err = unix.EpollWait(l.ep, l.evs, l.waitMillis(now))
+			if n = pollReady(l.ep, l.evs); n == 0 {
+				n, err = unix.EpollWait(l.ep, l.evs, l.waitMillis(now))
+			}
 		}
 		if err != nil && !errors.Is(err, unix.EINTR) {
 			// Not expected on a valid epoll set; stop this loop's

@@ -166,14 +166,28 @@ func (l *evLoop) waitOpen(now, lastTick time.Time) (int, error) {
 	return epollWait(l.ep, l.evs, max(wait, 0))
 }
 
+// pollReady returns the events ready now, without waiting: epoll_pwait
+// with a zero timeout, as a raw syscall. A busy loop finds answers ready
+// most times it looks; a blocking syscall (unix.EpollWait) costs the Go
+// scheduler's entry and exit around it each time, and sysmon's attention
+// (bench/README.md, 2026-12-01): this look costs one syscall and nothing
+// of the scheduler's. A raw syscall must not block, and this one cannot.
+func pollReady(ep int, evs []unix.EpollEvent) int {
+	r, _, errno := unix.RawSyscall6(unix.SYS_EPOLL_PWAIT, uintptr(ep), uintptr(unsafe.Pointer(&evs[0])), uintptr(len(evs)), 0, 0, 0)
+	if errno != 0 {
+		return 0 // EINTR: the blocking wait that follows looks again
+	}
+	return int(r)
+}
+
 // noPwait2 is set once the kernel said it has no epoll_pwait2.
 var noPwait2 atomic.Bool
 
 // epollWait waits up to d for events, to the nanosecond where the kernel
 // has epoll_pwait2 (Linux 5.11), else to the millisecond, rounded up.
 func epollWait(ep int, evs []unix.EpollEvent, d time.Duration) (int, error) {
-	if d <= 0 {
-		return unix.EpollWait(ep, evs, 0)
+	if n := pollReady(ep, evs); n > 0 || d <= 0 {
+		return n, nil
 	}
 	if !noPwait2.Load() {
 		ts := unix.NsecToTimespec(int64(d))
