@@ -11,6 +11,10 @@
 #                          the tools to run (any subset, any order);
 #                          perftop-nethttp is perftop with --net-http;
 #                          perftop-goroutines is perftop with --no-event-loop
+#                          perftop-3 is perftop sending three requests (the URL,
+#                          with ?b and ?c: three names), perftop-split the same
+#                          with --split-by X-Cache --split-by Server (issue 14:
+#                          within 3% of perftop-3)
 #                          (a goroutine per worker instead of event loops);
 #                          perftop-tui is perftop with its live dashboard, in a
 #                          120x40 tmux terminal (the issue: within 5% of headless)
@@ -66,8 +70,8 @@ note() { echo "load.sh: $*" >&2; }
 [[ $rest =~ ^[0-9]+$ ]] || die "PAUSE must be a whole number of seconds, got '$rest'"
 for t in $tools; do
 	case $t in
-	wrk | ab | hey | bombardier | vegeta | perftop | perftop-nethttp | perftop-goroutines | perftop-tui) ;;
-	*) die "unknown tool '$t' in TOOLS: want wrk, ab, hey, bombardier, vegeta, perftop, perftop-nethttp, perftop-goroutines or perftop-tui" ;;
+	wrk | ab | hey | bombardier | vegeta | perftop | perftop-nethttp | perftop-goroutines | perftop-tui | perftop-3 | perftop-split) ;;
+	*) die "unknown tool '$t' in TOOLS: want wrk, ab, hey, bombardier, vegeta, perftop, perftop-nethttp, perftop-goroutines, perftop-tui, perftop-3 or perftop-split" ;;
 	esac
 done
 [[ $target_kind == bench || $target_kind == nginx ]] || die "TARGET must be bench or nginx, got '$target_kind'"
@@ -205,6 +209,8 @@ if command -v curl >/dev/null 2>&1; then
 	[[ $(curl -fsS "$url" 2>/dev/null || true) == "$want" ]] || die "the target at $url does not answer $want"
 fi
 echo "GET $url" >"$work/vegeta.targets"
+sep='?' # how perftop-3 and perftop-split make the URL's two variants
+[[ $url != *\?* ]] || sep='&'
 
 # --- the runs -----------------------------------------------------------------
 # command_of TOOL OUT: sets cmd to the command line that runs TOOL, its
@@ -229,6 +235,8 @@ command_of() {
 	perftop) cmd=("$perftop_bin" run --headless -c "$conc" -d "${secs}s" -o "$2.json" "$url") ;;
 	perftop-nethttp) cmd=("$perftop_bin" run --headless --net-http -c "$conc" -d "${secs}s" -o "$2.json" "$url") ;;
 	perftop-goroutines) cmd=("$perftop_bin" run --headless --no-event-loop -c "$conc" -d "${secs}s" -o "$2.json" "$url") ;;
+	perftop-3) cmd=("$perftop_bin" run --headless -c "$conc" -d "${secs}s" -o "$2.json" "$url" "$url$sep"b "$url$sep"c) ;;
+	perftop-split) cmd=("$perftop_bin" run --headless -c "$conc" -d "${secs}s" -o "$2.json" --split-by X-Cache --split-by Server "$url" "$url$sep"b "$url$sep"c) ;;
 	perftop-tui) cmd=("$work/tui-run.sh" "$perftop_bin" "$conc" "$secs" "$2" "$url") ;;
 	esac
 }
@@ -272,7 +280,7 @@ parse() {
 		jq -r '"\(.requests) \(.requests - ([.status_codes | to_entries[] | select(.key | startswith("2")) | .value] | add // 0))" +
 			" \(.requests / ((.duration + .wait) / 1e9)) -"' "$out"
 		;;
-	perftop | perftop-nethttp | perftop-goroutines | perftop-tui)
+	perftop | perftop-nethttp | perftop-goroutines | perftop-tui | perftop-3 | perftop-split)
 		jq -r '"\(.requests) \(.errors) \(.throughput_rps) \(.settings.transport)"' "$out.json"
 		;;
 	esac
@@ -467,6 +475,16 @@ awk -v order="${runnable[*]}" -v gr="$goal_rps" -v gc="$goal_cpu" '
 			}
 			for (i = 1; i <= k; i++) if ((t = tools[i]) != "perftop" && t != "wrk" && best[t] > 0)
 				printf "perftop / %s: throughput %s, CPU per request %s\n", t, ratio(best["perftop"], best[t]), ratio(gen["perftop"], gen[t])
+		}
+		# What the per-request groups and two split headers cost (issue 14):
+		# the same three requests with and without --split-by.
+		if (best["perftop-split"] > 0 && best["perftop-3"] > 0) {
+			m = 0; list = ""
+			for (r = 1; r <= rounds; r++) if (rps["perftop-split", r] > 0 && rps["perftop-3", r] > 0) {
+				q[++m] = rps["perftop-split", r] / rps["perftop-3", r]; list = list sprintf(" %.2f", q[m])
+			}
+			printf "perftop-split / perftop-3: throughput %s, CPU per request %s; round by round%s; median %.2fx (goal >= 0.97x)\n",
+				ratio(best["perftop-split"], best["perftop-3"]), ratio(gen["perftop-split"], gen["perftop-3"]), list, (m > 0 ? median(q, m) : 0)
 		}
 	}' "$work/runs"
 echo

@@ -186,8 +186,11 @@ var noPwait2 atomic.Bool
 // epollWait waits up to d for events, to the nanosecond where the kernel
 // has epoll_pwait2 (Linux 5.11), else to the millisecond, rounded up.
 func epollWait(ep int, evs []unix.EpollEvent, d time.Duration) (int, error) {
-	if n := pollReady(ep, evs); n > 0 || d <= 0 {
-		return n, nil
+	if d <= 0 {
+		// Due now: what is ready, without the scheduler's syscall entry.
+		// Otherwise the loop has just sent and waits for a later send or
+		// an answer, and a look first would mostly find nothing.
+		return pollReady(ep, evs), nil
 	}
 	if !noPwait2.Load() {
 		ts := unix.NsecToTimespec(int64(d))
