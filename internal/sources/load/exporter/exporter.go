@@ -38,7 +38,7 @@ func New(src Source) *Collector {
 		errors: prometheus.NewDesc("perftop_request_failures_total",
 			"Failed requests (4xx, 5xx and transport failures), by kind.", []string{"kind"}, nil),
 		late: prometheus.NewDesc("perftop_late_sends_total",
-			"Open loop: requests that started more than 10ms after their intended time.", nil, nil),
+			"Open loop: requests that started more than 1ms after their intended time.", nil, nil),
 		inFlight: prometheus.NewDesc("perftop_requests_in_flight", "Requests sent and not yet answered.", nil, nil),
 		lv: prometheus.NewDesc("perftop_target_level",
 			"The rate (requests/s, open loop) or workers (closed loop) the test asks for now.", []string{"mode"}, nil),
