@@ -253,13 +253,18 @@ func (l *evLoop) run() {
 		if e.cutting() {
 			return // shutdown counts what is out as interrupted
 		}
-		for _, ev := range l.evs[:max(n, 0)] {
-			if ev.Fd == evWakeFd {
-				l.adopt()
-				continue
-			}
-			l.event(l.slots[ev.Fd], int(ev.Pad), ev.Events)
+		l.handle(n)
+	}
+}
+
+// handle handles the first n events of l.evs.
+func (l *evLoop) handle(n int) {
+	for _, ev := range l.evs[:max(n, 0)] {
+		if ev.Fd == evWakeFd {
+			l.adopt()
+			continue
 		}
+		l.event(l.slots[ev.Fd], int(ev.Pad), ev.Events)
 	}
 }
 

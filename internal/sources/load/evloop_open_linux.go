@@ -108,19 +108,38 @@ func (l *evLoop) dispatch(now time.Time) {
 		}
 		intended := op.next
 		op.advance(e)
-		l.sendOpen(s, intended, now)
+		// The send's own time: freeSlot may have read answers first.
 		now = time.Now()
+		l.sendOpen(s, intended, now)
 	}
 }
 
 // freeSlot takes an idle slot, or makes one while the loop is under its
 // cap; nil when neither.
+//
+// A new connection is for a server that holds every connection busy, not
+// for a loop that has not read its answers yet: when the loop falls
+// behind (its own CPU), the answers wait in the kernel and every
+// connection looks busy, and opening more only adds dials and the
+// server's churn to the work it cannot keep up with (measured: a run at
+// 25k/s that collapsed to 15k/s with 20,595 connects). So before it opens
+// one, it reads what is ready.
 func (l *evLoop) freeSlot() *evSlot {
 	op := l.op
-	if n := len(op.idle); n > 0 {
-		s := l.slots[op.idle[n-1]]
-		op.idle = op.idle[:n-1]
-		return s
+	for look := true; ; look = false {
+		if n := len(op.idle); n > 0 {
+			s := l.slots[op.idle[n-1]]
+			op.idle = op.idle[:n-1]
+			return s
+		}
+		if !look {
+			break
+		}
+		n := pollReady(l.ep, l.evs)
+		if n == 0 {
+			break
+		}
+		l.handle(n)
 	}
 	if len(l.slots) >= op.cap {
 		return nil
