@@ -1,7 +1,6 @@
 package metrics
 
 import (
-	"math/bits"
 	"sync/atomic"
 	"time"
 
@@ -27,7 +26,6 @@ type CoarseRecorder struct {
 const (
 	coarseHalfMag   = 7
 	coarseHalfCount = 1 << coarseHalfMag
-	coarseMask      = 2*coarseHalfCount - 1
 	coarseLen       = 26 * coarseHalfCount
 	coarseDigits    = 2
 )
@@ -48,40 +46,14 @@ func (r *CoarseRecorder) Record(d time.Duration) {
 	r.counts[coarseIndex(clampMicros(d))].Add(1)
 }
 
-func coarseIndex(v int64) int {
-	pow2Ceiling := 64 - bits.LeadingZeros64(uint64(v|coarseMask))
-	bucket := pow2Ceiling - (coarseHalfMag + 1)
-	sub := int(v >> uint(bucket))
-	return ((bucket + 1) << coarseHalfMag) + sub - coarseHalfCount
-}
+func coarseIndex(v int64) int { return hdrIndex(v, coarseHalfMag) }
 
 // coarseValueAt is the lowest value that lands in counts index i.
-func coarseValueAt(i int) int64 {
-	bucket := (i >> coarseHalfMag) - 1
-	sub := (i & (coarseHalfCount - 1)) + coarseHalfCount
-	if bucket < 0 {
-		sub -= coarseHalfCount
-		bucket = 0
-	}
-	return int64(sub) << uint(bucket)
-}
+func coarseValueAt(i int) int64 { return hdrValueAt(i, coarseHalfMag) }
 
 // DrainInto moves every count recorded so far into h (made by
 // NewCoarseHistogram) and leaves the recorder empty, as Recorder.DrainInto
 // does. It returns the number of values moved.
 func (r *CoarseRecorder) DrainInto(h *hdrhistogram.Histogram) int64 {
-	var n int64
-	for i := range r.counts {
-		c := &r.counts[i]
-		if c.Load() == 0 {
-			continue
-		}
-		v := c.Swap(0)
-		if v == 0 {
-			continue
-		}
-		_ = h.RecordValues(coarseValueAt(i), v)
-		n += v
-	}
-	return n
+	return drainCounts(r.counts, h, coarseValueAt)
 }

@@ -27,7 +27,6 @@ func NewLatencyHistogram() *hdrhistogram.Histogram {
 const (
 	subBucketHalfMag   = 10
 	subBucketHalfCount = 1 << subBucketHalfMag
-	subBucketMask      = 2*subBucketHalfCount - 1
 	recorderLen        = 23 * subBucketHalfCount
 )
 
@@ -96,32 +95,42 @@ func clampMicros(d time.Duration) int64 {
 }
 
 // countsIndex is hdrhistogram-go's countsIndexFor for the standard range.
-func countsIndex(v int64) int {
-	pow2Ceiling := 64 - bits.LeadingZeros64(uint64(v|subBucketMask))
-	bucket := pow2Ceiling - (subBucketHalfMag + 1)
-	sub := int(v >> uint(bucket))
-	return ((bucket + 1) << subBucketHalfMag) + sub - subBucketHalfCount
-}
+func countsIndex(v int64) int { return hdrIndex(v, subBucketHalfMag) }
 
 // valueAt is the lowest value that lands in counts index i.
-func valueAt(i int) int64 {
-	bucket := (i >> subBucketHalfMag) - 1
-	sub := (i & (subBucketHalfCount - 1)) + subBucketHalfCount
+func valueAt(i int) int64 { return hdrValueAt(i, subBucketHalfMag) }
+
+// hdrIndex is hdrhistogram-go's countsIndexFor in a layout of 2^halfMag
+// half sub-buckets and a lowest value of 1: the Recorder's (3 digits) and
+// the CoarseRecorder's (2). Called with a constant halfMag it inlines to
+// the constants' arithmetic.
+func hdrIndex(v int64, halfMag int) int {
+	halfCount := 1 << halfMag
+	pow2Ceiling := 64 - bits.LeadingZeros64(uint64(v|int64(2*halfCount-1)))
+	bucket := pow2Ceiling - (halfMag + 1)
+	sub := int(v >> uint(bucket))
+	return ((bucket + 1) << halfMag) + sub - halfCount
+}
+
+// hdrValueAt is the lowest value that lands in index i of hdrIndex's
+// layout.
+func hdrValueAt(i, halfMag int) int64 {
+	halfCount := 1 << halfMag
+	bucket := (i >> halfMag) - 1
+	sub := (i & (halfCount - 1)) + halfCount
 	if bucket < 0 {
-		sub -= subBucketHalfCount
+		sub -= halfCount
 		bucket = 0
 	}
 	return int64(sub) << uint(bucket)
 }
 
-// DrainInto moves every count recorded so far into h (which must have the
-// standard range, see NewLatencyHistogram) and leaves the Recorder empty.
-// Values recorded while it runs land either in h or in the next drain,
-// never in both and never nowhere. It returns the number of values moved.
-func (r *Recorder) DrainInto(h *hdrhistogram.Histogram) int64 {
+// drainCounts moves counts into h, valueAt giving each index's value, and
+// leaves them at zero: Recorder's and CoarseRecorder's DrainInto.
+func drainCounts(counts []atomic.Int64, h *hdrhistogram.Histogram, valueAt func(int) int64) int64 {
 	var n int64
-	for i := range r.counts {
-		c := &r.counts[i]
+	for i := range counts {
+		c := &counts[i]
 		if c.Load() == 0 {
 			continue
 		}
@@ -133,6 +142,14 @@ func (r *Recorder) DrainInto(h *hdrhistogram.Histogram) int64 {
 		n += v
 	}
 	return n
+}
+
+// DrainInto moves every count recorded so far into h (which must have the
+// standard range, see NewLatencyHistogram) and leaves the Recorder empty.
+// Values recorded while it runs land either in h or in the next drain,
+// never in both and never nowhere. It returns the number of values moved.
+func (r *Recorder) DrainInto(h *hdrhistogram.Histogram) int64 {
+	return drainCounts(r.counts, h, valueAt)
 }
 
 // LogBuckets bins a latency histogram (microseconds) into n log-spaced bars
