@@ -481,7 +481,7 @@ func (f *runFlags) requestsFrom(args []string) ([]load.Request, error) {
 		body = b
 	}
 	method := strings.ToUpper(f.method)
-	if f.method != "" && !isToken(method) {
+	if f.method != "" && !load.IsToken(method) {
 		return nil, usagef("invalid --method %q: a method is one word, e.g. GET, POST, PUT, DELETE", f.method)
 	}
 	if method == "" {
@@ -509,17 +509,3 @@ func (f *runFlags) requestsFrom(args []string) ([]load.Request, error) {
 	return reqs, nil
 }
 
-// isToken reports whether s is an HTTP token (RFC 9110 5.6.2), as a method
-// must be.
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
-			return false
-		}
-	}
-	return true
-}

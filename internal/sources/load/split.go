@@ -74,7 +74,7 @@ func (s SplitBy) String() string {
 func ParseSplitBy(arg string) (SplitBy, error) {
 	name, pat, hasPat := strings.Cut(arg, "=")
 	name = strings.TrimSpace(name)
-	if !isHeaderToken(name) {
+	if !IsToken(name) {
 		return SplitBy{}, fmt.Errorf("split by %q: %q is not a header name", printable.Line(arg), printable.Line(name))
 	}
 	s := SplitBy{Header: http.CanonicalHeaderKey(name)}
@@ -92,7 +92,9 @@ func ParseSplitBy(arg string) (SplitBy, error) {
 	return s, nil
 }
 
-func isHeaderToken(s string) bool {
+// IsToken reports whether s is an HTTP token (RFC 9110 5.6.2), as a
+// header's name and a method must be.
+func IsToken(s string) bool {
 	if s == "" {
 		return false
 	}
