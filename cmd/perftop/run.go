@@ -508,4 +508,3 @@ func (f *runFlags) requestsFrom(args []string) ([]load.Request, error) {
 	}
 	return reqs, nil
 }
-
