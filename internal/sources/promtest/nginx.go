@@ -24,14 +24,15 @@ type Nginx struct {
 	proc *process
 }
 
-// nginxConfig is a foreground nginx with every path in dir: one worker,
-// "ok" at /, stub_status at /stub_status.
-func nginxConfig(dir, addr string) string {
+// nginxHead is the start of every test nginx's configuration: in the
+// foreground, one worker, every path in dir, then the http block's common
+// lines; extra goes first (a user directive) and the server blocks after.
+func nginxHead(dir, extra string, conns int) string {
 	return fmt.Sprintf(`daemon off;
 worker_processes 1;
-pid %[1]s/nginx.pid;
+%[2]spid %[1]s/nginx.pid;
 error_log %[1]s/error.log;
-events { worker_connections 256; }
+events { worker_connections %[3]d; }
 http {
   access_log off;
   client_body_temp_path %[1]s/body;
@@ -39,13 +40,19 @@ http {
   fastcgi_temp_path %[1]s/fastcgi;
   uwsgi_temp_path %[1]s/uwsgi;
   scgi_temp_path %[1]s/scgi;
-  server {
-    listen %[2]s;
+`, dir, extra, conns)
+}
+
+// nginxConfig is a foreground nginx with every path in dir: one worker,
+// "ok" at /, stub_status at /stub_status.
+func nginxConfig(dir, addr string) string {
+	return nginxHead(dir, "", 256) + fmt.Sprintf(`  server {
+    listen %[1]s;
     location = /stub_status { stub_status; }
     location / { return 200 "ok\n"; }
   }
 }
-`, dir, addr)
+`, addr)
 }
 
 // StartNginx starts nginx with a configuration of its own on a free
@@ -64,20 +71,7 @@ func nginxCacheConfig(upstream string) func(dir, addr string) string {
 		// user: run as root (as the tests may be), nginx's workers would
 		// be nobody, who cannot write the cache in the test's directory;
 		// as anyone else the directive is ignored.
-		return fmt.Sprintf(`daemon off;
-worker_processes 1;
-user %[4]s;
-pid %[1]s/nginx.pid;
-error_log %[1]s/error.log;
-events { worker_connections 512; }
-http {
-  access_log off;
-  client_body_temp_path %[1]s/body;
-  proxy_temp_path %[1]s/proxy;
-  fastcgi_temp_path %[1]s/fastcgi;
-  uwsgi_temp_path %[1]s/uwsgi;
-  scgi_temp_path %[1]s/scgi;
-  proxy_cache_path %[1]s/cache levels=1:2 keys_zone=perftop:4m max_size=64m inactive=10m use_temp_path=off;
+		return nginxHead(dir, "user "+currentUser()+";\n", 512) + fmt.Sprintf(`  proxy_cache_path %[1]s/cache levels=1:2 keys_zone=perftop:4m max_size=64m inactive=10m use_temp_path=off;
   upstream backend { server %[3]s; keepalive 32; }
   server {
     listen %[2]s;
@@ -94,7 +88,7 @@ http {
     }
   }
 }
-`, dir, addr, upstream, currentUser())
+`, dir, addr, upstream)
 	}
 }
 
