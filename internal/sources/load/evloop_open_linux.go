@@ -38,6 +38,9 @@ type openPace struct {
 	cap    int           // most slots (connections) the loop opens
 	seq    int           // the loop's position in the request schedule
 	idle   []int         // idle slots, by index: the most recently used last
+	// spinning: the loop woke early for its next send and looks without
+	// sleeping until it is due (waitOpen).
+	spinning bool
 }
 
 func newOpenPace(e *Engine, k, n int) *openPace {
@@ -176,14 +179,39 @@ func (l *evLoop) finishOpen(s *evSlot, end time.Time, status int, n int64, err e
 
 // waitOpen waits for events until the loop's next intended send, when it
 // has a connection to send it on, or the next tick.
+//
+// A thread that slept long wakes late: after a sleep of milliseconds the
+// scheduling delay's p50 was 75 µs at 200/s and 111 µs at 10/s (p99 0.6
+// and 2.7 ms), against 8-35 µs at 1k-10k/s, the processor having gone to
+// a deeper idle state. So before a send more than spinAfter away the loop
+// wakes spinAhead early and looks, without sleeping, until it is due: at
+// most spinAhead of one core per send, and only at rates under 1/spinAfter
+// (1k/s), where there is CPU to spare.
 func (l *evLoop) waitOpen(now, lastTick time.Time) (int, error) {
 	op := l.op
 	wait := evTick - now.Sub(lastTick)
 	if op.ok && !l.e.paused.Load() && (len(op.idle) > 0 || len(l.slots) < op.cap) {
-		wait = min(wait, op.next.Sub(now))
+		untilSend := op.next.Sub(now)
+		if op.spinning && untilSend <= spinAhead {
+			return pollReady(l.ep, l.evs), nil // the last stretch, awake
+		}
+		op.spinning = false
+		switch {
+		case untilSend > spinAfter && untilSend-spinAhead < wait:
+			op.spinning, wait = true, untilSend-spinAhead
+		default:
+			wait = min(wait, untilSend)
+		}
 	}
 	return epollWait(l.ep, l.evs, max(wait, 0))
 }
+
+// spinAfter and spinAhead: a send more than spinAfter away is woken for
+// spinAhead early (waitOpen).
+const (
+	spinAfter = time.Millisecond
+	spinAhead = 100 * time.Microsecond
+)
 
 // pollReady returns the events ready now, without waiting: epoll_pwait
 // with a zero timeout, as a raw syscall. A busy loop finds answers ready
