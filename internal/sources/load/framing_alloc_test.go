@@ -4,12 +4,9 @@ import (
 	"bytes"
 	"context"
 	"net"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/perftop/perftop/internal/metrics"
 )
 
 // cannedServer answers each request on a keep-alive connection with
@@ -63,28 +60,7 @@ func TestFramingAllocatesNothing(t *testing.T) {
 				}
 			})
 			workerKinds(t, func(t *testing.T, noLoop bool) {
-				mallocs := func(n int64) uint64 {
-					// No collection before the end (Interval): its allocations
-					// grow with time, and a loaded machine stretches the run.
-					e, err := New(Options{Requests: []Request{req(t, u)}, Concurrency: 8, MaxRequests: n, Interval: time.Hour, Client: ClientOptions{NoEventLoop: noLoop}})
-					if err != nil {
-						t.Fatal(err)
-					}
-					var before, after runtime.MemStats
-					runtime.ReadMemStats(&before)
-					res, err := e.Run(context.Background(), metrics.NewStore(0))
-					runtime.ReadMemStats(&after)
-					if err != nil || res.Requests != n || res.Errors != 0 {
-						t.Fatalf("%v: %d requests, errors %v", err, res.Requests, res.ErrorsByKind)
-					}
-					return after.Mallocs - before.Mallocs
-				}
-				small, large := mallocs(2000), mallocs(20000)
-				perRequest := (float64(large) - float64(small)) / 18000
-				t.Logf("%d allocations for 2,000 requests, %d for 20,000: %.4f per request", small, large, perRequest)
-				if perRequest > 0.02 {
-					t.Fatalf("%.4f allocations per request", perRequest)
-				}
+				checkRunAllocs(t, Options{Requests: []Request{req(t, u)}, Concurrency: 8, Client: ClientOptions{NoEventLoop: noLoop}}, nil)
 			})
 		})
 	}

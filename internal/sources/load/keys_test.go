@@ -1,7 +1,7 @@
 package load
 
 import (
-	"context"
+	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -221,34 +221,17 @@ func TestKeysWholeRunAllocations(t *testing.T) {
 	r := req(t, "http://"+addr+"/items/{key}")
 	r.Header = http.Header{"X-Key": {"{key}"}}
 	for _, open := range []bool{false, true} {
-		mallocs := func(n int64) uint64 {
-			o := Options{Requests: []Request{r}, Concurrency: 8, MaxRequests: n, Interval: time.Hour,
-				Client: ClientOptions{Keys: KeyOptions{N: 1_000_000, ZipfS: 1.1, Seed: 3}}}
+		t.Run(fmt.Sprintf("open=%v", open), func(t *testing.T) {
+			o := Options{Requests: []Request{r}, Concurrency: 8, Client: ClientOptions{Keys: KeyOptions{N: 1_000_000, ZipfS: 1.1, Seed: 3}}}
 			if open {
 				o.Rate, o.Concurrency, o.MaxInFlight = 20000, 0, 8
 			}
-			e, err := New(o)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var before, after runtime.MemStats
-			runtime.ReadMemStats(&before)
-			res, err := e.Run(context.Background(), metrics.NewStore(0))
-			runtime.ReadMemStats(&after)
-			if err != nil || res.Requests != n || res.Errors != 0 {
-				t.Fatalf("%v: %d requests, errors %v", err, res.Requests, res.ErrorsByKind)
-			}
-			if !e.EventLoop() && runtime.GOOS == "linux" {
-				t.Fatal("keyed requests did not run on the event loops")
-			}
-			return after.Mallocs - before.Mallocs
-		}
-		small, large := mallocs(2000), mallocs(20000)
-		perRequest := (float64(large) - float64(small)) / 18000
-		t.Logf("open %v: %d allocations for 2,000 requests, %d for 20,000: %.4f per request", open, small, large, perRequest)
-		if perRequest > 0.02 {
-			t.Errorf("open %v: %.4f allocations per request", open, perRequest)
-		}
+			checkRunAllocs(t, o, func(e *Engine, _ *Result) {
+				if !e.EventLoop() && runtime.GOOS == "linux" {
+					t.Fatal("keyed requests did not run on the event loops")
+				}
+			})
+		})
 	}
 }
 
