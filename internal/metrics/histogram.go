@@ -1,7 +1,6 @@
 package metrics
 
 import (
-	"math"
 	"math/bits"
 	"sync/atomic"
 	"time"
@@ -39,6 +38,10 @@ const (
 // is not usable; create one with NewRecorder.
 type Recorder struct {
 	counts []atomic.Int64
+	// touched has bit b set when bucket b (counts b<<10 to (b+1)<<10) may
+	// hold counts: a drain visits those alone. Latencies span a few
+	// buckets of the 23, and most phases' recorders stay empty.
+	touched atomic.Uint32
 }
 
 // NewRecorder returns an empty Recorder.
@@ -49,12 +52,23 @@ func NewRecorder() *Recorder {
 // Record adds one value. Durations under 1µs count as 1µs and over an hour
 // as an hour, so nothing recorded is ever lost.
 func (r *Recorder) Record(d time.Duration) {
-	r.counts[countsIndex(clampMicros(d))].Add(1)
+	r.add(countsIndex(clampMicros(d)), 1)
 }
 
 // RecordMicros adds one value given in microseconds.
 func (r *Recorder) RecordMicros(us int64) {
-	r.counts[countsIndex(min(max(us, LatencyLowestMicros), LatencyHighestMicros))].Add(1)
+	r.add(countsIndex(min(max(us, LatencyLowestMicros), LatencyHighestMicros)), 1)
+}
+
+// add adds n at index i, then marks i's bucket touched. In that order: a
+// drain takes the marks before it visits the counts, so a count added
+// after its bucket was visited finds its mark taken and sets it again,
+// for the next drain; the mark's load is a plain read once set.
+func (r *Recorder) add(i int, n int64) {
+	r.counts[i].Add(n)
+	if bit := uint32(1) << uint(i>>subBucketHalfMag); r.touched.Load()&bit == 0 {
+		r.touched.Or(bit)
+	}
 }
 
 // RecordCorrected adds d and, when d is longer than expected, the values a
@@ -82,7 +96,7 @@ func (r *Recorder) RecordCorrected(d, expected time.Duration) int64 {
 			lo = 0 // under 1µs counts as 1µs
 		}
 		c := int64((m-max(lo, expected))/expected) + 1
-		r.counts[i].Add(c)
+		r.add(i, c)
 		n += c
 		m -= time.Duration(c) * expected
 	}
@@ -152,6 +166,28 @@ func (r *Recorder) DrainInto(h *hdrhistogram.Histogram) int64 {
 	return drainCounts(r.counts, h, valueAt)
 }
 
+// DrainCounts moves every count recorded so far into c, as DrainInto
+// does, visiting only the buckets recorded into since the last drain.
+// (DrainInto visits every bucket, marked or not.)
+func (r *Recorder) DrainCounts(c *Counts) int64 {
+	var n int64
+	for m := r.touched.Swap(0); m != 0; m &= m - 1 {
+		b := bits.TrailingZeros32(m)
+		lo := b << subBucketHalfMag
+		for i := lo; i < lo+subBucketHalfCount; i++ {
+			p := &r.counts[i]
+			if p.Load() == 0 {
+				continue
+			}
+			if v := p.Swap(0); v != 0 {
+				c.add(i, v)
+				n += v
+			}
+		}
+	}
+	return n
+}
+
 // LogBuckets bins a latency histogram (microseconds) into n log-spaced bars
 // between its min and max, for the histogram panel and the HTML report's
 // chart: equal widths on a log axis, so a tail many times the median still
@@ -160,24 +196,11 @@ func LogBuckets(h *hdrhistogram.Histogram, n int) []Bucket {
 	if h.TotalCount() == 0 || n <= 0 {
 		return nil
 	}
-	lo, hi := math.Max(float64(h.Min()), 1), math.Max(float64(h.Max()), 2)
-	if hi <= lo {
-		hi = lo * 2
-	}
-	ratio := math.Pow(hi/lo, 1/float64(n))
-	out := make([]Bucket, n)
-	for i := range out {
-		out[i].UpperSeconds = lo * math.Pow(ratio, float64(i+1)) / 1e6
-	}
-	for _, bar := range h.Distribution() {
-		if bar.Count == 0 {
-			continue
+	return logBuckets(float64(h.Min()), float64(h.Max()), n, func(yield func([2]int64, int64) bool) {
+		for _, bar := range h.Distribution() {
+			if !yield([2]int64{bar.From, bar.To}, bar.Count) {
+				return
+			}
 		}
-		i := 0
-		if v := float64(bar.To); v > lo {
-			i = min(int(math.Log(v/lo)/math.Log(ratio)), n-1)
-		}
-		out[i].Count += bar.Count
-	}
-	return out
+	})
 }

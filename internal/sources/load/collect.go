@@ -10,21 +10,24 @@ import (
 	"github.com/perftop/perftop/internal/metrics"
 )
 
-// hists is one set of the engine's histograms.
+// hists is one set of the engine's histograms: metrics.Counts, which the
+// collector reads once an interval in a pass over the indexes they hold
+// (hdrhistogram-go's reads walk every index, some forty walks a
+// collection: BenchmarkCollect).
 type hists struct {
-	latency, service, dns, connect, tls, ttfb, sched *hdrhistogram.Histogram
+	latency, service, dns, connect, tls, ttfb, sched *metrics.Counts
 }
 
 func newHists() hists {
 	return hists{
-		latency: metrics.NewLatencyHistogram(), service: metrics.NewLatencyHistogram(),
-		dns: metrics.NewLatencyHistogram(), connect: metrics.NewLatencyHistogram(),
-		tls: metrics.NewLatencyHistogram(), ttfb: metrics.NewLatencyHistogram(),
-		sched: metrics.NewLatencyHistogram(),
+		latency: metrics.NewCounts(), service: metrics.NewCounts(),
+		dns: metrics.NewCounts(), connect: metrics.NewCounts(),
+		tls: metrics.NewCounts(), ttfb: metrics.NewCounts(),
+		sched: metrics.NewCounts(),
 	}
 }
 
-func (h hists) each(f func(dst *hdrhistogram.Histogram, pick func(*shard) *metrics.Recorder)) {
+func (h hists) each(f func(dst *metrics.Counts, pick func(*shard) *metrics.Recorder)) {
 	f(h.latency, func(s *shard) *metrics.Recorder { return s.latency })
 	f(h.service, func(s *shard) *metrics.Recorder { return s.service })
 	f(h.dns, func(s *shard) *metrics.Recorder { return s.dns })
@@ -107,10 +110,10 @@ func timelineKeeps(dt, interval time.Duration, state metrics.TestState, finished
 // time since the last collection.
 func (c *collector) drain(now time.Time) time.Duration {
 	e := c.e
-	c.win.each(func(dst *hdrhistogram.Histogram, pick func(*shard) *metrics.Recorder) {
+	c.win.each(func(dst *metrics.Counts, pick func(*shard) *metrics.Recorder) {
 		dst.Reset()
 		for _, s := range e.shards {
-			pick(s).DrainInto(dst)
+			pick(s).DrainCounts(dst)
 		}
 	})
 	c.total.latency.Merge(c.win.latency)
@@ -144,7 +147,7 @@ func (c *collector) loadTest(now time.Time, dt time.Duration, state metrics.Test
 	e := c.e
 	reqs := c.cur.finished - c.prev.finished
 	errs := c.cur.failed - c.prev.failed
-	w := metrics.Window{Duration: dt, Requests: reqs, Errors: errs, Latency: quantiles(c.win.latency), Service: quantiles(c.win.service)}
+	w := metrics.Window{Duration: dt, Requests: reqs, Errors: errs, Latency: c.win.latency.Quantiles(), Service: c.win.service.Quantiles()}
 	if dt > 0 {
 		w.RPS = float64(reqs) / dt.Seconds()
 	}
@@ -161,13 +164,13 @@ func (c *collector) loadTest(now time.Time, dt time.Duration, state metrics.Test
 		Window: w, Requests: c.cur.finished, Errors: c.cur.failed, LateSends: c.cur.late,
 		InFlight: inFlight, Conns: e.conns.Load(), StatusCodes: map[int]int64{}, ErrorsByKind: map[string]int64{},
 		ErrorMessages: metricsMessages(c.messages),
-		Latency:       quantiles(c.total.latency), Service: quantiles(c.total.service), Histogram: Buckets(c.total.latency, 24),
+		Latency:       c.total.latency.Quantiles(), Service: c.total.service.Quantiles(), Histogram: c.total.latency.Buckets(24),
 		GeneratorCPUPercent: c.cpuPct, LateAfter: LateAfter,
 	}
 	if e.open {
 		lt.Mode = metrics.OpenLoop
-		lt.SchedulingDelay = quantiles(c.total.sched)
-		lt.Window.SchedulingDelay = quantiles(c.win.sched)
+		lt.SchedulingDelay = c.total.sched.Quantiles()
+		lt.Window.SchedulingDelay = c.win.sched.Quantiles()
 	}
 	if state == metrics.TestRunning && e.paused.Load() {
 		lt.State = metrics.TestPaused

@@ -16,8 +16,8 @@ import (
 // totals'. Only the collector's goroutine uses it.
 type groupCollector struct {
 	gs        *groups
-	win       []*hdrhistogram.Histogram // by group, the last interval
-	total     []*hdrhistogram.Histogram // by group, the whole run
+	win       []*metrics.Counts // by group, the last interval
+	total     []*metrics.Counts // by group, the whole run
 	prev, cur []groupCounts
 	vals      [][][]*valueCol // [group][header][value]; nil until seen
 	all       [][]*valueCol   // [header][value], every group's: with more than one group
@@ -51,8 +51,8 @@ func newGroupCollector(gs *groups) *groupCollector {
 	n := len(gs.names)
 	gc.prev, gc.cur = make([]groupCounts, n), make([]groupCounts, n)
 	for g := range n {
-		gc.win = append(gc.win, metrics.NewLatencyHistogram())
-		gc.total = append(gc.total, metrics.NewLatencyHistogram())
+		gc.win = append(gc.win, metrics.NewCounts())
+		gc.total = append(gc.total, metrics.NewCounts())
 		vals := make([][]*valueCol, len(gs.tables))
 		for h, t := range gs.tables {
 			vals[h] = make([]*valueCol, t.size())
@@ -85,7 +85,7 @@ func (gc *groupCollector) drain(shards []*shard) {
 		}
 		gc.win[g].Reset()
 		for _, s := range shards {
-			s.groups[g].latency.DrainInto(gc.win[g])
+			s.groups[g].latency.DrainCounts(gc.win[g])
 		}
 		gc.total[g].Merge(gc.win[g])
 	}
@@ -158,11 +158,11 @@ func (gc *groupCollector) view(dt, elapsed time.Duration) (byName []metrics.Requ
 		c, p := &gc.cur[g], &gc.prev[g]
 		rg := metrics.RequestGroup{
 			Name: name, Requests: c.finished, Errors: c.failed, ErrorsByKind: kindMap(c.kinds),
-			BytesIn: c.bytesIn, RPS: per(c.finished, elapsed), Latency: quantiles(gc.total[g]),
+			BytesIn: c.bytesIn, RPS: per(c.finished, elapsed), Latency: gc.total[g].Quantiles(),
 			Window: metrics.GroupWindow{
 				Requests: c.finished - p.finished, Errors: c.failed - p.failed,
 				RPS: per(c.finished-p.finished, dt), ErrorsPerSecond: per(c.failed-p.failed, dt),
-				Latency: quantiles(gc.win[g]),
+				Latency: gc.win[g].Quantiles(),
 			},
 		}
 		for h := range gs.tables {
@@ -236,7 +236,7 @@ func (gc *groupCollector) result(elapsed time.Duration) (byName []GroupResult, s
 		c := &gc.cur[g]
 		gr := GroupResult{
 			Name: name, Requests: c.finished, Errors: c.failed, ErrorsByKind: kindMap(c.kinds),
-			BytesReceived: c.bytesIn, Latency: summary(gc.total[g]), LatencyHistogram: gc.total[g],
+			BytesReceived: c.bytesIn, Latency: countsSummary(gc.total[g]), LatencyHistogram: gc.total[g].HDR(),
 		}
 		if elapsed > 0 {
 			gr.RequestRateRPS = float64(c.finished) / elapsed.Seconds()

@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
+
+	"github.com/perftop/perftop/internal/metrics"
 )
 
 // Result is what a finished test measured. Its JSON form is the results
@@ -107,8 +109,13 @@ type TimelinePoint struct {
 }
 
 func summary(h *hdrhistogram.Histogram) LatencySummary {
-	q := quantiles(h)
-	return LatencySummary{Count: h.TotalCount(), Min: q.Min, Mean: q.Mean, P50: q.P50, P90: q.P90, P95: q.P95, P99: q.P99, P999: q.P999, Max: q.Max}
+	return summaryOf(h.TotalCount(), quantiles(h))
+}
+
+func countsSummary(c *metrics.Counts) LatencySummary { return summaryOf(c.TotalCount(), c.Quantiles()) }
+
+func summaryOf(n int64, q metrics.Quantiles) LatencySummary {
+	return LatencySummary{Count: n, Min: q.Min, Mean: q.Mean, P50: q.P50, P90: q.P90, P95: q.P95, P99: q.P99, P999: q.P999, Max: q.Max}
 }
 
 // result assembles the run's Result after the last collection.
@@ -117,14 +124,14 @@ func (c *collector) result(end time.Time) *Result {
 	elapsed := e.elapsed(end)
 	r := &Result{
 		Requests: c.cur.finished, Errors: c.cur.failed, DurationSeconds: elapsed.Seconds(),
-		Latency: summary(c.total.latency), StatusCodes: map[string]int64{}, ErrorsByKind: map[string]int64{},
+		Latency: countsSummary(c.total.latency), StatusCodes: map[string]int64{}, ErrorsByKind: map[string]int64{},
 		LateSends: c.cur.late, ClosedLoop: !e.open, BytesReceived: c.cur.bytesIn,
 		Phases: map[string]LatencySummary{
-			"dns": summary(c.total.dns), "connect": summary(c.total.connect),
-			"tls": summary(c.total.tls), "ttfb": summary(c.total.ttfb),
+			"dns": countsSummary(c.total.dns), "connect": countsSummary(c.total.connect),
+			"tls": countsSummary(c.total.tls), "ttfb": countsSummary(c.total.ttfb),
 		},
 		Timeline:         c.timeline,
-		LatencyHistogram: c.total.latency,
+		LatencyHistogram: c.total.latency.HDR(),
 		ErrorMessages:    c.messages,
 	}
 	if elapsed > 0 {
@@ -139,10 +146,10 @@ func (c *collector) result(end time.Time) *Result {
 		r.ThroughputRPS = float64(answers) / elapsed.Seconds()
 		r.RequestRateRPS = float64(r.Requests) / elapsed.Seconds()
 	}
-	s := summary(c.total.service)
+	s := countsSummary(c.total.service)
 	r.Service = &s
 	if e.open {
-		d := summary(c.total.sched)
+		d := countsSummary(c.total.sched)
 		r.SchedulingDelay = &d
 	}
 	for code, n := range c.cur.status {

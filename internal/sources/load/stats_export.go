@@ -4,7 +4,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/HdrHistogram/hdrhistogram-go"
+	"github.com/perftop/perftop/internal/metrics"
 )
 
 // PromBuckets are the upper bounds, in seconds, of the latency histogram
@@ -19,19 +19,23 @@ type cumulative struct {
 	sum    float64 // seconds
 }
 
-func foldBuckets(h *hdrhistogram.Histogram) *cumulative {
+func foldBuckets(h *metrics.Counts) *cumulative {
 	c := &cumulative{counts: make([]uint64, len(PromBuckets)), count: uint64(h.TotalCount())}
-	for _, bar := range h.Distribution() {
-		if bar.Count == 0 {
-			continue
+	// The bars ascend: each lands in the first bucket that holds it, and
+	// the buckets are summed up to be cumulative at the end.
+	j := 0
+	for r, n := range h.Bars() {
+		v := float64(r[1]) / 1e6
+		c.sum += v * float64(n)
+		for j < len(PromBuckets) && v > PromBuckets[j] {
+			j++
 		}
-		v := float64(bar.To) / 1e6
-		c.sum += v * float64(bar.Count)
-		for i, ub := range PromBuckets {
-			if v <= ub {
-				c.counts[i] += uint64(bar.Count)
-			}
+		if j < len(PromBuckets) {
+			c.counts[j] += uint64(n)
 		}
+	}
+	for i := 1; i < len(c.counts); i++ {
+		c.counts[i] += c.counts[i-1]
 	}
 	return c
 }
