@@ -110,6 +110,9 @@ func (l *evLoop) adopt() {
 			l.finish(s, 0, 0, r.err)
 			continue
 		}
+		if l.rx != nil {
+			stampConn(r.fd)
+		}
 		ev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(r.slot), Pad: int32(r.host)}
 		if err := unix.EpollCtl(l.ep, unix.EPOLL_CTL_ADD, r.fd, &ev); err != nil {
 			unix.Close(r.fd)
@@ -217,7 +220,7 @@ func (l *evLoop) event(s *evSlot, h int, events uint32) {
 // read takes what the socket has of s's response.
 func (l *evLoop) read(s *evSlot, h int) {
 	for {
-		n, err := unix.Read(s.fds[h], l.buf)
+		n, err := l.readFd(s.fds[h])
 		switch {
 		case errors.Is(err, unix.EINTR):
 			continue
@@ -241,21 +244,34 @@ func (l *evLoop) read(s *evSlot, h int) {
 			l.finish(s, s.p.status, s.p.n, err)
 			return
 		}
+		end := time.Now()
+		if l.rx != nil {
+			end = l.rx.arrived(s.wrote, end)
+		}
 		if !s.p.started {
-			s.ph.TTFB = time.Since(s.wrote)
+			s.ph.TTFB = end.Sub(s.wrote)
 		}
 		done, extra, err := s.p.feed(l.buf[:n])
 		if err != nil || (done && (extra > 0 || !s.p.keep() || s.state == slotWriting)) {
 			l.closeConn(s, h)
 		}
 		if err != nil || done {
-			l.finish(s, s.p.status, s.p.n, err)
+			l.finishAt(s, end, s.p.status, s.p.n, err)
 			return
 		}
 		if n < len(l.buf) {
 			return // the rest comes with the next event
 		}
 	}
+}
+
+// readFd reads from fd into the loop's buffer: with recvmsg in open loop,
+// keeping the data's receive time (rxState).
+func (l *evLoop) readFd(fd int) (int, error) {
+	if l.rx != nil {
+		return l.rx.recv(fd, l.buf)
+	}
+	return unix.Read(fd, l.buf)
 }
 
 // closeConn closes s's connection to host h, if open.

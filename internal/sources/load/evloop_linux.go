@@ -101,6 +101,7 @@ type evLoop struct {
 	// Open loop (evloop_open_linux.go): the loop's share of the schedule
 	// and its idle slots; nil in closed loop.
 	op *openPace
+	rx *rxState // open loop: the answers' receive times (evloop_rx_linux.go)
 
 	raw    bool   // block in a raw syscall, holding the loop's P (block)
 	keys   *keyer // with keys: the loop's draws; nil without
@@ -149,7 +150,7 @@ func (e *Engine) startLoops(n int, wg *sync.WaitGroup) error {
 			return err
 		}
 		if e.open {
-			l.op = newOpenPace(e, i, n)
+			l.op, l.rx = newOpenPace(e, i, n), &rxState{}
 		}
 		l.raw = runtime.GOMAXPROCS(0) > n // a P left for the rest of perftop
 		loops = append(loops, l)
@@ -377,7 +378,11 @@ func (l *evLoop) next(s *evSlot, now time.Time) {
 // finish records the outcome of s's request and sends its next one at
 // once, the closed loop, or after a backoff when it was refused.
 func (l *evLoop) finish(s *evSlot, status int, n int64, err error) {
-	end := time.Now()
+	l.finishAt(s, time.Now(), status, n, err)
+}
+
+// finishAt is finish with the request's end given: its answer's arrival.
+func (l *evLoop) finishAt(s *evSlot, end time.Time, status int, n int64, err error) {
 	if err != nil {
 		status = 0
 	}

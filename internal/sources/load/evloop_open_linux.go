@@ -199,6 +199,11 @@ func (l *evLoop) waitOpen(now, lastTick time.Time) (int, error) {
 		switch {
 		case untilSend > spinAfter && untilSend-spinAhead < wait:
 			op.spinning, wait = true, untilSend-spinAhead
+		case untilSend > 0 && untilSend <= deafWithin && untilSend < wait:
+			// Due soon: sleep until then, not woken by answers, and read
+			// what came (evloop_rx_linux.go).
+			l.sleepUntilSend(untilSend)
+			return pollReady(l.ep, l.evs), nil
 		default:
 			wait = min(wait, untilSend)
 		}
