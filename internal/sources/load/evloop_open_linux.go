@@ -186,7 +186,9 @@ func (l *evLoop) finishOpen(s *evSlot, end time.Time, status int, n int64, err e
 // a deeper idle state. So before a send more than spinAfter away the loop
 // wakes spinAhead early and looks, without sleeping, until it is due: at
 // most spinAhead of one core per send, and only at rates under 1/spinAfter
-// (1k/s), where there is CPU to spare.
+// (1k/s), where there is CPU to spare. A send due within deafWithin is
+// slept for without waking for answers, which are read when it is due and
+// timed by the kernel's stamps (evloop_rx_linux.go).
 func (l *evLoop) waitOpen(now, lastTick time.Time) (int, error) {
 	op := l.op
 	wait := evTick - now.Sub(lastTick)

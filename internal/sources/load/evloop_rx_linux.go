@@ -15,10 +15,10 @@ import (
 // one for the send's time, one for the answer, where the closed loop
 // handles dozens of answers a wake-up. Not waking for the answers when the
 // next send is due within deafWithin (the loop sleeps until it is due,
-// then reads whatever came) cut perftop's CPU per request by a tenth:
-// medians of 4 rounds against nginx, 53.6 to 48.5 µs at 10k/s and 32.9 to
-// 29.1 µs at 20k/s, for a scheduling delay p50 of 29-34 µs instead of
-// 8-23 (bench/README.md, 2026-12-01). The answer then
+// then reads whatever came) cut perftop's CPU per request by a tenth or
+// more: against nginx, 44-48 to 33-37 µs at 10k/s (3 rounds), 32.9 to 29.1
+// µs at 20k/s (medians of 4), for a scheduling delay p50 of 25-34 µs
+// instead of 8-23 (bench/README.md, 2026-12-01). The answer then
 // waits in the kernel for up to deafWithin before the loop reads it, so
 // its time of arrival is the one the kernel stamped on the packet
 // (SO_TIMESTAMPNS), not the time the loop read it: latency ends when the
@@ -26,8 +26,12 @@ import (
 // kernel gives no stamp for is timed at the read, as in the closed loop.
 
 // deafWithin: a loop whose next send is due within it sleeps until then
-// without waking for answers (waitOpen).
-const deafWithin = time.Millisecond
+// without waking for answers (waitOpen): at 4k/s a loop and above. At
+// 1 ms it took a tenth to two fifths off the CPU per request at 1k-10k/s
+// but the scheduling delay's p50 at 1k/s to 66-77 µs against 37-41 (a
+// sleep that long wakes late); at 250 µs 1k/s is as before and 10k/s keeps
+// the gain (3 rounds each, bench/README.md, 2026-12-01).
+const deafWithin = 250 * time.Microsecond
 
 // rxState is a loop's receive buffers for recvmsg.
 type rxState struct {
