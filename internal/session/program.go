@@ -23,6 +23,9 @@ type viewer struct {
 	replay []metrics.TimelinePoint
 	// ssh lists who watches, for the local status bar.
 	ssh *sshServer
+	// firstFrame, when set, is called once the dashboard has drawn its
+	// first frame (tui.Options.OnFirstFrame).
+	firstFrame func()
 }
 
 // model is the one place a dashboard model is built, for the local
@@ -59,6 +62,7 @@ func (s *Session) model(ctx context.Context, v viewer, load tui.LoadControl) *tu
 	if v.replay != nil {
 		o.SetInterval, o.Watch = nil, nil
 	}
+	o.OnFirstFrame = v.firstFrame
 	return tui.New(o)
 }
 

@@ -78,6 +78,11 @@ type Options struct {
 	// Load, when set, is a running load test: the dashboard opens on its
 	// screen and p, + and - steer it instead of the display.
 	Load LoadControl
+	// OnFirstFrame, when set, is called once, when the first frame of the
+	// terminal's size has been rendered: the session starts a load test
+	// then, so that the dashboard's own start does not take the CPU from
+	// the test's first requests.
+	OnFirstFrame func()
 }
 
 // LoadControl steers a running load test from the keyboard.
@@ -95,7 +100,8 @@ type Model struct {
 	ctx     context.Context
 	themes  themes.Set
 	viewers func() []string
-	noColor bool // the theme is monochrome for good
+	noColor bool   // the theme is monochrome for good
+	first   func() // Options.OnFirstFrame, until it is called
 
 	screens  []screen
 	active   int
@@ -128,7 +134,7 @@ func New(o Options) *Model {
 	if o.NoColor {
 		th, _ = themes.DefaultSet().Find(themes.Monochrome)
 	}
-	m := &Model{store: o.Store, ctx: o.Context, themes: set, viewers: o.Viewers, dirty: true, noColor: o.NoColor}
+	m := &Model{store: o.Store, ctx: o.Context, themes: set, viewers: o.Viewers, dirty: true, noColor: o.NoColor, first: o.OnFirstFrame}
 	if m.ctx == nil {
 		m.ctx = context.Background()
 	}
@@ -295,6 +301,11 @@ func (m *Model) View() tea.View {
 	if m.dirty {
 		m.frame = m.render()
 		m.dirty = false
+	}
+	if m.first != nil && m.frame != "" {
+		f := m.first
+		m.first = nil
+		f()
 	}
 	v := tea.NewView(m.frame)
 	v.AltScreen = true

@@ -642,3 +642,21 @@ func TestHostPicker(t *testing.T) {
 		t.Error("h listed without --node")
 	}
 }
+
+// TestFirstFrameCalledOnce: Options.OnFirstFrame runs once, when a frame of
+// the terminal's size has been rendered, not before the size is known.
+func TestFirstFrameCalledOnce(t *testing.T) {
+	calls := 0
+	m := New(Options{Store: fakeStore(10), OnFirstFrame: func() { calls++ }})
+	m.View()
+	if calls != 0 {
+		t.Fatalf("called %d times before the terminal's size was known", calls)
+	}
+	m.SetSize(100, 30)
+	m.View()
+	m.SetSize(120, 40)
+	m.View()
+	if calls != 1 {
+		t.Fatalf("called %d times, want once", calls)
+	}
+}
