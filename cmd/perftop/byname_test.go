@@ -122,11 +122,7 @@ func TestSplitUsageErrors(t *testing.T) {
 	writeFile(t, scen, "split_by: ['X Cache']\nrequests:\n  - name: a\n    url: http://127.0.0.1:1/\n")
 	named := filepath.Join(dir, "named.yaml")
 	writeFile(t, named, "requests:\n  - name: list items\n    url: http://127.0.0.1:1/\n  - name: add item\n    url: http://127.0.0.1:1/a\n")
-	tests := []struct {
-		name string
-		args []string
-		want string
-	}{
+	tests := []usageCase{
 		{"header", []string{"--split-by", "X Cache", "http://127.0.0.1:1/"}, `invalid --split-by: split by "X Cache": "X Cache" is not a header name`},
 		{"regexp", []string{"--split-by", "X-Cache=(", "http://127.0.0.1:1/"}, "invalid --split-by: split by \"X-Cache=(\": error parsing regexp"},
 		{"no group", []string{"--split-by", "X-Cache=HIT", "http://127.0.0.1:1/"}, "needs a group"},
@@ -136,14 +132,10 @@ func TestSplitUsageErrors(t *testing.T) {
 		{"slo name", []string{"--scenario", named, "--slo", "add items:p99<300ms"}, `invalid --slo "add items:p99<300ms": no request is named "add items" (the names are "list items", "add item")`},
 		{"slo no name", []string{"--scenario", named, "--slo", ":p99<300ms"}, "no request name before the colon"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			code, stdout, stderr := runCLI(t, nil, append([]string{"run", "--headless", "-n", "1"}, tt.args...)...)
-			if code != exitUsage || !strings.Contains(stderr, tt.want) || strings.Count(strings.TrimSpace(stderr), "\n") != 0 || stdout != "" {
-				t.Fatalf("exit %d, stderr %q, stdout %q; want exit 2 and one line with %q", code, stderr, stdout, tt.want)
-			}
-		})
+	for i := range tests {
+		tests[i].args = append([]string{"run", "--headless", "-n", "1"}, tests[i].args...)
 	}
+	checkUsageErrors(t, tests)
 }
 
 // TestReplayGroups: a file's names and splits reach the replayed load

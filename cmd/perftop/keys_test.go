@@ -17,11 +17,7 @@ import (
 // 2, before any test or dashboard starts.
 func TestRunKeyUsageErrors(t *testing.T) {
 	const keyed = "http://127.0.0.1:1/items/{key}"
-	tests := []struct {
-		name string
-		args []string
-		want string
-	}{
+	tests := []usageCase{
 		{"unknown dist", []string{"run", "--keys", "10", "--key-dist", "foo", keyed}, `invalid --key-dist: "foo": want uniform, zipf or zipf:S`},
 		{"zipf exponent", []string{"run", "--keys", "10", "--key-dist", "zipf:0", keyed}, `invalid --key-dist: zipf exponent "0": want a number above 0`},
 		{"zipf not a number", []string{"run", "--keys", "10", "--key-dist", "zipf:x", keyed}, `zipf exponent "x"`},
@@ -33,17 +29,7 @@ func TestRunKeyUsageErrors(t *testing.T) {
 		{"dist without keys", []string{"run", "--key-dist", "zipf", "http://127.0.0.1:1/"}, "--key-dist needs --keys N"},
 		{"seed without keys", []string{"run", "--seed", "3", "http://127.0.0.1:1/"}, "--seed needs --keys N"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			code, stdout, stderr := runCLI(t, nil, tt.args...)
-			if code != exitUsage || !strings.Contains(stderr, tt.want) {
-				t.Fatalf("exit %d, stderr %q; want exit 2 and %q", code, stderr, tt.want)
-			}
-			if strings.Count(strings.TrimSpace(stderr), "\n") != 0 || stdout != "" {
-				t.Errorf("want one line on stderr and nothing on stdout; got %q / %q", stderr, stdout)
-			}
-		})
-	}
+	checkUsageErrors(t, tests)
 }
 
 // keyTarget records the keys it is asked for, in order: the path's last

@@ -36,11 +36,7 @@ func TestRunUsageErrors(t *testing.T) {
 	dir := t.TempDir()
 	empty := filepath.Join(dir, "empty.yaml")
 	writeFile(t, empty, "requests: []\n")
-	tests := []struct {
-		name string
-		args []string
-		want string
-	}{
+	tests := []usageCase{
 		{"no url", []string{"run"}, "no URL to test"},
 		{"no scheme", []string{"run", "localhost:8080"}, `no scheme: did you mean "http://localhost:8080"?`},
 		{"bad scheme", []string{"run", "ftp://host/"}, `scheme "ftp" is not http or https`},
@@ -70,6 +66,21 @@ func TestRunUsageErrors(t *testing.T) {
 		{"metrics port", []string{"run", "--metrics-addr", ":9464x", "http://127.0.0.1/"}, `invalid --metrics-addr ":9464x"`},
 		{"no scheme with a password", []string{"run", "bob:s3cret@127.0.0.1:8080/"}, `"http://bob:xxxxx@127.0.0.1:8080/"?`},
 	}
+	checkUsageErrors(t, tests)
+}
+
+// usageCase is a command line that is a usage error, and what its one
+// line on stderr must say.
+type usageCase struct {
+	name string
+	args []string
+	want string
+}
+
+// checkUsageErrors runs each case: exit 2, one line on stderr naming the
+// problem, nothing on stdout.
+func checkUsageErrors(t *testing.T, tests []usageCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, stdout, stderr := runCLI(t, nil, tt.args...)

@@ -89,6 +89,29 @@ func BenchmarkRecord(b *testing.B) {
 	})
 }
 
+// fastWorker is one worker of e's goroutine path, for allocation tests:
+// send sends the plan's next request (request i of reqs in turn) on it and
+// fails the test on an outcome that is not an answer.
+type fastWorker struct {
+	s    sender
+	sh   *shard
+	co   cadence
+	send func()
+}
+
+func newFastWorker(t testing.TB, e *Engine, reqs int) *fastWorker {
+	f := &fastWorker{s: e.newSender(), sh: e.shards[0]}
+	ph, i := new(Phases), 0
+	f.send = func() {
+		start := time.Now()
+		if k := e.send(f.s, f.sh, ph, i%reqs, start, start, &f.co); k != KindNone {
+			t.Fatalf("outcome %v", k)
+		}
+		i++
+	}
+	return f
+}
+
 // TestFastPathAllocatesNothing holds the hot loop to zero allocations per
 // request, the figure BenchmarkSend reports.
 func TestFastPathAllocatesNothing(t *testing.T) {
@@ -97,27 +120,20 @@ func TestFastPathAllocatesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := e.newSender()
-	defer s.close()
-	sh, ph := e.shards[0], new(Phases)
-	var co cadence
-	send := func() {
-		start := time.Now()
-		if k := e.send(s, sh, ph, 0, start, start, &co); k != KindNone {
-			t.Fatalf("outcome %v", k)
-		}
-	}
-	send() // the first request dials
-	if allocs := testing.AllocsPerRun(200, send); allocs != 0 {
+	f := newFastWorker(t, e, 1)
+	defer f.s.close()
+	sh := f.sh
+	f.send() // the first request dials
+	if allocs := testing.AllocsPerRun(200, f.send); allocs != 0 {
 		t.Fatalf("%v allocations per request", allocs)
 	}
 	// A worker whose pace is 2µs: every answer is a stall to it, and is
 	// recorded with the samples the correction adds. Still nothing.
-	co = cadence{sum: 2 * time.Second, n: 1_000_000}
+	f.co = cadence{sum: 2 * time.Second, n: 1_000_000}
 	for _, r := range []*metrics.Recorder{sh.latency, sh.service} {
 		r.DrainInto(metrics.NewLatencyHistogram())
 	}
-	if allocs := testing.AllocsPerRun(200, send); allocs != 0 {
+	if allocs := testing.AllocsPerRun(200, f.send); allocs != 0 {
 		t.Fatalf("%v allocations per corrected request", allocs)
 	}
 	lat, svc := metrics.NewLatencyHistogram(), metrics.NewLatencyHistogram()

@@ -195,21 +195,13 @@ func TestKeysAllocateNothing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := e.newSender()
-		sh, ph := e.shards[0], new(Phases)
-		var co cadence
-		send := func() {
-			start := time.Now()
-			if k := e.send(s, sh, ph, 0, start, start, &co); k != KindNone {
-				t.Fatalf("outcome %v", k)
-			}
-		}
-		send() // the first request dials
-		if allocs := testing.AllocsPerRun(200, send); allocs != 0 {
+		f := newFastWorker(t, e, 1)
+		f.send() // the first request dials
+		if allocs := testing.AllocsPerRun(200, f.send); allocs != 0 {
 			t.Errorf("%+v: %v allocations per request", keys, allocs)
 		}
-		s.close()
-		sh.latency.DrainInto(metrics.NewLatencyHistogram())
+		f.s.close()
+		f.sh.latency.DrainInto(metrics.NewLatencyHistogram())
 	}
 }
 

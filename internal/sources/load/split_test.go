@@ -201,24 +201,14 @@ func TestSplitAllocatesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := e.newSender()
-	sh, ph := e.shards[0], new(Phases)
-	var co cadence
-	i := 0
-	send := func() {
-		start := time.Now()
-		if k := e.send(s, sh, ph, i%3, start, start, &co); k != KindNone {
-			t.Fatalf("outcome %v", k)
-		}
-		i++
-	}
+	f := newFastWorker(t, e, 3)
 	for range 6 {
-		send() // dials, and sees each name's values first
+		f.send() // dials, and sees each name's values first
 	}
-	if allocs := testing.AllocsPerRun(300, send); allocs != 0 {
+	if allocs := testing.AllocsPerRun(300, f.send); allocs != 0 {
 		t.Fatalf("%v allocations per request", allocs)
 	}
-	s.close()
+	f.s.close()
 	for g := range 3 {
 		if n := e.gs.recorder(g, 1, 2).DrainInto(metrics.NewCoarseHistogram()); n < 100 {
 			t.Errorf("name %d: %d answers of node-3", g, n)
