@@ -82,27 +82,22 @@ url_path=${URL_PATH:-/}
 [[ -r /proc/self/stat ]] || die "needs Linux with /proc"
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/perftop-load.XXXXXX")
-target_pid=""
+# shellcheck source=bench/common.sh
+source "$repo/bench/common.sh"
+bench_work load
 run_pid=""
 sleeper=""
-cleanup() {
+# bench_cleanup_extra runs before common.sh stops the target: the generator
+# under GNU time first (time ignores SIGINT and would leave it running),
+# then time.
+bench_cleanup_extra() {
 	[[ -z ${autogroup_was:-} ]] || echo "$autogroup_was" >/proc/sys/kernel/sched_autogroup_enabled 2>/dev/null || true
-	# The generator under GNU time first (time ignores SIGINT and would
-	# leave it running), then time, then the target.
 	if [[ -n $run_pid ]]; then
 		pkill -TERM -P "$run_pid" 2>/dev/null || true
 		kill "$run_pid" 2>/dev/null || true
 	fi
 	[[ -z $sleeper ]] || kill "$sleeper" 2>/dev/null || true
-	if [[ -n $target_pid ]]; then
-		kill "$target_pid" 2>/dev/null || true
-		wait "$target_pid" 2>/dev/null || true
-	fi
-	rm -rf "$work"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
 
 # pause SECONDS: sleep, but let a signal to this script end it at once.
 pause() {

@@ -48,17 +48,9 @@ for r in $rates; do [[ $r =~ ^[0-9]+$ && $r -gt 0 ]] || die "RATES must be posit
 [[ $target_kind == bench || $target_kind == nginx ]] || die "TARGET must be nginx or bench, got '$target_kind'"
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/perftop-open.XXXXXX")
-target_pid=""
-cleanup() {
-	if [[ -n $target_pid ]]; then
-		kill "$target_pid" 2>/dev/null || true
-		wait "$target_pid" 2>/dev/null || true
-	fi
-	rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
+# shellcheck source=bench/common.sh
+source "$repo/bench/common.sh"
+bench_work open
 
 need=()
 [[ -x /usr/bin/time ]] || need+=(time)

@@ -31,17 +31,9 @@ done
 command -v jq >/dev/null 2>&1 || die "needs jq (apt-get install jq)"
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/perftop-pprof.XXXXXX")
-target_pid=""
-cleanup() {
-	if [[ -n $target_pid ]]; then
-		kill "$target_pid" 2>/dev/null || true
-		wait "$target_pid" 2>/dev/null || true
-	fi
-	rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
+# shellcheck source=bench/common.sh
+source "$repo/bench/common.sh"
+bench_work pprof
 
 perftop_bin=$work/perftop
 if [[ -n ${PERFTOP_BIN:-} ]]; then
