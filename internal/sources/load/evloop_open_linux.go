@@ -245,10 +245,10 @@ const (
 // awakeWithin: a send due within it is waited for awake, looking for
 // answers (openWaitFor). A sleep that short costs a timer, two context
 // switches and a wake-up later than asked; against nginx at 20k-28k/s
-// (3 rounds of 5 s, 2026-12-02) waiting awake within 10 µs halved the late
-// sends (median 0.17-0.50% against 0.52-1.48%, and 28k/s held in all three
-// rounds against one) for 3-6% less CPU per request; within 15 µs was
-// better at 20-25k/s and worse at 28k/s (bench/README.md).
+// (3 rounds of 5 s, 2026-12-02) waiting awake within 10 µs took 3-6% off
+// the CPU per request and, on a quiet machine, halved the late sends
+// (median 0.17-0.50% against 0.52-1.48%); within 15 µs was better at
+// 20-25k/s and worse at 28k/s (bench/README.md).
 const awakeWithin = 10 * time.Microsecond
 
 // pollReady returns the events ready now, without waiting: epoll_pwait
