@@ -8,8 +8,9 @@
 #      behind the intended time), CPU microseconds per request, and the
 #      scheduling delay (the send behind its intended time) p50 / p99;
 #   3. the highest rate perftop holds: from 0.95x perftop's closed-loop
-#      median down in steps of 5%, the first rate whose achieved rate is at
-#      least 98% of it with under 1% late sends, and vegeta at that rate.
+#      median down in steps of 5%, the first rate held in most of PROBES
+#      runs (held: at least 98% of it achieved, under 1% of the sends
+#      late), and vegeta at that rate.
 # See bench/README.md.
 #
 # Environment:
@@ -23,6 +24,7 @@
 #   VEGETA_VERSION=v12.13.0   what `go install` fetches
 #   PERFTOP_BIN=path          measure this perftop binary instead of building one
 #   PAUSE=1                   seconds of rest between two runs
+#   PROBES=3                  runs a step of 3.; held in most of them
 #
 # Needs Linux, Go, GNU time, jq and curl; wrk and nginx from apt-get when
 # missing (as root or through sudo), vegeta from `go install`.
@@ -35,6 +37,7 @@ conc=${CONC:-50}
 target_kind=${TARGET:-nginx}
 nginx_port=${NGINX_PORT:-18482}
 rest=${PAUSE:-1}
+probes=${PROBES:-3}
 vegeta_mod=github.com/tsenart/vegeta/v12@${VEGETA_VERSION:-v12.13.0}
 
 die() {
@@ -44,6 +47,7 @@ die() {
 [[ $secs =~ ^[0-9]+$ && $secs -gt 0 ]] || die "SECONDS must be a positive whole number, got '$secs'"
 [[ $rounds =~ ^[0-9]+$ && $rounds -gt 0 ]] || die "ROUNDS must be a positive whole number, got '$rounds'"
 [[ $conc =~ ^[0-9]+$ && $conc -gt 0 ]] || die "CONC must be a positive whole number, got '$conc'"
+[[ $probes =~ ^[0-9]+$ && $probes -gt 0 ]] || die "PROBES must be a positive whole number, got '$probes'"
 for r in $rates; do [[ $r =~ ^[0-9]+$ && $r -gt 0 ]] || die "RATES must be positive whole numbers, got '$r'"; done
 [[ $target_kind == bench || $target_kind == nginx ]] || die "TARGET must be nginx or bench, got '$target_kind'"
 
@@ -163,13 +167,25 @@ held=""
 for f in 95 90 85 80 75 70 65 60 55 50; do
 	rate=$(awk -v r="$pc_rps" -v f="$f" 'BEGIN { printf "%d", r * f / 100 }')
 	echo "looking for the highest rate held: $rate/s ($f% of perftop's closed loop)" >&2
-	o=$work/probe$rate
-	timed "$o" "$perftop" run --headless -r "$rate" -d "${secs}s" -o "$o.json" "$url"
-	if jq -e --argjson r "$rate" '.throughput_rps >= 0.98 * $r and .late_sends < 0.01 * .requests' "$o.json" >/dev/null; then
+	# One bad second fails a run: a step holds when most of its runs do,
+	# and stops as soon as that is decided.
+	pass=0 fail=0 most=$((probes / 2 + 1)) i=0
+	while ((pass < most && fail < most && i < probes)); do
+		i=$((i + 1))
+		o=$work/probe$rate-$i
+		timed "$o" "$perftop" run --headless -r "$rate" -d "${secs}s" -o "$o.json" "$url"
+		if jq -e --argjson r "$rate" '.throughput_rps >= 0.98 * $r and .late_sends < 0.01 * .requests' "$o.json" >/dev/null; then
+			pass=$((pass + 1))
+		else
+			fail=$((fail + 1))
+		fi
+		jq -r '"  run \('"$i"'): \(.throughput_rps | floor) req/s, \(if .requests > 0 then .late_sends * 10000 / .requests | floor / 100 else 0 end)% late"' "$o.json" >&2
+		sleep "$rest"
+	done
+	if ((pass >= most)); then
 		held=$rate
 		break
 	fi
-	sleep "$rest"
 done
 [[ -z $held ]] || open_run "$held" held
 
