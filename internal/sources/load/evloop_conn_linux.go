@@ -34,6 +34,7 @@ func (l *evLoop) issue(s *evSlot, now time.Time) {
 // the loop through l.dialed and the wake eventfd.
 func (l *evLoop) dial(s *evSlot, h int) {
 	s.state = slotDialing
+	l.dialing++
 	idx := (s.id - l.first) / l.stride
 	deadline := s.deadline
 	d := l.fs.dialers[h]
@@ -104,6 +105,7 @@ func (l *evLoop) adopt() {
 	l.mu.Unlock()
 	now := time.Now()
 	for _, r := range done {
+		l.dialing--
 		s := l.slots[r.slot]
 		s.ph.DNS, s.ph.Connect, s.ph.NewConn = r.ph.DNS, r.ph.Connect, true
 		if r.err != nil {

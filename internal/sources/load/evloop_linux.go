@@ -96,6 +96,7 @@ type evLoop struct {
 	evs      []unix.EpollEvent
 	buf      []byte    // every connection of the loop reads into it
 	out      int       // requests out (dialing included)
+	dialing  int       // connections being opened (dial to adopt)
 	due      time.Time // the earliest due of the slots backing off; zero: none
 
 	// Open loop (evloop_open_linux.go): the loop's share of the schedule

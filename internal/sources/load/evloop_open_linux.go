@@ -144,7 +144,7 @@ func (l *evLoop) freeSlot() *evSlot {
 		}
 		l.handle(n)
 	}
-	if len(l.slots) >= op.cap {
+	if !l.mayDial() {
 		return nil
 	}
 	id := l.first + len(l.slots)*l.stride
@@ -154,6 +154,32 @@ func (l *evLoop) freeSlot() *evSlot {
 	l.e.workers.Add(1)
 	return s
 }
+
+// mayDial says whether the loop may open one more connection: under its
+// share of --max-inflight, and with fewer than dialCap connects out.
+func (l *evLoop) mayDial() bool {
+	return len(l.slots) < l.op.cap && l.dialing < dialCap(len(l.slots)-l.dialing)
+}
+
+// dialCap is how many connects an open loop's loop may have out at once
+// when open of its connections are not being dialed: dialsAtOnce, or half
+// of open when that is more, so a server that needs thousands of
+// connections gets them in a few round trips (half again each time). It
+// bounds new connections; a connection the server closed is dialed again
+// when its slot next sends, as before.
+//
+// Unbounded, a run's start collapsed: every send found no connection and
+// dialed its own, the dials and the server's accepts took the CPU the
+// first answers needed, so more sends found every connection busy and
+// dialed too. Against nginx at 26k/s (6 s runs): 2,573-4,385 connects,
+// up to 3,272 requests in flight and a first-second p50 of 86-148 ms, 14-17%
+// of the sends late; with 16 at once, 159-670 connects, 4-25 in flight,
+// p50 0-1 ms and 0.9-7% late; with 64 the collapse began again (912
+// connects, first-second p99 282 ms) (bench/README.md, 2026-12-02).
+func dialCap(open int) int { return max(dialsAtOnce, open/2) }
+
+// dialsAtOnce: see dialCap.
+const dialsAtOnce = 16
 
 // sendOpen sends the schedule's next request on s, due at intended.
 func (l *evLoop) sendOpen(s *evSlot, intended, now time.Time) {
@@ -182,7 +208,7 @@ func (l *evLoop) finishOpen(s *evSlot, end time.Time, status int, n int64, err e
 func (l *evLoop) waitOpen(now, lastTick time.Time) (int, error) {
 	op := l.op
 	wait := evTick - now.Sub(lastTick)
-	if op.ok && !l.e.paused.Load() && (len(op.idle) > 0 || len(l.slots) < op.cap) {
+	if op.ok && !l.e.paused.Load() && (len(op.idle) > 0 || l.mayDial()) {
 		how, d := openWaitFor(op.next.Sub(now), wait, op.spinning)
 		op.spinning = how == waitEarly || (op.spinning && how == waitAwake)
 		switch how {

@@ -115,36 +115,3 @@ func TestRecvKeepsArrival(t *testing.T) {
 		t.Fatalf("a bad descriptor: %v, want EBADF", err)
 	}
 }
-
-// TestOpenWaitFor covers how the open loop waits for its next send, at
-// each bound and on both sides of it.
-func TestOpenWaitFor(t *testing.T) {
-	const tick = evTick
-	us := time.Microsecond
-	for _, c := range []struct {
-		name      string
-		untilSend time.Duration
-		wait      time.Duration
-		spinning  bool
-		how       openWait
-		d         time.Duration
-	}{
-		{"due now", 0, tick, false, waitAwake, 0},
-		{"overdue", -5 * us, tick, false, waitAwake, 0},
-		{"due within awakeWithin", awakeWithin, tick, false, waitAwake, 0},
-		{"just past awakeWithin", awakeWithin + us, tick, false, waitDeaf, awakeWithin + us},
-		{"due within deafWithin", deafWithin, tick, false, waitDeaf, deafWithin},
-		{"deaf, but the tick comes first", 100 * us, 50 * us, false, waitEvents, 50 * us},
-		{"past deafWithin", deafWithin + us, tick, false, waitEvents, deafWithin + us},
-		{"at spinAfter", spinAfter, tick, false, waitEvents, spinAfter},
-		{"past spinAfter: woken early", 3 * time.Millisecond, tick, false, waitEarly, 3*time.Millisecond - spinAhead},
-		{"past spinAfter, the tick first", 3 * time.Millisecond, 2 * time.Millisecond, false, waitEvents, 2 * time.Millisecond},
-		{"woken early: awake until due", spinAhead, tick, true, waitAwake, 0},
-		{"woken early, a later send", spinAhead + us, tick, true, waitDeaf, spinAhead + us},
-	} {
-		how, d := openWaitFor(c.untilSend, c.wait, c.spinning)
-		if how != c.how || d != c.d {
-			t.Errorf("%s: openWaitFor(%v, %v, %v) = %d, %v; want %d, %v", c.name, c.untilSend, c.wait, c.spinning, how, d, c.how, c.d)
-		}
-	}
-}
