@@ -68,21 +68,22 @@ func fullListener(t *testing.T) string {
 }
 
 // TestOpenLoopDialsAtOnce: against a server whose connects hang, an open
-// loop at 2000/s has at most dialsAtOnce connects out a loop (and the
-// connection the listener's queue took), where it used to dial once per
-// due send (600 in the run's 0.3 s); every request sent still ends in one
-// outcome, and the sends it could not make are not requests.
+// loop at 2000/s a loop has at most dialsAtOnce connects out a loop (and
+// the connection the listener's queue took), where it used to dial once
+// per due send (600 a loop in the run's 0.3 s); every request sent still
+// ends in one outcome, and the sends it could not make are not requests.
 func TestOpenLoopDialsAtOnce(t *testing.T) {
 	addr := fullListener(t)
-	e, res, _ := runEngine(t, Options{Requests: []Request{req(t, "http://"+addr+"/")}, Rate: 2000, Duration: 300 * time.Millisecond,
+	loops := evLoops(runtime.GOMAXPROCS(0))
+	rate := 2000 * float64(loops)
+	e, res, _ := runEngine(t, Options{Requests: []Request{req(t, "http://"+addr+"/")}, Rate: rate, Duration: 300 * time.Millisecond,
 		Client: ClientOptions{Timeout: 500 * time.Millisecond}})
 	if !e.EventLoop() {
 		t.Skip("the event loops do not run here")
 	}
 	checkAccounting(t, e, res)
-	loops := evLoops(runtime.GOMAXPROCS(0))
 	most := int64(loops*dialsAtOnce + 2)
-	if sends := int64(2000 * 3 / 10); most > sends/2 {
+	if sends := int64(rate * 0.3); most > sends/2 {
 		t.Fatalf("%d connects at once is too many for %d sends to tell", most, sends)
 	}
 	if res.Requests > most || res.Requests < int64(loops) {
