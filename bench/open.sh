@@ -24,7 +24,7 @@
 #   VEGETA_VERSION=v12.13.0   what `go install` fetches
 #   PERFTOP_BIN=path          measure this perftop binary instead of building one
 #   PAUSE=1                   seconds of rest between two runs
-#   PROBES=3                  runs a step of 3.; held in most of them
+#   PROBES=3                  runs of each step of 3.: it holds when most of them do
 #
 # Needs Linux, Go, GNU time, jq and curl; wrk and nginx from apt-get when
 # missing (as root or through sudo), vegeta from `go install`.
