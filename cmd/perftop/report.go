@@ -73,7 +73,7 @@ the file printed (--percentiles, which needs it, fails).`,
 			case "html":
 				return results.WriteHTML(e.stdout, f)
 			default:
-				results.WriteText(e.stdout, f, f.Targets())
+				results.WriteTextWidth(e.stdout, f, f.Targets(), terminalWidth(e.stdout))
 			}
 			return nil
 		},

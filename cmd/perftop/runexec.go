@@ -150,7 +150,7 @@ func runInfoOf(spec *testSpec, eng *load.Engine, started time.Time, aborted bool
 // when -o asks; a breached SLO is then a gate error, and a run most of
 // whose requests got no answer a runtime error (exit 1).
 func reportRun(f *results.File, spec *testSpec, e *env) error {
-	results.WriteText(e.stdout, f, spec.targets)
+	results.WriteTextWidth(e.stdout, f, spec.targets, terminalWidth(e.stdout))
 	if spec.out != "" {
 		if err := results.WriteFile(spec.out, f); err != nil {
 			return err

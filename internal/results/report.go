@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/perftop/perftop/internal/printable"
 	"github.com/perftop/perftop/internal/units"
@@ -18,10 +19,16 @@ import (
 // reasons, SLOs) is printed on one line without control characters, as
 // everything from outside is (printable.Line): a results file can come
 // from anywhere.
-func WriteText(w io.Writer, f *File, targets string) {
+func WriteText(w io.Writer, f *File, targets string) { WriteTextWidth(w, f, targets, 0) }
+
+// WriteTextWidth is WriteText for a terminal width columns wide: a
+// figure's line longer than that breaks between its fields (or words),
+// its rest indented under the first; 0 keeps every figure on one line, as
+// a pipe or a file wants.
+func WriteTextWidth(w io.Writer, f *File, targets string, width int) {
 	r := f.Result
 	p := func(label, format string, args ...any) {
-		fmt.Fprintf(w, "%-11s %s\n", label, fmt.Sprintf(format, args...))
+		writeWrapped(w, fmt.Sprintf("%-11s %s", label, fmt.Sprintf(format, args...)), width, 12)
 	}
 	fmt.Fprintf(w, "\nperftop run %s (%s, %s)\n", printable.Line(targets), runShape(f.Settings), printable.Line(f.Stopped))
 	if v := r.Verdict(); v != "" {
@@ -184,6 +191,40 @@ func sideLine(tl []TimelinePoint, server bool) string {
 		}
 	}
 	return strings.Join(parts, "  ")
+}
+
+// writeWrapped writes line and a newline; with width > 0, a line wider
+// than width is broken at the last field separator (two spaces) that
+// fits, else at the last space, else where it must, and the lines after
+// the first are indented by indent.
+func writeWrapped(w io.Writer, line string, width, indent int) {
+	pad := ""
+	for width > indent && utf8.RuneCountInString(line) > width {
+		cut := runeOffset(line, width)
+		at := strings.LastIndex(line[:cut], "  ")
+		skip := 2
+		if at <= indent { // in the label's column, or the indent
+			at, skip = strings.LastIndex(line[:cut], " "), 1
+		}
+		if at <= indent {
+			at, skip = cut, 0
+		}
+		fmt.Fprintln(w, line[:at])
+		pad = strings.Repeat(" ", indent)
+		line = pad + strings.TrimLeft(line[at+skip:], " ")
+	}
+	fmt.Fprintln(w, line)
+}
+
+// runeOffset is the byte offset of s's n-th rune (len(s) when s is shorter).
+func runeOffset(s string, n int) int {
+	for i := range s {
+		if n == 0 {
+			return i
+		}
+		n--
+	}
+	return len(s)
 }
 
 func latencyLine(l LatencySummary) string {

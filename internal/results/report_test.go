@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/perftop/perftop/internal/metrics"
 )
@@ -214,5 +215,44 @@ func TestSummaryOfClosedLoopLatency(t *testing.T) {
 	WriteText(&b, f, f.Targets())
 	if s := b.String(); strings.Contains(s, "service") || !strings.Contains(s, "the tail is milder") {
 		t.Errorf("a file from before the correction:\n%s", s)
+	}
+}
+
+// TestWriteTextWidth: at 80 columns no line of the summary is wider, the
+// lines it breaks go on indented under the figures, and the words are the
+// one-line summary's, in order; a word wider than a line is cut, not lost.
+func TestWriteTextWidth(t *testing.T) {
+	f := fixture(t)
+	f.Result.Service = &f.Result.Latency
+	f.Result.ErrorMessages = []ErrorMessage{{Kind: "transport", Message: strings.Repeat("x", 150), Count: 3}}
+	var flat, wrapped bytes.Buffer
+	WriteText(&flat, f, f.Targets())
+	WriteTextWidth(&wrapped, f, f.Targets(), 80)
+	if !strings.Contains(flat.String(), strings.Repeat("x", 150)) {
+		t.Fatalf("the fixture's long message is not in the summary:\n%s", flat.String())
+	}
+	broken := 0
+	for _, l := range strings.Split(strings.TrimSuffix(wrapped.String(), "\n"), "\n") {
+		if n := utf8.RuneCountInString(l); n > 80 {
+			t.Errorf("%d columns: %q", n, l)
+		}
+		if strings.HasPrefix(l, strings.Repeat(" ", 12)) {
+			broken++
+		}
+	}
+	if broken == 0 {
+		t.Errorf("nothing was broken at 80 columns:\n%s", wrapped.String())
+	}
+	joined := strings.ReplaceAll(strings.Join(strings.Fields(wrapped.String()), ""), " ", "")
+	if want := strings.Join(strings.Fields(flat.String()), ""); joined != want {
+		t.Errorf("the wrapped summary's text differs from the one-line summary's:\n%s\n---\n%s", wrapped.String(), flat.String())
+	}
+	// A terminal one column wider than the indent: a rune a line, to the end.
+	var narrow bytes.Buffer
+	WriteTextWidth(&narrow, f, f.Targets(), 13)
+	for _, l := range strings.Split(narrow.String(), "\n") {
+		if strings.HasPrefix(l, "            ") && utf8.RuneCountInString(l) > 13 {
+			t.Fatalf("%q is wider than 13 columns", l)
+		}
 	}
 }
