@@ -198,7 +198,6 @@ func sideLine(tl []TimelinePoint, server bool) string {
 // fits, else at the last space, else where it must, and the lines after
 // the first are indented by indent.
 func writeWrapped(w io.Writer, line string, width, indent int) {
-	pad := ""
 	for width > indent && utf8.RuneCountInString(line) > width {
 		cut := runeOffset(line, width)
 		at := strings.LastIndex(line[:cut], "  ")
@@ -210,8 +209,7 @@ func writeWrapped(w io.Writer, line string, width, indent int) {
 			at, skip = cut, 0
 		}
 		fmt.Fprintln(w, line[:at])
-		pad = strings.Repeat(" ", indent)
-		line = pad + strings.TrimLeft(line[at+skip:], " ")
+		line = strings.Repeat(" ", indent) + strings.TrimLeft(line[at+skip:], " ")
 	}
 	fmt.Fprintln(w, line)
 }

@@ -14,10 +14,7 @@ import (
 func TestFirstFrameStartsTheTest(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	sess, err := New(Config{Interval: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sess := newTestSession(t)
 	drawn := make(chan struct{})
 	model := sess.model(ctx, viewer{firstFrame: func() { close(drawn) }}, nil)
 	out := &watchWriter{want: "\x1b[?1049h", seen: make(chan struct{})}

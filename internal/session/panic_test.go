@@ -69,10 +69,7 @@ func TestPanicRestoresTerminal(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	boom := &atomic.Bool{}
-	sess, err := New(Config{Interval: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sess := newTestSession(t)
 	st := sess.Store()
 	model := panicky{Model: sess.model(ctx, viewer{}, nil), boom: boom}
 	out := &watchWriter{want: "\x1b[?1049h", seen: make(chan struct{})}
@@ -83,7 +80,7 @@ func TestPanicRestoresTerminal(t *testing.T) {
 	<-out.seen // the dashboard is on the alternate screen
 	boom.Store(true)
 	st.SetHost(metrics.Host{Hostname: "x"}) // new data: the next frame panics
-	err = <-done
+	err := <-done
 	if err == nil || !strings.Contains(err.Error(), "terminal restored") {
 		t.Fatalf("err = %v", err)
 	}
@@ -97,16 +94,24 @@ func TestPanicRestoresTerminal(t *testing.T) {
 	}
 }
 
+// newTestSession is a session sampling every second, for the tests that
+// run its program or its sources.
+func newTestSession(t *testing.T) *Session {
+	t.Helper()
+	sess, err := New(Config{Interval: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sess
+}
+
 // TestGoroutinePanicRestoresTerminal: a panic on a goroutine Bubble Tea did
 // not start (a worker, a source) restores the terminal before the process
 // ends: crash.Recover runs the program's Kill first.
 func TestGoroutinePanicRestoresTerminal(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	sess, err := New(Config{Interval: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sess := newTestSession(t)
 	out := &watchWriter{want: "\x1b[?1049h", seen: make(chan struct{})}
 	exited := make(chan int, 1)
 	crash.Exit = func(code int) { exited <- code; runtime.Goexit() }
@@ -139,10 +144,7 @@ func (p *panickySource) Run(context.Context, *metrics.Store) error {
 // TestSourcePanicIsRetried: a source that panics is marked down with the
 // panic and run again after its backoff; the others go on.
 func TestSourcePanicIsRetried(t *testing.T) {
-	sess, err := New(Config{Interval: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sess := newTestSession(t)
 	src := &panickySource{}
 	ctx, cancel := context.WithCancel(context.Background())
 	wait := sess.run(ctx, []source{src})

@@ -249,9 +249,7 @@ const (
 // awakeWithin is not slept for at all.
 func openWaitFor(untilSend, wait time.Duration, spinning bool) (openWait, time.Duration) {
 	switch {
-	case untilSend <= 0 || (spinning && untilSend <= spinAhead):
-		return waitAwake, 0
-	case untilSend <= awakeWithin:
+	case untilSend <= awakeWithin || (spinning && untilSend <= spinAhead):
 		return waitAwake, 0
 	case untilSend > spinAfter && untilSend-spinAhead < wait:
 		return waitEarly, untilSend - spinAhead
